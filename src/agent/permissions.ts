@@ -1,0 +1,194 @@
+export interface PermissionChange {
+  field: string;
+  kind: "tools-added" | "tools-removed" | "tools-unrestricted" | "tools-restricted" | "changed";
+  detail: string;
+  risky: boolean;
+  added?: string[];
+  removed?: string[];
+}
+
+/**
+ * Normalizes a `tools`-style value to a list of tool names.
+ * - absent / null / blank string → undefined (the agent inherits every tool)
+ * - `*` anywhere → "*" (every tool)
+ * - comma- or whitespace-separated string, or YAML list → deduplicated list;
+ *   parenthesised patterns such as `Bash(git diff:*)` are kept intact.
+ */
+export function normalizeTools(value: unknown): string[] | "*" | undefined {
+  if (value === undefined || value === null) return undefined;
+  let tokens: string[];
+  if (typeof value === "string") {
+    if (value.trim() === "") return undefined;
+    tokens = tokenize(value);
+  } else if (Array.isArray(value)) {
+    tokens = value.filter((v) => v !== null && v !== undefined).flatMap((v) => tokenize(String(v)));
+  } else {
+    return undefined;
+  }
+  if (tokens.includes("*")) return "*";
+  return [...new Set(tokens)];
+}
+
+/** Splits on commas/whitespace outside parentheses. */
+function tokenize(input: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let depth = 0;
+  const flush = (): void => {
+    const tok = cur.trim();
+    cur = "";
+    if (!tok) return;
+    // "Bash (git status)" → attach the pattern to the preceding tool name.
+    const prev = out[out.length - 1];
+    if (tok.startsWith("(") && prev !== undefined && !prev.includes("(")) out[out.length - 1] = prev + tok;
+    else out.push(tok);
+  };
+  for (const ch of input) {
+    if (ch === "(") depth++;
+    else if (ch === ")") depth = Math.max(0, depth - 1);
+    if (depth === 0 && (ch === "," || /\s/.test(ch))) flush();
+    else cur += ch;
+  }
+  flush();
+  return out;
+}
+
+const TOOL_RISKS: Record<string, string> = {
+  Bash: "can run any shell command",
+  Write: "can create or overwrite files",
+  Edit: "can modify files",
+  MultiEdit: "can modify files",
+  NotebookEdit: "can modify notebooks",
+  WebFetch: "can fetch URLs over the network",
+  WebSearch: "can search the web",
+  Task: "can launch other agents",
+  Agent: "can launch other agents",
+};
+
+/** Why a tool is risky, or undefined if it is not considered risky. */
+export function toolRisk(tool: string): string | undefined {
+  const paren = tool.indexOf("(");
+  const name = paren >= 0 ? tool.slice(0, paren).trim() : tool;
+  if (name.startsWith("mcp__")) return "is an MCP server tool";
+  if (name === "Bash" && paren >= 0) return `can run shell commands matching ${tool.slice(paren)}`;
+  return TOOL_RISKS[name];
+}
+
+const SENSITIVE_FIELDS: ReadonlyArray<[field: string, risky: boolean]> = [
+  ["permissionMode", true],
+  ["hooks", true],
+  ["mcpServers", true],
+  ["model", false],
+];
+
+/** Permission-relevant differences between two parsed frontmatters. */
+export function permissionChanges(
+  oldFrontmatter: Record<string, unknown>,
+  newFrontmatter: Record<string, unknown>,
+): PermissionChange[] {
+  const changes = toolChanges(normalizeTools(oldFrontmatter.tools), normalizeTools(newFrontmatter.tools));
+  changes.push(...disallowedChanges(oldFrontmatter.disallowedTools, newFrontmatter.disallowedTools));
+  for (const [field, risky] of SENSITIVE_FIELDS) {
+    const before = oldFrontmatter[field] ?? undefined;
+    const after = newFrontmatter[field] ?? undefined;
+    if (stableJson(before) === stableJson(after)) continue;
+    let detail = `${field}: ${summarize(before)} -> ${summarize(after)}`;
+    if (summarize(before) === summarize(after)) detail += " (contents changed)";
+    changes.push({ field, kind: "changed", detail, risky });
+  }
+  return changes;
+}
+
+function toolChanges(before: string[] | "*" | undefined, after: string[] | "*" | undefined): PermissionChange[] {
+  const field = "tools";
+  const beforeAll = before === undefined || before === "*";
+  const afterAll = after === undefined || after === "*";
+  if (beforeAll && afterAll) return [];
+  if (afterAll) {
+    const was = (before as string[]).join(", ") || "(none)";
+    return [{ field, kind: "tools-unrestricted", risky: true, detail: `tools: all (was ${was}; inherits every tool)` }];
+  }
+  if (beforeAll) {
+    const list = after.join(", ") || "(none)";
+    return [{ field, kind: "tools-restricted", risky: false, detail: `tools: restricted to ${list} (was all tools)` }];
+  }
+  const added = after.filter((t) => !before.includes(t));
+  const removed = before.filter((t) => !after.includes(t));
+  const out: PermissionChange[] = [];
+  if (added.length > 0) {
+    const reasons = added.flatMap((t) => {
+      const why = toolRisk(t);
+      return why ? [`${t} ${why}`] : [];
+    });
+    const suffix = reasons.length > 0 ? ` (${reasons.join("; ")})` : "";
+    out.push({ field, kind: "tools-added", risky: reasons.length > 0, added, detail: `tools: ${added.join(", ")}${suffix}` });
+  }
+  if (removed.length > 0) {
+    out.push({ field, kind: "tools-removed", risky: false, removed, detail: `tools: ${removed.join(", ")}` });
+  }
+  return out;
+}
+
+function disallowedChanges(beforeRaw: unknown, afterRaw: unknown): PermissionChange[] {
+  const asList = (v: unknown): string[] => {
+    const n = normalizeTools(v);
+    return n === undefined ? [] : n === "*" ? ["*"] : n;
+  };
+  const before = asList(beforeRaw);
+  const after = asList(afterRaw);
+  const removed = before.filter((t) => !after.includes(t));
+  const added = after.filter((t) => !before.includes(t));
+  const field = "disallowedTools";
+  const out: PermissionChange[] = [];
+  if (removed.length > 0) {
+    const detail = `disallowedTools: ${removed.join(", ")} no longer disallowed`;
+    out.push({ field, kind: "changed", risky: true, removed, detail });
+  }
+  if (added.length > 0) {
+    out.push({ field, kind: "changed", risky: false, added, detail: `disallowedTools: now disallows ${added.join(", ")}` });
+  }
+  return out;
+}
+
+/** True when any change needs explicit user confirmation. */
+export function requiresConfirmation(changes: readonly PermissionChange[]): boolean {
+  return changes.some((c) => c.risky);
+}
+
+/** One-line human description, e.g. `+ tools: Bash (Bash can run any shell command)`. */
+export function describePermissionChange(c: PermissionChange): string {
+  let sign = "~";
+  if (c.kind === "tools-added" || c.kind === "tools-unrestricted") sign = "+";
+  else if (c.kind === "tools-removed" || c.kind === "tools-restricted") sign = "-";
+  else if (c.field === "disallowedTools") sign = c.removed ? "+" : "-";
+  return `${sign} ${c.detail}`;
+}
+
+function summarize(value: unknown): string {
+  if (value === undefined || value === null) return "(unset)";
+  if (Array.isArray(value)) {
+    const scalars = value.every((v) => v === null || typeof v !== "object");
+    return scalars ? `[${value.join(", ")}]` : `[${value.length} item${value.length === 1 ? "" : "s"}]`;
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return `{${Object.keys(value).join(", ")}}`;
+  return String(value);
+}
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)) ?? "undefined";
+}
+
+function sortKeys(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, sortKeys(obj[k])]),
+    );
+  }
+  return value;
+}

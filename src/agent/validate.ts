@@ -1,0 +1,101 @@
+// Validation entry points: errors = Claude Code would not load the agent; warnings = loads, but
+// something is ignored, dropped or unportable.
+import { parseAgent } from "./parse.js";
+import type { AgentProblem, ParsedAgent } from "./parse.js";
+
+export interface ValidateOptions {
+  /** Path of the file, used for file-level checks (extension, file name vs `name`). */
+  file?: string;
+}
+
+export interface FileProblems {
+  path: string;
+  problems: AgentProblem[];
+}
+
+function baseName(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] ?? file;
+}
+
+function byLine(a: AgentProblem, b: AgentProblem): number {
+  return (a.line ?? 0) - (b.line ?? 0);
+}
+
+function fileProblems(parsed: ParsedAgent, text: string, file: string | undefined): AgentProblem[] {
+  if (file === undefined) return [];
+  const out: AgentProblem[] = [];
+  const base = baseName(file);
+  if (!base.endsWith(".md")) {
+    out.push({
+      severity: "error",
+      code: "file-extension",
+      message: `\`${base}\` is not a .md file; Claude Code only loads agents from .md files`,
+    });
+    return out;
+  }
+  const stem = base.slice(0, -3);
+  if (parsed.name !== undefined && stem !== parsed.name) {
+    const line = findNameLine(text);
+    out.push({
+      severity: "warning",
+      code: "name-file-mismatch",
+      message: `file name \`${base}\` differs from name \`${parsed.name}\`; Claude Code identifies the agent by \`name\``,
+      field: "name",
+      ...(line === undefined ? {} : { line }),
+    });
+  }
+  return out;
+}
+
+function validateParsed(text: string, opts?: ValidateOptions): { parsed: ParsedAgent; problems: AgentProblem[] } {
+  const parsed = parseAgent(text);
+  const problems = [...parsed.problems, ...fileProblems(parsed, text, opts?.file)].sort(byLine);
+  return { parsed, problems };
+}
+
+export function validateAgentText(text: string, opts?: ValidateOptions): AgentProblem[] {
+  return validateParsed(text, opts).problems;
+}
+
+/** Line (1-based) of the top-level `name:` key, for duplicate-name reports. */
+function findNameLine(text: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (/^---[ \t]*$/.test(line)) return undefined;
+    if (/^name[ \t]*:/.test(line)) return i + 1;
+  }
+  return undefined;
+}
+
+/** Validate files that share one scope (one agents directory): adds the duplicate-`name` error. */
+export function validateAgentFiles(files: { path: string; text: string }[]): FileProblems[] {
+  const results = files.map((f) => {
+    const v = validateParsed(f.text, { file: f.path });
+    const loads = !v.problems.some((p) => p.severity === "error");
+    return { path: f.path, text: f.text, name: loads ? v.parsed.name : undefined, problems: v.problems };
+  });
+  const byName = new Map<string, string[]>();
+  for (const r of results) {
+    if (r.name !== undefined) byName.set(r.name, [...(byName.get(r.name) ?? []), r.path]);
+  }
+  return results.map((r) => {
+    const problems = [...r.problems];
+    const name = r.name;
+    const paths = name === undefined ? undefined : byName.get(name);
+    if (name !== undefined && paths && paths.length > 1) {
+      const others = paths.filter((p) => p !== r.path);
+      const line = findNameLine(r.text);
+      problems.push({
+        severity: "error",
+        code: "duplicate-name",
+        message: `name \`${name}\` is also used by ${others.join(", ")}; Claude Code loads only one of them, unpredictably`,
+        field: "name",
+        ...(line === undefined ? {} : { line }),
+      });
+      problems.sort(byLine);
+    }
+    return { path: r.path, problems };
+  });
+}

@@ -1,0 +1,26 @@
+import { Command } from "commander";
+import type { Deps } from "../util/deps.js";
+import type { InstallOptions } from "../operations/install.js";
+import type { ChangeResult } from "../operations/result.js";
+import { addEditFlags, editFlags, invocation } from "./shared.js";
+import { printChange } from "./render-change.js";
+
+type Run = (o: InstallOptions, deps: Deps) => Promise<ChangeResult>;
+
+export function installCommand(deps: Deps, run?: Run): Command {
+  const cmd = new Command("install")
+    .aliases(["i", "add"])
+    .description("install agents into .claude/agents (no names: everything in the manifest, at the locked versions)")
+    .argument("[specs...]", "agents to add, e.g. ml-engineer, ml-engineer@^1.2, team/reviewer@latest")
+    .option("--frozen", "fail (exit 4) instead of changing the lockfile; implied when CI=true and no names are given")
+    .option("--no-frozen", "allow lockfile changes even when CI=true")
+    .option("-E, --exact", "save the exact version in the manifest instead of ^version");
+  addEditFlags(cmd).action(async (specs: string[], _o, self: Command) => {
+    const inv = invocation(self, deps);
+    const fn = run ?? (await import("../operations/install.js")).runInstall;
+    const frozen = self.getOptionValueSource("frozen") === "cli" ? inv.flags.frozen === true : undefined;
+    const result = await fn({ ...inv.common, ...editFlags(inv.flags), specs, frozen, exact: inv.flags.exact === true }, inv.deps);
+    inv.deps.setExitCode(printChange(inv.deps.io, inv.out, result));
+  });
+  return cmd;
+}

@@ -1,0 +1,37 @@
+import type { Io } from "../util/deps.js";
+
+export interface OutputFlags {
+  json: boolean;
+  quiet: boolean;
+}
+
+const ANSI = { red: 31, green: 32, yellow: 33, blue: 34, cyan: 36, dim: 2, bold: 1 } as const;
+export type Color = keyof typeof ANSI;
+
+export function paint(io: Io, color: Color, text: string): string {
+  return io.color ? `\u001b[${ANSI[color]}m${text}\u001b[0m` : text;
+}
+
+/** Print one result: a JSON document under --json, else the human lines (none under --quiet). */
+export function printResult(io: Io, flags: OutputFlags, json: unknown, human: () => string[]): void {
+  if (flags.json) {
+    io.out(JSON.stringify(json, null, 2));
+    return;
+  }
+  if (flags.quiet) return;
+  const lines = human();
+  if (lines.length) io.out(lines.join("\n"));
+}
+
+/** Warnings and notes go to stderr so stdout stays for results. */
+export function printNotes(io: Io, flags: OutputFlags, notes: string[]): void {
+  if (flags.quiet && !flags.json) return;
+  for (const n of notes) io.err(`${paint(io, "yellow", "warning")} ${n}`);
+}
+
+/** A fixed-width table, columns padded to their widest cell. */
+export function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd());
+}

@@ -1,0 +1,22 @@
+import { Command } from "commander";
+import type { Deps } from "../util/deps.js";
+import type { RemoveOptions } from "../operations/remove.js";
+import type { ChangeResult } from "../operations/result.js";
+import { addEditFlags, editFlags, invocation } from "./shared.js";
+import { printChange } from "./render-change.js";
+
+type Run = (o: RemoveOptions, deps: Deps) => Promise<ChangeResult>;
+
+export function removeCommand(deps: Deps, run?: Run): Command {
+  const cmd = new Command("remove")
+    .aliases(["rm", "uninstall"])
+    .description("remove agents: delete their files and their manifest and lock entries")
+    .argument("<names...>", "agents to remove");
+  addEditFlags(cmd).action(async (names: string[], _o, self: Command) => {
+    const inv = invocation(self, deps);
+    const fn = run ?? (await import("../operations/remove.js")).runRemove;
+    const result = await fn({ ...inv.common, ...editFlags(inv.flags), names }, inv.deps);
+    inv.deps.setExitCode(printChange(inv.deps.io, inv.out, result));
+  });
+  return cmd;
+}

@@ -1,0 +1,42 @@
+import type { Io } from "../util/deps.js";
+import type { ChangeResult } from "../operations/result.js";
+import { renderStep, stepToJson, summarize } from "../plan/render-plan.js";
+import { permissionLines } from "../operations/permission-review.js";
+import { paint, printNotes, printResult, type OutputFlags } from "./output.js";
+import { EXIT } from "../util/errors.js";
+
+export function changeToJson(r: ChangeResult): unknown {
+  return {
+    schemaVersion: 1,
+    command: r.command,
+    dryRun: r.dryRun,
+    applied: r.applied,
+    steps: r.steps.map(stepToJson),
+    manifestChanged: r.manifestChanged,
+    lockChanged: r.lockChanged,
+    backups: r.backups,
+    conflicts: r.conflicts,
+    permissionChanges: r.permissions,
+    warnings: r.warnings,
+  };
+}
+
+/** Print a change result; returns the exit code (3 when a merge left conflicts). */
+export function printChange(io: Io, flags: OutputFlags, r: ChangeResult): number {
+  printNotes(io, flags, r.warnings);
+  printResult(io, flags, changeToJson(r), () => {
+    const color = (line: string) => paint(io, line.startsWith("+") ? "green" : line.startsWith("-") ? "red" : "yellow", line);
+    const lines = r.steps.map((s) => color(renderStep(s)));
+    if (r.permissions.length) lines.push("permission changes:", ...permissionLines(r.permissions).map((l) => `  ${l}`));
+    for (const b of r.backups) lines.push(`saved your edited copy as ${b}`);
+    const summary = summarize(r.steps);
+    if (r.conflicts.length) {
+      for (const c of r.conflicts) lines.push(`conflict: ${c.file} left untouched; merged text with conflict markers in ${c.conflictFile}`);
+      lines.push("nothing was applied: resolve the conflicts by editing the agent files (see the .conflict files), then re-run with --keep or --force");
+    } else if (r.dryRun) lines.push(`dry run: ${summary} (nothing written)`);
+    else if (!r.applied && r.steps.length === 0) lines.push(`up to date: ${summary}`);
+    else lines.push(summary);
+    return lines;
+  });
+  return r.conflicts.length ? EXIT.refused : EXIT.ok;
+}

@@ -1,0 +1,37 @@
+import type { Command } from "commander";
+import type { Deps } from "../util/deps.js";
+import { effectiveDeps, type GlobalFlags } from "./program.js";
+import type { OutputFlags } from "./output.js";
+import type { CommonOptions } from "../operations/context.js";
+
+/** The flags of a command that may overwrite or delete locally edited files. */
+export function addEditFlags(cmd: Command): Command {
+  return cmd
+    .option("--dry-run", "print the plan, change nothing")
+    .option("--keep", "leave locally edited files as they are (their lock entries stay)")
+    .option("--force", "overwrite locally edited files, saving each as <file>.orig first")
+    .option("--merge", "three-way merge local edits with the new version");
+}
+
+export interface Invocation {
+  deps: Deps;
+  out: OutputFlags;
+  common: CommonOptions;
+  flags: Record<string, unknown>;
+}
+
+/** Merge a command's own flags with the global ones and derive the run's deps. */
+export function invocation(cmd: Command, deps: Deps): Invocation {
+  const flags = cmd.optsWithGlobals() as Record<string, unknown> & GlobalFlags;
+  const d = effectiveDeps(deps, flags);
+  return {
+    deps: d,
+    out: { json: flags.json === true, quiet: flags.quiet === true },
+    common: { global: flags.global === true, offline: flags.offline === true, dryRun: flags.dryRun === true, yes: flags.yes === true },
+    flags,
+  };
+}
+
+export function editFlags(flags: Record<string, unknown>): { keep: boolean; force: boolean; merge: boolean } {
+  return { keep: flags.keep === true, force: flags.force === true, merge: flags.merge === true };
+}

@@ -1,0 +1,33 @@
+import semver from "semver";
+import type { LockEntry } from "../project/lockfile.js";
+import type { Dependency, Manifest } from "../project/manifest.js";
+import { resolveAgent } from "./resolve-agent.js";
+import type { Context } from "./context.js";
+
+/** A lock entry still serves a dependency when registry and range both agree. */
+export function lockSatisfies(entry: LockEntry | undefined, dep: Dependency): entry is LockEntry {
+  if (!entry) return false;
+  if (dep.registry && entry.registry !== dep.registry) return false;
+  if (!semver.validRange(dep.range)) return true; // a tag: whatever it resolved to when locked
+  return semver.satisfies(entry.version, dep.range, { includePrerelease: true });
+}
+
+/**
+ * Desired lock: every manifest agent at its locked version when that still satisfies the range,
+ * otherwise freshly resolved; lock entries no longer in the manifest are dropped.
+ */
+export async function desiredLock(
+  ctx: Context,
+  manifest: Manifest,
+  resolvedNow: ReadonlyMap<string, LockEntry>,
+): Promise<Record<string, LockEntry>> {
+  const desired: Record<string, LockEntry> = {};
+  await Promise.all(
+    Object.entries(manifest.agents).map(async ([name, dep]) => {
+      const locked = ctx.files.lock.agents[name];
+      const now = resolvedNow.get(name);
+      desired[name] = now ?? (lockSatisfies(locked, dep) ? locked : (await resolveAgent(ctx.registries, name, dep)).entry);
+    }),
+  );
+  return desired;
+}

@@ -1,0 +1,113 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import semver from "semver";
+import { AgentpkgError } from "../util/errors.js";
+import { isPlainObject, parseJsonFile, stableStringify } from "../util/json.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { isValidAgentName } from "../util/names.js";
+import { SHA256_RE } from "../util/hash.js";
+
+export const LOCKFILE_VERSION = 1;
+
+/** Exactly what agentpkg wrote for one agent. */
+export interface LockEntry {
+  version: string;
+  /** registry name as configured in the manifest ("default" = the bundled registry) */
+  registry: string;
+  /** registry git url, or "builtin" for the registry bundled with agentpkg */
+  url: string;
+  /** registry commit the content was read from (null for builtin) */
+  commit: string | null;
+  /** path of the version file inside the registry */
+  path: string;
+  /** sha256 of the pristine registry content */
+  sha256: string;
+  /** installed file, relative to the scope root, always under .claude/agents/ */
+  file: string;
+  /** sha256 of the installed file when it intentionally differs from the pristine content (a clean merge) */
+  localSha256?: string;
+}
+
+export interface Lockfile {
+  lockfileVersion: number;
+  agents: Record<string, LockEntry>;
+}
+
+export function emptyLockfile(): Lockfile {
+  return { lockfileVersion: LOCKFILE_VERSION, agents: {} };
+}
+
+const ENTRY_KEYS = new Set(["version", "registry", "url", "commit", "path", "sha256", "file", "localSha256"]);
+
+export function parseLockfile(text: string, file: string): Lockfile {
+  const raw = parseJsonFile(text, file, "E_LOCK_INVALID");
+  const fail = (msg: string): never => {
+    throw new AgentpkgError("E_LOCK_INVALID", `${file}: ${msg}`, {
+      hint: "restore it from git (git checkout -- .claude/agentpkg.lock), or delete it and run agentpkg install",
+    });
+  };
+  if (!isPlainObject(raw)) return fail("must be a JSON object");
+  if (raw.lockfileVersion !== LOCKFILE_VERSION) {
+    throw new AgentpkgError("E_LOCK_UNSUPPORTED", `${file}: lockfileVersion ${JSON.stringify(raw.lockfileVersion)} is not supported (this agentpkg reads version ${LOCKFILE_VERSION})`, {
+      hint: "upgrade agentpkg, or restore the lockfile from git",
+    });
+  }
+  for (const key of Object.keys(raw)) if (key !== "lockfileVersion" && key !== "agents") fail(`unknown field "${key}"`);
+  if (!isPlainObject(raw.agents)) return fail(`"agents" must be an object`);
+  const lock = emptyLockfile();
+  for (const [name, e] of Object.entries(raw.agents)) {
+    if (!isValidAgentName(name)) fail(`invalid agent name ${JSON.stringify(name)}`);
+    if (!isPlainObject(e)) return fail(`agents.${name} must be an object`);
+    for (const key of Object.keys(e)) if (!ENTRY_KEYS.has(key)) fail(`agents.${name}: unknown field "${key}"`);
+    const str = (k: string): string => (typeof e[k] === "string" && e[k] !== "" ? (e[k] as string) : fail(`agents.${name}.${k} must be a non-empty string`));
+    const entry: LockEntry = {
+      version: str("version"),
+      registry: str("registry"),
+      url: str("url"),
+      commit: e.commit === null ? null : str("commit"),
+      path: str("path"),
+      sha256: str("sha256"),
+      file: str("file"),
+    };
+    if (e.localSha256 !== undefined) entry.localSha256 = str("localSha256");
+    if (!semver.valid(entry.version)) fail(`agents.${name}.version "${entry.version}" is not a semver version`);
+    if (!SHA256_RE.test(entry.sha256)) fail(`agents.${name}.sha256 is not a sha256 hex digest`);
+    if (entry.localSha256 && !SHA256_RE.test(entry.localSha256)) fail(`agents.${name}.localSha256 is not a sha256 hex digest`);
+    if (entry.commit !== null && !/^[0-9a-f]{7,64}$/.test(entry.commit)) fail(`agents.${name}.commit is not a commit id`);
+    if (!isSafeAgentFile(entry.file)) fail(`agents.${name}.file must be a .md file inside .claude/agents/`);
+    lock.agents[name] = entry;
+  }
+  return lock;
+}
+
+/** A lockfile may only ever point agentpkg at files inside .claude/agents/. */
+export function isSafeAgentFile(rel: string): boolean {
+  if (path.isAbsolute(rel) || rel.includes("\\") || rel.includes("\0")) return false;
+  const norm = path.posix.normalize(rel);
+  return norm === rel && norm.startsWith(".claude/agents/") && norm.endsWith(".md") && !norm.split("/").includes("..");
+}
+
+export function agentFileFor(name: string): string {
+  return `.claude/agents/${name}.md`;
+}
+
+export function serializeLockfile(lock: Lockfile): string {
+  return stableStringify(lock);
+}
+
+export async function readLockText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new AgentpkgError("E_LOCK_INVALID", `${file}: cannot read (${(err as Error).message})`, { cause: err });
+  }
+}
+
+export async function writeLockfile(file: string, lock: Lockfile): Promise<void> {
+  await writeFileAtomic(file, serializeLockfile(lock));
+}
+
+export function sameEntry(a: LockEntry | undefined, b: LockEntry | undefined): boolean {
+  return a !== undefined && b !== undefined && stableStringify(a) === stableStringify(b);
+}

@@ -1,0 +1,94 @@
+import fs from "node:fs/promises";
+import { AgentpkgError } from "../util/errors.js";
+import { isPlainObject, parseJsonFile } from "../util/json.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { assertAgentName, assertRegistryName } from "../util/names.js";
+import { classifyGitUrl } from "../util/git.js";
+import { validRange } from "../registry/resolve.js";
+
+/** What the team wants: a range per agent, optionally pinned to one registry. */
+export interface Dependency {
+  range: string;
+  registry?: string;
+}
+
+export interface Manifest {
+  /** registries in lookup order (insertion order), name -> git url */
+  registries: Record<string, string>;
+  agents: Record<string, Dependency>;
+}
+
+export function emptyManifest(): Manifest {
+  return { registries: {}, agents: {} };
+}
+
+const MANIFEST_KEYS = new Set(["$schema", "registries", "agents"]);
+
+export function parseManifest(text: string, file: string): Manifest {
+  const raw = parseJsonFile(text, file, "E_MANIFEST_INVALID");
+  const fail = (msg: string): never => {
+    throw new AgentpkgError("E_MANIFEST_INVALID", `${file}: ${msg}`, { hint: `fix ${file} by hand, or remove the entry with agentpkg` });
+  };
+  if (!isPlainObject(raw)) return fail("must be a JSON object");
+  for (const key of Object.keys(raw)) if (!MANIFEST_KEYS.has(key)) fail(`unknown field "${key}"`);
+  const manifest = emptyManifest();
+  const regs = raw.registries ?? {};
+  if (!isPlainObject(regs)) return fail(`"registries" must be an object of name -> git url`);
+  for (const [name, url] of Object.entries(regs)) {
+    try {
+      assertRegistryName(name, file);
+      if (typeof url !== "string") fail(`registries.${name} must be a git url string`);
+      classifyGitUrl(url as string);
+    } catch (err) {
+      if (err instanceof AgentpkgError && err.code !== "E_MANIFEST_INVALID") fail(`registries.${name}: ${err.message}`);
+      throw err;
+    }
+    manifest.registries[name] = url as string;
+  }
+  const agents = raw.agents ?? {};
+  if (!isPlainObject(agents)) return fail(`"agents" must be an object of name -> version range`);
+  for (const [name, spec] of Object.entries(agents)) {
+    try {
+      assertAgentName(name, file);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    manifest.agents[name] = parseDependency(spec, `agents.${name}`, fail);
+  }
+  return manifest;
+}
+
+function parseDependency(spec: unknown, where: string, fail: (m: string) => never): Dependency {
+  if (typeof spec === "string") {
+    if (!validRange(spec)) fail(`${where}: invalid version range "${spec}"`);
+    return { range: spec };
+  }
+  if (!isPlainObject(spec)) return fail(`${where} must be a version range or { "version": ..., "registry": ... }`);
+  for (const key of Object.keys(spec)) if (key !== "version" && key !== "registry") fail(`${where}: unknown field "${key}"`);
+  if (typeof spec.version !== "string" || !validRange(spec.version)) fail(`${where}.version must be a valid version range`);
+  if (spec.registry !== undefined && (typeof spec.registry !== "string" || spec.registry === "")) fail(`${where}.registry must be a registry name`);
+  return { range: spec.version as string, registry: spec.registry as string | undefined };
+}
+
+/** Manifest text: registries keep their order (it is the lookup order), agents are sorted. */
+export function serializeManifest(m: Manifest): string {
+  const agents: Record<string, unknown> = {};
+  for (const name of Object.keys(m.agents).sort()) {
+    const dep = m.agents[name]!;
+    agents[name] = dep.registry ? { registry: dep.registry, version: dep.range } : dep.range;
+  }
+  return JSON.stringify({ registries: m.registries, agents }, null, 2) + "\n";
+}
+
+export async function readManifestText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new AgentpkgError("E_MANIFEST_INVALID", `${file}: cannot read (${(err as Error).message})`, { cause: err });
+  }
+}
+
+export async function writeManifest(file: string, m: Manifest): Promise<void> {
+  await writeFileAtomic(file, serializeManifest(m));
+}

@@ -1,0 +1,122 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { AgentpkgError } from "../util/errors.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { sha256 } from "../util/hash.js";
+import { acquireLock } from "../util/process-lock.js";
+import { git, GitError, explainGitFailure, classifyGitUrl } from "../util/git.js";
+
+export type RefreshPolicy = "always" | "if-stale" | "never";
+
+export interface Mirror {
+  url: string;
+  /** bare, shallow repository */
+  dir: string;
+  commit: string;
+  fetchedAt: number;
+  /** this process fetched it (a retry after a miss would not help) */
+  fresh: boolean;
+}
+
+interface MirrorMeta {
+  url: string;
+  commit: string;
+  fetchedAt: number;
+}
+
+const NETWORK_TIMEOUT_MS = 120_000;
+
+export function mirrorDir(cache: string, url: string): string {
+  const base = url.replace(/\/+$/, "").split(/[/:]/).pop()?.replace(/\.git$/, "").replace(/[^A-Za-z0-9._-]/g, "") || "registry";
+  return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(url).slice(0, 16)}`);
+}
+
+async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, "meta.json"), "utf8")) as MirrorMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A local shallow mirror of a registry's default branch. Fetched when missing, when stale (policy
+ * "if-stale"), or always; never with --offline. The cache is shared by all projects, so updates take
+ * a per-mirror lock.
+ */
+export async function ensureMirror(
+  url: string,
+  o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number },
+): Promise<Mirror> {
+  classifyGitUrl(url);
+  const dir = mirrorDir(o.cache, url);
+  const meta = await readMeta(dir);
+  const usable = meta !== undefined && meta.url === url;
+  if (usable && (o.policy === "never" || (o.policy === "if-stale" && Date.now() - meta.fetchedAt < o.ttlMs))) {
+    return { url, dir, commit: meta.commit, fetchedAt: meta.fetchedAt, fresh: false };
+  }
+  if (o.policy === "never") {
+    throw new AgentpkgError("E_OFFLINE", `registry ${url} is not in the cache (--offline)`, {
+      hint: "run the same command once without --offline to fill the cache",
+    });
+  }
+  const release = await acquireLock(`${dir}.busy`, 120_000);
+  try {
+    const commit = usable ? await fetchInto(dir, url, o.env) : await cloneInto(dir, url, o.env);
+    const fetchedAt = Date.now();
+    await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }));
+    return { url, dir, commit, fetchedAt, fresh: true };
+  } finally {
+    await release();
+  }
+}
+
+async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  try {
+    await git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
+    await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(tmp, dir);
+    return commit;
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    if (err instanceof GitError) throw explainGitFailure(err, url);
+    throw err;
+  }
+}
+
+async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    await git(["fetch", "--depth", "1", "--no-tags", "--quiet", "--", url, "HEAD"], { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const commit = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir, env })).trim();
+    await git(["update-ref", "refs/agentpkg/head", commit], { cwd: dir, env });
+    return commit;
+  } catch (err) {
+    if (err instanceof GitError) throw explainGitFailure(err, url);
+    throw err;
+  }
+}
+
+/** Make sure one older commit (a lockfile's) is present in the mirror. */
+export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.ProcessEnv, offline: boolean): Promise<void> {
+  const have = await git(["cat-file", "-t", commit], { cwd: mirror.dir, env }).then(
+    () => true,
+    () => false,
+  );
+  if (have) return;
+  if (offline) {
+    throw new AgentpkgError("E_OFFLINE", `commit ${commit.slice(0, 12)} of ${mirror.url} is not in the cache (--offline)`, {
+      hint: "run once without --offline to fetch it",
+    });
+  }
+  try {
+    await git(["fetch", "--depth", "1", "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+  } catch (err) {
+    if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
+    throw err;
+  }
+}

@@ -1,0 +1,50 @@
+/** One published version of an agent, as a source describes it. */
+export interface VersionInfo {
+  version: string;
+  /** path of the agent file inside the source (repo-relative, forward slashes) */
+  path: string;
+  /** sha256 of the file's bytes, hex; sources without one (plain repos) compute it when reading */
+  sha256?: string;
+  /** reason, when yanked: never resolves for new installs, a lockfile may keep it */
+  yanked?: string | null;
+  changelog?: string;
+  /** commit that holds this version's file, when it differs from the snapshot's commit */
+  commit?: string;
+}
+
+export interface AgentEntry {
+  name: string;
+  description?: string;
+  versions: Record<string, VersionInfo>;
+  /** dist-tags: latest, next ... */
+  tags: Record<string, string>;
+  deprecated?: string | null;
+}
+
+export type SourceKind = "builtin" | "registry" | "marketplace" | "plain";
+
+/** What a resolved version's bytes are and where they came from. */
+export interface FetchedFile {
+  content: Buffer;
+  sha256: string;
+  commit: string | null;
+}
+
+/**
+ * A registry the project can install from. Implementations only describe and read;
+ * operations decide what to write.
+ */
+export interface Source {
+  readonly name: string;
+  readonly url: string;
+  readonly kind: SourceKind;
+  /** commit of the snapshot this source reads (null when not a git snapshot) */
+  readonly commit: string | null;
+  getAgent(name: string): Promise<AgentEntry | null>;
+  listAgents(): Promise<AgentEntry[]>;
+  /**
+   * Read one version's bytes, at `commit` when given (a lockfile's), else at the snapshot.
+   * Must refuse symlinks, paths escaping the source and oversized files, and verify sha256 when known.
+   */
+  readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile>;
+}

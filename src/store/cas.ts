@@ -1,0 +1,40 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { sha256, SHA256_RE } from "../util/hash.js";
+import { writeFileAtomic } from "../util/atomic.js";
+
+/**
+ * Content-addressed store of pristine agent files: <cache>/store/sha256/ab/cdef… (as pnpm's cafs).
+ * It is the merge base for local edits and lets sync/verify work offline.
+ */
+export class ContentStore {
+  constructor(private readonly cache: string) {}
+
+  pathFor(hash: string): string {
+    return path.join(this.cache, "store", "sha256", hash.slice(0, 2), hash.slice(2));
+  }
+
+  /** Bytes for a hash, re-verified on read; undefined when absent or corrupt. */
+  async get(hash: string): Promise<Buffer | undefined> {
+    if (!SHA256_RE.test(hash)) return undefined;
+    try {
+      const data = await fs.readFile(this.pathFor(hash));
+      return sha256(data) === hash ? data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async has(hash: string): Promise<boolean> {
+    return fs.access(this.pathFor(hash)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async put(data: Buffer): Promise<string> {
+    const hash = sha256(data);
+    if (!(await this.has(hash))) await writeFileAtomic(this.pathFor(hash), data);
+    return hash;
+  }
+}

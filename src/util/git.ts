@@ -1,0 +1,133 @@
+import path from "node:path";
+import { AgentpkgError } from "./errors.js";
+
+export type GitUrlKind = "https" | "ssh" | "scp" | "file" | "path";
+
+const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
+const COMMIT_RE = /^[0-9a-f]{7,64}$/;
+
+/**
+ * Accept only the URL forms of DESIGN.md §3: https, ssh, git@host:path, file:// and local paths.
+ * Everything else (ext::, fd::, http, options in disguise) is refused before git sees it.
+ */
+export function classifyGitUrl(url: string): GitUrlKind {
+  const bad = (why: string): never => {
+    throw new AgentpkgError("E_USAGE", `invalid registry url ${JSON.stringify(url)}: ${why}`, {
+      hint: "use https://, ssh://, git@host:path, file:// or a local path",
+    });
+  };
+  if (url.length === 0) bad("empty");
+  if (url.startsWith("-")) bad("must not start with '-'");
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(url)) bad("contains control characters");
+  if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) bad("git transport helpers (like ext::) are not allowed");
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
+  if (scheme === "https") return "https";
+  if (scheme === "ssh" || scheme === "git+ssh") return "ssh";
+  if (scheme === "file") return "file";
+  if (scheme) bad(`scheme ${scheme}:// is not allowed`);
+  if (SCP_RE.test(url)) return "scp";
+  if (/^[A-Za-z]:[\\/]/.test(url) || url.startsWith("/") || url.startsWith(".") || !url.includes(":")) return "path";
+  return bad("not a recognised git url");
+}
+
+export function isLocalGitUrl(url: string): boolean {
+  const kind = classifyGitUrl(url);
+  return kind === "file" || kind === "path";
+}
+
+/** Resolve a local path registry against cwd so the manifest records where it really is. */
+export function normalizeGitUrl(url: string, cwd: string): string {
+  return classifyGitUrl(url) === "path" ? path.resolve(cwd, url) : url;
+}
+
+export function assertCommit(commit: string): string {
+  if (!COMMIT_RE.test(commit)) throw new AgentpkgError("E_LOCK_INVALID", `invalid commit id ${JSON.stringify(commit)}`);
+  return commit;
+}
+
+/** Options that keep a fetched repository from running anything or asking anything. */
+const HARDENING = [
+  "-c", "core.hooksPath=/dev/null",
+  "-c", "protocol.ext.allow=never",
+  "-c", "protocol.fd.allow=never",
+  "-c", "submodule.recurse=false",
+  "-c", "core.fsmonitor=false",
+  "-c", "credential.interactive=never",
+];
+
+export interface GitOptions {
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  /** network operations get a timeout; local ones do not need one */
+  timeoutMs?: number;
+  encoding?: "utf8" | "buffer";
+}
+
+export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    GIT_TERMINAL_PROMPT: "0",
+    GCM_INTERACTIVE: "never",
+    GIT_SSH_COMMAND: env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
+    GIT_CONFIG_PARAMETERS: undefined,
+    LC_ALL: "C",
+  };
+}
+
+export async function runGit(args: string[], o: GitOptions): Promise<Buffer> {
+  const { execa } = await import("execa");
+  const result = await execa("git", [...HARDENING, ...args], {
+    cwd: o.cwd,
+    env: gitEnv(o.env),
+    extendEnv: false,
+    encoding: "buffer",
+    stdin: "ignore",
+    reject: false,
+    timeout: o.timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+    stripFinalNewline: false,
+  });
+  if (result.exitCode !== 0 || result.timedOut) {
+    const stderr = Buffer.from(result.stderr ?? "").toString("utf8").trim();
+    throw new GitError(args, stderr, result.timedOut === true, result.exitCode);
+  }
+  return Buffer.from(result.stdout ?? "");
+}
+
+export async function git(args: string[], o: GitOptions): Promise<string> {
+  return (await runGit(args, o)).toString("utf8");
+}
+
+export class GitError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly stderr: string,
+    readonly timedOut: boolean,
+    readonly exitCode: number | undefined,
+  ) {
+    super(`git ${args[0] ?? ""} failed: ${firstLine(stderr) || (timedOut ? "timed out" : `exit ${exitCode}`)}`);
+    this.name = "GitError";
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split("\n").find((l) => /^(fatal|error):/.test(l))?.replace(/^(fatal|error):\s*/, "") ?? s.split("\n")[0] ?? "";
+}
+
+/** Turn a failed network git call into the user-facing reason. */
+export function explainGitFailure(err: GitError, url: string): AgentpkgError {
+  const s = err.stderr;
+  let why = "could not fetch";
+  if (err.timedOut) why = "timed out";
+  else if (/could not read Username|terminal prompts disabled|Authentication failed|Permission denied \(publickey|could not read Password|Host key verification failed/i.test(s))
+    why = "authentication failed (git never prompts; set up an ssh key or a credential helper)";
+  else if (/Could not resolve host|unable to access|Connection refused|Network is unreachable|Connection timed out/i.test(s))
+    why = "host unreachable";
+  else if (/does not appear to be a git repository|not found|No such file or directory|does not exist/i.test(s))
+    why = "no git repository there";
+  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${url} unreachable: ${why}`, {
+    cause: err,
+    hint: "check the url and your network, or use --offline to work from the cache",
+  });
+}

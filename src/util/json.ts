@@ -1,0 +1,44 @@
+import { AgentpkgError, type ErrorCode } from "./errors.js";
+
+/** JSON with keys sorted at every level, 2-space indent and a final newline: byte-stable output. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 2) + "\n";
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Parse a JSON file's text; errors name the file, the line, and conflict markers when present. */
+export function parseJsonFile(text: string, file: string, code: ErrorCode): unknown {
+  const marker = /^(<{7}|={7}|>{7})( |$)/m.exec(text);
+  if (marker) {
+    const line = text.slice(0, marker.index).split("\n").length;
+    throw new AgentpkgError(code, `${file}:${line}: contains git conflict markers`, {
+      hint: "resolve the merge conflict in that file (or check it out again), then re-run",
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const pos = /position (\d+)/.exec(String(err))?.[1];
+    const line = pos ? text.slice(0, Number(pos)).split("\n").length : undefined;
+    throw new AgentpkgError(code, `${file}${line ? `:${line}` : ""}: invalid JSON (${String((err as Error).message).split("\n")[0]})`, {
+      cause: err,
+      hint: `fix the JSON syntax in ${file}`,
+    });
+  }
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

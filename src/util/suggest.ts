@@ -1,0 +1,24 @@
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** Up to `max` candidates close to `word` (edit distance or substring), closest first. */
+export function closeMatches(word: string, candidates: Iterable<string>, max = 3): string[] {
+  const scored: [number, string][] = [];
+  for (const c of candidates) {
+    const d = distance(word, c);
+    const limit = Math.max(2, Math.floor(word.length / 3));
+    if (d <= limit || c.includes(word) || word.includes(c)) scored.push([d, c]);
+  }
+  return scored.sort((x, y) => x[0] - y[0] || x[1].localeCompare(y[1])).slice(0, max).map(([, c]) => c);
+}

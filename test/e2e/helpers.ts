@@ -1,0 +1,191 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { execa, execaSync } from "execa";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const BIN = path.join(REPO_ROOT, "bin", "agentpkg.js");
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: "Test",
+  GIT_AUTHOR_EMAIL: "test@example.com",
+  GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
+  GIT_COMMITTER_NAME: "Test",
+  GIT_COMMITTER_EMAIL: "test@example.com",
+  GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+};
+
+export function sha256(data: string | Buffer): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** A fresh temp dir, removed by the returned cleanup. */
+export function tempDir(prefix = "agentpkg-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function git(cwd: string, args: string[]): string {
+  return execaSync("git", args, { cwd, env: GIT_ENV }).stdout;
+}
+
+/** A valid agent file for tests. */
+export function agentText(name: string, o: { description?: string; tools?: string; body?: string; extra?: string } = {}): string {
+  return [
+    "---",
+    `name: ${name}`,
+    `description: ${o.description ?? `Test agent ${name}`}`,
+    ...(o.tools !== undefined ? [`tools: ${o.tools}`] : ["tools: Read, Grep"]),
+    ...(o.extra ? [o.extra] : []),
+    "---",
+    "",
+    o.body ?? `You are ${name}.\n\nLine one.\nLine two.\nLine three.\nLine four.\nLine five.\n`,
+  ].join("\n");
+}
+
+export interface PublishedVersion {
+  version: string;
+  content: string;
+  yanked?: string;
+  /** write a wrong sha256 into registry.json */
+  badSha?: boolean;
+}
+
+/**
+ * A temp git registry in the DESIGN.md §3 format. `publish` adds versions and commits, as a maintainer would.
+ * Returns the registry's working dir (also its git url: a local path).
+ */
+export class TestRegistry {
+  readonly dir: string;
+  private index: { name: string; agents: Record<string, { description: string; versions: Record<string, unknown>; tags: Record<string, string> }> };
+
+  constructor(root: string, name = "test-registry") {
+    this.dir = path.join(root, name);
+    fs.mkdirSync(this.dir, { recursive: true });
+    git(this.dir, ["init", "-q", "-b", "main"]);
+    this.index = { name, agents: {} };
+  }
+
+  get url(): string {
+    return `file://${this.dir}`;
+  }
+
+  publish(agent: string, versions: PublishedVersion[], o: { latest?: string } = {}): string {
+    const entry = (this.index.agents[agent] ??= { description: `${agent} agent`, versions: {}, tags: {} });
+    for (const v of versions) {
+      const rel = `agents/${agent}/${v.version}.md`;
+      fs.mkdirSync(path.join(this.dir, "agents", agent), { recursive: true });
+      fs.writeFileSync(path.join(this.dir, rel), v.content);
+      entry.versions[v.version] = {
+        path: rel,
+        sha256: v.badSha ? sha256("tampered") : sha256(v.content),
+        ...(v.yanked ? { yanked: v.yanked } : {}),
+      };
+    }
+    if (o.latest) entry.tags.latest = o.latest;
+    return this.commit(`publish ${agent}`);
+  }
+
+  commit(message: string): string {
+    fs.writeFileSync(path.join(this.dir, "registry.json"), JSON.stringify(this.index, null, 2) + "\n");
+    git(this.dir, ["add", "-A"]);
+    git(this.dir, ["commit", "-q", "-m", message]);
+    return git(this.dir, ["rev-parse", "HEAD"]).trim();
+  }
+
+  /** Overwrite a published file in place (tampering) and commit it. */
+  tamper(rel: string, content: string): void {
+    fs.writeFileSync(path.join(this.dir, rel), content);
+    git(this.dir, ["add", "-A"]);
+    git(this.dir, ["commit", "-q", "-m", "tamper"]);
+  }
+}
+
+/** A sandbox: temp HOME, cache and project dir; runs the built CLI as a subprocess. */
+export class Sandbox {
+  readonly root: string;
+  readonly home: string;
+  readonly project: string;
+  readonly env: Record<string, string>;
+
+  constructor() {
+    this.root = tempDir();
+    this.home = path.join(this.root, "home");
+    this.project = path.join(this.root, "project");
+    fs.mkdirSync(this.home, { recursive: true });
+    fs.mkdirSync(this.project, { recursive: true });
+    this.env = {
+      HOME: this.home,
+      XDG_CACHE_HOME: path.join(this.root, "cache"),
+      XDG_CONFIG_HOME: path.join(this.root, "config"),
+      NO_COLOR: "1",
+      CI: "",
+      GIT_CONFIG_NOSYSTEM: "1",
+      AGENTPKG_REGISTRY_TTL: "0",
+      PATH: process.env.PATH ?? "",
+    };
+  }
+
+  registry(name?: string): TestRegistry {
+    return new TestRegistry(this.root, name);
+  }
+
+  async run(args: string[], o: { cwd?: string; env?: Record<string, string> } = {}) {
+    const r = await execa("node", [BIN, ...args], {
+      cwd: o.cwd ?? this.project,
+      env: { ...this.env, ...o.env },
+      extendEnv: false,
+      reject: false,
+      stdin: "ignore",
+    });
+    return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  }
+
+  async json(args: string[], o: { cwd?: string; env?: Record<string, string> } = {}) {
+    const r = await this.run([...args, "--json"], o);
+    let data: any;
+    try {
+      data = JSON.parse(r.stdout);
+    } catch {
+      throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+    }
+    return { ...r, data };
+  }
+
+  file(rel: string, dir = this.project): string {
+    return fs.readFileSync(path.join(dir, rel), "utf8");
+  }
+
+  exists(rel: string, dir = this.project): boolean {
+    return fs.existsSync(path.join(dir, rel));
+  }
+
+  write(rel: string, content: string, dir = this.project): void {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Hash of every file under dir (relative path -> sha256): "nothing changed on disk" checks. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    if (!fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const abs = path.join(d, e.name);
+      if (e.isDirectory()) {
+        out[path.relative(dir, abs) + "/"] = "dir";
+        walk(abs);
+      } else out[path.relative(dir, abs)] = sha256(fs.readFileSync(abs));
+    }
+  };
+  walk(dir);
+  return out;
+}
