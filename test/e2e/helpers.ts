@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { execa, execaSync } from "execa";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const BIN = path.join(REPO_ROOT, "bin", "agentpkg.js");
+/** The built CLI; AGENTPKG_TEST_BIN points at another build (e.g. .build/<name>/bin.js) when set. */
+export const BIN = process.env.AGENTPKG_TEST_BIN ? path.resolve(REPO_ROOT, process.env.AGENTPKG_TEST_BIN) : path.join(REPO_ROOT, "bin", "agentpkg.js");
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: "Test",
