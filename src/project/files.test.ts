@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { parseLockfile, serializeLockfile, isSafeAgentFile, emptyLockfile } from "./lockfile.js";
+import { parseManifest, serializeManifest } from "./manifest.js";
+
+const sha = "ab".repeat(32);
+const entry = { version: "1.0.0", registry: "default", url: "builtin", commit: null, path: "agents/x/1.0.0.md", sha256: sha, file: ".claude/agents/x.md" };
+
+describe("lockfile", () => {
+  it("round-trips with sorted keys and a final newline, byte-stable", () => {
+    const lock = { lockfileVersion: 1, agents: { z: { ...entry, file: ".claude/agents/z.md" }, x: entry } };
+    const text = serializeLockfile(lock);
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(text.indexOf('"x"')).toBeLessThan(text.indexOf('"z"'));
+    expect(text.indexOf('"commit"')).toBeLessThan(text.indexOf('"version"'));
+    expect(serializeLockfile(parseLockfile(text, "l"))).toBe(text);
+    expect(serializeLockfile(emptyLockfile())).toBe('{\n  "agents": {},\n  "lockfileVersion": 1\n}\n');
+  });
+
+  it.each([
+    ["not json", "{", /invalid JSON/],
+    ["conflict markers", `{\n<<<<<<< HEAD\n"a": 1\n=======\n>>>>>>> x\n}`, /:2: contains git conflict markers/],
+    ["unknown version", JSON.stringify({ lockfileVersion: 9, agents: {} }), /lockfileVersion 9 is not supported/],
+    ["unknown field", JSON.stringify({ lockfileVersion: 1, agents: {}, extra: 1 }), /unknown field "extra"/],
+    ["bad sha", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, sha256: "zz" } } }), /sha256/],
+    ["escaping file", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, file: ".claude/agents/../../etc/x.md" } } }), /inside .claude\/agents/],
+    ["bad name", JSON.stringify({ lockfileVersion: 1, agents: { "../x": entry } }), /invalid agent name/],
+    ["bad version", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, version: "one" } } }), /not a semver/],
+  ])("refuses %s", (_label, text, re) => {
+    expect(() => parseLockfile(text, ".claude/agentpkg.lock")).toThrow(re);
+  });
+
+  it.each([
+    [".claude/agents/x.md", true],
+    [".claude/agents/sub/x.md", true],
+    [".claude/agents/x.txt", false],
+    ["/etc/x.md", false],
+    [".claude/agents/../x.md", false],
+    ["x.md", false],
+  ])("isSafeAgentFile(%s) = %s", (p, ok) => expect(isSafeAgentFile(p)).toBe(ok));
+});
+
+describe("manifest", () => {
+  it("round-trips: registries keep their order, agents are sorted, pinned agents use the object form", () => {
+    const text = JSON.stringify({ registries: { b: "file:///b", a: "git@github.com:a/b.git" }, agents: { z: "^1.0.0", y: { registry: "b", version: "~2.1" } } });
+    const m = parseManifest(text, "m");
+    expect(Object.keys(m.registries)).toEqual(["b", "a"]);
+    expect(serializeManifest(m)).toBe(
+      '{\n  "registries": {\n    "b": "file:///b",\n    "a": "git@github.com:a/b.git"\n  },\n  "agents": {\n    "y": {\n      "registry": "b",\n      "version": "~2.1"\n    },\n    "z": "^1.0.0"\n  }\n}\n',
+    );
+  });
+
+  it.each([
+    ["bad range", { agents: { x: ">>1" } }, /invalid version range/],
+    ["ext url", { registries: { a: "ext::sh -c x" } }, /transport helpers/],
+    ["dash url", { registries: { a: "--upload-pack=x" } }, /must not start with '-'/],
+    ["bad agent name", { agents: { "../x": "^1" } }, /invalid agent name/],
+    ["unknown field", { agentz: {} }, /unknown field "agentz"/],
+    ["not an object", [], /must be a JSON object/],
+  ])("refuses %s", (_l, value, re) => {
+    expect(() => parseManifest(JSON.stringify(value), ".claude/agentpkg.json")).toThrow(re);
+  });
+});
