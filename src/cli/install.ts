@@ -4,6 +4,7 @@ import type { InstallOptions } from "../operations/install.js";
 import type { ChangeResult } from "../operations/result.js";
 import { addEditFlags, editFlags, invocation } from "./shared.js";
 import { printChange } from "./render-change.js";
+import { AgentpkgError } from "../util/errors.js";
 
 type Run = (o: InstallOptions, deps: Deps) => Promise<ChangeResult>;
 
@@ -14,9 +15,16 @@ export function installCommand(deps: Deps, run?: Run): Command {
     .argument("[specs...]", "agents to add, e.g. ml-engineer, ml-engineer@^1.2, team/reviewer@latest")
     .option("--frozen", "fail (exit 4) instead of changing the lockfile; implied when CI=true and no names are given")
     .option("--no-frozen", "allow lockfile changes even when CI=true")
-    .option("-E, --exact", "save the exact version in the manifest instead of ^version");
+    .option("-E, --exact", "save the exact version in the manifest instead of ^version")
+    .option("--from <file>", "install exactly the lock in a bundle made by agentpkg pack: no network, no git");
   addEditFlags(cmd).action(async (specs: string[], _o, self: Command) => {
     const inv = invocation(self, deps);
+    if (typeof inv.flags.from === "string") {
+      if (specs.length) throw new AgentpkgError("E_USAGE", "install --from takes no agent names: it installs the bundle's lock");
+      const { runInstallFrom } = await import("../operations/install-from.js");
+      const r = await runInstallFrom({ ...inv.common, ...editFlags(inv.flags), from: inv.flags.from }, inv.deps);
+      return inv.deps.setExitCode(printChange(inv.deps.io, inv.out, r));
+    }
     const fn = run ?? (await import("../operations/install.js")).runInstall;
     const frozen = self.getOptionValueSource("frozen") === "cli" ? inv.flags.frozen === true : undefined;
     const result = await fn({ ...inv.common, ...editFlags(inv.flags), specs, frozen, exact: inv.flags.exact === true }, inv.deps);

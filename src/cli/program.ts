@@ -1,56 +1,32 @@
-import { Command, Option } from "commander";
+import type { Command } from "commander";
+import { attachCommands, createRoot } from "./root.js";
 import type { Deps } from "../util/deps.js";
 import { installCommand } from "./install.js";
 import { removeCommand } from "./remove.js";
 import { upgradeCommand } from "./upgrade.js";
 import { listCommand } from "./list.js";
 import { registryCommand } from "./registry.js";
+import { validateCommand } from "./validate.js";
+import { newCommand } from "./new.js";
+import { publishCommand } from "./publish.js";
+import { yankCommand, deprecateCommand } from "./yank.js";
+import { searchCommand } from "./search.js";
+import { infoCommand } from "./info.js";
+import { packCommand } from "./pack.js";
+import { syncCommand } from "./sync.js";
+import { verifyCommand } from "./verify.js";
+import { outdatedCommand } from "./outdated.js";
+import { initCommand } from "./init.js";
+import { statusCommand } from "./status.js";
+import { diffCommand } from "./diff.js";
+import { doctorCommand } from "./doctor.js";
 
-export const VERSION = "0.1.0";
+export { VERSION } from "../version.js";
+export { effectiveDeps, type GlobalFlags } from "./root.js";
 
-/** Flags every command understands, read with optsWithGlobals(). */
-export interface GlobalFlags {
-  json?: boolean;
-  quiet?: boolean;
-  yes?: boolean;
-  offline?: boolean;
-  global?: boolean;
-  cwd?: string;
-  verbose?: boolean;
-  color?: boolean;
-}
-
+/** The whole program, every command (help, tests). A run loads only its command: see lazy-program.ts. */
 export function createProgram(deps: Deps): Command {
-  const program = new Command("agentpkg")
-    .description("a package manager for Claude Code agents: semver, a lockfile, git registries, and local edits never lost")
-    .version(VERSION, "-v, --version")
-    .option("--json", "print one JSON document on stdout")
-    .option("-q, --quiet", "print nothing but errors")
-    .option("-y, --yes", "confirm permission changes without asking")
-    .option("--offline", "use only the local cache; never touch the network")
-    .option("-g, --global", "use ~/.claude (agents, manifest and lock) instead of the project's .claude")
-    .option("-C, --cwd <dir>", "run as if started in <dir>")
-    .option("--verbose", "show stack traces for unexpected errors")
-    .addOption(new Option("--no-color", "disable colors (also NO_COLOR)"))
-    .showHelpAfterError("(add --help for usage)")
-    .exitOverride();
-  const commands = [installCommand(deps), upgradeCommand(deps), removeCommand(deps), listCommand(deps), registryCommand(deps)];
-  for (const cmd of commands) {
-    program.addCommand(cmd);
-    inherit(cmd, program);
-  }
-  return program;
-}
-
-/** addCommand() does not pass exitOverride/output settings down (commander #1186). */
-function inherit(cmd: Command, program: Command): void {
-  cmd.copyInheritedSettings(program);
-  for (const sub of cmd.commands) inherit(sub, cmd);
-}
-
-/** Apply global flags that change the environment of the run (cwd, colors). */
-export function effectiveDeps(deps: Deps, g: GlobalFlags): Deps {
-  const cwd = g.cwd ? (g.cwd.startsWith("/") ? g.cwd : `${deps.cwd}/${g.cwd}`) : deps.cwd;
-  const color = deps.io.color && g.color !== false && !g.json;
-  return { ...deps, cwd, io: { ...deps.io, color, interactive: deps.io.interactive && !g.json } };
+  const program = createRoot();
+  const commands = [installCommand(deps), upgradeCommand(deps), removeCommand(deps), listCommand(deps), statusCommand(deps), diffCommand(deps), registryCommand(deps), packCommand(deps), syncCommand(deps), verifyCommand(deps), outdatedCommand(deps), initCommand(deps), validateCommand(deps), newCommand(deps), publishCommand(deps), yankCommand(deps), deprecateCommand(deps), searchCommand(deps), infoCommand(deps), doctorCommand(deps)];
+  return attachCommands(program, commands);
 }

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { invocation } from "./shared.js";
-import { printResult, table } from "./output.js";
+import { printNotes, printResult, table } from "./output.js";
 
 export function registryCommand(deps: Deps): Command {
   const cmd = new Command("registry").description("manage the registries agents are installed from");
@@ -9,13 +9,17 @@ export function registryCommand(deps: Deps): Command {
     .command("add")
     .description("add a git registry (https, ssh, git@host:path, file:// or a local path) to the manifest")
     .argument("<name>", "a short name, used as <name>/agent")
-    .argument("<url>", "git url of a repository with registry.json at its root")
+    .argument("<url>", "git url of a registry (registry.json), a Claude Code plugin marketplace or a plain repository of agent files")
+    .option("--type <type>", "registry, marketplace or plain (default: detected from the repository)")
     .option("--dry-run", "check the registry, change nothing")
     .action(async (name: string, url: string, _o, self: Command) => {
       const inv = invocation(self, deps);
       const { runRegistryAdd } = await import("../operations/registry.js");
-      const r = await runRegistryAdd({ ...inv.common, name, url }, inv.deps);
-      printResult(inv.deps.io, inv.out, r, () => [`registry ${r.name} -> ${r.url} (${r.agents} agents)${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      const type = typeof inv.flags.type === "string" ? inv.flags.type : undefined;
+      const r = await runRegistryAdd({ ...inv.common, name, url, type }, inv.deps);
+      const warnings = r.warnings ?? [];
+      if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
+      printResult(inv.deps.io, inv.out, r, () => [`registry ${r.name} -> ${r.url} (${r.type}, ${r.agents} agents)${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
     });
   cmd
     .command("list")
@@ -50,6 +54,34 @@ export function registryCommand(deps: Deps): Command {
       printResult(inv.deps.io, inv.out, { registries: r }, () =>
         table([["NAME", "AGENTS", "COMMIT"], ...r.map((x) => [x.name, String(x.agents ?? "-"), x.commit?.slice(0, 12) ?? "bundled"])]),
       );
+    });
+  cmd
+    .command("init")
+    .description("create a registry repository (registry.json, README, a sample agent) and make its first commit")
+    .argument("[dir]", "where (default: the current directory)")
+    .option("--name <name>", "the registry's name (default: the folder's name)")
+    .action(async (dir: string | undefined, _o, self: Command) => {
+      const inv = invocation(self, deps);
+      const { runRegistryInit } = await import("../operations/registry-init.js");
+      const name = typeof inv.flags.name === "string" ? inv.flags.name : undefined;
+      const r = await runRegistryInit({ dir, name }, inv.deps);
+      printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => [
+        `created registry ${r.name} in ${r.dir} (${r.files.join(", ")}), commit ${r.commit.slice(0, 12)}`,
+        ...(r.skipped.length ? [`kept the existing ${r.skipped.join(", ")}`] : []),
+        `next: agentpkg publish my-agent.md --registry ${r.dir}`,
+      ]);
+    });
+  cmd
+    .command("pack")
+    .description("make a deterministic .tgz of a registry repo (registry.json and the files it lists), installable with registry add NAME FILE.tgz")
+    .argument("<dir>", "the registry's working tree")
+    .option("-o, --output <file>", "where to write the archive (default registry.tgz)")
+    .action(async (dir: string, _o, self: Command) => {
+      const inv = invocation(self, deps);
+      const { runRegistryPack } = await import("../operations/registry-pack.js");
+      const output = typeof inv.flags.output === "string" ? inv.flags.output : undefined;
+      const r = await runRegistryPack({ dir, output }, inv.deps);
+      printResult(inv.deps.io, inv.out, r, () => [`packed ${r.agents} agents (${r.versions} versions) into ${r.file} (${r.bytes} bytes, sha256 ${r.sha256.slice(0, 12)}…)`]);
     });
   return cmd;
 }

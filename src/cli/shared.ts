@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Deps } from "../util/deps.js";
-import { effectiveDeps, type GlobalFlags } from "./program.js";
+import { effectiveDeps, type GlobalFlags } from "./root.js";
 import type { OutputFlags } from "./output.js";
 import type { CommonOptions } from "../operations/context.js";
 

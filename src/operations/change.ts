@@ -23,7 +23,10 @@ export interface ChangeOptions extends CommonOptions {
 export interface Intent {
   manifest: Manifest;
   resolvedNow: ReadonlyMap<string, LockEntry>;
-  /** agents to drop from the lock even if the manifest still lists them (none today) */
+  /** the desired lock as is, skipping resolution (sync: the current lock filtered to the manifest) */
+  desired?: Record<string, LockEntry>;
+  /** also plan restoring locked files that were edited (sync) */
+  restoreModified?: boolean;
 }
 
 /**
@@ -43,7 +46,8 @@ export async function runChange(
     ctx,
     async (c) => {
       const intent = await intend(c);
-      const plan = await preparePlan(c, intent.manifest, await desiredLock(c, intent.manifest, intent.resolvedNow));
+      const desired = intent.desired ?? (await desiredLock(c, intent.manifest, intent.resolvedNow));
+      const plan = await preparePlan(c, intent.manifest, desired, { restoreModified: intent.restoreModified });
       if (o.frozen && (plan.lockChanged || plan.manifestChanged)) {
         throw new AgentpkgError("E_LOCK_OUTDATED", ".claude/agentpkg.lock does not match .claude/agentpkg.json (--frozen)", {
           details: plan.steps.length ? plan.steps.map((s) => `${s.op} ${s.name}`) : ["the lockfile would be rewritten"],
@@ -61,5 +65,5 @@ export async function runChange(
 }
 
 export function cloneManifest(m: Manifest): Manifest {
-  return { registries: { ...m.registries }, agents: { ...m.agents } };
+  return { registries: { ...m.registries }, ...(m.registryTypes ? { registryTypes: { ...m.registryTypes } } : {}), agents: { ...m.agents } };
 }

@@ -1,8 +1,7 @@
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import type { PromptFn } from "../util/deps.js";
-import { diffStat, unifiedDiff } from "../util/text-diff.js";
-import { mergeAgent } from "../agent/merge.js";
+import { colorizeDiff, diffStat, unifiedDiff } from "../util/text-diff.js";
 import { touchesLocalEdit, type Resolution, type Step } from "../plan/compute-plan.js";
 import { loadPristine } from "./content.js";
 import { finishPlan, type PreparedPlan } from "./prepare.js";
@@ -58,7 +57,8 @@ async function askPerFile(ctx: Context, plan: PreparedPlan, step: Step, prompt: 
     if (answer === "m" && step.op === "update") return "merge";
     const base = (await baseOf(ctx, plan, step)).toString("utf8");
     const local = plan.local.get(step.name)?.toString("utf8") ?? "";
-    ctx.deps.io.err(unifiedDiff(base, local, { oldLabel: "pristine", newLabel: "local" }) || "(no textual difference)");
+    const diff = unifiedDiff(base, local, { oldLabel: "pristine", newLabel: "local" });
+    ctx.deps.io.err(diff ? (ctx.deps.io.color ? colorizeDiff(diff) : diff) : "(no textual difference)");
   }
 }
 
@@ -91,7 +91,8 @@ export async function settleLocalEdits(ctx: Context, plan: PreparedPlan, mode: E
       mode === "prompt" ? await askPerFile(ctx, plan, step, ctx.deps.prompt!) : mode === "force" ? "overwrite" : mode;
     if (resolution === "merge" && step.op !== "update") {
       if (mode === "merge") {
-        throw new AgentpkgError("E_LOCAL_EDITS", `${await describeEdit(ctx, plan, step)}: there is no installed version to merge with`, {
+        const why = step.op === "remove" ? "removing the agent leaves nothing to merge with" : "there is no installed version to merge with";
+        throw new AgentpkgError("E_LOCAL_EDITS", `${await describeEdit(ctx, plan, step)}: ${why}`, {
           hint: "re-run with --keep or --force for this agent",
         });
       }
@@ -102,6 +103,7 @@ export async function settleLocalEdits(ctx: Context, plan: PreparedPlan, mode: E
       const base = (await loadPristine(ctx, step.from)).toString("utf8");
       const ours = plan.local.get(step.name)?.toString("utf8") ?? "";
       const theirs = plan.incoming.get(step.name)?.toString("utf8") ?? "";
+      const { mergeAgent } = await import("../agent/merge.js"); // gray-matter + diff3: only when merging
       const result = mergeAgent(base, ours, theirs, { ours: "local", base: step.from.version, theirs: step.to.version });
       const text = Buffer.from(result.text);
       if (!result.clean) conflicts.push({ name: step.name, file: step.from.file, conflictFile: `${step.from.file}.conflict`, text });

@@ -23,7 +23,12 @@ export interface PreparedPlan {
 }
 
 /** Diff desired lock entries against the lock and disk, and load every byte the plan will need. */
-export async function preparePlan(ctx: Context, manifest: Manifest, desired: Record<string, LockEntry>): Promise<PreparedPlan> {
+export async function preparePlan(
+  ctx: Context,
+  manifest: Manifest,
+  desired: Record<string, LockEntry>,
+  o: { restoreModified?: boolean } = {},
+): Promise<PreparedPlan> {
   const current = ctx.files.lock.agents;
   const disk = new Map<string, string | null>();
   const local = new Map<string, Buffer>();
@@ -36,7 +41,7 @@ export async function preparePlan(ctx: Context, manifest: Manifest, desired: Rec
       if (state.kind === "present") local.set(name, state.content);
     }),
   );
-  const steps = computePlan(desired, current, disk as DiskHashes);
+  const steps = computePlan(desired, current, disk as DiskHashes, o);
   const incoming = new Map<string, Buffer>();
   const warnings: string[] = [];
   await Promise.all(

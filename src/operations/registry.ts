@@ -1,35 +1,37 @@
-import fs from "node:fs/promises";
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
 import { classifyGitUrl, normalizeGitUrl } from "../util/git.js";
 import { assertRegistryName } from "../util/names.js";
-import { acquireLock } from "../util/process-lock.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { serializeManifest, type Manifest } from "../project/manifest.js";
 import { configuredRegistries, Registries } from "../registry/registries.js";
 import { BUILTIN_URL } from "../registry/builtin-source.js";
+import { readProjectFiles } from "../project/state.js";
 import { openContext, type CommonOptions, type Context } from "./context.js";
+import { withProjectLock } from "./apply.js";
 
 export interface RegistryInfo {
   name: string;
   url: string;
   agents?: number;
   commit?: string | null;
+  /** registry, marketplace or plain (registry add) */
+  type?: string;
+  /** what the registry skipped while listing (registry add) */
+  warnings?: string[];
 }
 
-async function saveManifest(ctx: Context, manifest: Manifest, dryRun: boolean): Promise<void> {
+/** Change the manifest as read under the project lock (after finishing an interrupted run), never a stale copy. */
+async function saveManifest(ctx: Context, change: (m: Manifest) => Manifest, dryRun: boolean): Promise<void> {
   if (dryRun) return;
-  await fs.mkdir(ctx.scope.claudeDir, { recursive: true });
-  const release = await acquireLock(ctx.scope.lockDir, 15_000);
-  try {
-    await writeFileAtomic(ctx.scope.manifestPath, serializeManifest(manifest));
-  } finally {
-    await release();
-  }
+  await withProjectLock(ctx, async () => {
+    const { manifest } = await readProjectFiles(ctx.scope);
+    await writeFileAtomic(ctx.scope.manifestPath, serializeManifest(change(manifest)));
+  });
 }
 
 /** registry add NAME URL: check that the url is a registry (fetching it into the cache), then record it. */
-export async function runRegistryAdd(o: CommonOptions & { name: string; url: string }, deps: Deps): Promise<RegistryInfo> {
+export async function runRegistryAdd(o: CommonOptions & { name: string; url: string; type?: string }, deps: Deps): Promise<RegistryInfo> {
   assertRegistryName(o.name, "the command line");
   classifyGitUrl(o.url);
   const url = normalizeGitUrl(o.url, deps.cwd);
@@ -38,12 +40,20 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   if (existing !== undefined && existing !== url) {
     throw new AgentpkgError("E_USAGE", `registry ${o.name} already points at ${existing}`, { hint: `remove it first: agentpkg registry remove ${o.name}` });
   }
-  const probe = new Registries([{ name: o.name, url }], deps, { offline: o.offline === true, policy: "always" });
+  const { parseRegistryType } = await import("../registry/pick-source.js");
+  const type = o.type === undefined ? undefined : parseRegistryType(o.type, "--type");
+  const probe = new Registries([{ name: o.name, url, ...(type ? { type } : {}) }], deps, { offline: o.offline === true, policy: "always" });
   const source = await probe.get(o.name);
   const agents = (await source.listAgents()).length;
-  const manifest = { ...ctx.files.manifest, registries: { ...ctx.files.manifest.registries, [o.name]: url } };
-  if (existing === undefined) await saveManifest(ctx, manifest, o.dryRun === true);
-  return { name: o.name, url, agents, commit: source.commit };
+  // a registry.json registry is what a plain url means; other kinds are recorded as { url, type }
+  const fixed = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
+  const withType = (m: Manifest): Manifest => {
+    const { [o.name]: _drop, ...others } = m.registryTypes ?? {};
+    const registryTypes = fixed ? { ...others, [o.name]: fixed } : others;
+    return { ...m, registries: { ...m.registries, [o.name]: url }, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }) };
+  };
+  if (existing === undefined) await saveManifest(ctx, withType, o.dryRun === true);
+  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: source.warnings ?? [] };
 }
 
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {
@@ -54,9 +64,11 @@ export async function runRegistryRemove(o: CommonOptions & { name: string }, dep
   if (users.length) {
     throw new AgentpkgError("E_USAGE", `registry ${o.name} is still used by ${users.join(", ")}`, { hint: `remove those agents first: agentpkg remove ${users.join(" ")}` });
   }
-  const registries = { ...ctx.files.manifest.registries };
-  delete registries[o.name];
-  await saveManifest(ctx, { ...ctx.files.manifest, registries }, o.dryRun === true);
+  await saveManifest(ctx, (m) => {
+    const registries = { ...m.registries };
+    delete registries[o.name];
+    return { ...m, registries };
+  }, o.dryRun === true);
   return { name: o.name, url };
 }
 

@@ -33,12 +33,14 @@ export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
 
 /**
  * Pure: desired lock entries vs the current lock and the files on disk -> the steps to take, sorted by name.
- * Unchanged entries whose file is present produce no step; a locked file that went missing is restored.
+ * Unchanged entries whose file is present produce no step (with restoreModified, sync's option, only when
+ * the file is clean); a locked file that went missing is restored.
  */
 export function computePlan(
   desired: Readonly<Record<string, LockEntry>>,
   current: Readonly<Record<string, LockEntry>>,
   disk: DiskHashes,
+  o: { restoreModified?: boolean } = {},
 ): Step[] {
   const steps: Step[] = [];
   for (const [name, to] of Object.entries(desired)) {
@@ -52,6 +54,8 @@ export function computePlan(
     const local = stateOf(from, disk);
     if (sameLockEntry(from, to)) {
       if (local === "missing") steps.push({ op: "add", name, to, local: "missing" });
+      // sync: an edited file goes back to the locked content (a clean merge's localSha256 counts as in sync)
+      else if (o.restoreModified && local === "modified" && disk.get(from.file) !== from.localSha256) steps.push({ op: "update", name, from, to, local });
       continue;
     }
     if (from.sha256 === to.sha256 && from.file === to.file && local !== "missing") {

@@ -41,11 +41,12 @@ export function renderStep(s: Step): string {
 }
 
 export function summarize(steps: readonly Step[]): string {
-  const count = (op: Step["op"]) => steps.filter((s) => s.op === op).length;
+  const count = (op: Step["op"]) => steps.filter((s) => s.op === op && s.resolution !== "keep").length;
   const parts = [
     [count("add"), "added"],
     [count("update"), "updated"],
     [count("remove"), "removed"],
+    [steps.filter((s) => s.resolution === "keep").length, "kept as edited"],
   ].filter(([n]) => (n as number) > 0);
   return parts.length ? parts.map(([n, w]) => `${n} ${w}`).join(", ") : "nothing to change";
 }

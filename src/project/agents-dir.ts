@@ -1,21 +1,41 @@
 import fs from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { sha256 } from "../util/hash.js";
+import { AgentpkgError } from "../util/errors.js";
 import type { Scope } from "./scope.js";
 
 export type FileState =
   | { kind: "missing" }
   | { kind: "present"; sha256: string; content: Buffer };
 
+/** Far above any agent file (Claude Code skips those over 1 MiB); only a hostile or broken file is larger. */
+const MAX_LOCAL_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The file at `rel` as agentpkg last saw it. Only regular files are read: a folder, a device (a symlink
+ * to /dev/zero) or a pipe at an agent's path is refused instead of read forever. Reads are synchronous:
+ * agent files are small, and 500 of them read in a loop take a fraction of the time of 500 parallel
+ * fs.promises round trips through the thread pool (DESIGN.md §7).
+ */
 export async function readAgentFile(scope: Scope, rel: string): Promise<FileState> {
+  const abs = path.join(scope.root, rel);
+  let st: import("node:fs").Stats;
   try {
-    const content = await fs.readFile(path.join(scope.root, rel));
-    return { kind: "present", sha256: sha256(content), content };
+    st = statSync(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return { kind: "missing" };
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return { kind: "missing" };
     throw err;
   }
+  const refuse = (why: string): never => {
+    throw new AgentpkgError(st.isDirectory() ? "E_IO" : "E_UNSAFE", `${rel} ${why}; nothing was changed`, { hint: `move ${rel} away, then re-run` });
+  };
+  if (st.isDirectory()) refuse("is a folder, not an agent file");
+  if (!st.isFile()) refuse("is not a regular file (a device, pipe or socket)");
+  if (st.size > MAX_LOCAL_BYTES) refuse(`is ${st.size} bytes, too large for an agent file`);
+  const content = readFileSync(abs);
+  return { kind: "present", sha256: sha256(content), content };
 }
 
 /**

@@ -4,7 +4,7 @@ import semver from "semver";
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile, stableStringify } from "../util/json.js";
 import { writeFileAtomic } from "../util/atomic.js";
-import { isValidAgentName } from "../util/names.js";
+import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
 
 export const LOCKFILE_VERSION = 1;
@@ -56,7 +56,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
   if (!isPlainObject(raw.agents)) return fail(`"agents" must be an object`);
   const lock = emptyLockfile();
   for (const [name, e] of Object.entries(raw.agents)) {
-    if (!isValidAgentName(name)) fail(`invalid agent name ${JSON.stringify(name)}`);
+    if (!isValidAgentRef(name)) fail(`invalid agent name ${JSON.stringify(name)}`);
     if (!isPlainObject(e)) return fail(`agents.${name} must be an object`);
     for (const key of Object.keys(e)) if (!ENTRY_KEYS.has(key)) fail(`agents.${name}: unknown field "${key}"`);
     const str = (k: string): string => (typeof e[k] === "string" && e[k] !== "" ? (e[k] as string) : fail(`agents.${name}.${k} must be a non-empty string`));
@@ -87,8 +87,9 @@ export function isSafeAgentFile(rel: string): boolean {
   return norm === rel && norm.startsWith(".claude/agents/") && norm.endsWith(".md") && !norm.split("/").includes("..");
 }
 
+/** `plugin:agent` (one of several same-named agents of a registry) is installed as `plugin--agent.md`. */
 export function agentFileFor(name: string): string {
-  return `.claude/agents/${name}.md`;
+  return `.claude/agents/${name.replace(":", "--")}.md`;
 }
 
 export function serializeLockfile(lock: Lockfile): string {
@@ -99,7 +100,8 @@ export async function readLockText(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    // ENOTDIR: .claude is a file; reported as such when agentpkg would write there
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
     throw new AgentpkgError("E_LOCK_INVALID", `${file}: cannot read (${(err as Error).message})`, { cause: err });
   }
 }

@@ -5,6 +5,9 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { assertAgentName, assertRegistryName } from "../util/names.js";
 import { classifyGitUrl } from "../util/git.js";
 import { validRange } from "../registry/resolve.js";
+import type { RegistryType } from "../registry/source.js";
+
+const REGISTRY_TYPES: readonly string[] = ["registry", "marketplace", "plain"];
 
 /** What the team wants: a range per agent, optionally pinned to one registry. */
 export interface Dependency {
@@ -15,6 +18,8 @@ export interface Dependency {
 export interface Manifest {
   /** registries in lookup order (insertion order), name -> git url */
   registries: Record<string, string>;
+  /** registries whose kind is fixed (object form `{ "url", "type" }`); others are detected from their content */
+  registryTypes?: Record<string, RegistryType>;
   agents: Record<string, Dependency>;
 }
 
@@ -34,10 +39,17 @@ export function parseManifest(text: string, file: string): Manifest {
   const manifest = emptyManifest();
   const regs = raw.registries ?? {};
   if (!isPlainObject(regs)) return fail(`"registries" must be an object of name -> git url`);
-  for (const [name, url] of Object.entries(regs)) {
+  for (const [name, value] of Object.entries(regs)) {
+    let url = value;
     try {
       assertRegistryName(name, file);
-      if (typeof url !== "string") fail(`registries.${name} must be a git url string`);
+      if (isPlainObject(value)) {
+        for (const key of Object.keys(value)) if (key !== "url" && key !== "type") fail(`registries.${name}: unknown field "${key}"`);
+        if (value.type !== undefined && !REGISTRY_TYPES.includes(value.type as string)) fail(`registries.${name}.type must be one of ${REGISTRY_TYPES.join(", ")}`);
+        if (value.type !== undefined) (manifest.registryTypes ??= {})[name] = value.type as RegistryType;
+        url = value.url;
+      }
+      if (typeof url !== "string") fail(`registries.${name} must be a git url string or { "url": ..., "type": ... }`);
       classifyGitUrl(url as string);
     } catch (err) {
       if (err instanceof AgentpkgError && err.code !== "E_MANIFEST_INVALID") fail(`registries.${name}: ${err.message}`);
@@ -77,14 +89,20 @@ export function serializeManifest(m: Manifest): string {
     const dep = m.agents[name]!;
     agents[name] = dep.registry ? { registry: dep.registry, version: dep.range } : dep.range;
   }
-  return JSON.stringify({ registries: m.registries, agents }, null, 2) + "\n";
+  const registries: Record<string, unknown> = {};
+  for (const [name, url] of Object.entries(m.registries)) {
+    const type = m.registryTypes?.[name];
+    registries[name] = type ? { url, type } : url;
+  }
+  return JSON.stringify({ registries, agents }, null, 2) + "\n";
 }
 
 export async function readManifestText(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    // ENOTDIR: .claude is a file; reported as such when agentpkg would write there
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
     throw new AgentpkgError("E_MANIFEST_INVALID", `${file}: cannot read (${(err as Error).message})`, { cause: err });
   }
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AgentpkgError } from "../util/errors.js";
@@ -9,9 +10,16 @@ import type { AgentEntry, FetchedFile, Source, VersionInfo } from "./source.js";
 export const BUILTIN_URL = "builtin";
 export const DEFAULT_REGISTRY = "default";
 
-/** The package root: dist/registry/ -> ../.. (the same from src/ under vitest). */
+/**
+ * The package root: the nearest folder above this module with a package.json (dist/registry/ -> ../..,
+ * src/ under vitest, and alternate build dirs such as .build/<name>/registry/ -> ../../..).
+ */
 export function packageRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = path.dirname(here), i = 0; i < 4; dir = path.dirname(dir), i++) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+  }
+  return path.resolve(here, "..", "..");
 }
 
 /** The registry shipped inside the agentpkg package: registry.json + agents/, read from disk, no git. */

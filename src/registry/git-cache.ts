@@ -10,8 +10,9 @@ export type RefreshPolicy = "always" | "if-stale" | "never";
 
 export interface Mirror {
   url: string;
-  /** bare, shallow repository */
+  /** bare repository: shallow (depth 1), or with full history and tags when `history` */
   dir: string;
+  history: boolean;
   commit: string;
   fetchedAt: number;
   /** this process fetched it (a retry after a miss would not help) */
@@ -26,9 +27,9 @@ interface MirrorMeta {
 
 const NETWORK_TIMEOUT_MS = 120_000;
 
-export function mirrorDir(cache: string, url: string): string {
+export function mirrorDir(cache: string, url: string, history = false): string {
   const base = url.replace(/\/+$/, "").split(/[/:]/).pop()?.replace(/\.git$/, "").replace(/[^A-Za-z0-9._-]/g, "") || "registry";
-  return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(url).slice(0, 16)}`);
+  return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(url).slice(0, 16)}${history ? "-history" : ""}`);
 }
 
 async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
@@ -42,18 +43,20 @@ async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
 /**
  * A local shallow mirror of a registry's default branch. Fetched when missing, when stale (policy
  * "if-stale"), or always; never with --offline. The cache is shared by all projects, so updates take
- * a per-mirror lock.
+ * a per-mirror lock. `history`: a separate mirror with the whole history and the tags (marketplaces
+ * and plain repositories take their versions from history).
  */
 export async function ensureMirror(
   url: string,
-  o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number },
+  o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number; history?: boolean },
 ): Promise<Mirror> {
   classifyGitUrl(url);
-  const dir = mirrorDir(o.cache, url);
+  const history = o.history === true;
+  const dir = mirrorDir(o.cache, url, history);
   const meta = await readMeta(dir);
   const usable = meta !== undefined && meta.url === url;
   if (usable && (o.policy === "never" || (o.policy === "if-stale" && Date.now() - meta.fetchedAt < o.ttlMs))) {
-    return { url, dir, commit: meta.commit, fetchedAt: meta.fetchedAt, fresh: false };
+    return { url, dir, history, commit: meta.commit, fetchedAt: meta.fetchedAt, fresh: false };
   }
   if (o.policy === "never") {
     throw new AgentpkgError("E_OFFLINE", `registry ${url} is not in the cache (--offline)`, {
@@ -62,21 +65,27 @@ export async function ensureMirror(
   }
   const release = await acquireLock(`${dir}.busy`, 120_000);
   try {
-    const commit = usable ? await fetchInto(dir, url, o.env) : await cloneInto(dir, url, o.env);
+    // another process may have cloned or fetched it while we waited: never clone over a mirror others read
+    const now = await readMeta(dir);
+    if (now?.url === url && o.policy === "if-stale" && Date.now() - now.fetchedAt < o.ttlMs) {
+      return { url, dir, history, commit: now.commit, fetchedAt: now.fetchedAt, fresh: false };
+    }
+    const commit = now?.url === url ? await fetchInto(dir, url, o.env, history) : await cloneInto(dir, url, o.env, history);
     const fetchedAt = Date.now();
     await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }));
-    return { url, dir, commit, fetchedAt, fresh: true };
+    return { url, dir, history, commit, fetchedAt, fresh: true };
   } finally {
     await release();
   }
 }
 
-async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv): Promise<string> {
+async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean): Promise<string> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
   try {
-    await git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch"];
+    await git(["clone", "--bare", ...shape, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
     const commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
     await fs.rm(dir, { recursive: true, force: true });
@@ -89,9 +98,12 @@ async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv): Prom
   }
 }
 
-async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv): Promise<string> {
+async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean): Promise<string> {
   try {
-    await git(["fetch", "--depth", "1", "--no-tags", "--quiet", "--", url, "HEAD"], { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const args = history
+      ? ["fetch", "--no-tags", "--force", "--quiet", "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
+      : ["fetch", "--depth", "1", "--no-tags", "--quiet", "--", url, "HEAD"];
+    await git(args, { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
     const commit = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: dir, env });
     return commit;
@@ -114,7 +126,8 @@ export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.Pr
     });
   }
   try {
-    await git(["fetch", "--depth", "1", "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const depth = mirror.history ? [] : ["--depth", "1"];
+    await git(["fetch", ...depth, "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
   } catch (err) {
     if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
     throw err;

@@ -4,8 +4,9 @@ import { AgentpkgError } from "../util/errors.js";
 import { git, runGit } from "../util/git.js";
 import { readIfExists, writeFileAtomic } from "../util/atomic.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "./git-cache.js";
-import { parseRegistryJson, type RegistryIndex } from "./registry-json.js";
-import { checkedFile, MAX_AGENT_BYTES, tooBig } from "./read-checks.js";
+import { RegistryLines, toRegistryLines } from "./registry-lines.js";
+import { checkedFile } from "./read-checks.js";
+import { BlobReader } from "./blob-batch.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "./source.js";
 
 /** A git repository with registry.json at its root (DESIGN.md §3), read from a shallow mirror. */
@@ -15,10 +16,17 @@ export class GitRegistrySource implements Source {
     readonly name: string,
     readonly url: string,
     private readonly mirror: Mirror,
-    private readonly index: RegistryIndex,
+    private readonly index: RegistryLines,
     private readonly env: NodeJS.ProcessEnv,
     private readonly offline: boolean,
-  ) {}
+  ) {
+    this.blobs = new BlobReader(mirror.dir, env, name);
+  }
+
+  /** version files are read in batches: one ls-tree and one cat-file per commit, not two git runs per file */
+  private readonly blobs: BlobReader;
+  /** older commits (a lockfile's) made present once each, however many agents need them */
+  private readonly fetched = new Map<string, Promise<void>>();
 
   get commit(): string {
     return this.mirror.commit;
@@ -34,31 +42,48 @@ export class GitRegistrySource implements Source {
     o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number },
   ): Promise<GitRegistrySource> {
     const mirror = await ensureMirror(url, o);
-    const text = await readRegistryJson(mirror, o.env, name);
-    return new GitRegistrySource(name, url, mirror, parseRegistryJson(text, name), o.env, o.policy === "never");
+    return new GitRegistrySource(name, url, mirror, await readIndex(mirror, o.env, name), o.env, o.policy === "never");
   }
 
   async getAgent(name: string): Promise<AgentEntry | null> {
-    return Object.hasOwn(this.index.agents, name) ? this.index.agents[name]! : null;
+    return this.index.get(name);
   }
 
   async listAgents(): Promise<AgentEntry[]> {
-    return Object.values(this.index.agents);
+    return this.index.all();
   }
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     const at = commit ?? v.commit ?? this.mirror.commit;
-    if (at !== this.mirror.commit) await fetchCommit(this.mirror, at, this.env, this.offline);
-    const content = await readBlob(this.mirror.dir, at, v, this.env, this.name);
+    if (at !== this.mirror.commit) {
+      let fetched = this.fetched.get(at);
+      if (!fetched) this.fetched.set(at, (fetched = fetchCommit(this.mirror, at, this.env, this.offline)));
+      await fetched;
+    }
+    const content = await this.blobs.read(at, v);
     return checkedFile(this.name, v, content, at);
   }
 }
 
-/** registry.json of the mirror's commit, extracted once per commit. */
-async function readRegistryJson(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): Promise<string> {
-  const cached = path.join(mirror.dir, `registry-${mirror.commit}.json`);
+const indexPath = (mirror: Mirror): string => path.join(mirror.dir, `registry-${mirror.commit}.lines`);
+
+/** registry.json was read at the mirror's commit before (its index is cached): a registry, known without git. */
+export async function hasCachedIndex(mirror: Mirror): Promise<boolean> {
+  return fs.access(indexPath(mirror)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * registry.json of the mirror's commit, extracted once per commit and cached one line per agent (see
+ * registry-lines.ts): a warm command reads that file and parses only the agents it asks for.
+ */
+async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): Promise<RegistryLines> {
+  const cached = indexPath(mirror);
   const hit = await readIfExists(cached);
-  if (hit) return hit.toString("utf8");
+  const index = hit && RegistryLines.from(hit, name);
+  if (index) return index;
   const entry = await lsTree(mirror.dir, mirror.commit, "registry.json", env);
   if (!entry) {
     throw new AgentpkgError("E_REGISTRY_INVALID", `${name} (${mirror.url}) has no registry.json at its root`, {
@@ -69,9 +94,10 @@ async function readRegistryJson(mirror: Mirror, env: NodeJS.ProcessEnv, name: st
     throw new AgentpkgError("E_UNSAFE", `${name}: registry.json is not a regular file (mode ${entry.mode})`);
   }
   const text = (await runGit(["cat-file", "blob", entry.oid], { cwd: mirror.dir, env })).toString("utf8");
-  for (const f of await fs.readdir(mirror.dir)) if (/^registry-[0-9a-f]+\.json$/.test(f)) await fs.rm(path.join(mirror.dir, f), { force: true });
-  await writeFileAtomic(cached, text);
-  return text;
+  const lines = toRegistryLines(text, name);
+  for (const f of await fs.readdir(mirror.dir)) if (/^registry-[0-9a-f]+\.(json|lines)$/.test(f)) await fs.rm(path.join(mirror.dir, f), { force: true });
+  await writeFileAtomic(cached, lines);
+  return RegistryLines.from(lines, name)!;
 }
 
 interface TreeEntry {
@@ -86,17 +112,4 @@ async function lsTree(dir: string, commit: string, file: string, env: NodeJS.Pro
   const m = /^(\d+) (\w+) ([0-9a-f]+)\s+(-|\d+)\t/.exec(out);
   if (!m) return undefined;
   return { mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === "-" ? 0 : Number(m[4]) };
-}
-
-/** Only regular files: a symlink in a registry is never followed, a large file never read. */
-async function readBlob(dir: string, commit: string, v: VersionInfo, env: NodeJS.ProcessEnv, registry: string): Promise<Buffer> {
-  const entry = await lsTree(dir, commit, v.path, env);
-  if (!entry) {
-    throw new AgentpkgError("E_REGISTRY_INVALID", `${registry}: ${v.path} (${v.version}) is listed in registry.json but missing at commit ${commit.slice(0, 12)}`);
-  }
-  if (entry.type !== "blob" || (entry.mode !== "100644" && entry.mode !== "100755")) {
-    throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is not a regular file (mode ${entry.mode}); symlinks and submodules are never followed`);
-  }
-  if (entry.size > MAX_AGENT_BYTES) throw tooBig(registry, v, entry.size);
-  return runGit(["cat-file", "blob", entry.oid], { cwd: dir, env });
 }

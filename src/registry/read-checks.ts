@@ -14,7 +14,7 @@ export function checkedFile(registry: string, v: VersionInfo, content: Buffer, c
   if (content.length > MAX_AGENT_BYTES) throw tooBig(registry, v, content.length);
   const actual = sha256(content);
   if (v.sha256 && actual !== v.sha256) {
-    throw new AgentpkgError("E_INTEGRITY", `${registry}: sha256 mismatch for ${v.path} (${v.version}): registry.json says ${v.sha256.slice(0, 12)}…, file is ${actual.slice(0, 12)}…`, {
+    throw new AgentpkgError("E_INTEGRITY", `${registry}: sha256 mismatch for ${v.path} (${v.version}): expected ${v.sha256.slice(0, 12)}…, got ${actual.slice(0, 12)}…`, {
       hint: "the registry is corrupt or was tampered with; nothing was written",
     });
   }

@@ -2,18 +2,24 @@ import { AgentpkgError } from "../util/errors.js";
 import { cacheDir, type Deps } from "../util/deps.js";
 import type { Manifest } from "../project/manifest.js";
 import { BUILTIN_URL, BuiltinSource, DEFAULT_REGISTRY } from "./builtin-source.js";
-import { GitRegistrySource } from "./git-registry-source.js";
+import { isTarballUrl } from "./tarball-url.js";
 import type { RefreshPolicy } from "./git-cache.js";
-import type { Source } from "./source.js";
+import { openGitSource } from "./pick-source.js";
+import type { RegistryType, Source } from "./source.js";
 
 export interface RegistryRef {
   name: string;
   url: string;
+  /** undefined: detected from the repository's content */
+  type?: RegistryType;
 }
 
 /** Lookup order: the manifest's registries in order, then the bundled default (unless overridden). */
 export function configuredRegistries(manifest: Manifest): RegistryRef[] {
-  const refs = Object.entries(manifest.registries).map(([name, url]) => ({ name, url }));
+  const refs: RegistryRef[] = Object.entries(manifest.registries).map(([name, url]) => {
+    const type = manifest.registryTypes?.[name];
+    return type ? { name, url, type } : { name, url };
+  });
   if (!Object.hasOwn(manifest.registries, DEFAULT_REGISTRY)) refs.push({ name: DEFAULT_REGISTRY, url: BUILTIN_URL });
   return refs;
 }
@@ -58,7 +64,7 @@ export class Registries {
   /** Re-read a registry from the network when a lookup missed in a cached copy; null if that cannot help. */
   async refreshed(name: string): Promise<Source | null> {
     const current = await this.get(name);
-    if (this.o.offline || !(current instanceof GitRegistrySource) || current.fresh) return null;
+    if (this.o.offline || current.fresh !== false) return null;
     const src = await this.get(name, "always");
     this.open.set(`${name}:`, Promise.resolve(src));
     return src;
@@ -78,7 +84,11 @@ export class Registries {
   private openSource(ref: RegistryRef, policy: RefreshPolicy): Promise<Source> {
     if (ref.url === BUILTIN_URL) return BuiltinSource.open(ref.name);
     const ttl = Number(this.deps.env.AGENTPKG_REGISTRY_TTL ?? DEFAULT_TTL_S);
-    return GitRegistrySource.open(ref.name, ref.url, {
+    if (isTarballUrl(ref.url)) {
+      const ttlMs = (Number.isFinite(ttl) ? ttl : DEFAULT_TTL_S) * 1000;
+      return import("./tarball-source.js").then((m) => m.TarballSource.open(ref.name, ref.url, { cache: cacheDir(this.deps), policy, ttlMs }));
+    }
+    return openGitSource(ref, {
       cache: cacheDir(this.deps),
       env: this.deps.env,
       policy,

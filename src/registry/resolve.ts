@@ -2,8 +2,18 @@ import semver from "semver";
 import { AgentpkgError } from "../util/errors.js";
 import type { AgentEntry, VersionInfo } from "./source.js";
 
+/** A commit id (7 to 40 hex digits): picks the version a history-based source published at that commit. */
+const COMMIT_REF_RE = /^[0-9a-f]{7,40}$/;
+
 export function validRange(range: string): boolean {
-  return range === "latest" || /^[a-z][a-z0-9-]*$/.test(range) || semver.validRange(range) !== null;
+  return range === "latest" || /^[a-z][a-z0-9-]*$/.test(range) || semver.validRange(range) !== null || COMMIT_REF_RE.test(range);
+}
+
+/** The newest version a source published at the commit `ref` abbreviates (marketplaces, plain repos). */
+function versionAtCommit(entry: AgentEntry, ref: string): VersionInfo | undefined {
+  if (!COMMIT_REF_RE.test(ref) || Object.hasOwn(entry.tags, ref)) return undefined;
+  const hits = Object.values(entry.versions).filter((v) => v.commit?.startsWith(ref) && !v.yanked && semver.valid(v.version));
+  return hits.sort((a, b) => semver.rcompare(a.version, b.version))[0];
 }
 
 /** Versions newest first; yanked excluded unless asked. */
@@ -18,6 +28,8 @@ export function availableVersions(entry: AgentEntry, o: { includeYanked?: boolea
  * the range names one (as npm does); yanked versions never resolve here.
  */
 export function resolveVersion(entry: AgentEntry, range: string, registry: string): VersionInfo {
+  const atCommit = versionAtCommit(entry, range);
+  if (atCommit) return atCommit;
   const isTag = /^[a-z][a-z0-9-]*$/.test(range) && semver.validRange(range) === null;
   if (isTag) {
     const tagged = Object.hasOwn(entry.tags, range) ? entry.tags[range] : undefined;
@@ -27,6 +39,7 @@ export function resolveVersion(entry: AgentEntry, range: string, registry: strin
     return info;
   }
   if (!semver.validRange(range)) {
+    if (COMMIT_REF_RE.test(range)) throw noMatch(entry, range, registry);
     throw new AgentpkgError("E_USAGE", `invalid version range "${range}" for ${entry.name}`, {
       hint: `use a semver range (^1.2, ~1.2.3, 1.0.0) or a tag (${Object.keys(entry.tags).join(", ") || "latest"})`,
     });
@@ -41,17 +54,21 @@ function noMatch(entry: AgentEntry, range: string, registry: string): AgentpkgEr
   const versions = availableVersions(entry).reverse();
   const yanked = Object.keys(entry.versions).filter((v) => entry.versions[v]!.yanked);
   return new AgentpkgError("E_NO_MATCH", `no version of ${entry.name} in ${registry} matches "${range}"`, {
-    hint: `available: ${versions.join(", ") || "none"}${yanked.length ? ` (yanked: ${yanked.join(", ")})` : ""}${
+    hint: `available: ${versions.length > 12 ? `${versions.slice(0, 2).join(", ")}, … ${versions.slice(-8).join(", ")}` : versions.join(", ") || "none"}${yanked.length ? ` (yanked: ${yanked.join(", ")})` : ""}${
       Object.keys(entry.tags).length ? `; tags: ${Object.keys(entry.tags).join(", ")}` : ""
     }`,
   });
 }
 
-/** The newest non-prerelease, non-yanked version (or the `latest` tag when set). */
+/**
+ * The newest non-prerelease, non-yanked version (or the `latest` tag when set); when an agent has only
+ * prereleases (a plain repo's per-commit versions), the newest prerelease.
+ */
 export function latestVersion(entry: AgentEntry): string | undefined {
   const tagged = Object.hasOwn(entry.tags, "latest") ? entry.tags.latest : undefined;
   if (tagged && Object.hasOwn(entry.versions, tagged) && !entry.versions[tagged]!.yanked) return tagged;
-  return availableVersions(entry).find((v) => !semver.prerelease(v));
+  const available = availableVersions(entry);
+  return available.find((v) => !semver.prerelease(v)) ?? available[0];
 }
 
 /** The range written to the manifest for a spec, like npm's save-prefix: ^x.y.z unless exact or a range. */

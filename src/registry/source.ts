@@ -21,7 +21,10 @@ export interface AgentEntry {
   deprecated?: string | null;
 }
 
-export type SourceKind = "builtin" | "registry" | "marketplace" | "plain";
+export type SourceKind = "builtin" | "registry" | "marketplace" | "plain" | "tarball";
+
+/** The kinds of git repository a manifest registry can be (README "Other registry kinds"). */
+export type RegistryType = "registry" | "marketplace" | "plain";
 
 /** What a resolved version's bytes are and where they came from. */
 export interface FetchedFile {
@@ -40,6 +43,10 @@ export interface Source {
   readonly kind: SourceKind;
   /** commit of the snapshot this source reads (null when not a git snapshot) */
   readonly commit: string | null;
+  /** false when read from a cached copy that a fetch could make newer (undefined: nothing to fetch) */
+  readonly fresh?: boolean;
+  /** what the source skipped while listing (unparseable agents, unsupported plugins), one line each */
+  readonly warnings?: string[];
   getAgent(name: string): Promise<AgentEntry | null>;
   listAgents(): Promise<AgentEntry[]>;
   /**

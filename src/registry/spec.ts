@@ -1,8 +1,8 @@
 import { AgentpkgError } from "../util/errors.js";
-import { isValidAgentName, isValidRegistryName } from "../util/names.js";
+import { isValidAgentRef, isValidRegistryName } from "../util/names.js";
 import { validRange } from "./resolve.js";
 
-/** A command-line agent spec: [registry/]name[@range] */
+/** A command-line agent spec: [registry/]name[@range], where name may be plugin:name (a marketplace's same-named agents) */
 export interface AgentSpec {
   raw: string;
   name: string;
@@ -23,7 +23,7 @@ export function parseSpec(raw: string): AgentSpec {
   if (parts.length > 2) bad("too many '/'");
   const [registry, name] = parts.length === 2 ? [parts[0], parts[1]] : [undefined, parts[0]];
   if (registry !== undefined && !isValidRegistryName(registry)) bad(`"${registry}" is not a registry name`);
-  if (!name || !isValidAgentName(name)) bad("agent names use letters, digits, '-', '_' or '.'");
+  if (!name || !isValidAgentRef(name)) bad("agent names use letters, digits, '-', '_' or '.' (and plugin:name picks one plugin's agent)");
   if (range !== undefined && (range === "" || !validRange(range))) bad(`"${range}" is not a version range or tag`);
   return { raw, name: name!, registry, range };
 }

@@ -14,6 +14,8 @@ export interface Io {
 
 /** Asks the user one question; returns the chosen key. Injected so tests can drive prompts. */
 export type PromptFn = (question: string, choices: { key: string; label: string }[]) => Promise<string>;
+/** Asks for one line of free text (e.g. a description); injected like PromptFn. */
+export type AskFn = (question: string) => Promise<string>;
 
 /** Everything that touches the outside world; only realDeps() reads process.* */
 export interface Deps {
@@ -22,6 +24,7 @@ export interface Deps {
   env: NodeJS.ProcessEnv;
   io: Io;
   prompt?: PromptFn;
+  ask?: AskFn;
   /** the process exit code when the command finishes without throwing (0 unless set) */
   setExitCode(code: number): void;
 }
@@ -42,6 +45,7 @@ export function realDeps(): Deps {
       color: isTTY && !noColor && env.TERM !== "dumb",
     },
     prompt: terminalPrompt,
+    ask: terminalAsk,
     setExitCode: (code) => {
       process.exitCode = code;
     },
@@ -55,18 +59,30 @@ export function cacheDir(deps: Pick<Deps, "env" | "home">): string {
   return `${base}/agentpkg`;
 }
 
-/** Ask on stderr, read one line from stdin; repeats until the answer is one of the keys. */
+let stdinPrompt: PromptFn | undefined;
+
+/**
+ * Ask on stderr, read one line from stdin; repeats until the answer is one of the keys. One reader for
+ * the whole run (util/prompt.ts), so answers typed ahead are not lost and a closed stdin refuses (exit 3).
+ */
 export const terminalPrompt: PromptFn = async (question, choices) => {
-  const { createInterface } = await import("node:readline/promises");
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const menu = choices.map((c) => `[${c.key}] ${c.label}`).join("  ");
-    for (;;) {
-      const answer = (await rl.question(`${question}\n  ${menu}\n> `)).trim().toLowerCase();
-      const hit = choices.find((c) => c.key === answer || c.label.toLowerCase().startsWith(answer) && answer.length > 1);
-      if (hit) return hit.key;
+  const { linePrompt } = await import("./prompt.js");
+  stdinPrompt ??= linePrompt(process.stdin, process.stderr);
+  return stdinPrompt(question, choices);
+};
+
+let stdinLines: import("./prompt.js").LineReader | undefined;
+
+/** Ask on stderr, read one line from stdin (util/prompt.ts); asks again on an empty answer. */
+export const terminalAsk: AskFn = async (question) => {
+  const { LineReader } = await import("./prompt.js");
+  stdinLines ??= new LineReader(process.stdin, process.stderr);
+  for (;;) {
+    const line = await stdinLines.line(`${question} `);
+    if (line === null) {
+      const { AgentpkgError } = await import("./errors.js");
+      throw new AgentpkgError("E_USAGE", "no answer: the input ended before one was given; nothing was changed");
     }
-  } finally {
-    rl.close();
+    if (line.trim()) return line.trim();
   }
 };

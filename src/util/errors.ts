@@ -16,6 +16,7 @@ export type ErrorCode =
   | "E_PERMISSIONS"
   | "E_CONFLICT"
   | "E_BUSY"
+  | "E_EXISTS"
   | "E_UNSAFE"
   | "E_IO";
 
@@ -41,6 +42,7 @@ const DEFAULT_EXIT: Partial<Record<ErrorCode, number>> = {
   E_LOCAL_EDITS: EXIT.refused,
   E_PERMISSIONS: EXIT.refused,
   E_CONFLICT: EXIT.refused,
+  E_EXISTS: EXIT.refused,
 };
 
 /** The one error type for expected failures: a one-line message, an optional hint (a command to run). */

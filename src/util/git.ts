@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import path from "node:path";
 import { AgentpkgError } from "./errors.js";
 
@@ -18,6 +19,7 @@ export function classifyGitUrl(url: string): GitUrlKind {
   };
   if (url.length === 0) bad("empty");
   if (url.startsWith("-")) bad("must not start with '-'");
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/]*@)?-/.test(url)) bad("the host must not start with '-'");
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(url)) bad("contains control characters");
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) bad("git transport helpers (like ext::) are not allowed");
@@ -62,6 +64,8 @@ export interface GitOptions {
   /** network operations get a timeout; local ones do not need one */
   timeoutMs?: number;
   encoding?: "utf8" | "buffer";
+  /** bytes for git's stdin (cat-file --batch); stdin is closed otherwise */
+  input?: string | Buffer;
 }
 
 export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -75,24 +79,58 @@ export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   };
 }
 
-export async function runGit(args: string[], o: GitOptions): Promise<Buffer> {
-  const { execa } = await import("execa");
-  const result = await execa("git", [...HARDENING, ...args], {
-    cwd: o.cwd,
-    env: gitEnv(o.env),
-    extendEnv: false,
-    encoding: "buffer",
-    stdin: "ignore",
-    reject: false,
-    timeout: o.timeoutMs,
-    maxBuffer: 256 * 1024 * 1024,
-    stripFinalNewline: false,
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
+/**
+ * Run git without a shell (node:child_process directly: importing execa alone costs ~100 ms of start-up).
+ * Rejects with GitError on a non-zero exit, a timeout or output over 256 MiB.
+ */
+export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(gitEnv(o.env))) if (v !== undefined) env[k] = v;
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", [...HARDENING, ...args], { cwd: o.cwd, env, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    let overflow = false;
+    const timer = o.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGTERM");
+        }, o.timeoutMs)
+      : undefined;
+    child.stdout!.on("data", (d: Buffer) => {
+      size += d.length;
+      if (size <= MAX_OUTPUT) out.push(d);
+      else if (!overflow) {
+        overflow = true;
+        child.kill("SIGTERM");
+      }
+    });
+    child.stderr!.on("data", (d: Buffer) => void err.push(d));
+    if (o.input !== undefined) {
+      child.stdin!.on("error", () => undefined); // git may exit before reading everything; the exit code tells
+      child.stdin!.end(o.input);
+    }
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new GitError(args, e.message, false, undefined));
+    });
+    child.on("exit", () => {
+      // a killed git's own children (ssh, a credential helper) may keep the pipes open: do not wait for them
+      if (!timedOut && !overflow) return;
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString("utf8").trim();
+      if (code !== 0 || timedOut || overflow) reject(new GitError(args, overflow ? "output too large" : stderr, timedOut, code ?? undefined));
+      else resolve(Buffer.concat(out));
+    });
   });
-  if (result.exitCode !== 0 || result.timedOut) {
-    const stderr = Buffer.from(result.stderr ?? "").toString("utf8").trim();
-    throw new GitError(args, stderr, result.timedOut === true, result.exitCode);
-  }
-  return Buffer.from(result.stdout ?? "");
 }
 
 export async function git(args: string[], o: GitOptions): Promise<string> {
@@ -119,15 +157,14 @@ function firstLine(s: string): string {
 export function explainGitFailure(err: GitError, url: string): AgentpkgError {
   const s = err.stderr;
   let why = "could not fetch";
+  let hint = "check the url and your network, or use --offline to work from the cache";
   if (err.timedOut) why = "timed out";
-  else if (/could not read Username|terminal prompts disabled|Authentication failed|Permission denied \(publickey|could not read Password|Host key verification failed/i.test(s))
-    why = "authentication failed (git never prompts; set up an ssh key or a credential helper)";
-  else if (/Could not resolve host|unable to access|Connection refused|Network is unreachable|Connection timed out/i.test(s))
+  else if (/could not read Username|terminal prompts disabled|Authentication failed|Permission denied \(publickey|could not read Password|Host key verification failed|returned error: 40[13]|HTTP 40[13]/i.test(s)) {
+    why = "authentication failed (git never prompts)";
+    hint = "set up access the way plain git uses it: an ssh key in your agent, or a credential helper; check with git ls-remote URL";
+  } else if (/Could not resolve host|unable to access|Connection refused|Network is unreachable|Connection timed out/i.test(s))
     why = "host unreachable";
   else if (/does not appear to be a git repository|not found|No such file or directory|does not exist/i.test(s))
     why = "no git repository there";
-  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${url} unreachable: ${why}`, {
-    cause: err,
-    hint: "check the url and your network, or use --offline to work from the cache",
-  });
+  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${url} unreachable: ${why}`, { cause: err, hint });
 }

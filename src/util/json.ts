@@ -18,18 +18,22 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Parse a JSON file's text; errors name the file, the line, and conflict markers when present. */
+/**
+ * Parse a JSON file's text; errors name the file, the line, and conflict markers when present.
+ * Markers are looked for only when parsing fails (a marker line is never valid JSON): a 2 MB
+ * registry.json is not scanned twice.
+ */
 export function parseJsonFile(text: string, file: string, code: ErrorCode): unknown {
-  const marker = /^(<{7}|={7}|>{7})( |$)/m.exec(text);
-  if (marker) {
-    const line = text.slice(0, marker.index).split("\n").length;
-    throw new AgentpkgError(code, `${file}:${line}: contains git conflict markers`, {
-      hint: "resolve the merge conflict in that file (or check it out again), then re-run",
-    });
-  }
   try {
     return JSON.parse(text);
   } catch (err) {
+    const marker = /^(<{7}|={7}|>{7})( |$)/m.exec(text);
+    if (marker) {
+      const line = text.slice(0, marker.index).split("\n").length;
+      throw new AgentpkgError(code, `${file}:${line}: contains git conflict markers`, {
+        hint: "resolve the merge conflict in that file (or check it out again), then re-run",
+      });
+    }
     const pos = /position (\d+)/.exec(String(err))?.[1];
     const line = pos ? text.slice(0, Number(pos)).split("\n").length : undefined;
     throw new AgentpkgError(code, `${file}${line ? `:${line}` : ""}: invalid JSON (${String((err as Error).message).split("\n")[0]})`, {

@@ -11,8 +11,17 @@ export function isValidAgentName(name: string): boolean {
   return NAME_RE.test(name) && !name.includes("..") && !name.toLowerCase().endsWith(".md");
 }
 
+/**
+ * An agent as a project names it: NAME, or QUALIFIER:NAME for one of several same-named agents of a
+ * marketplace (qualifier = plugin) or plain repository (qualifier = folder). Installed as QUALIFIER--NAME.md.
+ */
+export function isValidAgentRef(ref: string): boolean {
+  const parts = ref.split(":");
+  return parts.length <= 2 && parts.every(isValidAgentName);
+}
+
 export function assertAgentName(name: string, where: string): string {
-  if (!isValidAgentName(name)) {
+  if (!isValidAgentRef(name)) {
     throw new AgentpkgError("E_USAGE", `invalid agent name ${JSON.stringify(name)} in ${where}`, {
       hint: "agent names use letters, digits, '-', '_' or '.', and no path separators",
     });

@@ -1,7 +1,9 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { AgentpkgError } from "./errors.js";
+import { TEMP_SUFFIX } from "./atomic.js";
 
 interface Owner {
   pid: number;
@@ -11,7 +13,8 @@ interface Owner {
 
 const STALE_AFTER_MS = 10 * 60 * 1000;
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs on this host (EPERM: it does, as another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -31,7 +34,7 @@ async function readOwner(dir: string): Promise<Owner | undefined> {
 async function isStale(dir: string): Promise<boolean> {
   const owner = await readOwner(dir);
   if (!owner) {
-    // the owner file is written right after mkdir; give a racing creator a moment
+    // only a lock made by an older agentpkg (mkdir, then the owner file) can lack an owner: give it a moment
     const st = await fs.stat(dir).catch(() => undefined);
     return st !== undefined && Date.now() - st.mtimeMs > 2000;
   }
@@ -40,38 +43,82 @@ async function isStale(dir: string): Promise<boolean> {
 }
 
 /**
- * A mkdir-based lock (atomic on every filesystem): one agentpkg process per scope at a time.
- * A lock left by a dead process is taken over; a live one is waited for, then refused.
+ * A directory lock (atomic on every filesystem): one agentpkg process per scope at a time. The lock
+ * directory is built aside with its owner file and renamed into place, so a lock never lacks an owner.
+ * A lock left by a dead process is taken over (one breaker at a time); a live one is waited for, then refused.
  */
 export async function acquireLock(dir: string, waitMs: number): Promise<() => Promise<void>> {
   const deadline = Date.now() + waitMs;
   await fs.mkdir(path.dirname(dir), { recursive: true });
-  for (;;) {
-    try {
-      await fs.mkdir(dir);
+  const staged = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`;
+  await fs.mkdir(staged);
+  try {
+    for (;;) {
       const owner: Owner = { pid: process.pid, host: os.hostname(), started: Date.now() };
-      await fs.writeFile(path.join(dir, "owner.json"), JSON.stringify(owner));
-      return async () => {
-        await fs.rm(dir, { recursive: true, force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      await fs.writeFile(path.join(staged, "owner.json"), JSON.stringify(owner));
+      try {
+        await fs.rename(staged, dir);
+        return () => removeLockDir(dir);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== "EEXIST" && code !== "ENOTEMPTY" && code !== "ENOTDIR") throw err;
+      }
+      if (await isStale(dir)) {
+        await breakStale(dir);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        const held = await readOwner(dir);
+        throw new AgentpkgError("E_BUSY", `another agentpkg process${held ? ` (pid ${held.pid})` : ""} is working on ${path.dirname(dir)}`, {
+          hint: `wait for it to finish; if none is running, remove ${dir}`,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 25 + Math.random() * 75));
     }
-    if (await isStale(dir)) {
-      // rename first so two waiters cannot both delete and both take it
-      const grave = `${dir}.stale-${process.pid}`;
-      await fs.rename(dir, grave).then(
-        () => fs.rm(grave, { recursive: true, force: true }),
-        () => undefined,
-      );
-      continue;
-    }
-    if (Date.now() >= deadline) {
-      const owner = await readOwner(dir);
-      throw new AgentpkgError("E_BUSY", `another agentpkg process${owner ? ` (pid ${owner.pid})` : ""} is working on ${path.dirname(dir)}`, {
-        hint: `wait for it to finish; if none is running, remove ${dir}`,
-      });
-    }
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+  } finally {
+    await fs.rm(staged, { recursive: true, force: true });
   }
+}
+
+/**
+ * Move a lock folder aside, then delete it. Deleting in place would empty it first, and an empty folder
+ * can be replaced by another process's rename: that process would hold a lock we then delete.
+ */
+async function removeLockDir(dir: string): Promise<void> {
+  const grave = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`;
+  try {
+    await fs.rename(dir, grave);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw err;
+  }
+  await fs.rm(grave, { recursive: true, force: true });
+}
+
+/**
+ * Remove a stale lock. Only the holder of `<dir>.break` may, and it checks staleness again while holding
+ * it, so two waiters can never both remove a lock (the second would remove the first one's fresh lock).
+ */
+async function breakStale(dir: string): Promise<void> {
+  const breaker = `${dir}.break`;
+  try {
+    await fs.mkdir(breaker);
+  } catch {
+    const st = await fs.stat(breaker).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 10_000) await fs.rm(breaker, { recursive: true, force: true });
+    return;
+  }
+  try {
+    if (await isStale(dir)) await removeLockDir(dir);
+  } finally {
+    await fs.rm(breaker, { recursive: true, force: true });
+  }
+}
+
+/** What holds a lock directory now: nobody, a live process, or a dead one (stale). */
+export async function lockState(dir: string): Promise<{ state: "free" | "held" | "stale"; pid?: number }> {
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (!st) return { state: "free" };
+  const owner = await readOwner(dir);
+  return { state: (await isStale(dir)) ? "stale" : "held", pid: owner?.pid };
 }

@@ -174,17 +174,18 @@ export class Sandbox {
   }
 }
 
-/** Hash of every file under dir (relative path -> sha256): "nothing changed on disk" checks. */
+/** Hash of every file under dir (relative path -> sha256; symlinks by target, never followed): "nothing changed on disk" checks. */
 export function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
     if (!fs.existsSync(d)) return;
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const abs = path.join(d, e.name);
-      if (e.isDirectory()) {
+      if (e.isSymbolicLink()) out[path.relative(dir, abs)] = `symlink -> ${fs.readlinkSync(abs)}`;
+      else if (e.isDirectory()) {
         out[path.relative(dir, abs) + "/"] = "dir";
         walk(abs);
-      } else out[path.relative(dir, abs)] = sha256(fs.readFileSync(abs));
+      } else out[path.relative(dir, abs)] = e.isFile() ? sha256(fs.readFileSync(abs)) : "special file"; // never read a pipe
     }
   };
   walk(dir);

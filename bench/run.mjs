@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// agentpkg benchmark (npm run bench): synthetic git registries and projects in a temp dir, no network.
+// Prints medians with their ratio to a baseline and peak RSS; --json FILE also writes the results.
+//
+//   node bench/run.mjs [--json FILE] [--runs N] [--bin PATH] [--only SUBSTRING] [--no-growth] [--keep]
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { memoryMethod } from "./measure.mjs";
+import { growthTable, jsonDocument, mainTable } from "./report.mjs";
+import { Bench, coldInstallRow, noopRow, upgradeRow, versionRow, warmInstallRow } from "./scenarios.mjs";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { values: opt } = parseArgs({
+  options: {
+    json: { type: "string" },
+    runs: { type: "string", default: "7" },
+    bin: { type: "string", default: path.join(REPO, ".build", "bench", "bin.js") },
+    only: { type: "string" },
+    "no-growth": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const runs = Math.max(1, Number(opt.runs) || 7);
+const bin = path.resolve(opt.bin);
+if (!fs.existsSync(bin)) {
+  console.error(`error no agentpkg build at ${bin}\nhint: npx tsc -p tsconfig.json --outDir .build/bench (npm run bench does this)`);
+  process.exit(1);
+}
+const log = (s) => process.stderr.write(`${s}\n`);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-bench-"));
+const b = new Bench({ tmp, bin, runs, slowRuns: Math.max(1, Math.round((runs * 5) / 7)), log });
+const started = Date.now();
+const wanted = (name) => !opt.only || name.includes(opt.only);
+
+const ROWS = [
+  ["--version", () => versionRow(b)],
+  ["warm install", () => warmInstallRow(b)],
+  ["no-op sync", () => noopRow(b, "sync", 500, { target: 3 })],
+  ["no-op verify", () => noopRow(b, "verify", 500, { target: 3 })],
+  ["cold install", () => coldInstallRow(b, 1000, 1, { target: 1.3 })],
+  ["install 100", () => coldInstallRow(b, 1000, 100)],
+  ["upgrade 100", () => upgradeRow(b, 100)],
+];
+const SIZES = [10, 100, 1000];
+const GROWTH = [
+  ["cold install of 1 agent, registry of N agents x 10 versions", (n) => coldInstallRow(b, n, 1, { name: `cold install (registry of ${n})` })],
+  ["no-op install of a project with N agents", (n) => noopRow(b, "install", n, { runs: b.slowRuns })],
+  ["no-op verify of a project with N agents", (n) => noopRow(b, "verify", n, { runs: b.slowRuns })],
+];
+
+try {
+  log(`agentpkg bench: ${bin}\n  temp dir ${tmp}; ${runs} runs (${b.slowRuns} for slow rows); memory: ${memoryMethod}`);
+  const rows = [];
+  for (const [name, fn] of ROWS) if (wanted(name)) rows.push(fn());
+  const growth = [];
+  if (!opt["no-growth"]) {
+    for (const [name, fn] of GROWTH) {
+      if (!wanted(name)) continue;
+      const points = SIZES.map((n) => fn(n));
+      growth.push(points.some((p) => p.missing) ? { name, missing: true } : { name, points: points.map((p, i) => ({ agents: SIZES[i], ...p })) });
+    }
+  }
+  const totalSeconds = Math.round((Date.now() - started) / 1000);
+  const cpus = os.cpus();
+  console.log(`\nagentpkg benchmark — ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, medians of ${runs} runs (${b.slowRuns} for cold/100-agent rows)\n`);
+  console.log(mainTable(rows));
+  if (growth.length) console.log(`\n${growthTable(growth, SIZES)}`);
+  console.log(`\npeak RSS: ${memoryMethod}; target < 100 MB. Total ${totalSeconds} s.`);
+  if (opt.json) {
+    fs.mkdirSync(path.dirname(path.resolve(opt.json)), { recursive: true });
+    fs.writeFileSync(opt.json, JSON.stringify(jsonDocument({ rows, growth, sizes: SIZES, memoryMethod, runs, totalSeconds }), null, 2) + "\n");
+    console.log(`results written to ${opt.json}`);
+  }
+} finally {
+  if (opt.keep) log(`kept ${tmp}`);
+  else fs.rmSync(tmp, { recursive: true, force: true });
+}

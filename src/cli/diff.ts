@@ -1,0 +1,35 @@
+import { Command } from "commander";
+import type { Deps } from "../util/deps.js";
+import { colorizeDiff } from "../util/text-diff.js";
+import type { DiffOptions, DiffResult } from "../operations/diff.js";
+import { invocation } from "./shared.js";
+import { printResult } from "./output.js";
+
+type Run = (o: DiffOptions, deps: Deps) => Promise<DiffResult>;
+
+export function diffCommand(deps: Deps, run?: Run): Command {
+  return new Command("diff")
+    .description("show local edits: each agent file against its pristine installed version (--upstream: against what upgrade would install)")
+    .argument("[name]", "one agent (default: every installed agent that differs)")
+    .option("--upstream", "compare the local file with the version upgrade would install")
+    .action(async (name: string | undefined, _o, self: Command) => {
+      const inv = invocation(self, deps);
+      const fn = run ?? (await import("../operations/diff.js")).runDiff;
+      const r = await fn({ ...inv.common, name, upstream: inv.flags.upstream === true }, inv.deps);
+      const io = inv.deps.io;
+      printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+        const lines: string[] = [];
+        for (const d of r.diffs) {
+          if (r.upstream && d.version === d.installed) lines.push(`${d.name}: ${d.installed} is the newest version its range allows`);
+          if (!d.diff) {
+            lines.push(r.upstream ? `${d.name}: ${d.file} already matches ${d.name}@${d.version}` : `${d.name}: no local edits`);
+            continue;
+          }
+          const text = d.diff.endsWith("\n") ? d.diff.slice(0, -1) : d.diff;
+          lines.push(io.color ? colorizeDiff(text) : text);
+        }
+        if (r.diffs.length === 0) lines.push(r.upstream ? "no upgrades pending" : "no local edits");
+        return lines;
+      });
+    });
+}

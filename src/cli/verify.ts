@@ -1,0 +1,33 @@
+import { Command } from "commander";
+import type { Deps } from "../util/deps.js";
+import { EXIT } from "../util/errors.js";
+import type { VerifyResult } from "../operations/verify.js";
+import { invocation } from "./shared.js";
+import { paint, printResult } from "./output.js";
+
+type Run = (o: { global?: boolean }, deps: Deps) => Promise<VerifyResult>;
+
+export function verifyCommand(deps: Deps, run?: Run): Command {
+  return new Command("verify")
+    .description("check (for CI) that the agent files, lockfile and manifest agree; exit 4 listing every problem; never writes or fetches")
+    .action(async (_o, self: Command) => {
+      const inv = invocation(self, deps);
+      const fn = run ?? (await import("../operations/verify.js")).runVerify;
+      const r = await fn(inv.common, inv.deps);
+      const io = inv.deps.io;
+      const agents = `${r.checked} agent${r.checked === 1 ? "" : "s"}`;
+      if (r.ok || inv.out.json) {
+        printResult(io, inv.out, { schemaVersion: 1, ...r }, () => [
+          `ok: ${agents} match .claude/agentpkg.lock and .claude/agentpkg.json`,
+          ...(r.untracked.length ? [`(${r.untracked.length} agent file${r.untracked.length > 1 ? "s" : ""} not managed by agentpkg: ${r.untracked.join(", ")})`] : []),
+        ]);
+      } else {
+        // a failed check is the error of this command: shown on stderr, even with --quiet
+        const n = r.problems.length;
+        io.err(`${paint(io, "red", "error")} verify found ${n} problem${n > 1 ? "s" : ""} (${agents} checked)`);
+        for (const p of r.problems) io.err(`  ${p.message}`);
+        for (const fix of new Set(r.problems.map((p) => p.fix))) io.err(`hint: ${fix}`);
+      }
+      inv.deps.setExitCode(r.ok ? EXIT.ok : EXIT.drift);
+    });
+}

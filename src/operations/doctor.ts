@@ -1,0 +1,123 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Deps } from "../util/deps.js";
+import { lockState } from "../util/process-lock.js";
+import { parseAgent } from "../agent/parse.js";
+import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
+import { openContext, type CommonOptions, type Context } from "./context.js";
+import { withProjectLock } from "./apply.js";
+import { findTemps } from "./housekeeping.js";
+import { hasJournal } from "./journal.js";
+
+export type FindingKind =
+  | "busy" | "stale-lock" | "journal" | "temp" | "missing" | "modified"
+  | "not-installed" | "not-in-manifest" | "backup" | "duplicate-name";
+
+/** problem: something to fix (doctor exits 4); note: worth knowing, nothing wrong (a local edit, a backup). */
+export interface Finding {
+  kind: FindingKind;
+  severity: "problem" | "note";
+  message: string;
+  file?: string;
+  hint?: string;
+}
+
+export interface DoctorResult {
+  /** what --fix did */
+  fixed: string[];
+  findings: Finding[];
+  healthy: boolean;
+}
+
+export interface DoctorOptions extends CommonOptions {
+  fix?: boolean;
+}
+
+const FIX = "agentpkg doctor --fix";
+
+/**
+ * Check a scope for what an interrupted or concurrent run can leave behind, and for disagreements between
+ * manifest, lockfile and disk. With --fix: finish an interrupted run (journal), delete leftover temp files
+ * and take over a stale lock; local edits are never touched.
+ */
+export async function runDoctor(o: DoctorOptions, deps: Deps): Promise<DoctorResult> {
+  const ctx = await openContext(o, deps);
+  const fixed: string[] = [];
+  const claudeExists = await fs.stat(ctx.scope.claudeDir).then(() => true, () => false);
+  if (o.fix && !o.dryRun && claudeExists) {
+    const before = await lockState(ctx.scope.lockDir);
+    fixed.push(...(await withProjectLock(ctx, async (tidied) => tidied)));
+    if (before.state === "stale") fixed.unshift(`removed a stale lock left by process ${before.pid ?? "(unknown)"}`);
+  }
+  const findings = [...(await leftovers(ctx)), ...(await agreement(ctx)), ...(await folder(ctx))];
+  return { fixed, findings, healthy: !findings.some((f) => f.severity === "problem") };
+}
+
+async function leftovers(ctx: Context): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const lock = await lockState(ctx.scope.lockDir);
+  const busyFile = path.relative(ctx.scope.root, ctx.scope.lockDir);
+  if (lock.state === "held") out.push({ kind: "busy", severity: "note", file: busyFile, message: `an agentpkg process (pid ${lock.pid}) is working here right now` });
+  if (lock.state === "stale") {
+    out.push({ kind: "stale-lock", severity: "problem", file: busyFile, message: `${busyFile} is a lock left by a process that is gone (pid ${lock.pid ?? "unknown"})`, hint: FIX });
+  }
+  if (lock.state !== "held" && (await hasJournal(ctx.scope))) {
+    out.push({ kind: "journal", severity: "problem", file: ".claude/.agentpkg-journal.json", message: "an interrupted run left changes half-applied (.claude/.agentpkg-journal.json)", hint: FIX });
+  }
+  for (const t of await findTemps(ctx.scope)) {
+    if (t.stale) out.push({ kind: "temp", severity: "problem", file: t.file, message: `${t.file} is a temp file left by an interrupted run`, hint: FIX });
+  }
+  return out;
+}
+
+/** Manifest vs lockfile vs the files on disk. */
+async function agreement(ctx: Context): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const { manifest, lock } = ctx.files;
+  for (const [name, e] of Object.entries(lock.agents)) {
+    const state = await readAgentFile(ctx.scope, e.file).catch((err: Error) => ({ kind: "unreadable" as const, why: err.message }));
+    if (state.kind === "unreadable") {
+      out.push({ kind: "missing", severity: "problem", file: e.file, message: state.why.replace(/; nothing was changed$/, ""), hint: `move ${e.file} away, then agentpkg install` });
+    } else if (state.kind === "missing") {
+      out.push({ kind: "missing", severity: "problem", file: e.file, message: `${e.file} (${name} ${e.version}) is locked but missing`, hint: "agentpkg install" });
+    } else if (state.sha256 !== e.sha256 && state.sha256 !== e.localSha256) {
+      out.push({ kind: "modified", severity: "note", file: e.file, message: `${e.file} has local edits (agentpkg keeps them unless told --force or --merge)` });
+    }
+    if (!Object.hasOwn(manifest.agents, name)) {
+      out.push({ kind: "not-in-manifest", severity: "problem", message: `${name} is in .claude/agentpkg.lock but not in .claude/agentpkg.json`, hint: "agentpkg install" });
+    }
+  }
+  for (const name of Object.keys(manifest.agents)) {
+    if (!Object.hasOwn(lock.agents, name)) {
+      out.push({ kind: "not-installed", severity: "problem", message: `${name} is in .claude/agentpkg.json but not installed`, hint: "agentpkg install" });
+    }
+  }
+  return out;
+}
+
+/** Backups, and agent files that share a name (Claude Code would load an unpredictable one). */
+async function folder(ctx: Context): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const byName = new Map<string, string[]>();
+  for (const file of await listAgentFiles(ctx.scope)) {
+    const abs = path.join(ctx.scope.root, file);
+    const st = await fs.stat(abs).catch(() => undefined);
+    // only regular files Claude Code would load (it skips those over 1 MiB); never a device or pipe
+    const content = st?.isFile() && st.size <= 1024 * 1024 ? await fs.readFile(abs).catch(() => undefined) : undefined;
+    const name = content ? parseAgent(content.toString("utf8")).name : undefined;
+    if (name) byName.set(name, [...(byName.get(name) ?? []), file]);
+  }
+  for (const [name, files] of byName) {
+    if (files.length > 1) {
+      out.push({ kind: "duplicate-name", severity: "problem", file: files[0], message: `${files.join(" and ")} are all named "${name}": Claude Code loads only one of them`, hint: "rename or remove all but one" });
+    }
+  }
+  const entries = await fs.readdir(ctx.scope.agentsDir).catch(() => [] as string[]);
+  for (const f of entries.sort()) {
+    if (/\.(orig(\.\d+)?|conflict)$/.test(f)) {
+      const file = `.claude/agents/${f}`;
+      out.push({ kind: "backup", severity: "note", file, message: `${file} is a backup or merge result agentpkg left for you (never loaded as an agent)`, hint: `delete it when you no longer need it` });
+    }
+  }
+  return out;
+}

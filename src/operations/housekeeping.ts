@@ -1,0 +1,79 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { TEMP_SUFFIX } from "../util/atomic.js";
+import { alive } from "../util/process-lock.js";
+import type { Scope } from "../project/scope.js";
+import type { ContentStore } from "../store/cas.js";
+import { hasJournal, recoverJournal, type Recovery } from "./journal.js";
+
+export interface TempFile {
+  /** relative to the scope root */
+  file: string;
+  /** the process that made it (from its name) */
+  pid?: number;
+  /** its process is gone: nobody will ever rename it into place */
+  stale: boolean;
+}
+
+/** Temp files (and staged lock dirs) under .claude/ and, recursively, .claude/agents/. */
+export async function findTemps(scope: Scope): Promise<TempFile[]> {
+  const out: TempFile[] = [];
+  async function walk(dir: string, depth: number, recurse: boolean): Promise<void> {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      if (e.name.endsWith(TEMP_SUFFIX)) {
+        const pid = Number(/\.(\d+)\.[0-9a-f]+\.agentpkg-tmp$/.exec(e.name)?.[1] ?? NaN);
+        const known = Number.isInteger(pid) && pid > 0;
+        out.push({ file: path.relative(scope.root, abs).split(path.sep).join("/"), pid: known ? pid : undefined, stale: !known || !alive(pid) });
+      } else if (recurse && e.isDirectory() && depth < 8) await walk(abs, depth + 1, true);
+    }
+  }
+  await walk(scope.claudeDir, 0, false);
+  await walk(scope.agentsDir, 0, true);
+  return out.sort((a, b) => (a.file < b.file ? -1 : 1));
+}
+
+/** Whether an interrupted run left anything to finish or clean up (cheap: one stat and two readdirs). */
+export async function needsTidy(scope: Scope): Promise<boolean> {
+  return (await hasJournal(scope)) || (await findTemps(scope)).some((t) => t.stale);
+}
+
+export interface Tidied {
+  recovery?: Recovery;
+  removedTemps: string[];
+}
+
+/**
+ * Finish an interrupted apply (the journal), then delete temp files whose process is gone.
+ * Only ever call this holding the scope's process lock.
+ */
+export async function tidyScope(scope: Scope, store?: ContentStore): Promise<Tidied> {
+  const recovery = await recoverJournal(scope, store);
+  const removedTemps: string[] = [];
+  for (const t of await findTemps(scope)) {
+    if (!t.stale) continue;
+    await fs.rm(path.join(scope.root, ...t.file.split("/")), { recursive: true, force: true });
+    removedTemps.push(t.file);
+  }
+  return { recovery, removedTemps };
+}
+
+/** One line per thing tidying did, for warnings and doctor. */
+export function describeTidy(t: Tidied): string[] {
+  const lines: string[] = [];
+  const r = t.recovery;
+  if (r?.invalid) lines.push("ignored and removed an invalid .claude/.agentpkg-journal.json");
+  else if (r?.abandoned) lines.push("an interrupted run was not finished: the manifest or lockfile changed since; agent files were left as they are");
+  else if (r) {
+    lines.push(`finished an interrupted run (${r.completed.length} file${r.completed.length === 1 ? "" : "s"})`);
+    for (const f of r.kept) lines.push(`${f} was edited since the interrupted run: left as it is, with its old lock entry`);
+  }
+  if (t.removedTemps.length) lines.push(`removed ${t.removedTemps.length} leftover temp file${t.removedTemps.length === 1 ? "" : "s"}`);
+  return lines;
+}

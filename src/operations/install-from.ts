@@ -1,0 +1,129 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { AgentpkgError } from "../util/errors.js";
+import { cacheDir, type Deps } from "../util/deps.js";
+import { ContentStore } from "../store/cas.js";
+import { readBundle, type Bundle } from "../bundle/read-bundle.js";
+import type { LockEntry, Lockfile } from "../project/lockfile.js";
+import type { Dependency, Manifest } from "../project/manifest.js";
+import { BUILTIN_URL, DEFAULT_REGISTRY } from "../registry/builtin-source.js";
+import { lockSatisfies } from "./desired-lock.js";
+import { cloneManifest, runChange, type ChangeOptions, type Intent } from "./change.js";
+import { rel, type Context } from "./context.js";
+import type { ChangeResult } from "./result.js";
+
+export interface InstallFromOptions extends ChangeOptions {
+  /** the bundle file (agentpkg pack), relative to cwd */
+  from: string;
+}
+
+const MAX_BUNDLE_FILE = 64 * 1024 * 1024;
+const STORE_WRITERS = 16;
+
+/**
+ * install --from BUNDLE (and sync --from): install exactly what the bundle's lock says, with no network
+ * and no git. The bundle is read and verified in memory first; its content then fills the store, and
+ * the normal pipeline runs offline with the bundle's lock as the wanted lock.
+ */
+export async function runInstallFrom(o: InstallFromOptions, deps: Deps, command: "install" | "sync" = "install"): Promise<ChangeResult & { locked: number }> {
+  const bundle = await openBundle(o.from, deps);
+  const result = await runChange(command, { ...o, offline: true, frozen: false }, deps, "if-stale", async (c) => ({
+    ...bundleIntent(c, bundle, o.from),
+    restoreModified: command === "sync", // sync also restores edited files (local-edit rules apply)
+  }));
+  return { ...result, locked: Object.keys(bundle.lock.agents).length };
+}
+
+/** Read and verify a bundle file, then put its content in the store (where loadPristine finds it). */
+export async function openBundle(from: string, deps: Deps): Promise<Bundle> {
+  const file = path.resolve(deps.cwd, from);
+  const st = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") throw new AgentpkgError("E_NOT_FOUND", `${from}: no such file`, { hint: "make one with agentpkg pack -o FILE" });
+    throw err;
+  });
+  if (!st.isFile()) throw new AgentpkgError("E_USAGE", `${from} is not a file`);
+  if (st.size > MAX_BUNDLE_FILE) throw new AgentpkgError("E_UNSAFE", `${from} is ${st.size} bytes, over the ${MAX_BUNDLE_FILE}-byte limit for bundles`);
+  const bundle = await readBundle(await fs.readFile(file), from);
+  const store = new ContentStore(cacheDir(deps));
+  const todo = [...bundle.content.values()];
+  const worker = async () => {
+    for (let data = todo.pop(); data; data = todo.pop()) await store.put(data);
+  };
+  await Promise.all(Array.from({ length: STORE_WRITERS }, worker)); // each put fsyncs: overlap them
+  return bundle;
+}
+
+/**
+ * The bundle's lock, as a change intent. A project lock that differs is refused (exit 4): the bundle
+ * never silently replaces what the team committed. The manifest is the project's, else the bundle's.
+ */
+export function bundleIntent(c: Context, bundle: Bundle, label: string): Intent {
+  const lockName = rel(c, c.scope.lockPath);
+  const hasLock = c.files.lockText !== undefined;
+  if (hasLock) {
+    const diff = lockDifferences(c.files.lock, bundle.lock);
+    if (diff.length) {
+      throw new AgentpkgError("E_LOCK_OUTDATED", `${lockName} differs from the lockfile in ${label}`, {
+        details: diff,
+        hint: `install the project's own lock with agentpkg install, or move ${lockName} away to take the bundle's`,
+      });
+    }
+  }
+  const manifest = c.files.manifestText !== undefined ? c.files.manifest : (bundle.manifest ?? manifestFromLock(bundle.lock));
+  const mismatch = manifestMismatch(manifest, bundle.lock);
+  if (mismatch.length) {
+    throw new AgentpkgError("E_LOCK_OUTDATED", `${label} does not match ${rel(c, c.scope.manifestPath)}`, {
+      details: mismatch,
+      hint: "pack the bundle again from a project whose manifest matches (agentpkg install, then agentpkg pack)",
+    });
+  }
+  const desired: Record<string, LockEntry> = {};
+  for (const [name, e] of Object.entries(bundle.lock.agents)) desired[name] = hasLock ? e : pristineEntry(e);
+  return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired };
+}
+
+/** A fresh install writes the pristine content, so a merged file's localSha256 does not carry over. */
+function pristineEntry(e: LockEntry): LockEntry {
+  const { localSha256: _dropped, ...rest } = e;
+  return rest;
+}
+
+function lockDifferences(project: Lockfile, bundle: Lockfile): string[] {
+  const out: string[] = [];
+  const names = [...new Set([...Object.keys(project.agents), ...Object.keys(bundle.agents)])].sort();
+  for (const name of names) {
+    const p = project.agents[name];
+    const b = bundle.agents[name];
+    if (!p) out.push(`${name}: only in the bundle (${b!.version})`);
+    else if (!b) out.push(`${name}: only in the project (${p.version})`);
+    else if (p.sha256 !== b.sha256 || p.version !== b.version || p.registry !== b.registry || p.url !== b.url || p.file !== b.file) {
+      out.push(`${name}: project has ${p.version} from ${p.registry}, bundle has ${b.version} from ${b.registry}`);
+    }
+  }
+  return out;
+}
+
+/** lockSatisfies without its type guard (false does not mean "no entry" here). */
+const satisfies = (e: LockEntry, dep: Dependency): boolean => lockSatisfies(e, dep);
+
+function manifestMismatch(m: Manifest, lock: Lockfile): string[] {
+  const out: string[] = [];
+  for (const [name, dep] of Object.entries(m.agents)) {
+    const e = lock.agents[name];
+    if (!e) out.push(`${name}: wanted by the manifest, not in the bundle`);
+    else if (!satisfies(e, dep)) out.push(`${name}: the bundle has ${e.registry}/${name}@${e.version}, the manifest wants ${dep.registry ? `${dep.registry}/` : ""}${name}@${dep.range}`);
+  }
+  for (const name of Object.keys(lock.agents)) if (!Object.hasOwn(m.agents, name)) out.push(`${name}: in the bundle, not in the manifest`);
+  return out.sort();
+}
+
+/** For bundles without a manifest: pin each agent to its locked version and registry. */
+function manifestFromLock(lock: Lockfile): Manifest {
+  const m: Manifest = { registries: {}, agents: {} };
+  for (const [name, e] of Object.entries(lock.agents)) {
+    const builtin = e.registry === DEFAULT_REGISTRY && e.url === BUILTIN_URL;
+    if (!builtin) m.registries[e.registry] = e.url;
+    m.agents[name] = { range: e.version, registry: builtin ? undefined : e.registry };
+  }
+  return m;
+}

@@ -1,0 +1,185 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fsyncDir, readIfExists, TEMP_SUFFIX, writeFileAtomic } from "../util/atomic.js";
+import { sha256, SHA256_RE } from "../util/hash.js";
+import { isPlainObject } from "../util/json.js";
+import { readAgentFile } from "../project/agents-dir.js";
+import { isSafeAgentFile, parseLockfile, serializeLockfile, type LockEntry, type Lockfile } from "../project/lockfile.js";
+import { parseManifest } from "../project/manifest.js";
+import type { Scope } from "../project/scope.js";
+import { isInAgentsDir } from "../project/containment.js";
+import type { ContentStore } from "../store/cas.js";
+
+/**
+ * The intent of one multi-file apply, written (atomically) before the first agent file is replaced and
+ * deleted after the lockfile is written. If agentpkg dies in between, the next run rolls it forward.
+ */
+export interface Journal {
+  journalVersion: 1;
+  /** sha256 of the manifest / lockfile text before the apply (null: no file) */
+  manifestBefore: string | null;
+  lockBefore: string | null;
+  /** the manifest text and lockfile to write (null: left as they are) */
+  manifest: string | null;
+  lock: Lockfile | null;
+  files: JournalFile[];
+}
+
+export interface JournalFile {
+  name: string;
+  /** the agent file, relative to the scope root */
+  file: string;
+  /** sha256 of the file on disk when the plan was made (null: absent) */
+  oldSha: string | null;
+  /** sha256 of the new content (null: the file is deleted) */
+  newSha: string | null;
+  /** the staged new content, relative to the scope root */
+  tmp: string | null;
+  /** the lock entry before the apply (kept when the file turns out to be edited) */
+  oldEntry: LockEntry | null;
+}
+
+export interface Recovery {
+  /** files set to the content the interrupted run meant to write (or deleted) */
+  completed: string[];
+  /** files edited since: left alone, with their old lock entries */
+  kept: string[];
+  /** the manifest or lockfile changed since the interruption: the journal was dropped, files left as they are */
+  abandoned: boolean;
+  /** the journal was not one agentpkg wrote (or is damaged): dropped, nothing else touched */
+  invalid: boolean;
+}
+
+export function journalPath(scope: Scope): string {
+  return path.join(scope.claudeDir, ".agentpkg-journal.json");
+}
+
+export function textSha(text: string | undefined): string | null {
+  return text === undefined ? null : sha256(text);
+}
+
+export async function writeJournal(scope: Scope, j: Journal): Promise<void> {
+  await writeFileAtomic(journalPath(scope), JSON.stringify(j, null, 2) + "\n");
+}
+
+export async function removeJournal(scope: Scope): Promise<void> {
+  await fs.rm(journalPath(scope), { force: true });
+  await fsyncDir(scope.claudeDir);
+}
+
+export async function hasJournal(scope: Scope): Promise<boolean> {
+  return (await readIfExists(journalPath(scope))) !== undefined;
+}
+
+const shaOrNull = (v: unknown): v is string | null => v === null || (typeof v === "string" && SHA256_RE.test(v));
+
+/** A staged temp must sit next to its target and carry the temp suffix: a journal never points elsewhere. */
+function isTempFor(tmp: string, file: string): boolean {
+  const prefix = `${path.posix.dirname(file)}/.${path.posix.basename(file)}.`;
+  return tmp.startsWith(prefix) && tmp.endsWith(TEMP_SUFFIX) && /^\d+\.[0-9a-f]+$/.test(tmp.slice(prefix.length, -TEMP_SUFFIX.length));
+}
+
+/** Parse and check a journal strictly: it lives in the project, so it is input like any other. */
+export function parseJournal(text: string): Journal | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(raw) || raw.journalVersion !== 1 || !Array.isArray(raw.files)) return undefined;
+  if (!shaOrNull(raw.manifestBefore) || !shaOrNull(raw.lockBefore)) return undefined;
+  if (raw.manifest !== null && typeof raw.manifest !== "string") return undefined;
+  try {
+    if (typeof raw.manifest === "string") parseManifest(raw.manifest, "journal manifest");
+    const lock = raw.lock === null ? null : parseLockfile(serializeLockfile(raw.lock as Lockfile), "journal lock");
+    const files: JournalFile[] = [];
+    for (const f of raw.files as unknown[]) {
+      if (!isPlainObject(f) || typeof f.name !== "string" || typeof f.file !== "string" || !isSafeAgentFile(f.file)) return undefined;
+      if (!shaOrNull(f.oldSha) || !shaOrNull(f.newSha)) return undefined;
+      if (f.tmp !== null && (typeof f.tmp !== "string" || !isTempFor(f.tmp, f.file))) return undefined;
+      const oldEntry = f.oldEntry === null ? null : parseLockfile(serializeLockfile({ lockfileVersion: 1, agents: { [f.name]: f.oldEntry as LockEntry } }), "journal").agents[f.name];
+      if (oldEntry === undefined) return undefined;
+      files.push({ name: f.name, file: f.file, oldSha: f.oldSha, newSha: f.newSha, tmp: f.tmp as string | null, oldEntry });
+    }
+    return { journalVersion: 1, manifestBefore: raw.manifestBefore, lockBefore: raw.lockBefore, manifest: raw.manifest as string | null, lock, files };
+  } catch {
+    return undefined;
+  }
+}
+
+const abs = (scope: Scope, rel: string) => path.join(scope.root, ...rel.split("/"));
+
+/** The staged content, if it is still there and intact; else the pristine copy in the store. */
+async function newContent(scope: Scope, f: JournalFile, store: ContentStore | undefined): Promise<{ tmp?: string; data?: Buffer } | undefined> {
+  if (f.tmp) {
+    const staged = await readIfExists(abs(scope, f.tmp));
+    if (staged && sha256(staged) === f.newSha) return { tmp: abs(scope, f.tmp) };
+  }
+  const stored = f.newSha && store ? await store.get(f.newSha) : undefined;
+  return stored ? { data: stored } : undefined;
+}
+
+/**
+ * Finish an interrupted apply (call only under the scope's process lock). Every file still as it was
+ * planned (old content) or already new is set to the new content; a file with any other content is a
+ * local edit made since: it is left alone and keeps its old lock entry. Then the manifest and lockfile
+ * are written and the journal removed. Idempotent: a crash during recovery is recovered the same way.
+ */
+export async function recoverJournal(scope: Scope, store?: ContentStore): Promise<Recovery | undefined> {
+  const text = await readIfExists(journalPath(scope));
+  if (text === undefined) return undefined;
+  const result: Recovery = { completed: [], kept: [], abandoned: false, invalid: false };
+  const j = parseJournal(text.toString("utf8"));
+  if (!j || !(await allInAgentsDir(scope, j))) {
+    result.invalid = true;
+    await removeJournal(scope);
+    return result;
+  }
+  const [manifestNow, lockNow] = await Promise.all([readIfExists(scope.manifestPath), readIfExists(scope.lockPath)]);
+  const lockAfter = j.lock ? sha256(serializeLockfile(j.lock)) : j.lockBefore;
+  const manifestAfter = j.manifest !== null ? sha256(j.manifest) : j.manifestBefore;
+  const m = manifestNow === undefined ? null : sha256(manifestNow);
+  const l = lockNow === undefined ? null : sha256(lockNow);
+  if ((m !== j.manifestBefore && m !== manifestAfter) || (l !== j.lockBefore && l !== lockAfter)) {
+    result.abandoned = true;
+    await dropTemps(scope, j);
+    await removeJournal(scope);
+    return result;
+  }
+  const lock: Lockfile | null = j.lock ? { ...j.lock, agents: { ...j.lock.agents } } : null;
+  for (const f of j.files) {
+    const state = await readAgentFile(scope, f.file);
+    const disk = state.kind === "present" ? state.sha256 : null;
+    if (disk === f.newSha) {
+      result.completed.push(f.file);
+      continue;
+    }
+    const content = disk === f.oldSha ? (f.newSha === null ? {} : await newContent(scope, f, store)) : undefined;
+    if (content === undefined) {
+      result.kept.push(f.file);
+      if (lock && f.oldEntry) lock.agents[f.name] = f.oldEntry;
+      else if (lock) delete lock.agents[f.name];
+      continue;
+    }
+    const target = abs(scope, f.file);
+    if (f.newSha === null) await fs.rm(target, { force: true });
+    else if (content.tmp) await fs.rename(content.tmp, target);
+    else await writeFileAtomic(target, content.data!);
+    result.completed.push(f.file);
+  }
+  await dropTemps(scope, j);
+  if (j.manifest !== null) await writeFileAtomic(scope.manifestPath, j.manifest);
+  if (lock) await writeFileAtomic(scope.lockPath, serializeLockfile(lock));
+  await removeJournal(scope);
+  return result;
+}
+
+async function allInAgentsDir(scope: Scope, j: Journal): Promise<boolean> {
+  for (const f of j.files) if (!(await isInAgentsDir(scope, abs(scope, f.file)))) return false;
+  return true;
+}
+
+async function dropTemps(scope: Scope, j: Journal): Promise<void> {
+  await Promise.all(j.files.filter((f) => f.tmp).map((f) => fs.rm(abs(scope, f.tmp!), { force: true })));
+}

@@ -1,0 +1,177 @@
+// `agentpkg validate`: check agent files the way Claude Code reads them; `--fix` rewrites what is safe.
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Deps } from "../util/deps.js";
+import { AgentpkgError } from "../util/errors.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { unifiedDiff } from "../util/text-diff.js";
+import { resolveScope } from "../project/scope.js";
+import { MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
+import { validateAgentFiles } from "../agent/validate.js";
+import { fixAgentText } from "../agent/fix.js";
+
+export interface ValidateOptions {
+  /** files or directories; none: the scope's .claude/agents */
+  paths: string[];
+  global?: boolean;
+  fix?: boolean;
+  dryRun?: boolean;
+}
+
+export interface ValidatedFile {
+  /** as shown to the user: relative to cwd when inside it */
+  path: string;
+  problems: AgentProblem[];
+  /** --fix: what was (or, with --dry-run, would be) rewritten */
+  fixes?: string[];
+  diff?: string;
+}
+
+export interface ValidateResult {
+  files: ValidatedFile[];
+  errors: number;
+  warnings: number;
+  /** files rewritten by --fix (with --dry-run: files that would be) */
+  fixed: number;
+  /** files `--fix` would rewrite */
+  fixable: number;
+  dryRun: boolean;
+  /** the folders searched when no path was given */
+  searched: string[];
+}
+
+/** Directories are walked the way Claude Code walks an agents folder. */
+const MAX_DEPTH = 16;
+
+export interface FoundFile {
+  abs: string;
+  /** size in bytes (stat follows symlinks) */
+  size: number;
+}
+
+/**
+ * Every file Claude Code would load under `dir`: walked recursively, names ending in `.md`
+ * (case-sensitive), dotfiles included, symlinks followed (each real folder visited once).
+ */
+export async function findAgentFiles(dir: string): Promise<FoundFile[]> {
+  const out: FoundFile[] = [];
+  const seen = new Set<string>();
+  async function walk(d: string, depth: number): Promise<void> {
+    const real = await fs.realpath(d).catch(() => undefined);
+    if (!real || seen.has(real) || depth > MAX_DEPTH) return;
+    seen.add(real);
+    const entries = await fs.readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const abs = path.join(d, e.name);
+      const st = e.isSymbolicLink() ? await fs.stat(abs).catch(() => undefined) : undefined;
+      if (e.isDirectory() || st?.isDirectory()) await walk(abs, depth + 1);
+      else if (e.name.endsWith(".md") && (e.isFile() || st?.isFile())) {
+        out.push({ abs, size: st?.size ?? (await fs.stat(abs)).size });
+      }
+    }
+  }
+  await walk(dir, 0);
+  return out;
+}
+
+/** Explicit paths: files as given (any name), directories expanded. */
+async function collect(paths: string[], cwd: string): Promise<FoundFile[]> {
+  const out: FoundFile[] = [];
+  for (const p of paths) {
+    const abs = path.resolve(cwd, p);
+    const st = await fs.stat(abs).catch(() => undefined);
+    if (!st) throw new AgentpkgError("E_NOT_FOUND", `${p}: no such file or directory`);
+    if (st.isDirectory()) out.push(...(await findAgentFiles(abs)));
+    else out.push({ abs, size: st.size });
+  }
+  const seen = new Set<string>();
+  return out.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true)));
+}
+
+function display(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : abs;
+}
+
+interface Loaded {
+  found: FoundFile;
+  shown: string;
+  /** undefined when the file is too large to be read as an agent */
+  text?: string;
+  /** not valid UTF-8: validated, but never rewritten */
+  lossy?: boolean;
+}
+
+interface Fix {
+  text: string;
+  changes: string[];
+  diff: string;
+}
+
+/** What fixAgentText would rewrite, per absolute path. */
+function planFixes(loaded: Loaded[]): Map<string, Fix> {
+  const out = new Map<string, Fix>();
+  for (const f of loaded) {
+    if (f.text === undefined || f.lossy) continue;
+    const fixed = fixAgentText(f.text);
+    if (fixed.text === f.text || fixed.changes.length === 0) continue;
+    const diff = unifiedDiff(f.text, fixed.text, { oldLabel: `a/${f.shown}`, newLabel: `b/${f.shown}` });
+    out.set(f.found.abs, { text: fixed.text, changes: fixed.changes, diff });
+  }
+  return out;
+}
+
+export async function runValidate(o: ValidateOptions, deps: Deps): Promise<ValidateResult> {
+  let found: FoundFile[];
+  const searched: string[] = [];
+  if (o.paths.length === 0) {
+    const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+    searched.push(display(scope.agentsDir, deps.cwd));
+    found = await findAgentFiles(scope.agentsDir);
+  } else {
+    found = await collect(o.paths, deps.cwd);
+  }
+  const loaded: Loaded[] = [];
+  for (const f of found) {
+    const shown = display(f.abs, deps.cwd);
+    if (f.size > MAX_AGENT_BYTES) {
+      loaded.push({ found: f, shown });
+      continue;
+    }
+    const bytes = await fs.readFile(f.abs);
+    const text = bytes.toString("utf8");
+    loaded.push({ found: f, shown, text, lossy: !Buffer.from(text, "utf8").equals(bytes) });
+  }
+  const candidates = planFixes(loaded);
+  const fixes = o.fix ? candidates : new Map<string, Fix>();
+  // Atomic writes, through symlinks to the real file.
+  if (!o.dryRun) for (const [abs, fx] of fixes) await writeFileAtomic(await fs.realpath(abs), fx.text);
+  // After a real fix, report what is left; a dry run reports the files as they are.
+  const current = (f: Loaded): string | undefined => (o.dryRun ? f.text : (fixes.get(f.found.abs)?.text ?? f.text));
+  const readable = loaded.filter((f) => f.text !== undefined);
+  const checked = validateAgentFiles(readable.map((f) => ({ path: f.shown, text: current(f)! })));
+  const byPath = new Map(checked.map((c) => [c.path, c.problems]));
+  const files: ValidatedFile[] = loaded.map((f) => {
+    const problems: AgentProblem[] =
+      f.text === undefined
+        ? [{ severity: "error", code: "file-too-large", message: `file is ${f.found.size} bytes; Claude Code skips agent files over 1 MiB` }]
+        : (byPath.get(f.shown) ?? []);
+    const fx = fixes.get(f.found.abs);
+    return { path: f.shown, problems, ...(fx ? { fixes: fx.changes, diff: fx.diff } : {}) };
+  });
+  const count = (s: AgentProblem["severity"]) => files.reduce((n, f) => n + f.problems.filter((p) => p.severity === s).length, 0);
+  return {
+    files,
+    errors: count("error"),
+    warnings: count("warning"),
+    fixed: fixes.size,
+    fixable: candidates.size,
+    dryRun: o.dryRun === true,
+    searched,
+  };
+}
+
+/** `file:line: severity code: message`, one line per problem. */
+export function formatProblem(file: string, p: AgentProblem): string {
+  return `${file}${p.line !== undefined ? `:${p.line}` : ""}: ${p.severity} ${p.code}: ${p.message}`;
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import semver from "semver";
+import { AgentpkgError } from "../util/errors.js";
+import type { Deps } from "../util/deps.js";
+import { sha256 } from "../util/hash.js";
+import { resolveScope, type Scope } from "../project/scope.js";
+import { readProjectFiles } from "../project/state.js";
+import { listAgentFiles } from "../project/agents-dir.js";
+import type { Lockfile } from "../project/lockfile.js";
+import type { Manifest } from "../project/manifest.js";
+import type { CommonOptions } from "./context.js";
+
+export type ProblemKind = "modified" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry";
+
+export interface Problem {
+  kind: ProblemKind;
+  name: string;
+  /** the agent file, for modified / missing */
+  file?: string;
+  message: string;
+  /** the command that repairs it */
+  fix: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** manifest agents whose lock entry and file were checked */
+  checked: number;
+  problems: Problem[];
+  /** agent files agentpkg did not install: reported, never a failure (teams keep hand-written agents) */
+  untracked: string[];
+}
+
+export interface CheckInput {
+  manifest: Manifest;
+  lock: Lockfile;
+  /** sha256 of each locked file by its path relative to the scope root; null when missing */
+  disk: ReadonlyMap<string, string | null>;
+}
+
+const FIX_MISSING = "agentpkg sync";
+const FIX_MODIFIED = "agentpkg sync --force (restores the locked file, saving yours as .orig)";
+const FIX_LOCK = "agentpkg install, then commit .claude/agentpkg.lock";
+
+/** Pure: every way disk, lock and manifest disagree, sorted by agent name. */
+export function checkProject({ manifest, lock, disk }: CheckInput): Problem[] {
+  const problems: Problem[] = [];
+  const memo = new Map<string, boolean>(); // big projects repeat the same (version, range) pairs
+  const inRange = (version: string, range: string): boolean => {
+    const key = `${version} ${range}`;
+    let ok = memo.get(key);
+    if (ok === undefined) memo.set(key, (ok = !semver.validRange(range) || semver.satisfies(version, range, { includePrerelease: true })));
+    return ok;
+  };
+  for (const [name, dep] of Object.entries(manifest.agents)) {
+    const entry = Object.hasOwn(lock.agents, name) ? lock.agents[name] : undefined;
+    if (!entry) {
+      problems.push({ kind: "not-locked", name, message: `${name}: in the manifest but not in the lockfile`, fix: FIX_LOCK });
+      continue;
+    }
+    if (dep.registry && dep.registry !== entry.registry) {
+      problems.push({ kind: "registry", name, message: `${name}: locked from registry "${entry.registry}" but the manifest pins "${dep.registry}"`, fix: FIX_LOCK });
+    }
+    if (!inRange(entry.version, dep.range)) {
+      problems.push({ kind: "range", name, message: `${name}: locked version ${entry.version} does not satisfy "${dep.range}"`, fix: FIX_LOCK });
+    }
+    const actual = disk.get(entry.file) ?? null;
+    if (actual === null) problems.push({ kind: "missing", name, file: entry.file, message: `${entry.file} is missing`, fix: FIX_MISSING });
+    else if (actual !== entry.sha256 && actual !== entry.localSha256) {
+      problems.push({ kind: "modified", name, file: entry.file, message: `${entry.file} was modified (its sha256 differs from the lockfile's)`, fix: FIX_MODIFIED });
+    }
+  }
+  for (const name of Object.keys(lock.agents)) {
+    if (!Object.hasOwn(manifest.agents, name)) {
+      problems.push({ kind: "not-in-manifest", name, message: `${name}: in the lockfile but not in the manifest`, fix: "agentpkg sync (removes it)" });
+    }
+  }
+  return problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+}
+
+/**
+ * sha256 of each file. Agent files are small (Claude Code skips any over 1 MiB), and for small files
+ * synchronous reads beat parallel async ones several times over (no thread-pool round trips: 500 files
+ * took ~10 ms against 40-60 ms for 32-way parallel fs.promises reads), so verify reads them in a loop.
+ */
+export function hashFiles(scope: Scope, files: readonly string[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const file of files) {
+    let content: Buffer;
+    try {
+      content = readFileSync(path.join(scope.root, file));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw err;
+      out.set(file, null);
+      continue;
+    }
+    out.set(file, sha256(content));
+  }
+  return out;
+}
+
+/** verify: read-only check for CI. Reads the manifest, the lock and the agent files; never the network. */
+export async function runVerify(o: Pick<CommonOptions, "global">, deps: Pick<Deps, "cwd" | "home">): Promise<VerifyResult> {
+  const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const files = await readProjectFiles(scope);
+  if (files.manifestText === undefined && files.lockText === undefined) {
+    throw new AgentpkgError("E_NOT_FOUND", `nothing to verify: no ${scope.global ? "~/" : ""}.claude/agentpkg.json or agentpkg.lock here or above`, {
+      hint: scope.global ? "agentpkg init --global" : "run verify in the project root, or start one with agentpkg init",
+    });
+  }
+  const { manifest, lock } = files;
+  const tracked = new Set(Object.values(lock.agents).map((e) => e.file));
+  const locked = Object.entries(lock.agents).filter(([name]) => Object.hasOwn(manifest.agents, name)).map(([, e]) => e.file);
+  const all = listAgentFiles(scope); // the folder walk overlaps with hashing
+  const disk = hashFiles(scope, locked);
+  const untracked = (await all).filter((f) => !tracked.has(f));
+  const problems = checkProject({ manifest, lock, disk });
+  return { ok: problems.length === 0, checked: locked.length, problems, untracked };
+}

@@ -1,0 +1,60 @@
+import { AgentpkgError } from "../util/errors.js";
+import { git } from "../util/git.js";
+import { ensureMirror, type RefreshPolicy } from "./git-cache.js";
+import { GitRegistrySource, hasCachedIndex } from "./git-registry-source.js";
+import { MARKETPLACE_JSON } from "./marketplace-json.js";
+import type { RegistryType, Source } from "./source.js";
+
+export const REGISTRY_TYPES: readonly RegistryType[] = ["registry", "marketplace", "plain"];
+
+export function isRegistryType(t: unknown): t is RegistryType {
+  return typeof t === "string" && (REGISTRY_TYPES as readonly string[]).includes(t);
+}
+
+export function parseRegistryType(t: string, where: string): RegistryType {
+  if (!isRegistryType(t)) {
+    throw new AgentpkgError("E_USAGE", `invalid registry type "${t}" in ${where}`, { hint: `use one of: ${REGISTRY_TYPES.join(", ")}` });
+  }
+  return t;
+}
+
+export interface GitSourceOptions {
+  cache: string;
+  env: NodeJS.ProcessEnv;
+  policy: RefreshPolicy;
+  ttlMs: number;
+}
+
+/**
+ * What kind of repository a url is, by what its head contains: `registry.json` -> registry,
+ * `.claude-plugin/marketplace.json` -> marketplace, anything else -> a plain repository of agent files.
+ * Looks at the shallow mirror (which a registry needs anyway).
+ */
+export async function detectRegistryType(url: string, o: GitSourceOptions): Promise<RegistryType> {
+  const mirror = await ensureMirror(url, o);
+  if (await hasCachedIndex(mirror)) return "registry"; // no git run on warm paths
+  const out = await git(["ls-tree", "--name-only", "--full-tree", mirror.commit, "--", "registry.json", MARKETPLACE_JSON], { cwd: mirror.dir, env: o.env });
+  const present = new Set(out.split("\n"));
+  if (present.has("registry.json")) return "registry";
+  return present.has(MARKETPLACE_JSON) ? "marketplace" : "plain";
+}
+
+/** Open a git registry of the given type, or of the type its content says when none is configured. */
+export async function openGitSource(ref: { name: string; url: string; type?: RegistryType }, o: GitSourceOptions): Promise<Source> {
+  let opts = o;
+  let type = ref.type;
+  if (type === undefined) {
+    type = await detectRegistryType(ref.url, o);
+    // the shallow mirror was just brought up to date: a registry reads it as it is
+    if (type === "registry" && o.policy !== "never") opts = { ...o, policy: "if-stale", ttlMs: Number.POSITIVE_INFINITY };
+  }
+  switch (type) {
+    case "registry":
+      return GitRegistrySource.open(ref.name, ref.url, opts);
+    // loaded only when used: commands that never open such a registry stay fast to start
+    case "marketplace":
+      return (await import("./marketplace-source.js")).MarketplaceSource.open(ref.name, ref.url, opts);
+    case "plain":
+      return (await import("./plain-repo-source.js")).PlainRepoSource.open(ref.name, ref.url, opts);
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { parseRegistryJson } from "./registry-json.js";
+import { RegistryLines, toRegistryLines } from "./registry-lines.js";
+
+const SHA = "a".repeat(64);
+const good = { description: "g", versions: { "1.0.0": { path: "agents/good/1.0.0.md", sha256: SHA } }, tags: { latest: "1.0.0" } };
+const bad = { versions: { "1.0": { path: "agents/bad/1.0.md", sha256: SHA } } };
+const text = JSON.stringify({ name: "r", description: "a registry", agents: { good, "good-2": good, bad } });
+const lines = () => RegistryLines.from(toRegistryLines(text, "r"), "r")!;
+
+describe("parseRegistryJson", () => {
+  it("checks every entry: one bad entry fails the whole index, naming the field", () => {
+    expect(() => parseRegistryJson(JSON.stringify({ agents: { good, bad } }), "r")).toThrow(
+      /r registry.json: agents\.bad\.versions\.1\.0: "1\.0" is not a semver version/,
+    );
+  });
+});
+
+describe("RegistryLines", () => {
+  it("keeps the registry's name and description", () => {
+    expect(lines()).toMatchObject({ name: "r", description: "a registry" });
+  });
+
+  it("reads one agent, exactly as parseRegistryJson would, without touching the others", () => {
+    const index = lines();
+    expect(index.get("good")).toEqual(parseRegistryJson(JSON.stringify({ agents: { good } }), "r").agents.good);
+    expect(index.get("good-2")?.name).toBe("good-2");
+    expect(index.get("good")).toBe(index.get("good"));
+  });
+
+  it("reports a bad entry when it is read, with parseRegistryJson's message", () => {
+    expect(() => lines().get("bad")).toThrow(/r registry.json: agents\.bad\.versions\.1\.0: "1\.0" is not a semver version/);
+  });
+
+  it("returns null for unknown or malformed names (no partial matches)", () => {
+    const index = lines();
+    for (const n of ["goo", "good-", "nope", 'good",', "", "a\nb"]) expect(index.get(n)).toBeNull();
+  });
+
+  it("lists every agent, checking each", () => {
+    expect(() => lines().all()).toThrow(/not a semver version/);
+    const ok = RegistryLines.from(toRegistryLines(JSON.stringify({ agents: { good, "good-2": good } }), "r"), "r")!;
+    expect(ok.all().map((a) => a.name)).toEqual(["good", "good-2"]);
+  });
+
+  it("fails at once on a broken top level or an invalid agent name", () => {
+    expect(() => toRegistryLines(JSON.stringify({ agents: { "../x": good } }), "r")).toThrow(/invalid agent name/);
+    expect(() => toRegistryLines(JSON.stringify({ agents: [] }), "r")).toThrow(/"agents" must be an object/);
+    expect(() => toRegistryLines("{ nope", "r")).toThrow(/invalid JSON/);
+  });
+
+  it("refuses a cache file of another format (it is extracted again)", () => {
+    expect(RegistryLines.from(Buffer.from(text), "r")).toBeUndefined();
+    expect(RegistryLines.from(Buffer.from(""), "r")).toBeUndefined();
+  });
+});
