@@ -1,5 +1,6 @@
 import matter from "gray-matter";
 import { diff3Merge } from "node-diff3";
+import { stableJson } from "../util/json.js";
 
 export interface MergeLabels {
   ours?: string;
@@ -214,22 +215,4 @@ function mergeLines(o: string[], b: string[], t: string[], m: Markers): Merged {
     }
   }
   return { lines: out, conflicts };
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? "undefined";
-}
-
-function sortKeys(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, sortKeys(obj[k])]),
-    );
-  }
-  return value;
 }

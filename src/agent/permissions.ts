@@ -1,3 +1,5 @@
+import { stableJson } from "../util/json.js";
+
 export interface PermissionChange {
   field: string;
   kind: "tools-added" | "tools-removed" | "tools-unrestricted" | "tools-restricted" | "changed";
@@ -173,22 +175,4 @@ function summarize(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === "object") return `{${Object.keys(value).join(", ")}}`;
   return String(value);
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? "undefined";
-}
-
-function sortKeys(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, sortKeys(obj[k])]),
-    );
-  }
-  return value;
 }

@@ -5,6 +5,7 @@ import { serializeLockfile, type LockEntry, type Lockfile } from "../project/loc
 import { serializeManifest, type Manifest } from "../project/manifest.js";
 import { checkInstallable, loadPristine } from "./content.js";
 import type { Context } from "./context.js";
+import { checkNameClashes } from "./name-clash.js";
 
 /** A plan with everything needed to apply it already in memory: nothing is fetched while writing. */
 export interface PreparedPlan {
@@ -52,6 +53,7 @@ export async function preparePlan(
       incoming.set(s.name, content);
     }),
   );
+  await checkNameClashes(ctx, steps, incoming);
   const lock: Lockfile = { lockfileVersion: ctx.files.lock.lockfileVersion, agents: sortedEntries(desired) };
   return finishPlan(ctx, { steps, manifest, lock, incoming, local, merged: new Map(), warnings: warnings.sort() });
 }

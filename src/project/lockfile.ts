@@ -1,9 +1,8 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile, stableStringify } from "../util/json.js";
-import { writeFileAtomic } from "../util/atomic.js";
+import { readTextIfExists, writeFileAtomic } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
 
@@ -96,14 +95,8 @@ export function serializeLockfile(lock: Lockfile): string {
   return stableStringify(lock);
 }
 
-export async function readLockText(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, "utf8");
-  } catch (err) {
-    // ENOTDIR: .claude is a file; reported as such when agentpkg would write there
-    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
-    throw new AgentpkgError("E_LOCK_INVALID", `${file}: cannot read (${(err as Error).message})`, { cause: err });
-  }
+export function readLockText(file: string): Promise<string | undefined> {
+  return readTextIfExists(file, (err) => new AgentpkgError("E_LOCK_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
 }
 
 export async function writeLockfile(file: string, lock: Lockfile): Promise<void> {

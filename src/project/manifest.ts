@@ -1,7 +1,6 @@
-import fs from "node:fs/promises";
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile } from "../util/json.js";
-import { writeFileAtomic } from "../util/atomic.js";
+import { readTextIfExists, writeFileAtomic } from "../util/atomic.js";
 import { assertAgentName, assertRegistryName } from "../util/names.js";
 import { classifyGitUrl } from "../util/git.js";
 import { validRange } from "../registry/resolve.js";
@@ -97,14 +96,8 @@ export function serializeManifest(m: Manifest): string {
   return JSON.stringify({ registries, agents }, null, 2) + "\n";
 }
 
-export async function readManifestText(file: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(file, "utf8");
-  } catch (err) {
-    // ENOTDIR: .claude is a file; reported as such when agentpkg would write there
-    if ((err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
-    throw new AgentpkgError("E_MANIFEST_INVALID", `${file}: cannot read (${(err as Error).message})`, { cause: err });
-  }
+export function readManifestText(file: string): Promise<string | undefined> {
+  return readTextIfExists(file, (err) => new AgentpkgError("E_MANIFEST_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
 }
 
 export async function writeManifest(file: string, m: Manifest): Promise<void> {

@@ -59,3 +59,17 @@ export async function readIfExists(file: string): Promise<Buffer | undefined> {
     throw err;
   }
 }
+
+/**
+ * A project file's text, or undefined when it does not exist (ENOTDIR: `.claude` is a file, which is
+ * reported when agentpkg would write there). Other read errors become `describe(err)`.
+ */
+export async function readTextIfExists(file: string, describe: (err: Error) => Error): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw describe(err as Error);
+  }
+}

@@ -5,7 +5,13 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 2) + "\n";
 }
 
+/** Compact JSON with sorted keys (dates as ISO strings): structural equality of parsed YAML/JSON values. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value)) ?? "undefined";
+}
+
 function sortKeys(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};

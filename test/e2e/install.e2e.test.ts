@@ -187,3 +187,15 @@ describe("remove", () => {
     expect((await sb.run(["remove", "nothing-here"])).code).toBe(5);
   });
 });
+
+describe("agent names", () => {
+  it("refuses to install a second file with the same name field, changing nothing", async () => {
+    sb.write(".claude/agents/my-own.md", agentText("ml-engineer", { body: "my own ml agent\n" }));
+    const before = snapshot(sb.project);
+    const r = await sb.run(["install", "ml-engineer"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('second agent named "ml-engineer"');
+    expect(r.stderr).toContain(".claude/agents/my-own.md");
+    expect(snapshot(sb.project)).toEqual(before);
+  });
+});

@@ -1,0 +1,42 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { AgentpkgError } from "../util/errors.js";
+import { parseAgent } from "../agent/parse.js";
+import { listAgentFiles } from "../project/agents-dir.js";
+import type { Step } from "../plan/compute-plan.js";
+import type { Context } from "./context.js";
+
+/**
+ * Claude Code knows an agent by its `name` field; two files with the same name in one scope load
+ * unpredictably. Refuse a plan whose incoming files would create such a pair.
+ */
+export async function checkNameClashes(ctx: Context, steps: readonly Step[], incoming: ReadonlyMap<string, Buffer>): Promise<void> {
+  if (incoming.size === 0) return;
+  const writing = new Map<string, string>(); // file -> agent key
+  const leaving = new Set<string>();
+  for (const s of steps) {
+    if (s.op === "remove" && s.resolution !== "keep") leaving.add(s.from.file);
+    else if (s.op !== "remove" && incoming.has(s.name)) writing.set(s.to.file, s.name);
+  }
+  const owners = new Map<string, string>(); // agent name field -> file
+  for (const [file, key] of writing) {
+    const name = parseAgent(incoming.get(key)!.toString("utf8")).name;
+    if (name === undefined) continue;
+    const other = owners.get(name);
+    if (other) throw clash(name, other, file);
+    owners.set(name, file);
+  }
+  for (const file of await listAgentFiles(ctx.scope)) {
+    if (writing.has(file) || leaving.has(file)) continue;
+    const text = await fs.readFile(path.join(ctx.scope.root, file), "utf8").catch(() => undefined);
+    const name = text === undefined ? undefined : parseAgent(text).name;
+    const other = name === undefined ? undefined : owners.get(name);
+    if (other) throw clash(name!, file, other);
+  }
+}
+
+function clash(name: string, existing: string, incoming: string): AgentpkgError {
+  return new AgentpkgError("E_AGENT_INVALID", `${incoming} would be a second agent named "${name}" (${existing} already is); Claude Code would load only one of them`, {
+    hint: `remove or rename one of them first (agentpkg remove AGENT, or change the name field of ${existing})`,
+  });
+}
