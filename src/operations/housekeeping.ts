@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { TEMP_SUFFIX } from "../util/atomic.js";
-import { alive } from "../util/process-lock.js";
+import { alive, lockState } from "../util/process-lock.js";
 import type { Scope } from "../project/scope.js";
 import type { ContentStore } from "../store/cas.js";
 import { hasJournal, recoverJournal, type Recovery } from "./journal.js";
@@ -40,8 +40,11 @@ export async function findTemps(scope: Scope): Promise<TempFile[]> {
 }
 
 /** Whether an interrupted run left anything to finish or clean up (cheap: one stat and two readdirs). */
+/** A journal, temp files of a dead process, or a process lock its dead owner left behind. */
 export async function needsTidy(scope: Scope): Promise<boolean> {
-  return (await hasJournal(scope)) || (await findTemps(scope)).some((t) => t.stale);
+  if (await hasJournal(scope)) return true;
+  if ((await lockState(scope.lockDir)).state === "stale") return true;
+  return (await findTemps(scope)).some((t) => t.stale);
 }
 
 export interface Tidied {

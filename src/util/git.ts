@@ -56,6 +56,9 @@ const HARDENING = [
   "-c", "submodule.recurse=false",
   "-c", "core.fsmonitor=false",
   "-c", "credential.interactive=never",
+  // the cache is ours: no background maintenance or auto-gc spawned by fetches
+  "-c", "maintenance.auto=false",
+  "-c", "gc.auto=0",
 ];
 
 export interface GitOptions {
