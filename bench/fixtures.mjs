@@ -79,15 +79,3 @@ export function restore(template, dir) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(template, dir, { recursive: true });
 }
-
-export function countFiles(dir) {
-  let n = 0;
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(path.join(d, e.name));
-      else n++;
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return n;
-}

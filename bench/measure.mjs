@@ -13,8 +13,6 @@ import { fileURLToPath } from "node:url";
 const GNU_TIME = "/usr/bin/time";
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), "rss-probe.cjs");
 
-export const memoryMethod = hasGnuTime() ? "GNU time %M (max RSS of the process tree's largest process)" : "node preload reporting process.resourceUsage().maxRSS (node processes only)";
-
 function hasGnuTime() {
   if (!fs.existsSync(GNU_TIME)) return false;
   const r = spawnSync(GNU_TIME, ["-f", "%M", "true"], { encoding: "utf8" });
@@ -22,7 +20,9 @@ function hasGnuTime() {
 }
 
 const useGnuTime = hasGnuTime();
+export const memoryMethod = useGnuTime ? "GNU time %M (max RSS of the process tree's largest process)" : "node preload reporting process.resourceUsage().maxRSS (node processes only)";
 const rssFile = path.join(os.tmpdir(), `agentpkg-bench-rss-${process.pid}`);
+process.on("exit", () => fs.rmSync(rssFile, { force: true }));
 
 /**
  * Run one command; returns { ms, rssKB, code, stdout, stderr }. `cmd` is an argv array.

@@ -2,7 +2,12 @@
 // agentpkg benchmark (npm run bench): synthetic git registries and projects in a temp dir, no network.
 // Prints medians with their ratio to a baseline and peak RSS; --json FILE also writes the results.
 //
-//   node bench/run.mjs [--json FILE] [--runs N] [--bin PATH] [--only SUBSTRING] [--no-growth] [--keep]
+//   node bench/run.mjs [--json FILE] [--runs N] [--bin PATH] [--only SUBSTRING,...] [--no-growth] [--inherit-env] [--keep]
+//
+// Every row runs interleaved with its baseline (baseline, command, baseline, command ...) after one
+// untimed warm-up, so both see the same machine load; untimed steps between runs reset the project or
+// empty the cache. Wall time is measured around each child process; peak RSS comes from GNU time's %M
+// (see measure.mjs). Fixtures are real git repositories built with git fast-import, served by file:// urls.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +26,7 @@ const { values: opt } = parseArgs({
     only: { type: "string" },
     "no-growth": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    "inherit-env": { type: "boolean", default: false },
   },
 });
 
@@ -32,9 +38,9 @@ if (!fs.existsSync(bin)) {
 }
 const log = (s) => process.stderr.write(`${s}\n`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-bench-"));
-const b = new Bench({ tmp, bin, runs, slowRuns: Math.max(1, Math.round((runs * 5) / 7)), log });
+const b = new Bench({ tmp, bin, runs, slowRuns: Math.max(1, Math.round((runs * 5) / 7)), log, inheritEnv: opt["inherit-env"] });
 const started = Date.now();
-const wanted = (name) => !opt.only || name.includes(opt.only);
+const wanted = (name) => !opt.only || opt.only.split(",").some((o) => name.includes(o));
 
 const ROWS = [
   ["--version", () => versionRow(b)],
@@ -42,6 +48,7 @@ const ROWS = [
   ["no-op sync", () => noopRow(b, "sync", 500, { target: 3 })],
   ["no-op verify", () => noopRow(b, "verify", 500, { target: 3 })],
   ["cold install", () => coldInstallRow(b, 1000, 1, { target: 1.3 })],
+  ["cold install vs bare", () => coldInstallRow(b, 1000, 1, { minimal: true, name: "cold install (1 agent) vs bare clone" })],
   ["install 100", () => coldInstallRow(b, 1000, 100)],
   ["upgrade 100", () => upgradeRow(b, 100)],
 ];

@@ -5,14 +5,19 @@ import { measurePair, runOnce } from "./measure.mjs";
 import { agentName, makeRegistry, ranges, restore, versionOf, writeProject } from "./fixtures.mjs";
 
 const NODE = process.execPath;
+/** Copy the files named in "$@" (paths inside the clone) into "$OUT", in one portable pipe. */
+const COPY = 'tar -cf - "$@" | tar -xf - -C "$OUT"';
 const VERSIONS = 10;
 const LATEST = versionOf(VERSIONS - 1);
 
 /** Shared state of one benchmark run: temp root, env, the CLI under test, run counts. */
 export class Bench {
-  constructor({ tmp, bin, runs, slowRuns, log }) {
+  constructor({ tmp, bin, runs, slowRuns, log, inheritEnv }) {
     Object.assign(this, { tmp, bin, runs, slowRuns, log });
+    // a minimal environment by default: variables such as NODE_EXTRA_CA_CERTS or NODE_OPTIONS change every
+    // node start-up (agentpkg's and the baseline's alike); --inherit-env measures with the caller's
     this.env = {
+      ...(inheritEnv ? process.env : {}),
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: path.join(tmp, "home"),
       XDG_CACHE_HOME: path.join(tmp, "cache-warm"),
@@ -82,7 +87,7 @@ export class Bench {
     const clone = this.dir("baseline-clone");
     const out = this.dir("baseline-out");
     return {
-      cmd: ["sh", "-c", 'git clone -q --depth 1 "$1" "$2" && mkdir -p "$3" && cd "$2" && shift 3 && cp --parents "$@" "$OUT"', "sh", url, clone, out, ...files],
+      cmd: ["sh", "-c", `git clone -q --depth 1 "$1" "$2" && mkdir -p "$3" && cd "$2" && shift 3 && ${COPY}`, "sh", url, clone, out, ...files],
       env: { ...this.env, OUT: out },
       cwd: this.tmp,
       label,
@@ -92,6 +97,22 @@ export class Bench {
       },
     };
   }
+}
+
+/** The least raw git can do for one file: a bare shallow clone and `git show` (no checkout of the whole tree). */
+function minimalBaseline(b, url, file) {
+  const clone = b.dir("baseline-bare");
+  const out = b.dir("baseline-out");
+  return {
+    cmd: ["sh", "-c", 'git clone -q --bare --depth 1 "$1" "$2" && mkdir -p "$3" && git -C "$2" show "HEAD:$4" > "$3/agent.md"', "sh", url, clone, out, file],
+    env: b.env,
+    cwd: b.tmp,
+    label: "git clone --bare --depth 1 + git show of 1 file",
+    prepare: () => {
+      fs.rmSync(clone, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+    },
+  };
 }
 
 const files = (names) => names.map((a) => `agents/${a}/${LATEST}.md`);
@@ -143,7 +164,7 @@ export function coldInstallRow(b, registrySize, agents, o = {}) {
   const cache = b.dir("cache-cold");
   const first = agents === 1 ? Math.floor(registrySize / 2) : 0;
   const list = names(first, agents);
-  const base = b.cloneBaseline(url, files(list), `git clone --depth 1 + copy ${agents} file${agents > 1 ? "s" : ""}`);
+  const base = o.minimal ? minimalBaseline(b, url, files(list)[0]) : b.cloneBaseline(url, files(list), `git clone --depth 1 + copy ${agents} file${agents > 1 ? "s" : ""}`);
   return b.pair({
     name: o.name ?? `cold install (${agents} agent${agents > 1 ? "s" : ""}, registry of ${registrySize})`,
     label: `agentpkg install ${agents > 1 ? `${list[0]} … ${list.at(-1)}` : list[0]} (empty cache)`,
@@ -186,7 +207,7 @@ export function upgradeRow(b, n = 100) {
       if (lock.agents[list[0]].version !== LATEST) throw new Error(`upgrade did not upgrade ${list[0]}`);
     },
     baseline: {
-      cmd: ["sh", "-c", 'git -C "$1" fetch -q --depth 1 origin && mkdir -p "$2" && cd "$1" && shift 2 && cp --parents "$@" "$OUT"', "sh", clone, out, ...files(list)],
+      cmd: ["sh", "-c", `git -C "$1" fetch -q --depth 1 origin && mkdir -p "$2" && cd "$1" && shift 2 && ${COPY}`, "sh", clone, out, ...files(list)],
       env: { ...b.env, OUT: out },
       cwd: b.tmp,
     },
