@@ -39,11 +39,11 @@ function journalFiles(ctx: Context, plan: SettledPlan, staged: Map<string, { tmp
     const deletes = step.op === "remove" && step.resolution !== "keep" && step.local !== "missing";
     const s = staged.get(step.name);
     if (!s && !deletes) continue;
-    const local = plan.local.get(step.name);
+    const file = step.op === "remove" ? step.from.file : step.to.file;
     files.push({
       name: step.name,
-      file: step.op === "remove" ? step.from.file : step.to.file,
-      oldSha: local ? sha256(local) : null,
+      file,
+      oldSha: plan.disk.get(file) ?? null,
       newSha: s ? s.sha : null,
       tmp: s ? path.relative(ctx.scope.root, s.tmp).split(path.sep).join("/") : null,
       oldEntry: ctx.files.lock.agents[step.name] ?? null,

@@ -61,6 +61,7 @@ export async function runChange(
     },
     { dryRun: o.dryRun === true },
   );
+  ctx.statCache.save();
   return changeResult(command, ctx, outcome, o.dryRun === true);
 }
 

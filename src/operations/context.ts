@@ -3,6 +3,7 @@ import { cacheDir, type Deps } from "../util/deps.js";
 import { resolveScope, type Scope } from "../project/scope.js";
 import { readProjectFiles, type ProjectFiles } from "../project/state.js";
 import { ContentStore } from "../store/cas.js";
+import { StatCache } from "../project/stat-cache.js";
 import { configuredRegistries, Registries, type SourceOptions } from "../registry/registries.js";
 
 /** Flags every command shares. */
@@ -19,6 +20,8 @@ export interface Context {
   files: ProjectFiles;
   store: ContentStore;
   registries: Registries;
+  /** file hashes by stat, for planning; saved by whoever finishes the command */
+  statCache: StatCache;
 }
 
 export async function openContext(
@@ -33,6 +36,7 @@ export async function openContext(
     scope,
     files,
     store: new ContentStore(cacheDir(deps)),
+    statCache: StatCache.load(cacheDir(deps), scope.root),
     registries: new Registries(configuredRegistries(files.manifest), deps, { offline: o.offline === true, policy }),
   };
 }

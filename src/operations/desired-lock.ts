@@ -1,4 +1,4 @@
-import semver from "semver";
+import { semver } from "../util/semver.js";
 import type { LockEntry } from "../project/lockfile.js";
 import type { Dependency, Manifest } from "../project/manifest.js";
 import { resolveAgent } from "./resolve-agent.js";

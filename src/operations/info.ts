@@ -1,5 +1,5 @@
 // `agentpkg info NAME`: what a registry knows about an agent, plus tools/model from its latest file.
-import semver from "semver";
+import { semver } from "../util/semver.js";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError, errorMessage } from "../util/errors.js";
 import { closeMatches } from "../util/suggest.js";

@@ -1,4 +1,4 @@
-import semver from "semver";
+import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
 import type { LockEntry } from "../project/lockfile.js";

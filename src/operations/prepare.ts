@@ -1,6 +1,6 @@
 import path from "node:path";
-import { computePlan, writesFile, type DiskHashes, type Step } from "../plan/compute-plan.js";
-import { readAgentFile } from "../project/agents-dir.js";
+import { computePlan, touchesLocalEdit, writesFile, type Step } from "../plan/compute-plan.js";
+import { hashAgentFiles, readAgentFile } from "../project/agents-dir.js";
 import { serializeLockfile, type LockEntry, type Lockfile } from "../project/lockfile.js";
 import { serializeManifest, type Manifest } from "../project/manifest.js";
 import { checkInstallable, loadPristine } from "./content.js";
@@ -16,8 +16,10 @@ export interface PreparedPlan {
   lockChanged: boolean;
   /** new pristine content per agent name (add/update) */
   incoming: Map<string, Buffer>;
-  /** current local content per agent name, for files that are present */
+  /** current local content per agent name, for files a step meets as local edits */
   local: Map<string, Buffer>;
+  /** sha256 of every file the plan looked at (relative path -> hash, null when missing) */
+  disk: ReadonlyMap<string, string | null>;
   /** text to write per agent name when it is not the pristine content (merges) */
   merged: Map<string, Buffer>;
   warnings: string[];
@@ -31,18 +33,17 @@ export async function preparePlan(
   o: { restoreModified?: boolean } = {},
 ): Promise<PreparedPlan> {
   const current = ctx.files.lock.agents;
-  const disk = new Map<string, string | null>();
+  const files = new Set<string>();
+  for (const e of [...Object.values(desired), ...Object.values(current)]) files.add(e.file);
+  const disk = hashAgentFiles(ctx.scope, files, ctx.statCache);
+  const steps = computePlan(desired, current, disk, o);
+  // the local text is only needed where a step meets a local edit (diff stat, merge, backup)
   const local = new Map<string, Buffer>();
-  const files = new Map<string, string>();
-  for (const [name, e] of [...Object.entries(desired), ...Object.entries(current)]) files.set(e.file, name);
-  await Promise.all(
-    [...files].map(async ([file, name]) => {
-      const state = await readAgentFile(ctx.scope, file);
-      disk.set(file, state.kind === "present" ? state.sha256 : null);
-      if (state.kind === "present") local.set(name, state.content);
-    }),
-  );
-  const steps = computePlan(desired, current, disk as DiskHashes, o);
+  for (const s of steps) {
+    if (!touchesLocalEdit(s)) continue;
+    const state = await readAgentFile(ctx.scope, s.op === "add" ? s.to.file : s.from.file);
+    if (state.kind === "present") local.set(s.name, state.content);
+  }
   const incoming = new Map<string, Buffer>();
   const warnings: string[] = [];
   await Promise.all(
@@ -55,7 +56,7 @@ export async function preparePlan(
   );
   await checkNameClashes(ctx, steps, incoming);
   const lock: Lockfile = { lockfileVersion: ctx.files.lock.lockfileVersion, agents: sortedEntries(desired) };
-  return finishPlan(ctx, { steps, manifest, lock, incoming, local, merged: new Map(), warnings: warnings.sort() });
+  return finishPlan(ctx, { steps, manifest, lock, incoming, local, disk, merged: new Map(), warnings: warnings.sort() });
 }
 
 /** Recompute the changed flags after steps or the lock were adjusted. */

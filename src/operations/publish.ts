@@ -2,7 +2,7 @@
 // registry.json + commit + tag, pushed when remote). `yank` and `deprecate` use the same commit flow.
 import fs from "node:fs/promises";
 import path from "node:path";
-import semver from "semver";
+import { semver } from "../util/semver.js";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";

@@ -4,6 +4,7 @@ import path from "node:path";
 import { sha256 } from "../util/hash.js";
 import { AgentpkgError } from "../util/errors.js";
 import type { Scope } from "./scope.js";
+import type { StatCache } from "./stat-cache.js";
 
 export type FileState =
   | { kind: "missing" }
@@ -13,19 +14,17 @@ export type FileState =
 const MAX_LOCAL_BYTES = 16 * 1024 * 1024;
 
 /**
- * The file at `rel` as agentpkg last saw it. Only regular files are read: a folder, a device (a symlink
- * to /dev/zero) or a pipe at an agent's path is refused instead of read forever. Reads are synchronous:
- * agent files are small, and 500 of them read in a loop take a fraction of the time of 500 parallel
- * fs.promises round trips through the thread pool (DESIGN.md §7).
+ * Only regular files are ever read: a folder, a device (a symlink to /dev/zero) or a pipe at an agent's
+ * path is refused instead of read forever. Reads are synchronous: agent files are small, and 500 of them
+ * read in a loop take a fraction of the time of 500 parallel fs.promises round trips (DESIGN.md §7).
  */
-export async function readAgentFile(scope: Scope, rel: string): Promise<FileState> {
-  const abs = path.join(scope.root, rel);
+function statAgentFile(abs: string, rel: string): import("node:fs").Stats | undefined {
   let st: import("node:fs").Stats;
   try {
     st = statSync(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return { kind: "missing" };
+    if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined;
     throw err;
   }
   const refuse = (why: string): never => {
@@ -34,8 +33,40 @@ export async function readAgentFile(scope: Scope, rel: string): Promise<FileStat
   if (st.isDirectory()) refuse("is a folder, not an agent file");
   if (!st.isFile()) refuse("is not a regular file (a device, pipe or socket)");
   if (st.size > MAX_LOCAL_BYTES) refuse(`is ${st.size} bytes, too large for an agent file`);
+  return st;
+}
+
+/** The file at `rel` as it is now, with its content. */
+export async function readAgentFile(scope: Scope, rel: string): Promise<FileState> {
+  const abs = path.join(scope.root, rel);
+  if (!statAgentFile(abs, rel)) return { kind: "missing" };
   const content = readFileSync(abs);
   return { kind: "present", sha256: sha256(content), content };
+}
+
+/**
+ * sha256 of each file (null when missing), with the same checks as readAgentFile. With a StatCache,
+ * files whose stat is unchanged are not read again: use it for "has anything changed" questions only.
+ */
+export function hashAgentFiles(scope: Scope, files: Iterable<string>, cache?: StatCache): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const rel of files) {
+    const abs = path.join(scope.root, rel);
+    const st = statAgentFile(abs, rel);
+    if (!st) {
+      out.set(rel, null);
+      continue;
+    }
+    const known = cache?.lookup(rel, st);
+    if (known) {
+      out.set(rel, known);
+      continue;
+    }
+    const hash = sha256(readFileSync(abs));
+    cache?.record(rel, st, hash);
+    out.set(rel, hash);
+  }
+  return out;
 }
 
 /**

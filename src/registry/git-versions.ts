@@ -1,4 +1,4 @@
-import semver from "semver";
+import { semver } from "../util/semver.js";
 import { isValidAgentName } from "../util/names.js";
 import type { VersionInfo } from "./source.js";
 

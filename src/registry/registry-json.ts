@@ -1,5 +1,5 @@
 import path from "node:path";
-import semver from "semver";
+import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile } from "../util/json.js";
 import { isValidAgentName } from "../util/names.js";

@@ -1,4 +1,4 @@
-import semver from "semver";
+import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import type { AgentEntry, VersionInfo } from "./source.js";
 

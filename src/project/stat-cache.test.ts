@@ -1,0 +1,66 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { StatCache } from "./stat-cache.js";
+import { hashAgentFiles } from "./agents-dir.js";
+import { scopeAt } from "./scope.js";
+import { sha256 } from "../util/hash.js";
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function project() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-stat-"));
+  dirs.push(root);
+  fs.mkdirSync(path.join(root, ".claude/agents"), { recursive: true });
+  return { root, scope: scopeAt(root, false), cache: path.join(root, "cache") };
+}
+
+function age(file: string, seconds: number): void {
+  const t = Date.now() / 1000 - seconds;
+  fs.utimesSync(file, t, t);
+}
+
+describe("StatCache", () => {
+  it("answers from stat for an old, unchanged file, and survives a save/load", () => {
+    const p = project();
+    const file = path.join(p.root, ".claude/agents/a.md");
+    fs.writeFileSync(file, "one");
+    const cache = StatCache.load(p.cache, p.root);
+    const st = fs.statSync(file);
+    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 5000);
+    cache.save();
+    expect(StatCache.load(p.cache, p.root).lookup(".claude/agents/a.md", st)).toBe("cafe");
+  });
+
+  it("does not trust an entry recorded right after the file changed (racily clean)", () => {
+    const p = project();
+    const file = path.join(p.root, ".claude/agents/a.md");
+    fs.writeFileSync(file, "one");
+    const cache = StatCache.load(p.cache, p.root);
+    const st = fs.statSync(file);
+    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 10);
+    expect(cache.lookup(".claude/agents/a.md", st)).toBeUndefined();
+  });
+
+  it("hashAgentFiles re-reads a file whose stat changed, and reports missing files", () => {
+    const p = project();
+    const rel = ".claude/agents/a.md";
+    const file = path.join(p.root, rel);
+    fs.writeFileSync(file, "one");
+    age(file, 60);
+    const cache = StatCache.load(p.cache, p.root);
+    // the ctime of a fresh file is "now": record with a clock far enough ahead that it counts as settled
+    const st = fs.statSync(file);
+    cache.record(rel, st, sha256("one"), st.ctimeMs + 5000);
+    expect(hashAgentFiles(p.scope, [rel, ".claude/agents/none.md"], cache)).toEqual(
+      new Map([
+        [rel, sha256("one")],
+        [".claude/agents/none.md", null],
+      ]),
+    );
+    fs.writeFileSync(file, "two!");
+    expect(hashAgentFiles(p.scope, [rel], cache).get(rel)).toBe(sha256("two!"));
+  });
+});
