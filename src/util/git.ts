@@ -85,7 +85,8 @@ export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
 /**
- * Run git without a shell (node:child_process directly: importing execa alone costs ~100 ms of start-up).
+ * Run git without a shell (node:child_process spawn with an argument array; importing execa costs 100+ ms of
+ * start-up, see docs/design-notes.md).
  * Rejects with GitError on a non-zero exit, a timeout or output over 256 MiB.
  */
 export function runGit(args: string[], o: GitOptions): Promise<Buffer> {

@@ -4,6 +4,7 @@ import path from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { execa, execaSync } from "execa";
+import fse from "fs-extra";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The built CLI; AGENTPKG_TEST_BIN points at another build (e.g. .build/<name>/bin.js) when set. */
@@ -165,12 +166,11 @@ export class Sandbox {
   }
 
   write(rel: string, content: string, dir = this.project): void {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), content);
+    fse.outputFileSync(path.join(dir, rel), content);
   }
 
   cleanup(): void {
-    fs.rmSync(this.root, { recursive: true, force: true });
+    fse.removeSync(this.root);
   }
 }
 
@@ -190,4 +190,9 @@ export function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/** Copy a folder tree (e.g. a registry checkout, to break it without touching the original). */
+export function copyTree(from: string, to: string): void {
+  fse.copySync(from, to);
 }

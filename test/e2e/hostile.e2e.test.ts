@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentText, git, REPO_ROOT, Sandbox, sha256, snapshot, tempDir } from "./helpers.js";
+import { agentText, copyTree, git, REPO_ROOT, Sandbox, sha256, snapshot, tempDir } from "./helpers.js";
 
 // Hostile and broken input, tried as an attacker (or an unlucky user) would: each is refused with a
 // documented exit code and a one-line message, no stack trace, the project folder byte-identical,
@@ -261,7 +261,7 @@ const cases: Case[] = [
 /** The project installed x from a registry that then disappears (network loss). */
 async function cachedThenGone(): Promise<void> {
   const dir = path.join(regRoot, `gone-${Math.random().toString(36).slice(2)}`);
-  fs.cpSync(regs.good!, dir, { recursive: true });
+  copyTree(regs.good!, dir);
   manifest({ registries: { evil: dir } });
   const r = await sb.run(["install", "x"]);
   expect(r.code, r.stderr).toBe(0);
