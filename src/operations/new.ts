@@ -12,7 +12,7 @@ import { parseAgent, type AgentProblem } from "../agent/parse.js";
 import { splitToolString } from "../agent/tools.js";
 import { validateAgentText } from "../agent/validate.js";
 import { loadYaml, retryWouldQuote } from "../agent/yaml.js";
-import { findAgentFiles } from "./validate.js";
+import { findAgentFiles } from "../project/agents-dir.js";
 
 export const DEFAULT_TOOLS = "Read, Grep, Glob";
 export const DEFAULT_MODEL = "inherit";

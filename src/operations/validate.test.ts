@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Deps } from "../util/deps.js";
-import { findAgentFiles, formatProblem, runValidate } from "./validate.js";
+import { formatProblem, runValidate } from "./validate.js";
+import { findAgentFiles } from "../project/agents-dir.js";
 
 let root: string;
 beforeEach(() => {

@@ -7,6 +7,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { unifiedDiff } from "../util/text-diff.js";
 import { resolveScope } from "../project/scope.js";
 import { MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
+import { findAgentFiles, type FoundFile } from "../project/agents-dir.js";
 import { validateAgentFiles } from "../agent/validate.js";
 import { fixAgentText } from "../agent/fix.js";
 
@@ -38,40 +39,6 @@ export interface ValidateResult {
   dryRun: boolean;
   /** the folders searched when no path was given */
   searched: string[];
-}
-
-/** Directories are walked the way Claude Code walks an agents folder. */
-const MAX_DEPTH = 16;
-
-export interface FoundFile {
-  abs: string;
-  /** size in bytes (stat follows symlinks) */
-  size: number;
-}
-
-/**
- * Every file Claude Code would load under `dir`: walked recursively, names ending in `.md`
- * (case-sensitive), dotfiles included, symlinks followed (each real folder visited once).
- */
-export async function findAgentFiles(dir: string): Promise<FoundFile[]> {
-  const out: FoundFile[] = [];
-  const seen = new Set<string>();
-  async function walk(d: string, depth: number): Promise<void> {
-    const real = await fs.realpath(d).catch(() => undefined);
-    if (!real || seen.has(real) || depth > MAX_DEPTH) return;
-    seen.add(real);
-    const entries = await fs.readdir(d, { withFileTypes: true }).catch(() => []);
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const abs = path.join(d, e.name);
-      const st = e.isSymbolicLink() ? await fs.stat(abs).catch(() => undefined) : undefined;
-      if (e.isDirectory() || st?.isDirectory()) await walk(abs, depth + 1);
-      else if (e.name.endsWith(".md") && (e.isFile() || st?.isFile())) {
-        out.push({ abs, size: st?.size ?? (await fs.stat(abs)).size });
-      }
-    }
-  }
-  await walk(dir, 0);
-  return out;
 }
 
 /** Explicit paths: files as given (any name), directories expanded. */

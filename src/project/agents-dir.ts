@@ -69,25 +69,42 @@ export function hashAgentFiles(scope: Scope, files: Iterable<string>, cache?: St
   return out;
 }
 
-/**
- * Every file Claude Code would load from the agents folder: walked recursively, names ending in
- * `.md` (case-sensitive), dotfiles included. Returned relative to the scope root, sorted.
- */
+/** The agents folder's loadable files (see findAgentFiles), relative to the scope root, sorted. */
 export async function listAgentFiles(scope: Scope): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(dir: string, depth: number): Promise<void> {
-    let entries: import("node:fs").Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory() && depth < 8) await walk(abs, depth + 1);
-      else if (e.name.endsWith(".md") && (e.isFile() || e.isSymbolicLink())) out.push(path.relative(scope.root, abs).split(path.sep).join("/"));
+  const found = await findAgentFiles(scope.agentsDir, { sizes: false });
+  return found.map((f) => path.relative(scope.root, f.abs).split(path.sep).join("/")).sort();
+}
+
+/** Directories are walked the way Claude Code walks an agents folder (symlink loops end at the seen set). */
+const MAX_DEPTH = 16;
+
+export interface FoundFile {
+  abs: string;
+  /** size in bytes (stat follows symlinks) */
+  size: number;
+}
+
+/**
+ * Every file Claude Code would load under `dir`: walked recursively, names ending in `.md`
+ * (case-sensitive), dotfiles included, symlinks followed (each real folder visited once).
+ */
+export async function findAgentFiles(dir: string, o: { sizes?: boolean } = {}): Promise<FoundFile[]> {
+  const out: FoundFile[] = [];
+  const seen = new Set<string>();
+  async function walk(d: string, depth: number): Promise<void> {
+    const real = await fs.realpath(d).catch(() => undefined);
+    if (!real || seen.has(real) || depth > MAX_DEPTH) return;
+    seen.add(real);
+    const entries = await fs.readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const abs = path.join(d, e.name);
+      const st = e.isSymbolicLink() ? await fs.stat(abs).catch(() => undefined) : undefined;
+      if (e.isDirectory() || st?.isDirectory()) await walk(abs, depth + 1);
+      else if (e.name.endsWith(".md") && (e.isFile() || st?.isFile())) {
+        out.push({ abs, size: o.sizes === false ? 0 : (st?.size ?? (await fs.stat(abs)).size) });
+      }
     }
   }
-  await walk(scope.agentsDir, 0);
-  return out.sort();
+  await walk(dir, 0);
+  return out;
 }
