@@ -40,7 +40,7 @@ export function printChange(io: Io, flags: OutputFlags, r: ChangeResult): number
       lines.push("dry run: nothing written");
     } else if (r.conflicts.length) {
       for (const c of r.conflicts) lines.push(`conflict: ${c.file} left untouched; merged text with conflict markers in ${c.conflictFile}`);
-      lines.push("nothing was applied: resolve the conflicts by editing the agent files (see the .conflict files), then re-run with --keep or --force");
+      lines.push("nothing was applied: edit each agent file into the text you want (its .conflict file shows both sides), then re-run with --resolved; or use --keep (stay on your version) or --force (take theirs, saving yours as .orig)");
     } else if (r.dryRun) lines.push(`dry run: ${summary} (nothing written)`);
     else if (!r.applied && r.steps.length === 0) lines.push(`up to date: ${summary}`);
     else lines.push(summary);

@@ -10,7 +10,8 @@ export function addEditFlags(cmd: Command): Command {
     .option("--dry-run", "print the plan, change nothing")
     .option("--keep", "leave locally edited files as they are (their lock entries stay)")
     .option("--force", "overwrite locally edited files, saving each as <file>.orig first")
-    .option("--merge", "three-way merge local edits with the new version");
+    .option("--merge", "three-way merge local edits with the new version")
+    .option("--resolved", "after fixing a merge conflict by hand: take the new version, keeping your file as its merge");
 }
 
 export interface Invocation {
@@ -32,6 +33,6 @@ export function invocation(cmd: Command, deps: Deps): Invocation {
   };
 }
 
-export function editFlags(flags: Record<string, unknown>): { keep: boolean; force: boolean; merge: boolean } {
-  return { keep: flags.keep === true, force: flags.force === true, merge: flags.merge === true };
+export function editFlags(flags: Record<string, unknown>): { keep: boolean; force: boolean; merge: boolean; resolved: boolean } {
+  return { keep: flags.keep === true, force: flags.force === true, merge: flags.merge === true, resolved: flags.resolved === true };
 }

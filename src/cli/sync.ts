@@ -45,7 +45,7 @@ export function syncCommand(deps: Deps, run?: Run): Command {
       const agents = `${r.locked} agent${r.locked === 1 ? "" : "s"}`;
       if (r.conflicts.length) {
         for (const c of r.conflicts) lines.push(`conflict: ${c.file} left untouched; merged text with conflict markers in ${c.conflictFile}`);
-        lines.push("nothing was applied: resolve the conflicts, then re-run with --keep or --force");
+        lines.push("nothing was applied: edit each agent file into the text you want (its .conflict file shows both sides), then re-run with --resolved; or use --keep or --force");
       } else if (inSync) lines.push(`already in sync: ${agents} match .claude/agentpkg.lock; nothing written${keptNote}`);
       else if (r.dryRun) lines.push(`dry run: ${summary(r.steps)} (nothing written)`);
       else lines.push(`synced ${agents}: ${summary(r.steps)}${keptNote}`);

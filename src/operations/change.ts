@@ -15,6 +15,8 @@ export interface ChangeOptions extends CommonOptions {
   keep?: boolean;
   force?: boolean;
   merge?: boolean;
+  /** the local files already are the merges the user wants (after a conflict) */
+  resolved?: boolean;
   /** refuse to change the lockfile or manifest */
   frozen?: boolean;
 }

@@ -8,7 +8,7 @@ import { finishPlan, type PreparedPlan } from "./prepare.js";
 import type { Context } from "./context.js";
 
 /** What to do with files that differ from what agentpkg wrote (DESIGN.md §5). */
-export type EditMode = "refuse" | "keep" | "force" | "merge" | "prompt";
+export type EditMode = "refuse" | "keep" | "force" | "merge" | "resolved" | "prompt";
 
 export interface Conflict {
   name: string;
@@ -22,8 +22,8 @@ export interface SettledPlan extends PreparedPlan {
   conflicts: Conflict[];
 }
 
-export function editModeFrom(flags: { keep?: boolean; force?: boolean; merge?: boolean }, interactive: boolean): EditMode {
-  const chosen = (["keep", "force", "merge"] as const).filter((k) => flags[k] === true);
+export function editModeFrom(flags: { keep?: boolean; force?: boolean; merge?: boolean; resolved?: boolean }, interactive: boolean): EditMode {
+  const chosen = (["keep", "force", "merge", "resolved"] as const).filter((k) => flags[k] === true);
   if (chosen.length > 1) throw new AgentpkgError("E_USAGE", `--${chosen.join(" and --")} cannot be combined`, { hint: "pick one way to handle local edits" });
   return chosen[0] ?? (interactive ? "prompt" : "refuse");
 }
@@ -87,8 +87,21 @@ export async function settleLocalEdits(ctx: Context, plan: PreparedPlan, mode: E
       steps.push(step);
       continue;
     }
+    if (mode === "resolved" && step.op === "update") {
+      // the user merged by hand: their file, as it is, becomes the merge of the new version
+      const mine = plan.local.get(step.name) ?? Buffer.alloc(0);
+      if (/^(<{7}|>{7}) /m.test(mine.toString("utf8"))) {
+        throw new AgentpkgError("E_CONFLICT", `${step.from.file} still has conflict markers; nothing was changed`, {
+          hint: `edit it into the text you want (the .conflict file shows both sides), then re-run with --resolved`,
+        });
+      }
+      merged.set(step.name, mine);
+      lock.agents[step.name] = { ...step.to, localSha256: sha256(mine) };
+      steps.push({ ...step, resolution: "merge" });
+      continue;
+    }
     let resolution: Resolution =
-      mode === "prompt" ? await askPerFile(ctx, plan, step, ctx.deps.prompt!) : mode === "force" ? "overwrite" : mode;
+      mode === "prompt" ? await askPerFile(ctx, plan, step, ctx.deps.prompt!) : mode === "force" ? "overwrite" : mode === "resolved" ? "keep" : mode;
     if (resolution === "merge" && step.op !== "update") {
       if (mode === "merge") {
         const why = step.op === "remove" ? "removing the agent leaves nothing to merge with" : "there is no installed version to merge with";

@@ -73,6 +73,28 @@ describe("upgrade --merge", () => {
     expect((await sb.json(["list"])).data.untracked).toEqual([]);
   });
 
+  it("after a conflict, --resolved takes the new version and records the hand-merged file", async () => {
+    editTop();
+    reg.publish("x", [{ version: "1.1.0", content: V11_TOP }]);
+    expect((await sb.run(["upgrade", "--merge"])).code).toBe(3);
+    // still conflicted: the markers are refused
+    fs.copyFileSync(path.join(sb.project, `${FILE}.conflict`), path.join(sb.project, FILE));
+    const before = snapshot(sb.project);
+    const marked = await sb.run(["upgrade", "--resolved"]);
+    expect(marked.code).toBe(3);
+    expect(marked.stderr).toContain("still has conflict markers");
+    expect(snapshot(sb.project)).toEqual(before);
+    // resolved by hand
+    const mine = V11_TOP.replace("Line one, upstream.", "Line one, upstream and edited here.");
+    fs.writeFileSync(path.join(sb.project, FILE), mine);
+    const r = await sb.run(["upgrade", "--resolved"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(sb.file(FILE)).toBe(mine);
+    expect(lockEntry()).toMatchObject({ version: "1.1.0", sha256: sha256(V11_TOP), localSha256: sha256(mine) });
+    expect((await sb.json(["list"])).data.agents[0]).toMatchObject({ version: "1.1.0", state: "merged" });
+    expect((await sb.run(["verify"])).code).toBe(0);
+  });
+
   it("merges frontmatter by field: ours changes description, theirs changes tools", async () => {
     fs.writeFileSync(path.join(sb.project, FILE), V1.replace("description: Test agent x", "description: Our own words for x"));
     const theirs = agentText("x", { body: BODY, tools: "Read, Grep, Glob" });
