@@ -68,5 +68,5 @@ export async function runChange(
 }
 
 export function cloneManifest(m: Manifest): Manifest {
-  return { registries: { ...m.registries }, ...(m.registryTypes ? { registryTypes: { ...m.registryTypes } } : {}), agents: { ...m.agents } };
+  return { ...m, registries: { ...m.registries }, ...(m.registryTypes ? { registryTypes: { ...m.registryTypes } } : {}), agents: { ...m.agents } };
 }

@@ -49,6 +49,11 @@ describe("manifest", () => {
     );
   });
 
+  it("keeps a $schema url as written", () => {
+    const text = '{\n  "$schema": "https://example.com/s.json",\n  "registries": {},\n  "agents": {}\n}\n';
+    expect(serializeManifest(parseManifest(text, "m"))).toBe(text);
+  });
+
   it.each([
     ["bad range", { agents: { x: ">>1" } }, /invalid version range/],
     ["ext url", { registries: { a: "ext::sh -c x" } }, /transport helpers/],

@@ -20,6 +20,8 @@ export interface Manifest {
   /** registries whose kind is fixed (object form `{ "url", "type" }`); others are detected from their content */
   registryTypes?: Record<string, RegistryType>;
   agents: Record<string, Dependency>;
+  /** an editor's JSON schema url, kept as written */
+  $schema?: string;
 }
 
 export function emptyManifest(): Manifest {
@@ -36,6 +38,10 @@ export function parseManifest(text: string, file: string): Manifest {
   if (!isPlainObject(raw)) return fail("must be a JSON object");
   for (const key of Object.keys(raw)) if (!MANIFEST_KEYS.has(key)) fail(`unknown field "${key}"`);
   const manifest = emptyManifest();
+  if (raw.$schema !== undefined) {
+    if (typeof raw.$schema !== "string") fail(`"$schema" must be a url string`);
+    manifest.$schema = raw.$schema as string;
+  }
   const regs = raw.registries ?? {};
   if (!isPlainObject(regs)) return fail(`"registries" must be an object of name -> git url`);
   for (const [name, value] of Object.entries(regs)) {
@@ -93,7 +99,7 @@ export function serializeManifest(m: Manifest): string {
     const type = m.registryTypes?.[name];
     registries[name] = type ? { url, type } : url;
   }
-  return JSON.stringify({ registries, agents }, null, 2) + "\n";
+  return JSON.stringify({ ...(m.$schema !== undefined ? { $schema: m.$schema } : {}), registries, agents }, null, 2) + "\n";
 }
 
 export function readManifestText(file: string): Promise<string | undefined> {
