@@ -26,10 +26,13 @@ export async function checkNameClashes(ctx: Context, steps: readonly Step[], inc
     if (other) throw clash(name, other, file);
     owners.set(name, file);
   }
+  const incomingNames = [...owners.keys()];
   for (const file of await listAgentFiles(ctx.scope)) {
     if (writing.has(file) || leaving.has(file)) continue;
     const text = await fs.readFile(path.join(ctx.scope.root, file), "utf8").catch(() => undefined);
-    const name = text === undefined ? undefined : parseAgent(text).name;
+    // a file can only carry one of these names if the name's text is in it: skip the YAML parse otherwise
+    if (text === undefined || !incomingNames.some((n) => text.includes(n))) continue;
+    const name = parseAgent(text).name;
     const other = name === undefined ? undefined : owners.get(name);
     if (other) throw clash(name!, file, other);
   }
