@@ -1,4 +1,5 @@
 // Parse a Claude Code agent file (Markdown + YAML frontmatter) the way Claude Code 2.1.x reads it.
+import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { checkFields } from "./fields.js";
 import type { YamlResult } from "./yaml.js";
 import { isPlainObject, loadYaml, quoteValue, retryTransform, retryWouldQuote, detabLine } from "./yaml.js";
@@ -21,8 +22,7 @@ export interface ParsedAgent {
   hasErrors: boolean;
 }
 
-/** Claude Code skips agent files larger than this. */
-export const MAX_AGENT_BYTES = 1024 * 1024;
+export { MAX_AGENT_BYTES };
 /** File line (1-based) of the first YAML line: frontmatter always opens on line 1. */
 export const FRONTMATTER_FIRST_LINE = 2;
 

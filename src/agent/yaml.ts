@@ -100,6 +100,5 @@ export function yamlScalar(item: string): string {
   return JSON.stringify(item);
 }
 
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
+/** YAML mappings (a js-yaml timestamp is a Date, not a mapping). */
+export { isPlainObject } from "../util/json.js";

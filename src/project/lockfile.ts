@@ -2,7 +2,7 @@ import path from "node:path";
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile, stableStringify } from "../util/json.js";
-import { readTextIfExists, writeFileAtomic } from "../util/atomic.js";
+import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
 
@@ -99,10 +99,4 @@ export function readLockText(file: string): Promise<string | undefined> {
   return readTextIfExists(file, (err) => new AgentpkgError("E_LOCK_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
 }
 
-export async function writeLockfile(file: string, lock: Lockfile): Promise<void> {
-  await writeFileAtomic(file, serializeLockfile(lock));
-}
 
-export function sameEntry(a: LockEntry | undefined, b: LockEntry | undefined): boolean {
-  return a !== undefined && b !== undefined && stableStringify(a) === stableStringify(b);
-}

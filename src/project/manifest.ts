@@ -1,6 +1,6 @@
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile } from "../util/json.js";
-import { readTextIfExists, writeFileAtomic } from "../util/atomic.js";
+import { readTextIfExists } from "../util/atomic.js";
 import { assertAgentName, assertRegistryName } from "../util/names.js";
 import { classifyGitUrl } from "../util/git.js";
 import { validRange } from "../registry/resolve.js";
@@ -106,6 +106,3 @@ export function readManifestText(file: string): Promise<string | undefined> {
   return readTextIfExists(file, (err) => new AgentpkgError("E_MANIFEST_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
 }
 
-export async function writeManifest(file: string, m: Manifest): Promise<void> {
-  await writeFileAtomic(file, serializeManifest(m));
-}

@@ -1,9 +1,9 @@
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
+import { MAX_AGENT_BYTES } from "../util/limits.js";
 import type { FetchedFile, VersionInfo } from "./source.js";
 
-/** Claude Code skips agent files over 1 MiB; agentpkg refuses them outright. */
-export const MAX_AGENT_BYTES = 1024 * 1024;
+export { MAX_AGENT_BYTES };
 
 export function tooBig(registry: string, v: VersionInfo, size: number): AgentpkgError {
   return new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is ${size} bytes, over the ${MAX_AGENT_BYTES}-byte limit for agent files`);

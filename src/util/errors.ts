@@ -70,9 +70,6 @@ export class AgentpkgError extends Error {
   }
 }
 
-export function isAgentpkgError(err: unknown): err is AgentpkgError {
-  return err instanceof AgentpkgError;
-}
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

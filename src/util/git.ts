@@ -5,7 +5,6 @@ import { AgentpkgError } from "./errors.js";
 export type GitUrlKind = "https" | "ssh" | "scp" | "file" | "path";
 
 const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
-const COMMIT_RE = /^[0-9a-f]{7,64}$/;
 
 /**
  * Accept only the URL forms of DESIGN.md §3: https, ssh, git@host:path, file:// and local paths.
@@ -33,20 +32,12 @@ export function classifyGitUrl(url: string): GitUrlKind {
   return bad("not a recognised git url");
 }
 
-export function isLocalGitUrl(url: string): boolean {
-  const kind = classifyGitUrl(url);
-  return kind === "file" || kind === "path";
-}
 
 /** Resolve a local path registry against cwd so the manifest records where it really is. */
 export function normalizeGitUrl(url: string, cwd: string): string {
   return classifyGitUrl(url) === "path" ? path.resolve(cwd, url) : url;
 }
 
-export function assertCommit(commit: string): string {
-  if (!COMMIT_RE.test(commit)) throw new AgentpkgError("E_LOCK_INVALID", `invalid commit id ${JSON.stringify(commit)}`);
-  return commit;
-}
 
 /** Options that keep a fetched repository from running anything or asking anything. */
 const HARDENING = [

@@ -50,5 +50,5 @@ export function parseJsonFile(text: string, file: string, code: ErrorCode): unkn
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
