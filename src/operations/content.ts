@@ -17,8 +17,8 @@ export async function loadPristine(ctx: Context, entry: LockEntry): Promise<Buff
 /** Style notes that `validate` shows but an install should not repeat (Claude Code's own docs use them). */
 const INFO_ONLY = new Set(["tools-comma-string"]);
 
-/** Refuse content Claude Code would not load; return its warnings for display. */
-export function checkInstallable(name: string, entry: LockEntry, content: Buffer): string[] {
+/** Refuse content Claude Code would not load; return its warnings for display and its `name` field. */
+export function checkInstallable(name: string, entry: LockEntry, content: Buffer): { warnings: string[]; nameField?: string } {
   const parsed = parseAgent(content.toString("utf8"));
   const where = `${entry.registry}/${name}@${entry.version} (${entry.path})`;
   const errors = parsed.problems.filter((p) => p.severity === "error");
@@ -34,5 +34,5 @@ export function checkInstallable(name: string, entry: LockEntry, content: Buffer
     .slice(0, 3)
     .map((p) => `${where}${p.line ? `:${p.line}` : ""}: ${p.message}`);
   if (parsed.name !== undefined && parsed.name !== name) warnings.push(`${where}: its name field is "${parsed.name}", so Claude Code will know it by that name`);
-  return warnings;
+  return { warnings, nameField: parsed.name };
 }

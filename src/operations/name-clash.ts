@@ -8,9 +8,10 @@ import type { Context } from "./context.js";
 
 /**
  * Claude Code knows an agent by its `name` field; two files with the same name in one scope load
- * unpredictably. Refuse a plan whose incoming files would create such a pair.
+ * unpredictably. Refuse a plan whose incoming files (agent key -> their parsed name field) would create
+ * such a pair.
  */
-export async function checkNameClashes(ctx: Context, steps: readonly Step[], incoming: ReadonlyMap<string, Buffer>): Promise<void> {
+export async function checkNameClashes(ctx: Context, steps: readonly Step[], incoming: ReadonlyMap<string, string | undefined>): Promise<void> {
   if (incoming.size === 0) return;
   const writing = new Map<string, string>(); // file -> agent key
   const leaving = new Set<string>();
@@ -20,7 +21,7 @@ export async function checkNameClashes(ctx: Context, steps: readonly Step[], inc
   }
   const owners = new Map<string, string>(); // agent name field -> file
   for (const [file, key] of writing) {
-    const name = parseAgent(incoming.get(key)!.toString("utf8")).name;
+    const name = incoming.get(key);
     if (name === undefined) continue;
     const other = owners.get(name);
     if (other) throw clash(name, other, file);

@@ -45,16 +45,19 @@ export async function preparePlan(
     if (state.kind === "present") local.set(s.name, state.content);
   }
   const incoming = new Map<string, Buffer>();
+  const nameFields = new Map<string, string | undefined>();
   const warnings: string[] = [];
   await Promise.all(
     steps.map(async (s) => {
       if (s.op === "remove" || !writesFile(s)) return;
       const content = await loadPristine(ctx, s.to);
-      warnings.push(...checkInstallable(s.name, s.to, content));
+      const checked = checkInstallable(s.name, s.to, content);
+      warnings.push(...checked.warnings);
+      nameFields.set(s.name, checked.nameField);
       incoming.set(s.name, content);
     }),
   );
-  await checkNameClashes(ctx, steps, incoming);
+  await checkNameClashes(ctx, steps, nameFields);
   const lock: Lockfile = { lockfileVersion: ctx.files.lock.lockfileVersion, agents: sortedEntries(desired) };
   return finishPlan(ctx, { steps, manifest, lock, incoming, local, disk, merged: new Map(), warnings: warnings.sort() });
 }
