@@ -22,7 +22,7 @@ const { values: opt } = parseArgs({
   options: {
     json: { type: "string" },
     runs: { type: "string", default: "7" },
-    bin: { type: "string", default: path.join(REPO, ".build", "bench", "bin.js") },
+    bin: { type: "string", default: path.join(REPO, ".build", "bench", "bin.cjs") },
     only: { type: "string" },
     "no-growth": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
@@ -33,7 +33,7 @@ const { values: opt } = parseArgs({
 const runs = Math.max(1, Number(opt.runs) || 7);
 const bin = path.resolve(opt.bin);
 if (!fs.existsSync(bin)) {
-  console.error(`error no agentpkg build at ${bin}\nhint: npx tsc -p tsconfig.json --outDir .build/bench (npm run bench does this)`);
+  console.error(`error no agentpkg build at ${bin}\nhint: node scripts/build.mjs --outdir .build/bench (npm run bench does this)`);
   process.exit(1);
 }
 const log = (s) => process.stderr.write(`${s}\n`);

@@ -1,11 +1,12 @@
-import { VERSION } from "./version.js";
+import { isVersionQuery, VERSION } from "./version.js";
 
-// The only place that reads argv and decides the exit code.
-const argv = process.argv;
-if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-v")) {
-  // fast path: no commander, no command modules (start-up within 1.5x of bare node)
-  process.stdout.write(`${VERSION}\n`);
-} else {
+/** The only place that reads argv and decides the exit code. */
+async function main(argv: readonly string[]): Promise<void> {
+  if (isVersionQuery(argv)) {
+    // no commander, no command modules (the launcher answers this too, without loading the bundle)
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
   const [{ realDeps }, { programFor }, { reportError }] = await Promise.all([
     import("./util/deps.js"),
     import("./cli/lazy-program.js"),
@@ -19,3 +20,5 @@ if (argv.length === 3 && (argv[2] === "--version" || argv[2] === "-v")) {
     process.exitCode = reportError(err, deps.io, { json: argv.includes("--json"), verbose });
   }
 }
+
+void main(process.argv);

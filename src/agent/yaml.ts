@@ -1,25 +1,7 @@
-// YAML helpers shared by parse/fix/serialize. Uses js-yaml 3 (gray-matter's dependency).
-import { createRequire } from "node:module";
-
-type JsYaml = typeof import("js-yaml");
-let jsYaml: JsYaml | undefined;
-
-/**
- * js-yaml, loaded on first use (commands that parse no agent never pay for it). js-yaml 3 also loads
- * esprima (~300 KB, ~10 ms) for its unsafe !!js/function type, which safeLoad/safeDump never use: it
- * gets an empty module instead, so that type can never evaluate code either.
- */
-function yamlLib(): JsYaml {
-  if (jsYaml) return jsYaml;
-  const require = createRequire(import.meta.url);
-  try {
-    const esprima = createRequire(require.resolve("js-yaml/lib/js-yaml/type/js/function.js")).resolve("esprima");
-    require.cache[esprima] ??= { id: esprima, filename: esprima, loaded: true, exports: {}, children: [], paths: [] } as unknown as NodeJS.Module;
-  } catch {
-    // another js-yaml layout: it loads what it needs itself
-  }
-  return (jsYaml = require("js-yaml") as JsYaml);
-}
+// YAML helpers shared by parse/fix/serialize. Uses js-yaml 3 (gray-matter's dependency), safe schema only.
+// js-yaml 3 also loads esprima (~300 KB) for its unsafe !!js/function type, which safeLoad/safeDump never
+// use: the bundle build (scripts/build.mjs) leaves esprima out, as js-yaml's own browser build does.
+import jsYaml from "js-yaml";
 
 export interface YamlOk {
   ok: true;
@@ -35,7 +17,7 @@ export type YamlResult = YamlOk | YamlFail;
 
 export function loadYaml(text: string): YamlResult {
   try {
-    return { ok: true, value: yamlLib().safeLoad(text, { json: false }) };
+    return { ok: true, value: jsYaml.safeLoad(text, { json: false }) };
   } catch (err) {
     const e = err as { reason?: unknown; message?: unknown; mark?: { line?: unknown } };
     const reason = typeof e.reason === "string" ? e.reason : String(e.message ?? err);
@@ -45,7 +27,7 @@ export function loadYaml(text: string): YamlResult {
 }
 
 export function dumpYaml(value: unknown): string {
-  return yamlLib().safeDump(value, { lineWidth: -1, noRefs: true, skipInvalid: true, sortKeys: false });
+  return jsYaml.safeDump(value, { lineWidth: -1, noRefs: true, skipInvalid: true, sortKeys: false });
 }
 
 /** A top-level `key: value` line, as Claude Code's retry recognises it. */

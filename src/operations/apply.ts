@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
-import { fsyncDir, writeFileAtomic, writeTemp } from "../util/atomic.js";
+import { fsyncDir, writeFileAtomic, writeFilesAtomic, writeTemp } from "../util/atomic.js";
 import { sha256 } from "../util/hash.js";
 import { eachLimit } from "../util/each-limit.js";
 import { acquireLock } from "../util/process-lock.js";
@@ -133,8 +133,10 @@ export async function applyPlan(ctx: Context, plan: SettledPlan): Promise<string
     else await fs.rm(target, { force: true });
   }
   await fsyncDir(ctx.scope.agentsDir);
-  if (plan.manifestChanged) await writeFileAtomic(ctx.scope.manifestPath, serializeManifest(plan.manifest));
-  if (plan.lockChanged) await writeFileAtomic(ctx.scope.lockPath, serializeLockfile(plan.lock));
+  const projectFiles: { target: string; data: string }[] = [];
+  if (plan.manifestChanged) projectFiles.push({ target: ctx.scope.manifestPath, data: serializeManifest(plan.manifest) });
+  if (plan.lockChanged) projectFiles.push({ target: ctx.scope.lockPath, data: serializeLockfile(plan.lock) }); // last
+  await writeFilesAtomic(projectFiles);
   await removeJournal(ctx.scope);
   return backups;
 }

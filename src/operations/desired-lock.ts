@@ -8,7 +8,7 @@ import type { Context } from "./context.js";
 export function lockSatisfies(entry: LockEntry | undefined, dep: Dependency): entry is LockEntry {
   if (!entry) return false;
   if (dep.registry && entry.registry !== dep.registry) return false;
-  if (!semver.validRange(dep.range)) return true; // a tag: whatever it resolved to when locked
+  if (!semver.isValidRange(dep.range)) return true; // a tag: whatever it resolved to when locked
   return semver.satisfies(entry.version, dep.range, { includePrerelease: true });
 }
 

@@ -26,12 +26,12 @@ export async function findTemps(scope: Scope): Promise<TempFile[]> {
       return;
     }
     for (const e of entries) {
-      const abs = path.join(dir, e.name);
       if (e.name.endsWith(TEMP_SUFFIX)) {
         const pid = Number(/\.(\d+)\.[0-9a-f]+\.agentpkg-tmp$/.exec(e.name)?.[1] ?? NaN);
         const known = Number.isInteger(pid) && pid > 0;
-        out.push({ file: path.relative(scope.root, abs).split(path.sep).join("/"), pid: known ? pid : undefined, stale: !known || !alive(pid) });
-      } else if (recurse && e.isDirectory() && depth < 8) await walk(abs, depth + 1, true);
+        const file = path.relative(scope.root, path.join(dir, e.name)).split(path.sep).join("/");
+        out.push({ file, pid: known ? pid : undefined, stale: !known || !alive(pid) });
+      } else if (recurse && e.isDirectory() && depth < 8) await walk(path.join(dir, e.name), depth + 1, true);
     }
   }
   await walk(scope.claudeDir, 0, false);
@@ -39,8 +39,10 @@ export async function findTemps(scope: Scope): Promise<TempFile[]> {
   return out.sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
-/** Whether an interrupted run left anything to finish or clean up (cheap: one stat and two readdirs). */
-/** A journal, temp files of a dead process, or a process lock its dead owner left behind. */
+/**
+ * Whether an interrupted run left anything to finish or clean up: a journal, temp files of a dead process,
+ * or a process lock its dead owner left behind (cheap: a stat or two and two readdirs).
+ */
 export async function needsTidy(scope: Scope): Promise<boolean> {
   if (await hasJournal(scope)) return true;
   if ((await lockState(scope.lockDir)).state === "stale") return true;

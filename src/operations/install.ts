@@ -38,7 +38,7 @@ export async function runInstall(o: InstallOptions, deps: Deps): Promise<ChangeR
       const registry = spec.registry ?? (spec.range === undefined ? existing?.registry : undefined);
       if (spec.range === undefined && existing && existing.registry === registry && lockSatisfies(locked, existing)) continue;
       const dep: Dependency = { range: spec.range ?? "latest", registry };
-      if (spec.range !== undefined && semver.validRange(spec.range) && lockSatisfies(locked, dep)) {
+      if (spec.range !== undefined && semver.isValidRange(spec.range) && lockSatisfies(locked, dep)) {
         manifest.agents[spec.name] = { range: rangeToSave(spec.range, locked.version, o.exact === true), registry };
         continue;
       }

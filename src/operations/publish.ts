@@ -118,7 +118,7 @@ function rawAgent(reg: RegistryJson, name: string, description: string): RawAgen
 export async function runPublish(o: PublishOptions, deps: Deps): Promise<PublishResult> {
   const agent = await readAgentToPublish(o.file, deps.cwd);
   const { name } = agent;
-  if (o.tag !== undefined && (!/^[a-z][a-z0-9-]*$/.test(o.tag) || semver.validRange(o.tag) !== null)) {
+  if (o.tag !== undefined && (!/^[a-z][a-z0-9-]*$/.test(o.tag) || semver.isValidRange(o.tag))) {
     throw new AgentpkgError("E_USAGE", `invalid tag "${o.tag}"`, { hint: "tags are lowercase words such as next or beta" });
   }
   return withRegistryRepo(o.registry, deps, async (repo) => {

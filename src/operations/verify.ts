@@ -44,13 +44,7 @@ const FIX_LOCK = "agentpkg install, then commit .claude/agentpkg.lock";
 /** Pure: every way disk, lock and manifest disagree, sorted by agent name. */
 export function checkProject({ manifest, lock, disk }: CheckInput): Problem[] {
   const problems: Problem[] = [];
-  const memo = new Map<string, boolean>(); // big projects repeat the same (version, range) pairs
-  const inRange = (version: string, range: string): boolean => {
-    const key = `${version} ${range}`;
-    let ok = memo.get(key);
-    if (ok === undefined) memo.set(key, (ok = !semver.validRange(range) || semver.satisfies(version, range, { includePrerelease: true })));
-    return ok;
-  };
+  const inRange = (version: string, range: string): boolean => !semver.isValidRange(range) || semver.satisfies(version, range, { includePrerelease: true });
   for (const [name, dep] of Object.entries(manifest.agents)) {
     const entry = Object.hasOwn(lock.agents, name) ? lock.agents[name] : undefined;
     if (!entry) {

@@ -72,7 +72,9 @@ export function hashAgentFiles(scope: Scope, files: Iterable<string>, cache?: St
 /** The agents folder's loadable files (see findAgentFiles), relative to the scope root, sorted. */
 export async function listAgentFiles(scope: Scope): Promise<string[]> {
   const found = await findAgentFiles(scope.agentsDir, { sizes: false });
-  return found.map((f) => path.relative(scope.root, f.abs).split(path.sep).join("/")).sort();
+  const prefix = scope.root + path.sep;
+  const rel = (abs: string) => (abs.startsWith(prefix) ? abs.slice(prefix.length) : path.relative(scope.root, abs));
+  return found.map((f) => (path.sep === "/" ? rel(f.abs) : rel(f.abs).split(path.sep).join("/"))).sort();
 }
 
 /** Directories are walked the way Claude Code walks an agents folder (symlink loops end at the seen set). */
@@ -97,7 +99,7 @@ export async function findAgentFiles(dir: string, o: { sizes?: boolean } = {}): 
     seen.add(real);
     const entries = await fs.readdir(d, { withFileTypes: true }).catch(() => []);
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const abs = path.join(d, e.name);
+      const abs = d + path.sep + e.name; // path.join, without normalising 500 times what is already normal
       const st = e.isSymbolicLink() ? await fs.stat(abs).catch(() => undefined) : undefined;
       if (e.isDirectory() || st?.isDirectory()) await walk(abs, depth + 1);
       else if (e.name.endsWith(".md") && (e.isFile() || st?.isFile())) {

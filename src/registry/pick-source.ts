@@ -1,6 +1,6 @@
 import { AgentpkgError } from "../util/errors.js";
 import { git } from "../util/git.js";
-import { ensureMirror, type RefreshPolicy } from "./git-cache.js";
+import { ensureMirror, type Mirror, type RefreshPolicy } from "./git-cache.js";
 import { GitRegistrySource, hasCachedIndex } from "./git-registry-source.js";
 import { MARKETPLACE_JSON } from "./marketplace-json.js";
 import type { RegistryType, Source } from "./source.js";
@@ -30,31 +30,28 @@ export interface GitSourceOptions {
  * `.claude-plugin/marketplace.json` -> marketplace, anything else -> a plain repository of agent files.
  * Looks at the shallow mirror (which a registry needs anyway).
  */
-export async function detectRegistryType(url: string, o: GitSourceOptions): Promise<RegistryType> {
+export async function detectRegistryType(url: string, o: GitSourceOptions): Promise<{ type: RegistryType; mirror: Mirror }> {
   const mirror = await ensureMirror(url, o);
-  if (await hasCachedIndex(mirror)) return "registry"; // no git run on warm paths
+  if (await hasCachedIndex(mirror)) return { type: "registry", mirror }; // no git run on warm paths
   const out = await git(["ls-tree", "--name-only", "--full-tree", mirror.commit, "--", "registry.json", MARKETPLACE_JSON], { cwd: mirror.dir, env: o.env });
   const present = new Set(out.split("\n"));
-  if (present.has("registry.json")) return "registry";
-  return present.has(MARKETPLACE_JSON) ? "marketplace" : "plain";
+  if (present.has("registry.json")) return { type: "registry", mirror };
+  return { type: present.has(MARKETPLACE_JSON) ? "marketplace" : "plain", mirror };
 }
 
 /** Open a git registry of the given type, or of the type its content says when none is configured. */
 export async function openGitSource(ref: { name: string; url: string; type?: RegistryType }, o: GitSourceOptions): Promise<Source> {
-  let opts = o;
   let type = ref.type;
-  if (type === undefined) {
-    type = await detectRegistryType(ref.url, o);
-    // the shallow mirror was just brought up to date: a registry reads it as it is
-    if (type === "registry" && o.policy !== "never") opts = { ...o, policy: "if-stale", ttlMs: Number.POSITIVE_INFINITY };
-  }
+  let mirror: Mirror | undefined;
+  if (type === undefined) ({ type, mirror } = await detectRegistryType(ref.url, o));
   switch (type) {
     case "registry":
-      return GitRegistrySource.open(ref.name, ref.url, opts);
+      // the shallow mirror detection brought up to date is the one a registry reads
+      return GitRegistrySource.open(ref.name, ref.url, o, mirror);
     // loaded only when used: commands that never open such a registry stay fast to start
     case "marketplace":
-      return (await import("./marketplace-source.js")).MarketplaceSource.open(ref.name, ref.url, opts);
+      return (await import("./marketplace-source.js")).MarketplaceSource.open(ref.name, ref.url, o);
     case "plain":
-      return (await import("./plain-repo-source.js")).PlainRepoSource.open(ref.name, ref.url, opts);
+      return (await import("./plain-repo-source.js")).PlainRepoSource.open(ref.name, ref.url, o);
   }
 }

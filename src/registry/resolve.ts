@@ -6,7 +6,7 @@ import type { AgentEntry, VersionInfo } from "./source.js";
 const COMMIT_REF_RE = /^[0-9a-f]{7,40}$/;
 
 export function validRange(range: string): boolean {
-  return range === "latest" || /^[a-z][a-z0-9-]*$/.test(range) || semver.validRange(range) !== null || COMMIT_REF_RE.test(range);
+  return range === "latest" || /^[a-z][a-z0-9-]*$/.test(range) || semver.isValidRange(range) || COMMIT_REF_RE.test(range);
 }
 
 /** The newest version a source published at the commit `ref` abbreviates (marketplaces, plain repos). */
@@ -30,7 +30,7 @@ export function availableVersions(entry: AgentEntry, o: { includeYanked?: boolea
 export function resolveVersion(entry: AgentEntry, range: string, registry: string): VersionInfo {
   const atCommit = versionAtCommit(entry, range);
   if (atCommit) return atCommit;
-  const isTag = /^[a-z][a-z0-9-]*$/.test(range) && semver.validRange(range) === null;
+  const isTag = /^[a-z][a-z0-9-]*$/.test(range) && !semver.isValidRange(range);
   if (isTag) {
     const tagged = Object.hasOwn(entry.tags, range) ? entry.tags[range] : undefined;
     const version = tagged ?? (range === "latest" ? latestVersion(entry) : undefined);
@@ -38,7 +38,7 @@ export function resolveVersion(entry: AgentEntry, range: string, registry: strin
     if (!info || info.yanked) throw noMatch(entry, range, registry);
     return info;
   }
-  if (!semver.validRange(range)) {
+  if (!semver.isValidRange(range)) {
     if (COMMIT_REF_RE.test(range)) throw noMatch(entry, range, registry);
     throw new AgentpkgError("E_USAGE", `invalid version range "${range}" for ${entry.name}`, {
       hint: `use a semver range (^1.2, ~1.2.3, 1.0.0) or a tag (${Object.keys(entry.tags).join(", ") || "latest"})`,
@@ -74,6 +74,6 @@ export function latestVersion(entry: AgentEntry): string | undefined {
 /** The range written to the manifest for a spec, like npm's save-prefix: ^x.y.z unless exact or a range. */
 export function rangeToSave(requested: string | undefined, resolved: string, exact: boolean): string {
   if (exact) return resolved;
-  if (requested === undefined || semver.valid(requested) || !semver.validRange(requested)) return `^${resolved}`;
+  if (requested === undefined || semver.valid(requested) || !semver.isValidRange(requested)) return `^${resolved}`;
   return requested;
 }

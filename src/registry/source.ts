@@ -51,7 +51,9 @@ export interface Source {
   listAgents(): Promise<AgentEntry[]>;
   /**
    * Read one version's bytes, at `commit` when given (a lockfile's), else at the snapshot.
-   * Must refuse symlinks, paths escaping the source and oversized files, and verify sha256 when known.
+   * Must refuse oversized files and paths escaping the source, and verify sha256 when known; a file without
+   * a known sha256 must also be a regular file (never a symlink). Bytes that match a declared sha256 are
+   * what the registry published, whatever tree entry holds them: nothing is ever followed.
    */
   readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile>;
 }

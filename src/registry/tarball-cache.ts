@@ -1,10 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
-import { sha256 } from "../util/hash.js";
+import { sha256, randomHex } from "../util/hash.js";
 import { classifyGitUrl } from "../util/git.js";
 import { readArchive, type ExtractPolicy } from "../bundle/safe-extract.js";
 import { MAX_AGENT_BYTES } from "./read-checks.js";
@@ -123,7 +122,7 @@ async function extractSnapshot(bytes: Buffer, cache: string, label: string): Pro
   if (await exists(path.join(dir, "registry.json"))) return { sha256: hash, dir };
   const files = await readArchive(bytes, registryPolicy(label));
   const prefix = registryRoot(files, label);
-  const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const tmp = `${dir}.tmp-${process.pid}-${randomHex()}`;
   try {
     for (const [p, data] of files) {
       if (!p.startsWith(prefix)) continue;

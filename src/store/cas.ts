@@ -34,7 +34,8 @@ export class ContentStore {
 
   async put(data: Buffer): Promise<string> {
     const hash = sha256(data);
-    if (!(await this.has(hash))) await writeFileAtomic(this.pathFor(hash), data);
+    // not fsynced: get() re-verifies every read, so a write lost to a crash is only a miss
+    if (!(await this.has(hash))) await writeFileAtomic(this.pathFor(hash), data, { durable: false });
     return hash;
   }
 }

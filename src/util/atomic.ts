@@ -1,22 +1,22 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { randomHex } from "./hash.js";
 
 /** Temp files never end in .md, so Claude Code never loads a half-written one as an agent. */
 export function tempPathFor(target: string): string {
   const dir = path.dirname(target);
-  return path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString("hex")}.agentpkg-tmp`);
+  return path.join(dir, `.${path.basename(target)}.${process.pid}.${randomHex()}.agentpkg-tmp`);
 }
 
 export const TEMP_SUFFIX = ".agentpkg-tmp";
 
-/** Write a temp file next to `target` and fsync it; the caller renames it into place. */
-export async function writeTemp(target: string, data: string | Buffer): Promise<string> {
+/** Write a temp file next to `target` and fsync it (unless `durable: false`); the caller renames it into place. */
+export async function writeTemp(target: string, data: string | Buffer, o: { durable?: boolean } = {}): Promise<string> {
   const tmp = tempPathFor(target);
   const fh = await fs.open(tmp, "wx", 0o644);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (o.durable !== false) await fh.sync();
   } finally {
     await fh.close();
   }
@@ -36,17 +36,48 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Atomic replace: temp file in the same dir + fsync + rename. Readers see old or new, never torn. */
-export async function writeFileAtomic(target: string, data: string | Buffer): Promise<void> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const tmp = await writeTemp(target, data);
+async function renameOrDrop(tmp: string, target: string): Promise<void> {
   try {
     await fs.rename(tmp, target);
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  await fsyncDir(path.dirname(target));
+}
+
+/**
+ * Atomic replace: temp file in the same dir + fsync + rename. Readers see old or new, never torn.
+ * `durable: false` skips the fsyncs, for caches that verify what they read (a crash may lose the write).
+ */
+export async function writeFileAtomic(target: string, data: string | Buffer, o: { durable?: boolean } = {}): Promise<void> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  await renameOrDrop(await writeTemp(target, data, o), target);
+  if (o.durable !== false) await fsyncDir(path.dirname(target));
+}
+
+/**
+ * Several atomic replaces that become visible in the order given: all temp files are written and fsynced
+ * at once, then renamed one by one, then each folder is synced once.
+ */
+export async function writeFilesAtomic(files: readonly { target: string; data: string | Buffer }[]): Promise<void> {
+  const dirs = [...new Set(files.map((f) => path.dirname(f.target)))];
+  await Promise.all(dirs.map((d) => fs.mkdir(d, { recursive: true })));
+  const staged = await Promise.allSettled(files.map((f) => writeTemp(f.target, f.data)));
+  const temps = staged.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = staged.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await Promise.all(temps.map((t) => fs.rm(t, { force: true })));
+    throw failed.reason;
+  }
+  for (let i = 0; i < files.length; i++) {
+    try {
+      await renameOrDrop(temps[i]!, files[i]!.target);
+    } catch (err) {
+      await Promise.all(temps.slice(i + 1).map((t) => fs.rm(t, { force: true })));
+      throw err;
+    }
+  }
+  await Promise.all(dirs.map(fsyncDir));
 }
 
 /** Read a file, or undefined when it does not exist. */

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { AgentpkgError } from "./errors.js";
 
@@ -60,6 +60,8 @@ export interface GitOptions {
   encoding?: "utf8" | "buffer";
   /** bytes for git's stdin (cat-file --batch); stdin is closed otherwise */
   input?: string | Buffer;
+  /** git is stopped (and the call fails) when its output passes this many bytes; default 256 MiB */
+  maxOutput?: number;
 }
 
 export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -74,6 +76,12 @@ export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
+
+type ChildProcessModule = typeof import("node:child_process");
+let childProcess: ChildProcessModule | undefined;
+/** node:child_process costs ~3 ms to load: commands that never run git (verify, list) never load it. */
+const spawn: ChildProcessModule["spawn"] = ((...args: Parameters<ChildProcessModule["spawn"]>) =>
+  (childProcess ??= createRequire(import.meta.url)("node:child_process") as ChildProcessModule).spawn(...args)) as ChildProcessModule["spawn"];
 
 /**
  * Run git without a shell (node:child_process spawn with an argument array; importing execa costs 100+ ms of
@@ -90,6 +98,7 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
     let size = 0;
     let timedOut = false;
     let overflow = false;
+    const maxOutput = Math.min(o.maxOutput ?? MAX_OUTPUT, MAX_OUTPUT);
     const timer = o.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
@@ -98,7 +107,7 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
       : undefined;
     child.stdout!.on("data", (d: Buffer) => {
       size += d.length;
-      if (size <= MAX_OUTPUT) out.push(d);
+      if (size <= maxOutput) out.push(d);
       else if (!overflow) {
         overflow = true;
         child.kill("SIGTERM");

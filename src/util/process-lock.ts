@@ -1,9 +1,9 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { AgentpkgError } from "./errors.js";
 import { TEMP_SUFFIX } from "./atomic.js";
+import { randomHex } from "./hash.js";
 
 interface Owner {
   pid: number;
@@ -50,7 +50,7 @@ async function isStale(dir: string): Promise<boolean> {
 export async function acquireLock(dir: string, waitMs: number): Promise<() => Promise<void>> {
   const deadline = Date.now() + waitMs;
   await fs.mkdir(path.dirname(dir), { recursive: true });
-  const staged = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`;
+  const staged = `${dir}.${process.pid}.${randomHex()}${TEMP_SUFFIX}`;
   await fs.mkdir(staged);
   try {
     for (;;) {
@@ -85,7 +85,7 @@ export async function acquireLock(dir: string, waitMs: number): Promise<() => Pr
  * can be replaced by another process's rename: that process would hold a lock we then delete.
  */
 async function removeLockDir(dir: string): Promise<void> {
-  const grave = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`;
+  const grave = `${dir}.${process.pid}.${randomHex()}${TEMP_SUFFIX}`;
   try {
     await fs.rename(dir, grave);
   } catch (err) {

@@ -14,4 +14,64 @@ import validRange from "semver/ranges/valid.js";
 import maxSatisfying from "semver/ranges/max-satisfying.js";
 import minVersion from "semver/ranges/min-version.js";
 
-export const semver = { valid, clean, inc, prerelease, compare, rcompare, gt, lt, satisfies, coerce, validRange, maxSatisfying, minVersion };
+/** `1.2.3`, `^1.2.3`, `~1.2.3` or `>=1.2.3` with plain numeric parts: what npm-style manifests hold. */
+const SIMPLE_RANGE = /^(\^|~|>=)?(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
+const PLAIN_VERSION = /^(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})\.(0|[1-9]\d{0,14})$/;
+
+/**
+ * satisfies() for a plain version and a simple range, decided without semver (whose first use compiles
+ * its large regular expressions: milliseconds of every verify and sync); undefined for anything else.
+ * A unit test checks it against semver itself.
+ */
+export function simpleSatisfies(version: string, range: string): boolean | undefined {
+  const v = PLAIN_VERSION.exec(version);
+  const r = SIMPLE_RANGE.exec(range);
+  if (!v || !r) return undefined;
+  const [vMajor, vMinor, vPatch] = [Number(v[1]), Number(v[2]), Number(v[3])];
+  const [major, minor, patch] = [Number(r[2]), Number(r[3]), Number(r[4])];
+  const cmp = vMajor - major || vMinor - minor || vPatch - patch;
+  if (r[1] === undefined) return cmp === 0;
+  if (r[1] === ">=") return cmp >= 0;
+  if (r[1] === "~") return cmp >= 0 && vMajor === major && vMinor === minor;
+  // ^: the leftmost non-zero part stays the same
+  if (major > 0) return cmp >= 0 && vMajor === major;
+  if (minor > 0) return cmp >= 0 && vMajor === 0 && vMinor === minor;
+  return cmp === 0;
+}
+
+// A manifest of hundreds of agents repeats the same few ranges and versions: each is parsed once per
+// run instead of once per agent (no-op sync and verify, DESIGN.md §7).
+function once<R>(fn: (key: string) => R): (key: string) => R {
+  const results = new Map<string, R>();
+  return (key) => {
+    if (!results.has(key)) results.set(key, fn(key));
+    return results.get(key) as R;
+  };
+}
+
+const satisfiedBy = new Map<string, boolean>();
+function satisfiesOnce(version: string, range: string, o?: { includePrerelease?: boolean }): boolean {
+  const simple = simpleSatisfies(version, range);
+  if (simple !== undefined) return simple;
+  const key = JSON.stringify([version, range, o?.includePrerelease === true]);
+  let ok = satisfiedBy.get(key);
+  if (ok === undefined) satisfiedBy.set(key, (ok = satisfies(version, range, o)));
+  return ok;
+}
+
+export const semver = {
+  valid: once((v) => valid(v)),
+  clean,
+  inc,
+  prerelease,
+  compare,
+  rcompare,
+  gt,
+  lt,
+  satisfies: satisfiesOnce,
+  coerce,
+  /** A semver range (not a tag): a boolean, not semver's normalised string. */
+  isValidRange: once((range) => SIMPLE_RANGE.test(range) || validRange(range) !== null),
+  maxSatisfying,
+  minVersion,
+};

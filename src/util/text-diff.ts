@@ -1,9 +1,4 @@
-import { createRequire } from "node:module";
-
-// `diff` is loaded on first use (CommonJS build, synchronously): most commands never diff, and loading
-// it costs every start-up ~10 ms (DESIGN.md §7).
-let lib: typeof import("diff") | undefined;
-const diffLib = (): typeof import("diff") => (lib ??= createRequire(import.meta.url)("diff") as typeof import("diff"));
+import { diffLines, structuredPatch } from "diff";
 
 export interface UnifiedDiffOptions {
   oldLabel: string;
@@ -24,7 +19,7 @@ export interface DiffStat {
  */
 export function unifiedDiff(oldText: string, newText: string, opts: UnifiedDiffOptions): string {
   if (oldText === newText) return "";
-  const patch = diffLib().structuredPatch(opts.oldLabel, opts.newLabel, oldText, newText, undefined, undefined, {
+  const patch = structuredPatch(opts.oldLabel, opts.newLabel, oldText, newText, undefined, undefined, {
     context: opts.context ?? 3,
   });
   if (patch.hunks.length === 0) return "";
@@ -47,7 +42,7 @@ function range(start: number, count: number): string {
 export function diffStat(oldText: string, newText: string): DiffStat {
   let added = 0;
   let removed = 0;
-  for (const part of diffLib().diffLines(oldText, newText)) {
+  for (const part of diffLines(oldText, newText)) {
     const n = part.count ?? countLines(part.value);
     if (part.added) added += n;
     else if (part.removed) removed += n;

@@ -1,0 +1,72 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Sandbox } from "./helpers.js";
+
+// bin.cjs runs the bundle through a V8 code cache (src/launcher.ts): a cache only ever speeds a run up.
+let sb: Sandbox;
+let dir: string;
+let env: Record<string, string>;
+
+const cacheFiles = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".bin")) : []);
+
+beforeEach(() => {
+  sb = new Sandbox();
+  dir = path.join(sb.root, "code-cache");
+  env = { AGENTPKG_CODE_CACHE: dir };
+});
+afterEach(() => fs.rmSync(sb.root, { recursive: true, force: true }));
+
+describe("the code cache", () => {
+  it("is written by a command's first run into a private folder, then used as it is", async () => {
+    const first = await sb.run(["list"], { env });
+    expect(first.code, first.stderr).toBe(0);
+    const [file] = cacheFiles();
+    expect(file).toMatch(/-v\d+\.\d+\.\d+-\w+-list\.bin$/);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    const before = fs.statSync(path.join(dir, file!));
+    const second = await sb.run(["list"], { env });
+    expect(second).toEqual(first);
+    expect(cacheFiles()).toEqual([file]);
+    expect(fs.statSync(path.join(dir, file!)).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it("keeps one cache per command, and replaces a corrupt one, the command working all the same", async () => {
+    expect((await sb.run(["install", "debugger"], { env })).code).toBe(0);
+    const [file] = cacheFiles();
+    expect(file).toMatch(/-install\.bin$/);
+    fs.writeFileSync(path.join(dir, file!), "not a V8 code cache");
+    const r = await sb.run(["install", "test-writer"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(sb.exists(".claude/agents/test-writer.md")).toBe(true);
+    expect(fs.readFileSync(path.join(dir, file!)).length).toBeGreaterThan(1000);
+    expect((await sb.run(["list"], { env })).code).toBe(0);
+    expect(cacheFiles().map((f) => f.split("-").pop()).sort()).toEqual(["install.bin", "list.bin"]);
+  });
+
+  it("is never read from or written to a folder others can write to", async () => {
+    fs.mkdirSync(dir, { mode: 0o777 });
+    fs.chmodSync(dir, 0o777);
+    const r = await sb.run(["list"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(cacheFiles()).toEqual([]);
+  });
+
+  it("is off with AGENTPKG_CODE_CACHE=0, and --version never reads the bundle", async () => {
+    const off = await sb.run(["list"], { env: { AGENTPKG_CODE_CACHE: "0", TMPDIR: sb.root } });
+    expect(off.code, off.stderr).toBe(0);
+    expect(fs.readdirSync(sb.root).filter((f) => f.startsWith("agentpkg-code-cache"))).toEqual([]);
+    const version = await sb.run(["--version"], { env });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it("defaults to a per-user folder of the temp dir, leaving HOME and the cache dir alone", async () => {
+    const r = await sb.run(["search", "nothing-matches-this"], { env: { TMPDIR: sb.root } });
+    expect(r.code).not.toBe(-1);
+    const made = fs.readdirSync(sb.root).filter((f) => f.startsWith("agentpkg-code-cache-"));
+    expect(made).toHaveLength(1);
+    expect(fs.readdirSync(path.join(sb.root, made[0]!)).filter((f) => f.endsWith(".bin"))).toHaveLength(1);
+    expect(fs.existsSync(path.join(sb.root, "cache", "agentpkg", "code-cache"))).toBe(false);
+  });
+});
