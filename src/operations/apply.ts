@@ -1,7 +1,8 @@
 import fs from "node:fs/promises";
+import { mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
-import { fsyncDir, writeFileAtomic, writeFilesAtomic, writeTemp } from "../util/atomic.js";
+import { fsyncDir, writeFileAtomic, writeTemp } from "../util/atomic.js";
 import { sha256 } from "../util/hash.js";
 import { eachLimit } from "../util/each-limit.js";
 import { acquireLock } from "../util/process-lock.js";
@@ -83,27 +84,41 @@ async function assertUnchanged(ctx: Context, files: JournalFile[]): Promise<void
 }
 
 /**
- * Apply a settled plan, crash-safe: stage every new file as a temp file, save backups, write the journal
- * (what is about to change), rename into place, delete removed agents, write the manifest and (last) the
- * lockfile, then drop the journal. Killed at any moment, each file is old or new, and the next run
+ * Apply a settled plan, crash-safe: stage every new file, the manifest and the lockfile as temp files, save
+ * backups, write the journal (what is about to change), rename agent files into place, delete removed
+ * agents, rename the manifest and (last) the lockfile into place, then drop the journal. Killed at any moment, each file is old or new, and the next run
  * finishes from the journal. Returns the backups written, relative to the scope root.
  */
 export async function applyPlan(ctx: Context, plan: SettledPlan): Promise<string[]> {
   const staged = new Map<string, { tmp: string; sha: string }>();
   const backups: string[] = [];
   let files: JournalFile[] = [];
-  await fs.mkdir(ctx.scope.agentsDir, { recursive: true });
+  const manifestText = plan.manifestChanged ? serializeManifest(plan.manifest) : null;
+  const lockText = plan.lockChanged ? serializeLockfile(plan.lock) : null;
+  // manifest, then lockfile (last): staged with the agent files so that all their fsyncs overlap
+  const finals: ({ tmp: string; target: string } | undefined)[] = [];
+  const stageFinal = async (slot: number, target: string, text: string | null) => {
+    if (text !== null) finals[slot] = { tmp: await writeTemp(target, text), target };
+  };
+  mkdirSync(ctx.scope.agentsDir, { recursive: true });
   await assertInAgentsDir(ctx, plan.steps.map((s) => (s.op === "remove" ? s.from.file : s.to.file)));
   try {
-    // STAGE_PARALLEL at a time: every temp file is fsynced, and overlapping those waits saves most of the time
-    await eachLimit(plan.steps, STAGE_PARALLEL, async (step) => {
-      if (step.op === "remove" || !writesFile(step)) return;
-      const content = plan.merged.get(step.name) ?? plan.incoming.get(step.name);
-      if (!content) throw new Error(`internal: no content staged for ${step.name}`);
-      const target = absFile(ctx, step.to.file);
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      staged.set(step.name, { tmp: await writeTemp(target, content), sha: sha256(content) });
-    });
+    // STAGE_PARALLEL at a time: every temp file is fsynced, and overlapping those waits saves most of the time.
+    // allSettled: after a failure, every temp file still being written is known (and removed) before throwing
+    const stagedAll = await Promise.allSettled([
+      stageFinal(0, ctx.scope.manifestPath, manifestText),
+      stageFinal(1, ctx.scope.lockPath, lockText),
+      eachLimit(plan.steps, STAGE_PARALLEL, async (step) => {
+        if (step.op === "remove" || !writesFile(step)) return;
+        const content = plan.merged.get(step.name) ?? plan.incoming.get(step.name);
+        if (!content) throw new Error(`internal: no content staged for ${step.name}`);
+        const target = absFile(ctx, step.to.file);
+        mkdirSync(path.dirname(target), { recursive: true });
+        staged.set(step.name, { tmp: await writeTemp(target, content), sha: sha256(content) });
+      }),
+    ]);
+    const stagingFailed = stagedAll.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (stagingFailed) throw stagingFailed.reason;
     files = journalFiles(ctx, plan, staged);
     await assertUnchanged(ctx, files);
     for (const step of plan.steps) {
@@ -119,24 +134,24 @@ export async function applyPlan(ctx: Context, plan: SettledPlan): Promise<string
       journalVersion: 1,
       manifestBefore: textSha(ctx.files.manifestText),
       lockBefore: textSha(ctx.files.lockText),
-      manifest: plan.manifestChanged ? serializeManifest(plan.manifest) : null,
+      manifest: manifestText,
       lock: plan.lockChanged ? plan.lock : null,
       files,
     });
   } catch (err) {
-    await Promise.all([...staged.values()].map((s) => fs.rm(s.tmp, { force: true })));
+    const temps = [...[...staged.values()].map((s) => s.tmp), ...finals.flatMap((f) => (f ? [f.tmp] : []))];
+    await Promise.all(temps.map((tmp) => fs.rm(tmp, { force: true })));
     throw unwritable(ctx, err);
   }
+  // renames are synchronous: hundreds of them in a row, each far cheaper than a thread-pool round trip
   for (const f of files) {
     const target = absFile(ctx, f.file);
-    if (f.tmp) await fs.rename(absFile(ctx, f.tmp), target);
-    else await fs.rm(target, { force: true });
+    if (f.tmp) renameSync(absFile(ctx, f.tmp), target);
+    else rmSync(target, { force: true });
   }
   await fsyncDir(ctx.scope.agentsDir);
-  const projectFiles: { target: string; data: string }[] = [];
-  if (plan.manifestChanged) projectFiles.push({ target: ctx.scope.manifestPath, data: serializeManifest(plan.manifest) });
-  if (plan.lockChanged) projectFiles.push({ target: ctx.scope.lockPath, data: serializeLockfile(plan.lock) }); // last
-  await writeFilesAtomic(projectFiles);
+  for (const f of finals) if (f) renameSync(f.tmp, f.target);
+  await fsyncDir(ctx.scope.claudeDir);
   await removeJournal(ctx.scope);
   return backups;
 }

@@ -41,6 +41,8 @@ export async function runChange(
   deps: Deps,
   policy: SourceOptions["policy"],
   intend: (c: Context) => Promise<Intent>,
+  /** remember a run that changes nothing, keyed by these inputs (see StatCache.unchangedSince) */
+  remember?: { inputs: string },
 ): Promise<ChangeResult> {
   const ctx = await openContext(o, deps, policy);
   const mode = editModeFrom(o, deps.io.interactive);
@@ -63,6 +65,9 @@ export async function runChange(
     },
     { dryRun: o.dryRun === true },
   );
+  const { plan } = outcome;
+  const unchanged = !outcome.applied && plan.steps.length === 0 && !plan.manifestChanged && !plan.lockChanged && plan.conflicts.length === 0 && plan.warnings.length === 0;
+  if (remember && unchanged) ctx.statCache.rememberUnchanged(command, remember.inputs, [...plan.disk.keys()].sort(), Object.keys(plan.lock.agents).length);
   ctx.statCache.save();
   return changeResult(command, ctx, outcome, o.dryRun === true);
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { readdirSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { TEMP_SUFFIX } from "../util/atomic.js";
 import { alive, lockState } from "../util/process-lock.js";
@@ -19,9 +20,9 @@ export interface TempFile {
 export async function findTemps(scope: Scope): Promise<TempFile[]> {
   const out: TempFile[] = [];
   async function walk(dir: string, depth: number, recurse: boolean): Promise<void> {
-    let entries: import("node:fs").Dirent[];
+    let entries: Dirent[];
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import { fsyncDir, readIfExists, TEMP_SUFFIX, writeFileAtomic } from "../util/atomic.js";
+import { readIfExists, TEMP_SUFFIX, writeFileAtomic } from "../util/atomic.js";
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { isPlainObject } from "../util/json.js";
 import { readAgentFile } from "../project/agents-dir.js";
@@ -62,9 +63,12 @@ export async function writeJournal(scope: Scope, j: Journal): Promise<void> {
   await writeFileAtomic(journalPath(scope), JSON.stringify(j, null, 2) + "\n");
 }
 
+/**
+ * Not followed by a folder fsync: everything the journal describes is durable by now, so a journal that
+ * survives a power cut only makes the next run finish the same work again (recovery is idempotent).
+ */
 export async function removeJournal(scope: Scope): Promise<void> {
-  await fs.rm(journalPath(scope), { force: true });
-  await fsyncDir(scope.claudeDir);
+  rmSync(journalPath(scope), { force: true });
 }
 
 export async function hasJournal(scope: Scope): Promise<boolean> {

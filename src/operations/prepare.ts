@@ -1,4 +1,5 @@
-import path from "node:path";
+import { scopeFile } from "../project/scope.js";
+import { sortedKeys } from "../util/json.js";
 import { computePlan, touchesLocalEdit, writesFile, type Step } from "../plan/compute-plan.js";
 import { hashAgentFiles, readAgentFile } from "../project/agents-dir.js";
 import { serializeLockfile, type LockEntry, type Lockfile } from "../project/lockfile.js";
@@ -75,8 +76,9 @@ export function finishPlan(ctx: Context, p: Omit<PreparedPlan, "manifestChanged"
 }
 
 function sortedEntries(entries: Record<string, LockEntry>): Record<string, LockEntry> {
+  const names = sortedKeys(entries);
   const out: Record<string, LockEntry> = {};
-  for (const name of Object.keys(entries).sort()) out[name] = entries[name]!;
+  for (const name of names) out[name] = entries[name]!;
   return out;
 }
 
@@ -85,5 +87,5 @@ export function isNoop(p: PreparedPlan): boolean {
 }
 
 export function absFile(ctx: Context, rel: string): string {
-  return path.join(ctx.scope.root, ...rel.split("/"));
+  return scopeFile(ctx.scope, rel);
 }

@@ -5,6 +5,11 @@ import type { Dependency } from "../project/manifest.js";
 import { lockSatisfies } from "./desired-lock.js";
 import { cloneManifest, runChange, type ChangeOptions } from "./change.js";
 import type { ChangeResult } from "./result.js";
+import { statSync } from "node:fs";
+import { cacheDir } from "../util/deps.js";
+import { resolveScope, scopeFile, type Scope } from "../project/scope.js";
+import { StatCache, statKey } from "../project/stat-cache.js";
+import { needsTidy } from "./housekeeping.js";
 
 export type SyncOptions = ChangeOptions;
 
@@ -22,6 +27,10 @@ export interface SyncResult extends ChangeResult {
  * agents dropped from the manifest are removed. A manifest the lock does not cover is exit 4.
  */
 export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
+  const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const inputs = projectInputs(scope);
+  const quick = inputs === undefined ? undefined : await unchangedSync(scope, inputs, o, deps);
+  if (quick) return quick;
   let locked = 0;
   const result = await runChange("sync", o, deps, "if-stale", async (c) => {
     if (c.files.manifestText === undefined) {
@@ -49,6 +58,41 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
     for (const [name, entry] of Object.entries(lock.agents)) if (Object.hasOwn(manifest.agents, name)) desired[name] = entry;
     locked = Object.keys(desired).length;
     return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired, restoreModified: true };
-  });
+  }, inputs === undefined ? undefined : { inputs });
   return { ...result, locked };
+}
+
+/** The stats of the manifest and lockfile, as one key; undefined while either may still change unseen. */
+function projectInputs(scope: Scope): string | undefined {
+  const manifest = statKey(statSync(scope.manifestPath, { throwIfNoEntry: false }));
+  const lock = statKey(statSync(scope.lockPath, { throwIfNoEntry: false }));
+  return manifest === undefined || lock === undefined ? undefined : `${manifest}|${lock}`;
+}
+
+/**
+ * A repeated sync of an unchanged project, answered from the stat cache as git answers `git status`:
+ * the last sync with this manifest and lockfile changed nothing, and no agent file it hashed has
+ * changed since (by stat). No parse, no plan: a no-op sync of 500 agents is 500 stats (DESIGN.md §7).
+ */
+async function unchangedSync(scope: Scope, inputs: string, o: SyncOptions, deps: Deps): Promise<SyncResult | undefined> {
+  const statOf = (rel: string) => {
+    const st = statSync(scopeFile(scope, rel), { throwIfNoEntry: false });
+    return st?.isFile() ? st : undefined;
+  };
+  const count = StatCache.load(cacheDir(deps), scope.root).unchangedSince("sync", inputs, statOf);
+  if (count === undefined || (await needsTidy(scope))) return undefined;
+  return {
+    command: "sync",
+    dryRun: o.dryRun === true,
+    applied: false,
+    steps: [],
+    manifestChanged: false,
+    lockChanged: false,
+    backups: [],
+    warnings: [],
+    conflicts: [],
+    permissions: [],
+    scopeRoot: scope.root,
+    locked: count,
+  };
 }

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { sha256 } from "../util/hash.js";
 import { AgentpkgError } from "../util/errors.js";
-import type { Scope } from "./scope.js";
+import { scopeFile, type Scope } from "./scope.js";
 import type { StatCache } from "./stat-cache.js";
 
 export type FileState =
@@ -38,7 +38,7 @@ function statAgentFile(abs: string, rel: string): import("node:fs").Stats | unde
 
 /** The file at `rel` as it is now, with its content. */
 export async function readAgentFile(scope: Scope, rel: string): Promise<FileState> {
-  const abs = path.join(scope.root, rel);
+  const abs = scopeFile(scope, rel);
   if (!statAgentFile(abs, rel)) return { kind: "missing" };
   const content = readFileSync(abs);
   return { kind: "present", sha256: sha256(content), content };
@@ -51,7 +51,7 @@ export async function readAgentFile(scope: Scope, rel: string): Promise<FileStat
 export function hashAgentFiles(scope: Scope, files: Iterable<string>, cache?: StatCache): Map<string, string | null> {
   const out = new Map<string, string | null>();
   for (const rel of files) {
-    const abs = path.join(scope.root, rel);
+    const abs = scopeFile(scope, rel);
     const st = statAgentFile(abs, rel);
     if (!st) {
       out.set(rel, null);

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseLockfile, serializeLockfile, isSafeAgentFile, emptyLockfile } from "./lockfile.js";
 import { parseManifest, serializeManifest } from "./manifest.js";
 import { stableStringify } from "../util/json.js";
+import path from "node:path";
+import { scopeAt, scopeFile } from "./scope.js";
 
 const sha = "ab".repeat(32);
 const entry = { version: "1.0.0", registry: "default", url: "builtin", commit: null, path: "agents/x/1.0.0.md", sha256: sha, file: ".claude/agents/x.md" };
@@ -77,3 +79,14 @@ describe("manifest", () => {
     expect(() => parseManifest(JSON.stringify(value), ".claude/agentpkg.json")).toThrow(re);
   });
 });
+
+describe("scopeFile", () => {
+  it("is path.join of the root and a relative path, also for paths that need normalising", () => {
+    const scope = scopeAt("/work/p", false);
+    for (const rel of [".claude/agents/x.md", ".claude/agents/sub/y.md", ".claude/agents/../x.md", "./a.md", "a//b.md", "a/./b.md", "a/", ""]) {
+      expect(scopeFile(scope, rel), rel).toBe(path.join("/work/p", ...rel.split("/")));
+    }
+    expect(scopeFile(scopeAt("/", false), ".claude/agents/x.md")).toBe("/.claude/agents/x.md");
+  });
+});
+

@@ -1,6 +1,6 @@
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
-import { isPlainObject, parseJsonFile } from "../util/json.js";
+import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
@@ -95,7 +95,7 @@ const SORTED_ENTRY_KEYS = [...ENTRY_KEYS].sort() as (keyof LockEntry)[];
 /** stableStringify of the lock (sorted keys, 2-space indent), without its generic deep copy: 500 agents cost ~1 ms less. */
 export function serializeLockfile(lock: Lockfile): string {
   const agents: Record<string, Partial<LockEntry>> = {};
-  for (const name of Object.keys(lock.agents).sort()) {
+  for (const name of sortedKeys(lock.agents)) {
     const entry = lock.agents[name]!;
     const sorted: Partial<LockEntry> = {};
     for (const key of SORTED_ENTRY_KEYS) if (entry[key] !== undefined) (sorted as Record<string, unknown>)[key] = entry[key];

@@ -1,5 +1,5 @@
 import { AgentpkgError } from "../util/errors.js";
-import { isPlainObject, parseJsonFile } from "../util/json.js";
+import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { assertAgentName, assertRegistryName } from "../util/names.js";
 import { classifyGitUrl } from "../util/git.js";
@@ -90,7 +90,7 @@ function parseDependency(spec: unknown, where: string, fail: (m: string) => neve
 /** Manifest text: registries keep their order (it is the lookup order), agents are sorted. */
 export function serializeManifest(m: Manifest): string {
   const agents: Record<string, unknown> = {};
-  for (const name of Object.keys(m.agents).sort()) {
+  for (const name of sortedKeys(m.agents)) {
     const dep = m.agents[name]!;
     agents[name] = dep.registry ? { registry: dep.registry, version: dep.range } : dep.range;
   }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { StatCache } from "./stat-cache.js";
+import { StatCache, statKey } from "./stat-cache.js";
 import { hashAgentFiles } from "./agents-dir.js";
 import { scopeAt } from "./scope.js";
 import { sha256 } from "../util/hash.js";
@@ -74,6 +74,41 @@ describe("StatCache", () => {
     expect(cache.lookup("b.md", fine)).toBeUndefined();
     cache.record("b.md", fine, "beef", fine.mtimeMs + 150);
     expect(cache.lookup("b.md", fine)).toBe("beef");
+  });
+
+  it("remembers a run that changed nothing until an input or a file it hashed changes", () => {
+    const p = project();
+    const file = path.join(p.root, ".claude/agents/a.md");
+    fs.writeFileSync(file, "one");
+    const st = fs.statSync(file);
+    const statOf = () => fs.statSync(file);
+    const cache = StatCache.load(p.cache, p.root);
+    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 5000);
+    cache.rememberUnchanged("sync", "inputs-1", [".claude/agents/a.md"], 1);
+    cache.save();
+    const loaded = StatCache.load(p.cache, p.root);
+    expect(loaded.unchangedSince("sync", "inputs-1", statOf)).toBe(1);
+    expect(loaded.unchangedSince("sync", "inputs-2", statOf)).toBeUndefined();
+    expect(loaded.unchangedSince("verify", "inputs-1", statOf)).toBeUndefined();
+    expect(loaded.unchangedSince("sync", "inputs-1", () => undefined)).toBeUndefined();
+    fs.writeFileSync(file, "two");
+    expect(loaded.unchangedSince("sync", "inputs-1", statOf)).toBeUndefined();
+    const st2 = fs.statSync(file);
+    loaded.record(".claude/agents/a.md", st2, "beef", st2.ctimeMs + 5000);
+    fs.writeFileSync(file, "one");
+    expect(loaded.unchangedSince("sync", "inputs-1", statOf)).toBeUndefined();
+  });
+
+  it("does not remember a run whose files have no trusted entry, nor key a file that may still change", () => {
+    const p = project();
+    const cache = StatCache.load(p.cache, p.root);
+    cache.rememberUnchanged("sync", "inputs", [".claude/agents/none.md"], 1);
+    expect(cache.unchangedSince("sync", "inputs", () => undefined)).toBeUndefined();
+    const now = Date.now();
+    const fresh = { size: 1, mtimeMs: now - 10.5, ctimeMs: now - 10.5, ino: 3 } as fs.Stats;
+    expect(statKey(fresh, now)).toBeUndefined();
+    expect(statKey({ ...fresh, mtimeMs: now - 500.5, ctimeMs: now - 500.5 } as fs.Stats, now)).toBe(`1:${now - 500.5}:${now - 500.5}:3`);
+    expect(statKey(undefined)).toBe("-");
   });
 
   it("hashAgentFiles re-reads a file whose stat changed, and reports missing files", () => {

@@ -20,6 +20,21 @@ function fnv1a64(text: string): string {
   return h.toString(16).padStart(16, "0");
 }
 
+/** A run that changed nothing, what it read (a key of the manifest's and lockfile's stats) and the files it hashed. */
+interface Unchanged {
+  command: string;
+  inputs: string;
+  files: string[];
+  count: number;
+}
+
+/** size, mtime, ctime and inode of a file ("-" when absent); undefined while it may still change unseen (racy). */
+export function statKey(st: Stats | undefined, now = Date.now()): string | undefined {
+  if (!st) return "-";
+  if (now - Math.max(st.mtimeMs, st.ctimeMs) < racyMs(st)) return undefined;
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+}
+
 /**
  * sha256 of agent files keyed by what stat says about them, as git's index does: a file whose size,
  * mtime, ctime and inode are unchanged is not read and hashed again. It only ever answers "is this
@@ -32,19 +47,25 @@ export class StatCache {
     private readonly file: string,
     private readonly root: string,
     private readonly entries: Record<string, Entry>,
+    private unchanged: Unchanged | undefined,
   ) {}
 
   static load(cacheRoot: string, scopeRoot: string): StatCache {
     const file = path.join(cacheRoot, "stat", `${fnv1a64(scopeRoot)}.json`);
     let entries: Record<string, Entry> = {};
+    let unchanged: Unchanged | undefined;
     try {
-      const parsed = JSON.parse(readFileSync(file, "utf8")) as { root?: unknown; entries?: unknown };
+      const parsed = JSON.parse(readFileSync(file, "utf8")) as { root?: unknown; entries?: unknown; unchanged?: Unchanged };
       // another project whose root hashes alike, or another format: start empty
-      if (parsed?.root === scopeRoot && isPlainObject(parsed.entries)) entries = parsed.entries as Record<string, Entry>;
+      if (parsed?.root === scopeRoot && isPlainObject(parsed.entries)) {
+        entries = parsed.entries as Record<string, Entry>;
+        const u = parsed.unchanged;
+        if (u && typeof u.command === "string" && typeof u.inputs === "string" && Array.isArray(u.files) && typeof u.count === "number") unchanged = u;
+      }
     } catch {
       // absent or unreadable: start empty
     }
-    return new StatCache(file, scopeRoot, entries);
+    return new StatCache(file, scopeRoot, entries, unchanged);
   }
 
   lookup(rel: string, st: Stats): string | undefined {
@@ -54,14 +75,44 @@ export class StatCache {
   }
 
   record(rel: string, st: Stats, sha: string, now = Date.now()): void {
+    const old = Object.hasOwn(this.entries, rel) ? this.entries[rel] : undefined;
     if (now - Math.max(st.mtimeMs, st.ctimeMs) < racyMs(st)) {
-      if (Object.hasOwn(this.entries, rel)) {
-        delete this.entries[rel];
-        this.dirty = true;
-      }
+      if (old) this.forget(rel);
       return;
     }
+    if (Array.isArray(old) && old[0] === st.size && old[1] === st.mtimeMs && old[2] === st.ctimeMs && old[3] === st.ino && old[4] === sha) return;
     this.entries[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
+    this.unchanged = undefined; // a file changed: no earlier run's outcome stands
+    this.dirty = true;
+  }
+
+  private forget(rel: string): void {
+    delete this.entries[rel];
+    this.unchanged = undefined;
+    this.dirty = true;
+  }
+
+  /**
+   * The count a run of `command` reported when it last changed nothing, if it would change nothing now:
+   * its inputs are as they were and every file it hashed still has the stat it had (see lookup).
+   * Like every answer here, fit for "has anything changed" only: a run that writes re-hashes.
+   */
+  unchangedSince(command: string, inputs: string, statOf: (rel: string) => Stats | undefined): number | undefined {
+    const u = this.unchanged;
+    if (!u || u.command !== command || u.inputs !== inputs) return undefined;
+    for (const rel of u.files) {
+      const st = statOf(rel);
+      if (!st || this.lookup(rel, st) === undefined) return undefined;
+    }
+    return u.count;
+  }
+
+  /** Remember that a run of `command` changed nothing; `files` must all have fresh entries. */
+  rememberUnchanged(command: string, inputs: string, files: string[], count: number): void {
+    if (!files.every((rel) => Object.hasOwn(this.entries, rel))) return;
+    const u = this.unchanged;
+    if (u && u.command === command && u.inputs === inputs && u.count === count && u.files.length === files.length && u.files.every((f, i) => f === files[i])) return;
+    this.unchanged = { command, inputs, files, count };
     this.dirty = true;
   }
 
@@ -71,7 +122,7 @@ export class StatCache {
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ root: this.root, entries: this.entries }));
+      writeFileSync(tmp, JSON.stringify({ root: this.root, entries: this.entries, unchanged: this.unchanged }));
       renameSync(tmp, this.file);
       this.dirty = false;
     } catch {

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
@@ -34,7 +35,7 @@ export function mirrorDir(cache: string, url: string, history = false): string {
 
 async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
   try {
-    return JSON.parse(await fs.readFile(path.join(dir, "meta.json"), "utf8")) as MirrorMeta;
+    return JSON.parse(readFileSync(path.join(dir, "meta.json"), "utf8")) as MirrorMeta;
   } catch {
     return undefined;
   }

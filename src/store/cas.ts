@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { writeFileAtomic } from "../util/atomic.js";
@@ -26,10 +27,7 @@ export class ContentStore {
   }
 
   async has(hash: string): Promise<boolean> {
-    return fs.access(this.pathFor(hash)).then(
-      () => true,
-      () => false,
-    );
+    return existsSync(this.pathFor(hash));
   }
 
   async put(data: Buffer): Promise<string> {

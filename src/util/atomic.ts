@@ -1,4 +1,9 @@
+// Writes that survive a crash: temp file in the same folder, fsync, rename, fsync of the folder.
+// The small-file operations here are synchronous inside their async signatures: one agentpkg run makes
+// dozens of them in sequence, and each thread-pool round trip costs several times the call itself
+// (DESIGN.md §7). writeTemp stays asynchronous: staging many files overlaps their fsyncs.
 import fs from "node:fs/promises";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomHex } from "./hash.js";
 
@@ -10,39 +15,37 @@ export function tempPathFor(target: string): string {
 
 export const TEMP_SUFFIX = ".agentpkg-tmp";
 
-/** Write a temp file next to `target` and fsync it (unless `durable: false`); the caller renames it into place. */
-export async function writeTemp(target: string, data: string | Buffer, o: { durable?: boolean } = {}): Promise<string> {
+/** Write a temp file next to `target` and fsync it; the caller renames it into place. */
+export async function writeTemp(target: string, data: string | Buffer): Promise<string> {
   const tmp = tempPathFor(target);
   const fh = await fs.open(tmp, "wx", 0o644);
   try {
     await fh.writeFile(data);
-    if (o.durable !== false) await fh.sync();
-  } finally {
+    await fh.sync();
+  } catch (err) {
     await fh.close();
+    rmSync(tmp, { force: true });
+    throw err;
   }
+  await fh.close();
   return tmp;
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
+function fsyncDirSync(dir: string): void {
   try {
-    const fh = await fs.open(dir, "r");
+    const fd = openSync(dir, "r");
     try {
-      await fh.sync();
+      fsyncSync(fd);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } catch {
     // some filesystems refuse fsync on directories; the rename is still atomic
   }
 }
 
-async function renameOrDrop(tmp: string, target: string): Promise<void> {
-  try {
-    await fs.rename(tmp, target);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
+export async function fsyncDir(dir: string): Promise<void> {
+  fsyncDirSync(dir);
 }
 
 /**
@@ -50,40 +53,29 @@ async function renameOrDrop(tmp: string, target: string): Promise<void> {
  * `durable: false` skips the fsyncs, for caches that verify what they read (a crash may lose the write).
  */
 export async function writeFileAtomic(target: string, data: string | Buffer, o: { durable?: boolean } = {}): Promise<void> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  await renameOrDrop(await writeTemp(target, data, o), target);
-  if (o.durable !== false) await fsyncDir(path.dirname(target));
-}
-
-/**
- * Several atomic replaces that become visible in the order given: all temp files are written and fsynced
- * at once, then renamed one by one, then each folder is synced once.
- */
-export async function writeFilesAtomic(files: readonly { target: string; data: string | Buffer }[]): Promise<void> {
-  const dirs = [...new Set(files.map((f) => path.dirname(f.target)))];
-  await Promise.all(dirs.map((d) => fs.mkdir(d, { recursive: true })));
-  const staged = await Promise.allSettled(files.map((f) => writeTemp(f.target, f.data)));
-  const temps = staged.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  const failed = staged.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed) {
-    await Promise.all(temps.map((t) => fs.rm(t, { force: true })));
-    throw failed.reason;
-  }
-  for (let i = 0; i < files.length; i++) {
+  const dir = path.dirname(target);
+  mkdirSync(dir, { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    const fd = openSync(tmp, "wx", 0o644);
     try {
-      await renameOrDrop(temps[i]!, files[i]!.target);
-    } catch (err) {
-      await Promise.all(temps.slice(i + 1).map((t) => fs.rm(t, { force: true })));
-      throw err;
+      writeFileSync(fd, data);
+      if (o.durable !== false) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  await Promise.all(dirs.map(fsyncDir));
+  if (o.durable !== false) fsyncDirSync(dir);
 }
 
 /** Read a file, or undefined when it does not exist. */
 export async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file);
+    return readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
@@ -97,7 +89,7 @@ export async function readIfExists(file: string): Promise<Buffer | undefined> {
  */
 export async function readTextIfExists(file: string, describe: (err: Error) => Error): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;

@@ -78,27 +78,29 @@ export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
 type ChildProcessModule = typeof import("node:child_process");
-let childProcess: ChildProcessModule | undefined;
+let childProcessModule: ChildProcessModule | undefined;
 /** node:child_process costs ~3 ms to load: commands that never run git (verify, list) never load it. */
-const spawn: ChildProcessModule["spawn"] = ((...args: Parameters<ChildProcessModule["spawn"]>) =>
-  (childProcess ??= createRequire(import.meta.url)("node:child_process") as ChildProcessModule).spawn(...args)) as ChildProcessModule["spawn"];
+const childProcess = (): ChildProcessModule => (childProcessModule ??= createRequire(import.meta.url)("node:child_process") as ChildProcessModule);
 
 /**
- * Run git without a shell (node:child_process spawn with an argument array; importing execa costs 100+ ms of
+ * Run git without a shell (node:child_process with an argument array; importing execa costs 100+ ms of
  * start-up, see docs/design-notes.md).
- * Rejects with GitError on a non-zero exit, a timeout or output over 256 MiB.
+ * Rejects with GitError on a non-zero exit, a timeout or output over 256 MiB (or `maxOutput`).
+ * A run without a timeout is local (the cache, a registry folder, never the network): it runs
+ * synchronously, which costs milliseconds less than streams and pipes, and agentpkg awaits it anyway.
  */
 export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(gitEnv(o.env))) if (v !== undefined) env[k] = v;
+  const maxOutput = Math.min(o.maxOutput ?? MAX_OUTPUT, MAX_OUTPUT);
+  if (o.timeoutMs === undefined) return runGitLocal(args, o, env, maxOutput);
   return new Promise((resolve, reject) => {
-    const child = spawn("git", [...HARDENING, ...args], { cwd: o.cwd, env, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = childProcess().spawn("git", [...HARDENING, ...args], { cwd: o.cwd, env, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
     let timedOut = false;
     let overflow = false;
-    const maxOutput = Math.min(o.maxOutput ?? MAX_OUTPUT, MAX_OUTPUT);
     const timer = o.timeoutMs
       ? setTimeout(() => {
           timedOut = true;
@@ -135,6 +137,17 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
       else resolve(Buffer.concat(out));
     });
   });
+}
+
+async function runGitLocal(args: string[], o: GitOptions, env: Record<string, string>, maxOutput: number): Promise<Buffer> {
+  const r = childProcess().spawnSync("git", [...HARDENING, ...args], { cwd: o.cwd, env, input: o.input, maxBuffer: maxOutput, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+  const stderr = (r.stderr ?? Buffer.alloc(0)).toString("utf8").trim();
+  if (r.error) {
+    const overflow = (r.error as NodeJS.ErrnoException).code === "ENOBUFS";
+    throw new GitError(args, overflow ? "output too large" : r.error.message, false, r.status ?? undefined);
+  }
+  if (r.status !== 0) throw new GitError(args, stderr, false, r.status ?? undefined);
+  return r.stdout;
 }
 
 export async function git(args: string[], o: GitOptions): Promise<string> {

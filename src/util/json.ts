@@ -49,6 +49,13 @@ export function parseJsonFile(text: string, file: string, code: ErrorCode): unkn
   }
 }
 
+/** Object.keys(o).sort(), skipping the sort when they are in order already (a parsed sorted file). */
+export function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return keys.sort();
+  return keys;
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }

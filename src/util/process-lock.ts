@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AgentpkgError } from "./errors.js";
@@ -49,15 +50,16 @@ async function isStale(dir: string): Promise<boolean> {
  */
 export async function acquireLock(dir: string, waitMs: number): Promise<() => Promise<void>> {
   const deadline = Date.now() + waitMs;
-  await fs.mkdir(path.dirname(dir), { recursive: true });
+  // synchronous while uncontended: a handful of tiny operations (see util/atomic.ts)
+  mkdirSync(path.dirname(dir), { recursive: true });
   const staged = `${dir}.${process.pid}.${randomHex()}${TEMP_SUFFIX}`;
-  await fs.mkdir(staged);
+  mkdirSync(staged);
   try {
     for (;;) {
       const owner: Owner = { pid: process.pid, host: os.hostname(), started: Date.now() };
-      await fs.writeFile(path.join(staged, "owner.json"), JSON.stringify(owner));
+      writeFileSync(path.join(staged, "owner.json"), JSON.stringify(owner));
       try {
-        await fs.rename(staged, dir);
+        renameSync(staged, dir);
         return () => removeLockDir(dir);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
@@ -76,7 +78,7 @@ export async function acquireLock(dir: string, waitMs: number): Promise<() => Pr
       await new Promise((r) => setTimeout(r, 25 + Math.random() * 75));
     }
   } finally {
-    await fs.rm(staged, { recursive: true, force: true });
+    rmSync(staged, { recursive: true, force: true });
   }
 }
 
@@ -87,12 +89,12 @@ export async function acquireLock(dir: string, waitMs: number): Promise<() => Pr
 async function removeLockDir(dir: string): Promise<void> {
   const grave = `${dir}.${process.pid}.${randomHex()}${TEMP_SUFFIX}`;
   try {
-    await fs.rename(dir, grave);
+    renameSync(dir, grave);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
     throw err;
   }
-  await fs.rm(grave, { recursive: true, force: true });
+  rmSync(grave, { recursive: true, force: true });
 }
 
 /**

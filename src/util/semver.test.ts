@@ -1,4 +1,7 @@
+import compare from "semver/functions/compare.js";
+import prerelease from "semver/functions/prerelease.js";
 import satisfies from "semver/functions/satisfies.js";
+import valid from "semver/functions/valid.js";
 import validRange from "semver/ranges/valid.js";
 import { describe, expect, it } from "vitest";
 import { semver, simpleSatisfies } from "./semver.js";
@@ -46,4 +49,24 @@ describe("simpleSatisfies", () => {
       expect(semver.isValidRange(r), r).toBe(validRange(r) !== null);
     }
   });
+
+  it("answers valid, compare, rcompare and prerelease as semver does", () => {
+    const all = [...versions, "1.0.0-beta.1", "1.0.0-rc.2", "2.0.0+build.5", "v1.2.3", "01.2.3", "1.2", "x", ""];
+    for (const a of all) {
+      expect(semver.valid(a), a).toBe(valid(a));
+      if (valid(a)) expect(semver.prerelease(a), a).toEqual(prerelease(a));
+      for (const b of all) {
+        if (!valid(a) || !valid(b)) continue;
+        expect(semver.compare(a, b), `${a} vs ${b}`).toBe(compare(a, b));
+        expect(semver.rcompare(a, b), `${a} vs ${b}`).toBe(compare(b, a));
+      }
+    }
+  });
+
+  it("knows a dist-tag from a range without semver, and agrees with it", () => {
+    const words = ["latest", "next", "beta", "stable", "canary", "lts", "dev", "x", "v1", "v2-x", "y", "z9", "a-b-c", "w1", "u2"];
+    for (let i = 0; i < 200; i++) words.push(Math.random().toString(36).slice(2, 2 + (i % 9) + 1).replace(/^[0-9]/, "q"));
+    for (const w of words) expect(semver.isValidRange(w), w).toBe(validRange(w) !== null);
+  });
 });
+

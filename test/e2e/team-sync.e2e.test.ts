@@ -75,12 +75,18 @@ describe("a team shares a manifest and a lockfile", () => {
 });
 
 describe("verify", () => {
-  it("exits 0 on a clean tree, never writing", async () => {
+  it("exits 0 on a clean tree, never writing (but for its stat cache, as git status refreshes the index)", async () => {
+    await new Promise((r) => setTimeout(r, 150)); // old enough for the stat cache to record
+    const notStat = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).filter(([k]) => !k.startsWith("cache/agentpkg/stat/")));
     const before = snapshot(sb.root);
     const r = await sb.run(["verify"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("ok: 3 agents match");
-    expect(snapshot(sb.root)).toEqual(before);
+    expect(notStat(snapshot(sb.root))).toEqual(notStat(before));
+    expect(Object.keys(snapshot(sb.root)).some((k) => k.startsWith("cache/agentpkg/stat/"))).toBe(true);
+    const again = snapshot(sb.root);
+    expect((await sb.run(["verify"])).code).toBe(0);
+    expect(snapshot(sb.root)).toEqual(again);
   });
 
   it("exits 4 after a file is edited, deleted, or a manifest entry is added", async () => {
@@ -147,6 +153,39 @@ describe("sync", () => {
     expect(stale.stderr).toContain("delta: in the manifest but not in the lockfile");
     expect(stale.stderr).toContain("run agentpkg install");
     expect(snapshot(sb.project)).toEqual(before);
+  });
+
+  it("answers a repeated no-op from the stat cache, and still sees every later edit, deletion and lock change", async () => {
+    const settle = () => new Promise((r) => setTimeout(r, 150)); // past the stat cache's racy window
+    const statFile = () => {
+      const dir = path.join(sb.root, "cache", "agentpkg", "stat");
+      return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
+    };
+    await settle();
+    expect((await sb.run(["sync"])).stdout).toContain("already in sync: 3 agents");
+    expect(statFile().unchanged).toMatchObject({ command: "sync", count: 3 });
+    const quick = await sb.json(["sync"]);
+    expect([quick.code, quick.data.inSync, quick.data.locked, quick.data.steps]).toEqual([0, true, 3, []]);
+
+    fs.writeFileSync(path.join(sb.project, ".claude/agents/beta.md"), text("beta", "1.0.0").replace("You are", "You were"));
+    await settle();
+    const edited = await sb.run(["sync", "--force"]);
+    expect(edited.stdout).toContain("1 restored");
+    expect(sb.file(".claude/agents/beta.md")).toBe(text("beta", "1.0.0"));
+
+    await settle();
+    expect((await sb.run(["sync"])).stdout).toContain("already in sync");
+    fs.rmSync(path.join(sb.project, ".claude/agents/gamma.md"));
+    expect((await sb.run(["sync"])).stdout).toContain("1 restored");
+
+    await settle();
+    expect((await sb.run(["sync"])).stdout).toContain("already in sync");
+    const lock = JSON.parse(sb.file(LOCK));
+    lock.agents.alpha.sha256 = "0".repeat(64);
+    sb.write(LOCK, JSON.stringify(lock, null, 2) + "\n");
+    const r = await sb.run(["sync"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("alpha");
   });
 
   it("--keep leaves an edited file and reports in sync; --merge records the edit so verify accepts it", async () => {
