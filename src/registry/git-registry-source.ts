@@ -2,9 +2,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { git, runGit } from "../util/git.js";
-import { readIfExists, writeFileAtomic } from "../util/atomic.js";
+import { writeFileAtomic } from "../util/atomic.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "./git-cache.js";
-import { RegistryLines, toRegistryLines } from "./registry-lines.js";
+import { INDEX_FORMAT, RegistryLines, toRegistryLines } from "./registry-lines.js";
 import { checkedFile } from "./read-checks.js";
 import { BlobReader } from "./blob-batch.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "./source.js";
@@ -67,20 +67,20 @@ export class GitRegistrySource implements Source {
   }
 }
 
-const indexPath = (mirror: Mirror): string => path.join(mirror.dir, `registry-${mirror.commit}.lines`);
+/** Named by format too: agentpkg versions that share a cache keep their own index instead of redoing each other's. */
+const indexPath = (mirror: Mirror): string => path.join(mirror.dir, `registry-${mirror.commit}.${INDEX_FORMAT}.lines`);
 
 /** registry.json was read at the mirror's commit before (its index is cached): a registry, known without git. */
-export async function hasCachedIndex(mirror: Mirror): Promise<boolean> {
-  return (await cachedIndexBytes(mirror)) !== undefined;
+export async function hasCachedIndex(mirror: Mirror, name: string): Promise<boolean> {
+  return cachedIndex(mirror, name) !== undefined;
 }
 
-/** The cached index of the mirror's commit; kept for the readIndex that usually follows hasCachedIndex. */
-const indexReads = new Map<string, Promise<Buffer | undefined>>();
-function cachedIndexBytes(mirror: Mirror): Promise<Buffer | undefined> {
+/** The cached index of the mirror's commit (its header only, so far); kept for the readIndex that follows. */
+const indexes = new Map<string, RegistryLines | undefined>();
+function cachedIndex(mirror: Mirror, name: string): RegistryLines | undefined {
   const file = indexPath(mirror);
-  let read = indexReads.get(file);
-  if (!read) indexReads.set(file, (read = readIfExists(file)));
-  return read;
+  if (!indexes.has(file)) indexes.set(file, RegistryLines.open(file, name));
+  return indexes.get(file);
 }
 
 /**
@@ -89,8 +89,7 @@ function cachedIndexBytes(mirror: Mirror): Promise<Buffer | undefined> {
  */
 async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): Promise<RegistryLines> {
   const cached = indexPath(mirror);
-  const hit = await cachedIndexBytes(mirror);
-  const index = hit && RegistryLines.from(hit, name);
+  const index = cachedIndex(mirror, name);
   if (index) return index;
   const entry = await lsTree(mirror.dir, mirror.commit, "registry.json", env);
   if (!entry) {
@@ -103,10 +102,14 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
   }
   const text = (await runGit(["cat-file", "blob", entry.oid], { cwd: mirror.dir, env })).toString("utf8");
   const lines = toRegistryLines(text, name);
-  for (const f of await fs.readdir(mirror.dir)) if (/^registry-[0-9a-f]+\.(json|lines)$/.test(f)) await fs.rm(path.join(mirror.dir, f), { force: true });
+  // indexes of older commits go (any format); this commit's in other formats stay for other versions
+  for (const f of await fs.readdir(mirror.dir)) {
+    if (/^registry-[0-9a-f]+\.(.+\.)?(json|lines)$/.test(f) && !f.startsWith(`registry-${mirror.commit}.`)) await fs.rm(path.join(mirror.dir, f), { force: true });
+  }
   await writeFileAtomic(cached, lines);
-  indexReads.set(cached, Promise.resolve(lines));
-  return RegistryLines.from(lines, name)!;
+  const fresh = RegistryLines.from(lines, name)!;
+  indexes.set(cached, fresh);
+  return fresh;
 }
 
 interface TreeEntry {

@@ -30,9 +30,9 @@ export interface GitSourceOptions {
  * `.claude-plugin/marketplace.json` -> marketplace, anything else -> a plain repository of agent files.
  * Looks at the shallow mirror (which a registry needs anyway).
  */
-export async function detectRegistryType(url: string, o: GitSourceOptions): Promise<{ type: RegistryType; mirror: Mirror }> {
+export async function detectRegistryType(url: string, name: string, o: GitSourceOptions): Promise<{ type: RegistryType; mirror: Mirror }> {
   const mirror = await ensureMirror(url, o);
-  if (await hasCachedIndex(mirror)) return { type: "registry", mirror }; // no git run on warm paths
+  if (await hasCachedIndex(mirror, name)) return { type: "registry", mirror }; // no git run on warm paths
   const out = await git(["ls-tree", "--name-only", "--full-tree", mirror.commit, "--", "registry.json", MARKETPLACE_JSON], { cwd: mirror.dir, env: o.env });
   const present = new Set(out.split("\n"));
   if (present.has("registry.json")) return { type: "registry", mirror };
@@ -43,7 +43,7 @@ export async function detectRegistryType(url: string, o: GitSourceOptions): Prom
 export async function openGitSource(ref: { name: string; url: string; type?: RegistryType }, o: GitSourceOptions): Promise<Source> {
   let type = ref.type;
   let mirror: Mirror | undefined;
-  if (type === undefined) ({ type, mirror } = await detectRegistryType(ref.url, o));
+  if (type === undefined) ({ type, mirror } = await detectRegistryType(ref.url, ref.name, o));
   switch (type) {
     case "registry":
       // the shallow mirror detection brought up to date is the one a registry reads

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRegistryJson } from "./registry-json.js";
 import { RegistryLines, toRegistryLines } from "./registry-lines.js";
@@ -53,4 +56,28 @@ describe("RegistryLines", () => {
     expect(RegistryLines.from(Buffer.from(text), "r")).toBeUndefined();
     expect(RegistryLines.from(Buffer.from(""), "r")).toBeUndefined();
   });
+
+  it("reads the cache file's header only, then just the lines it is asked for", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-lines-"));
+    try {
+      const file = path.join(dir, "registry.lines");
+      fs.writeFileSync(file, toRegistryLines(text, "r"));
+      const index = RegistryLines.open(file, "r")!;
+      expect(index).toMatchObject({ name: "r", description: "a registry" });
+      expect(index.get("good")).toEqual(lines().get("good"));
+      expect(index.get("nope")).toBeNull();
+      expect(() => index.get("bad")).toThrow(/not a semver version/);
+      expect(RegistryLines.open(path.join(dir, "absent"), "r")).toBeUndefined();
+      fs.writeFileSync(file, text);
+      expect(RegistryLines.open(file, "r")).toBeUndefined();
+      const big = JSON.stringify({ name: "big", agents: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`agent-${i}`, good])) });
+      fs.writeFileSync(file, toRegistryLines(big, "big"));
+      const large = RegistryLines.open(file, "big")!;
+      expect(large.get("agent-2999")?.name).toBe("agent-2999");
+      expect(large.all()).toHaveLength(3000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

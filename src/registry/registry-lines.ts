@@ -1,19 +1,48 @@
-// The cached form of a git registry's registry.json: a header line, then one line per agent. A command
-// that needs a few agents of a large registry reads one file and parses only their lines, instead of
-// parsing and checking every version of every agent (DESIGN.md §3: never load more than a command needs).
-import { parseJsonFile } from "../util/json.js";
-import { isValidAgentName } from "../util/names.js";
+// The cached form of a git registry's registry.json: a header line that says where each agent's line
+// starts, then one line per agent. A command that needs a few agents of a large registry reads the header
+// and those lines only, and parses and checks only them, instead of every version of every agent
+// (DESIGN.md §3: never load more than a command needs; §7: a 1,000-agent index is 1.3 MB).
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { isPlainObject, parseJsonFile } from "../util/json.js";
 import { parseAgentEntry, registryTop } from "./registry-json.js";
 import type { AgentEntry } from "./source.js";
 
-const FORMAT = "agentpkg-registry-lines/1";
+const FORMAT = "agentpkg-registry-lines/2";
+/** In the cache file's name, so that another format is never read (nor overwritten) by mistake. */
+export const INDEX_FORMAT = "v2";
+
+interface Header {
+  format: string;
+  name: string;
+  description?: string;
+  /** agent name -> [offset of its line after the header, length without the newline] */
+  lines: Record<string, [number, number]>;
+}
 
 /** registry.json text -> the line form. Fails as parseRegistryJson does on the top level and agent names. */
 export function toRegistryLines(text: string, label: string): Buffer {
   const top = registryTop(parseJsonFile(text, `${label} registry.json`, "E_REGISTRY_INVALID"), label);
-  const lines = [JSON.stringify({ format: FORMAT, name: top.name, description: top.description })];
-  for (const [name, entry] of Object.entries(top.agents)) lines.push(JSON.stringify([name, entry]));
-  return Buffer.from(lines.join("\n") + "\n");
+  const body: Buffer[] = [];
+  const lines: Header["lines"] = {};
+  let offset = 0;
+  for (const [name, entry] of Object.entries(top.agents)) {
+    const line = Buffer.from(JSON.stringify([name, entry]) + "\n");
+    lines[name] = [offset, line.length - 1];
+    body.push(line);
+    offset += line.length;
+  }
+  const header: Header = { format: FORMAT, name: top.name, ...(top.description !== undefined ? { description: top.description } : {}), lines };
+  return Buffer.concat([Buffer.from(JSON.stringify(header) + "\n"), ...body]);
+}
+
+
+function parseHeader(text: string): Header | undefined {
+  try {
+    const h = JSON.parse(text) as Partial<Header>;
+    return h.format === FORMAT && typeof h.name === "string" && isPlainObject(h.lines) ? (h as Header) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An agent's entry is checked (as parseRegistryJson checks it) when it is first read. */
@@ -21,32 +50,61 @@ export class RegistryLines {
   private readonly entries = new Map<string, AgentEntry | null>();
 
   private constructor(
-    readonly name: string,
-    readonly description: string | undefined,
-    private readonly buf: Buffer,
+    private readonly header: Header,
+    /** offset of the first agent line */
+    private readonly bodyStart: number,
+    /** the whole index in memory, or (until all() needs everything) the cache file to read lines from */
+    private bytes: Buffer | string,
     private readonly label: string,
   ) {}
+
+  get name(): string {
+    return this.header.name;
+  }
+
+  get description(): string | undefined {
+    return typeof this.header.description === "string" ? this.header.description : undefined;
+  }
 
   /** undefined when `buf` is not in this format (a cache file from another version: extract again). */
   static from(buf: Buffer, label: string): RegistryLines | undefined {
     const end = buf.indexOf(0x0a);
-    if (end < 0) return undefined;
-    let header: { format?: unknown; name?: unknown; description?: unknown };
+    const header = end < 0 ? undefined : parseHeader(buf.toString("utf8", 0, end));
+    return header && new RegistryLines(header, end + 1, buf, label);
+  }
+
+  /** The cache file, reading only its header now; undefined when absent or in another format. */
+  static open(file: string, label: string): RegistryLines | undefined {
+    let fd: number;
     try {
-      header = JSON.parse(buf.toString("utf8", 0, end)) as typeof header;
+      fd = openSync(file, "r");
     } catch {
       return undefined;
     }
-    if (header.format !== FORMAT || typeof header.name !== "string") return undefined;
-    return new RegistryLines(header.name, typeof header.description === "string" ? header.description : undefined, buf, label);
+    try {
+      const chunks: Buffer[] = [];
+      for (let pos = 0; ; ) {
+        const chunk = Buffer.allocUnsafe(64 * 1024);
+        const n = readSync(fd, chunk, 0, chunk.length, pos);
+        const nl = chunk.subarray(0, n).indexOf(0x0a);
+        chunks.push(chunk.subarray(0, nl < 0 ? n : nl));
+        pos += n;
+        if (nl >= 0 || n === 0) {
+          const headerBytes = Buffer.concat(chunks);
+          const header = nl < 0 ? undefined : parseHeader(headerBytes.toString("utf8"));
+          return header && new RegistryLines(header, headerBytes.length + 1, file, label);
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   get(name: string): AgentEntry | null {
     let entry = this.entries.get(name);
     if (entry === undefined) {
-      // every line is JSON.stringify output (no raw newline inside), so `\n["name",` only starts that agent's line
-      const at = isValidAgentName(name) ? this.buf.indexOf(`\n${JSON.stringify([name]).slice(0, -1)},`) : -1;
-      entry = at < 0 ? null : this.parseLine(at + 1);
+      const at = Object.hasOwn(this.header.lines, name) ? this.header.lines[name] : undefined;
+      entry = at === undefined ? null : this.parseLine(name, at);
       this.entries.set(name, entry);
     }
     return entry;
@@ -54,22 +112,26 @@ export class RegistryLines {
 
   /** Every agent, each checked. */
   all(): AgentEntry[] {
-    const out: AgentEntry[] = [];
-    let at = this.buf.indexOf(0x0a) + 1;
-    while (at > 0 && at < this.buf.length) {
-      const end = this.buf.indexOf(0x0a, at);
-      const [name, raw] = JSON.parse(this.buf.toString("utf8", at, end < 0 ? this.buf.length : end)) as [string, unknown];
-      let entry = this.entries.get(name);
-      if (!entry) this.entries.set(name, (entry = parseAgentEntry(name, raw, this.label)));
-      out.push(entry);
-      at = end + 1;
-    }
-    return out;
+    if (typeof this.bytes === "string") this.bytes = readFileSync(this.bytes);
+    return Object.keys(this.header.lines).map((name) => this.get(name)!);
   }
 
-  private parseLine(at: number): AgentEntry {
-    const end = this.buf.indexOf(0x0a, at);
-    const [name, raw] = JSON.parse(this.buf.toString("utf8", at, end < 0 ? this.buf.length : end)) as [string, unknown];
+  private parseLine(name: string, [offset, length]: [number, number]): AgentEntry {
+    const start = this.bodyStart + offset;
+    const line = typeof this.bytes === "string" ? readAt(this.bytes, start, length) : this.bytes.subarray(start, start + length);
+    const [lineName, raw] = JSON.parse(line.toString("utf8")) as [string, unknown];
+    if (lineName !== name) throw new Error(`internal: registry index line for ${name} holds ${String(lineName)}`);
     return parseAgentEntry(name, raw, this.label);
+  }
+}
+
+function readAt(file: string, start: number, length: number): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    const n = readSync(fd, buf, 0, length, start);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
   }
 }
