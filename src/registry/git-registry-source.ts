@@ -4,8 +4,12 @@ import { AgentpkgError } from "../util/errors.js";
 import { git, runGit } from "../util/git.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "./git-cache.js";
-import { INDEX_FORMAT, RegistryLines, toRegistryLines } from "./registry-lines.js";
-import { checkedFile } from "./read-checks.js";
+import { INDEX_FORMAT, parseRegistryTop, RegistryLines, toRegistryLines } from "./registry-lines.js";
+import { checkedFile, MAX_AGENT_BYTES } from "./read-checks.js";
+import { readObjects } from "./git-history.js";
+import { semver } from "../util/semver.js";
+import { isPlainObject } from "../util/json.js";
+import { sha256 } from "../util/hash.js";
 import { BlobReader } from "./blob-batch.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "./source.js";
 
@@ -57,6 +61,8 @@ export class GitRegistrySource implements Source {
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     const at = commit ?? v.commit ?? this.mirror.commit;
+    const kept = at === this.mirror.commit ? this.index.file(v.path) : undefined;
+    if (kept && v.sha256 && sha256(kept) === v.sha256) return checkedFile(this.name, v, kept, at);
     if (at !== this.mirror.commit) {
       let fetched = this.fetched.get(at);
       if (!fetched) this.fetched.set(at, (fetched = fetchCommit(this.mirror, at, this.env, this.offline)));
@@ -101,7 +107,8 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
     throw new AgentpkgError("E_UNSAFE", `${name}: registry.json is not a regular file (mode ${entry.mode})`);
   }
   const text = (await runGit(["cat-file", "blob", entry.oid], { cwd: mirror.dir, env })).toString("utf8");
-  const lines = toRegistryLines(text, name);
+  const top = parseRegistryTop(text, name);
+  const lines = toRegistryLines(top, name, await newestFiles(mirror, top.agents, env));
   // indexes of older commits go (any format); this commit's in other formats stay for other versions
   for (const f of await fs.readdir(mirror.dir)) {
     if (/^registry-[0-9a-f]+\.(.+\.)?(json|lines)$/.test(f) && !f.startsWith(`registry-${mirror.commit}.`)) await fs.rm(path.join(mirror.dir, f), { force: true });
@@ -110,6 +117,46 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
   const fresh = RegistryLines.from(lines, name)!;
   indexes.set(cached, fresh);
   return fresh;
+}
+
+/** Bytes kept in an index at most: real agent files are a few KiB, so this covers thousands of agents. */
+const NEWEST_FILES_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The file `install NAME` would take (latestVersion: the latest tag, else the highest plain x.y.z that is
+ * not yanked), picked from an unchecked registry.json entry. Only a hint for what to keep in the index: a
+ * kept file is used only for the exact path a checked entry asks for, and only if its sha256 matches.
+ */
+function newestFileOf(raw: unknown): { path: string; sha256: string } | undefined {
+  if (!isPlainObject(raw) || !isPlainObject(raw.versions)) return undefined;
+  const versions = raw.versions;
+  const usable = (v: string) => Object.hasOwn(versions, v) && isPlainObject(versions[v]) && !(versions[v] as { yanked?: unknown }).yanked;
+  const tagged = isPlainObject(raw.tags) && typeof raw.tags.latest === "string" && usable(raw.tags.latest) ? raw.tags.latest : undefined;
+  let newest = tagged;
+  if (!newest) for (const v of Object.keys(versions)) if (/^\d+\.\d+\.\d+$/.test(v) && usable(v) && (!newest || semver.compare(v, newest) > 0)) newest = v;
+  const info = newest === undefined ? undefined : versions[newest];
+  return isPlainObject(info) && typeof info.path === "string" && typeof info.sha256 === "string" ? { path: info.path, sha256: info.sha256 } : undefined;
+}
+
+/**
+ * The newest version file of every agent, read in one `git cat-file --batch` when the index is extracted,
+ * so that installing a newest version later runs no git at all. Only bytes that match registry.json's
+ * sha256 are kept (what the registry published, whatever tree entry holds them: git objects are never
+ * followed); anything else, or a registry too large to keep, is read from git when asked for.
+ */
+async function newestFiles(mirror: Mirror, agents: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
+  const wanted: { path: string; sha256: string }[] = [];
+  for (const raw of Object.values(agents)) {
+    const v = newestFileOf(raw);
+    if (v && !v.path.includes("\n")) wanted.push(v);
+  }
+  const files = new Map<string, Buffer>();
+  const objects = await readObjects(mirror.dir, wanted.map((v) => `${mirror.commit}:${v.path}`), env, { maxOutput: NEWEST_FILES_BYTES }).catch(() => []);
+  wanted.forEach((v, i) => {
+    const o = objects[i];
+    if (o?.type === "blob" && o.data.length <= MAX_AGENT_BYTES && sha256(o.data) === v.sha256) files.set(v.path, o.data);
+  });
+  return files;
 }
 
 interface TreeEntry {

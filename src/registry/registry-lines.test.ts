@@ -68,6 +68,13 @@ describe("RegistryLines", () => {
       expect(index.get("nope")).toBeNull();
       expect(() => index.get("bad")).toThrow(/not a semver version/);
       expect(RegistryLines.open(path.join(dir, "absent"), "r")).toBeUndefined();
+      const files = new Map([["agents/good/1.0.0.md", Buffer.from("the bytes\n")]]);
+      fs.writeFileSync(file, toRegistryLines(text, "r", files));
+      const withFiles = RegistryLines.open(file, "r")!;
+      expect(withFiles.get("good")).toEqual(lines().get("good"));
+      expect(withFiles.file("agents/good/1.0.0.md")?.toString()).toBe("the bytes\n");
+      expect(withFiles.file("agents/good/2.0.0.md")).toBeUndefined();
+      expect(RegistryLines.from(toRegistryLines(text, "r", files), "r")!.file("agents/good/1.0.0.md")?.toString()).toBe("the bytes\n");
       fs.writeFileSync(file, text);
       expect(RegistryLines.open(file, "r")).toBeUndefined();
       const big = JSON.stringify({ name: "big", agents: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`agent-${i}`, good])) });

@@ -1,15 +1,16 @@
 // The cached form of a git registry's registry.json: a header line that says where each agent's line
-// starts, then one line per agent. A command that needs a few agents of a large registry reads the header
-// and those lines only, and parses and checks only them, instead of every version of every agent
-// (DESIGN.md §3: never load more than a command needs; §7: a 1,000-agent index is 1.3 MB).
+// starts, then one line per agent, then (optionally) the bytes of each agent's newest version file. A
+// command that needs a few agents of a large registry reads the header and those lines only, and parses
+// and checks only them, instead of every version of every agent (DESIGN.md §3: never load more than a
+// command needs; §7: a 1,000-agent index is 1.3 MB); installing a newest version needs no git run.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { isPlainObject, parseJsonFile } from "../util/json.js";
 import { parseAgentEntry, registryTop } from "./registry-json.js";
 import type { AgentEntry } from "./source.js";
 
-const FORMAT = "agentpkg-registry-lines/2";
+const FORMAT = "agentpkg-registry-lines/3";
 /** In the cache file's name, so that another format is never read (nor overwritten) by mistake. */
-export const INDEX_FORMAT = "v2";
+export const INDEX_FORMAT = "v3";
 
 interface Header {
   format: string;
@@ -17,11 +18,16 @@ interface Header {
   description?: string;
   /** agent name -> [offset of its line after the header, length without the newline] */
   lines: Record<string, [number, number]>;
+  /** registry path of a version file -> [offset of its bytes after the header, length] */
+  files?: Record<string, [number, number]>;
 }
 
-/** registry.json text -> the line form. Fails as parseRegistryJson does on the top level and agent names. */
-export function toRegistryLines(text: string, label: string): Buffer {
-  const top = registryTop(parseJsonFile(text, `${label} registry.json`, "E_REGISTRY_INVALID"), label);
+/**
+ * registry.json text -> the line form, with the given version files (registry path -> bytes) after the
+ * lines. Fails as parseRegistryJson does on the top level and agent names.
+ */
+export function toRegistryLines(registry: string | RegistryTop, label: string, files: ReadonlyMap<string, Buffer> = new Map()): Buffer {
+  const top = typeof registry === "string" ? parseRegistryTop(registry, label) : registry;
   const body: Buffer[] = [];
   const lines: Header["lines"] = {};
   let offset = 0;
@@ -31,10 +37,23 @@ export function toRegistryLines(text: string, label: string): Buffer {
     body.push(line);
     offset += line.length;
   }
-  const header: Header = { format: FORMAT, name: top.name, ...(top.description !== undefined ? { description: top.description } : {}), lines };
+  const fileAt: Header["files"] = {};
+  for (const [file, bytes] of files) {
+    fileAt[file] = [offset, bytes.length];
+    body.push(bytes);
+    offset += bytes.length;
+  }
+  const header: Header = { format: FORMAT, name: top.name, ...(top.description !== undefined ? { description: top.description } : {}), lines, ...(files.size ? { files: fileAt } : {}) };
   return Buffer.concat([Buffer.from(JSON.stringify(header) + "\n"), ...body]);
 }
 
+
+export type RegistryTop = ReturnType<typeof registryTop>;
+
+/** registry.json's top level, checked (names of agents included), its entries not yet. */
+export function parseRegistryTop(text: string, label: string): RegistryTop {
+  return registryTop(parseJsonFile(text, `${label} registry.json`, "E_REGISTRY_INVALID"), label);
+}
 
 function parseHeader(text: string): Header | undefined {
   try {
@@ -110,6 +129,13 @@ export class RegistryLines {
     return entry;
   }
 
+  /** The bytes of a version file kept in the index (see toRegistryLines), unchecked: verify its sha256. */
+  file(registryPath: string): Buffer | undefined {
+    const files = this.header.files;
+    const at = files && Object.hasOwn(files, registryPath) ? files[registryPath] : undefined;
+    return at === undefined ? undefined : this.read(this.bodyStart + at[0], at[1]);
+  }
+
   /** Every agent, each checked. */
   all(): AgentEntry[] {
     if (typeof this.bytes === "string") this.bytes = readFileSync(this.bytes);
@@ -117,11 +143,13 @@ export class RegistryLines {
   }
 
   private parseLine(name: string, [offset, length]: [number, number]): AgentEntry {
-    const start = this.bodyStart + offset;
-    const line = typeof this.bytes === "string" ? readAt(this.bytes, start, length) : this.bytes.subarray(start, start + length);
-    const [lineName, raw] = JSON.parse(line.toString("utf8")) as [string, unknown];
+    const [lineName, raw] = JSON.parse(this.read(this.bodyStart + offset, length).toString("utf8")) as [string, unknown];
     if (lineName !== name) throw new Error(`internal: registry index line for ${name} holds ${String(lineName)}`);
     return parseAgentEntry(name, raw, this.label);
+  }
+
+  private read(start: number, length: number): Buffer {
+    return typeof this.bytes === "string" ? readAt(this.bytes, start, length) : this.bytes.subarray(start, start + length);
   }
 }
 

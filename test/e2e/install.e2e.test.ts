@@ -76,6 +76,39 @@ describe("a git registry", () => {
     expect(JSON.parse(sb.file(".claude/agentpkg.json")).agents.x).toBe("^2.0.0");
   });
 
+  it("installs a newest version with no git run once the registry is cached, and an older one through git", async () => {
+    reg.publish("y", [{ version: "1.0.0", content: agentText("y") }]);
+    await addRegistry(); // caches the index, with each agent's newest file
+    const noGit = path.join(sb.root, "no-git-bin");
+    fs.mkdirSync(noGit);
+    fs.symlinkSync(process.execPath, path.join(noGit, "node"));
+    const env = { PATH: noGit, AGENTPKG_REGISTRY_TTL: "3600" };
+    const r = await sb.run(["install", "x", "y"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(sb.file(".claude/agents/x.md")).toBe(V2);
+    const old = await sb.run(["install", "x@1.0.0"], { env });
+    expect(old.code).not.toBe(0);
+    expect(old.stderr).toMatch(/git/);
+    expect((await sb.run(["install", "x@1.0.0"])).code).toBe(0);
+    expect(sb.file(".claude/agents/x.md")).toBe(V1);
+  });
+
+  it("reads a damaged cached file from git instead", async () => {
+    await addRegistry();
+    const gitCache = path.join(sb.root, "cache", "agentpkg", "git");
+    const [mirror] = fs.readdirSync(gitCache).filter((d) => !d.endsWith(".busy"));
+    const [index] = fs.readdirSync(path.join(gitCache, mirror!)).filter((f) => f.endsWith(".lines"));
+    const file = path.join(gitCache, mirror!, index!);
+    const bytes = fs.readFileSync(file);
+    const at = bytes.lastIndexOf("version 2.0.0");
+    expect(at).toBeGreaterThan(0);
+    bytes.write("VERSION", at);
+    fs.writeFileSync(file, bytes);
+    const r = await sb.run(["install", "x"], { env: { AGENTPKG_REGISTRY_TTL: "3600" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(sb.file(".claude/agents/x.md")).toBe(V2);
+  });
+
   it("team/x picks the registry and records it in the manifest", async () => {
     await addRegistry();
     expect((await sb.run(["install", "team/x@1.0.0"])).code).toBe(0);
