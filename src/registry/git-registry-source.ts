@@ -6,7 +6,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "./git-cache.js";
 import { INDEX_FORMAT, parseRegistryTop, RegistryLines, toRegistryLines } from "./registry-lines.js";
 import { checkedFile, MAX_AGENT_BYTES } from "./read-checks.js";
-import { readObjects } from "./git-history.js";
+import { isRegularFile, readObjects } from "./git-history.js";
 import { semver } from "../util/semver.js";
 import { isPlainObject } from "../util/json.js";
 import { sha256 } from "../util/hash.js";
@@ -119,15 +119,17 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
   return fresh;
 }
 
-/** Bytes kept in an index at most: real agent files are a few KiB, so this covers thousands of agents. */
-const NEWEST_FILES_BYTES = 32 * 1024 * 1024;
+/**
+ * Newest files kept in an index at most: agent files are a few KiB, so this covers thousands of agents;
+ * a registry whose newest files are larger keeps none and is read from git (memory stays bounded).
+ */
+const NEWEST_FILES_BYTES = 8 * 1024 * 1024;
 
 /**
  * The file `install NAME` would take (latestVersion: the latest tag, else the highest plain x.y.z that is
- * not yanked), picked from an unchecked registry.json entry. Only a hint for what to keep in the index: a
- * kept file is used only for the exact path a checked entry asks for, and only if its sha256 matches.
+ * not yanked), picked from an unchecked registry.json entry: only a hint for what to keep in the index.
  */
-function newestFileOf(raw: unknown): { path: string; sha256: string } | undefined {
+function newestFileOf(raw: unknown): string | undefined {
   if (!isPlainObject(raw) || !isPlainObject(raw.versions)) return undefined;
   const versions = raw.versions;
   const usable = (v: string) => Object.hasOwn(versions, v) && isPlainObject(versions[v]) && !(versions[v] as { yanked?: unknown }).yanked;
@@ -135,26 +137,36 @@ function newestFileOf(raw: unknown): { path: string; sha256: string } | undefine
   let newest = tagged;
   if (!newest) for (const v of Object.keys(versions)) if (/^\d+\.\d+\.\d+$/.test(v) && usable(v) && (!newest || semver.compare(v, newest) > 0)) newest = v;
   const info = newest === undefined ? undefined : versions[newest];
-  return isPlainObject(info) && typeof info.path === "string" && typeof info.sha256 === "string" ? { path: info.path, sha256: info.sha256 } : undefined;
+  return isPlainObject(info) && typeof info.path === "string" ? info.path : undefined;
 }
 
 /**
- * The newest version file of every agent, read in one `git cat-file --batch` when the index is extracted,
- * so that installing a newest version later runs no git at all. Only bytes that match registry.json's
- * sha256 are kept (what the registry published, whatever tree entry holds them: git objects are never
- * followed); anything else, or a registry too large to keep, is read from git when asked for.
+ * The newest version file of every agent, read when the index is extracted (one `ls-tree -r` and one
+ * `cat-file --batch` by object id: ~0.1 ms an agent, where asking git by path costs twice that), so that
+ * installing a newest version later runs no git at all. Only regular files within the size limit are
+ * kept, and readVersion uses one only if its sha256 is the one registry.json declares.
  */
 async function newestFiles(mirror: Mirror, agents: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
-  const wanted: { path: string; sha256: string }[] = [];
+  const paths = new Set<string>();
   for (const raw of Object.values(agents)) {
-    const v = newestFileOf(raw);
-    if (v && !v.path.includes("\n")) wanted.push(v);
+    const file = newestFileOf(raw);
+    if (file) paths.add(file);
+  }
+  // one tree listing (no sizes: reading every object's header would double its cost), kept to the wanted paths
+  const listing = (await runGit(["ls-tree", "-r", "-z", "--full-tree", mirror.commit], { cwd: mirror.dir, env })).toString("utf8");
+  const wanted: { path: string; oid: string }[] = [];
+  for (const rec of listing.split("\0")) {
+    const tab = rec.indexOf("\t");
+    const file = rec.slice(tab + 1);
+    if (tab < 0 || !paths.has(file)) continue;
+    const [mode, type, oid] = rec.slice(0, tab).split(" ");
+    if (type === "blob" && oid && isRegularFile(mode ?? "")) wanted.push({ path: file, oid });
   }
   const files = new Map<string, Buffer>();
-  const objects = await readObjects(mirror.dir, wanted.map((v) => `${mirror.commit}:${v.path}`), env, { maxOutput: NEWEST_FILES_BYTES }).catch(() => []);
-  wanted.forEach((v, i) => {
-    const o = objects[i];
-    if (o?.type === "blob" && o.data.length <= MAX_AGENT_BYTES && sha256(o.data) === v.sha256) files.set(v.path, o.data);
+  const objects = await readObjects(mirror.dir, wanted.map((w) => w.oid), env, { maxOutput: NEWEST_FILES_BYTES }).catch(() => []);
+  wanted.forEach((w, i) => {
+    const data = objects[i]?.data;
+    if (data && data.length <= MAX_AGENT_BYTES) files.set(w.path, data);
   });
   return files;
 }
