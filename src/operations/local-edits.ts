@@ -1,7 +1,6 @@
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import type { PromptFn } from "../util/deps.js";
-import { colorizeDiff, diffStat, unifiedDiff } from "../util/text-diff.js";
 import { touchesLocalEdit, type Resolution, type Step } from "../plan/compute-plan.js";
 import { loadPristine } from "./content.js";
 import { finishPlan, type PreparedPlan } from "./prepare.js";
@@ -38,6 +37,8 @@ export async function describeEdit(ctx: Context, plan: PreparedPlan, step: Step)
   const file = step.op === "add" ? step.to.file : step.from.file;
   if (step.local === "untracked") return `${file} (not installed by agentpkg)`;
   const local = plan.local.get(step.name)?.toString("utf8") ?? "";
+  // loaded only when a local edit is met: the diff library is ~20 modules every install would initialise
+  const { diffStat } = await import("../util/text-diff.js");
   const stat = diffStat((await baseOf(ctx, plan, step)).toString("utf8"), local);
   return `${file} (modified: +${stat.added} -${stat.removed})`;
 }
@@ -57,6 +58,7 @@ async function askPerFile(ctx: Context, plan: PreparedPlan, step: Step, prompt: 
     if (answer === "m" && step.op === "update") return "merge";
     const base = (await baseOf(ctx, plan, step)).toString("utf8");
     const local = plan.local.get(step.name)?.toString("utf8") ?? "";
+    const { colorizeDiff, unifiedDiff } = await import("../util/text-diff.js");
     const diff = unifiedDiff(base, local, { oldLabel: "pristine", newLabel: "local" });
     ctx.deps.io.err(diff ? (ctx.deps.io.color ? colorizeDiff(diff) : diff) : "(no textual difference)");
   }
