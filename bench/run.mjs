@@ -21,7 +21,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opt } = parseArgs({
   options: {
     json: { type: "string" },
-    runs: { type: "string", default: "7" },
+    runs: { type: "string", default: "11" },
     bin: { type: "string", default: path.join(REPO, ".build", "bench", "bin.cjs") },
     only: { type: "string" },
     "no-growth": { type: "boolean", default: false },
@@ -30,7 +30,7 @@ const { values: opt } = parseArgs({
   },
 });
 
-const runs = Math.max(1, Number(opt.runs) || 7);
+const runs = Math.max(1, Number(opt.runs) || 11);
 const bin = path.resolve(opt.bin);
 if (!fs.existsSync(bin)) {
   console.error(`error no agentpkg build at ${bin}\nhint: node scripts/build.mjs --outdir .build/bench (npm run bench does this)`);
@@ -38,7 +38,7 @@ if (!fs.existsSync(bin)) {
 }
 const log = (s) => process.stderr.write(`${s}\n`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-bench-"));
-const b = new Bench({ tmp, bin, runs, slowRuns: Math.max(1, Math.round((runs * 5) / 7)), log, inheritEnv: opt["inherit-env"] });
+const b = new Bench({ tmp, bin, runs, slowRuns: Math.max(1, Math.round((runs * 5) / 11)), log, inheritEnv: opt["inherit-env"] });
 const started = Date.now();
 const wanted = (name) => !opt.only || opt.only.split(",").some((o) => name.includes(o));
 
