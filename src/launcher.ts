@@ -1,6 +1,6 @@
 // The `agentpkg` executable: runs the bundled CLI (agentpkg.cjs, beside this file) through a V8 code cache.
 // Compiling the bundle is a large share of a run's start-up, and Node 20 has no module.enableCompileCache
-// (DESIGN.md §7, docs/design-notes.md "Start-up"). Like Node's own compile cache, the code cache lives in
+// (DESIGN.md §7; docs/design-notes.md, "One bundle"). Like Node's own compile cache, the code cache lives in
 // a per-user folder of the temp dir: it is not agentpkg data, and a failed command leaves ~/.cache as it was.
 // Built to bin.cjs by scripts/build.mjs, which also fills in BUNDLE_HASH.
 import fs from "node:fs";

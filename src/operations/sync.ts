@@ -1,15 +1,15 @@
+import { statSync } from "node:fs";
 import { AgentpkgError } from "../util/errors.js";
+import { cacheDir } from "../util/deps.js";
 import type { Deps } from "../util/deps.js";
 import type { LockEntry } from "../project/lockfile.js";
 import type { Dependency } from "../project/manifest.js";
-import { lockSatisfies } from "./desired-lock.js";
-import { cloneManifest, runChange, type ChangeOptions } from "./change.js";
-import type { ChangeResult } from "./result.js";
-import { statSync } from "node:fs";
-import { cacheDir } from "../util/deps.js";
 import { resolveScope, scopeFile, type Scope } from "../project/scope.js";
 import { StatCache, statKey } from "../project/stat-cache.js";
+import { lockSatisfies } from "./desired-lock.js";
 import { needsTidy } from "./housekeeping.js";
+import { cloneManifest, runChange, type ChangeOptions } from "./change.js";
+import type { ChangeResult } from "./result.js";
 
 export type SyncOptions = ChangeOptions;
 

@@ -122,7 +122,7 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
     }
     child.on("error", (e) => {
       clearTimeout(timer);
-      reject(new GitError(args, e.message, false, undefined));
+      reject(noGit(e) ?? new GitError(args, e.message, false, undefined));
     });
     child.on("exit", () => {
       // a killed git's own children (ssh, a credential helper) may keep the pipes open: do not wait for them
@@ -139,10 +139,21 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
   });
 }
 
+/** git itself is missing: say so, instead of blaming the registry. */
+function noGit(err: Error): AgentpkgError | undefined {
+  if ((err as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
+  return new AgentpkgError("E_IO", "git is not installed or not on PATH: agentpkg runs git for git registries", {
+    cause: err,
+    hint: "install git, then re-run",
+  });
+}
+
 async function runGitLocal(args: string[], o: GitOptions, env: Record<string, string>, maxOutput: number): Promise<Buffer> {
   const r = childProcess().spawnSync("git", [...HARDENING, ...args], { cwd: o.cwd, env, input: o.input, maxBuffer: maxOutput, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
   const stderr = (r.stderr ?? Buffer.alloc(0)).toString("utf8").trim();
   if (r.error) {
+    const missing = noGit(r.error);
+    if (missing) throw missing;
     const overflow = (r.error as NodeJS.ErrnoException).code === "ENOBUFS";
     throw new GitError(args, overflow ? "output too large" : r.error.message, false, r.status ?? undefined);
   }

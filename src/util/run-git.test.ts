@@ -23,6 +23,12 @@ describe("runGit", () => {
     expect(out.toString()).toBe(`${oid} blob 8\nagent 5\n\n`);
   });
 
+  it("says plainly when git itself is missing, for local and network runs alike", async () => {
+    const noGit = { ...env, PATH: path.join(dir, "no-such-bin") };
+    await expect(runGit(["--version"], { env: noGit })).rejects.toMatchObject({ code: "E_IO", message: expect.stringMatching(/git is not installed/) });
+    await expect(runGit(["--version"], { env: noGit, timeoutMs: 5000 })).rejects.toMatchObject({ code: "E_IO" });
+  });
+
   it("rejects with git's error message and exit code", async () => {
     await expect(runGit(["cat-file", "-t", "0".repeat(40)], { cwd: dir, env })).rejects.toMatchObject({ name: "GitError", exitCode: 128, timedOut: false });
   });
