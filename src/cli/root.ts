@@ -71,6 +71,23 @@ function inherit(cmd: Command, program: Command): void {
 /** Apply global flags that change the environment of the run (cwd, colors). */
 export function effectiveDeps(deps: Deps, g: GlobalFlags): Deps {
   const cwd = g.cwd ? (g.cwd.startsWith("/") ? g.cwd : `${deps.cwd}/${g.cwd}`) : deps.cwd;
-  const color = deps.io.color && g.color !== false && !g.json;
-  return { ...deps, cwd, io: { ...deps.io, color, interactive: deps.io.interactive && !g.json } };
+  const io = deps.io;
+  // getters: the terminal checks behind them run only if something asks (util/deps.ts)
+  return {
+    ...deps,
+    cwd,
+    io: {
+      out: io.out,
+      err: io.err,
+      get isTTY() {
+        return io.isTTY;
+      },
+      get color() {
+        return g.color !== false && !g.json && io.color;
+      },
+      get interactive() {
+        return !g.json && io.interactive;
+      },
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Sandbox } from "./helpers.js";
+import { execFileSync } from "node:child_process";
+import { BIN, Sandbox } from "./helpers.js";
 
 // bin.cjs runs the bundle through a V8 code cache (src/launcher.ts): a cache only ever speeds a run up.
 let sb: Sandbox;
@@ -68,5 +69,19 @@ describe("the code cache", () => {
     expect(made).toHaveLength(1);
     expect(fs.readdirSync(path.join(sb.root, made[0]!)).filter((f) => f.endsWith(".bin"))).toHaveLength(1);
     expect(fs.existsSync(path.join(sb.root, "cache", "agentpkg", "code-cache"))).toBe(false);
+  });
+});
+
+describe("output", () => {
+  it("goes straight to the file descriptors, and a reader that went away ends it quietly (exit 0)", () => {
+    const env = { ...sb.env, AGENTPKG_CODE_CACHE: "0" };
+    const full = execFileSync("sh", ["-c", `node "${BIN}" search e`], { cwd: sb.project, env, encoding: "utf8" });
+    expect(full.split("\n").length).toBeGreaterThan(3);
+    for (let i = 0; i < 5; i++) {
+      // `true` exits without reading: writes meet EPIPE, or the pipe's buffer, depending on timing
+      const r = execFileSync("sh", ["-c", `node "${BIN}" search agent | true; echo "exit $?"`], { cwd: sb.project, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      expect(r.trim()).toBe("exit 0");
+    }
+    expect(execFileSync("sh", ["-c", `node "${BIN}" --version | cat`], { env, encoding: "utf8" }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
