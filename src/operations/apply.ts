@@ -86,8 +86,9 @@ async function assertUnchanged(ctx: Context, files: JournalFile[]): Promise<void
 /**
  * Apply a settled plan, crash-safe: stage every new file, the manifest and the lockfile as temp files, save
  * backups, write the journal (what is about to change), rename agent files into place, delete removed
- * agents, rename the manifest and (last) the lockfile into place, then drop the journal. Killed at any moment, each file is old or new, and the next run
- * finishes from the journal. Returns the backups written, relative to the scope root.
+ * agents, rename the manifest and (last) the lockfile into place, then drop the journal. Killed at any
+ * moment, each file is old or new, and the next run finishes from the journal. Returns the backups
+ * written, relative to the scope root.
  */
 export async function applyPlan(ctx: Context, plan: SettledPlan): Promise<string[]> {
   const staged = new Map<string, { tmp: string; sha: string }>();
