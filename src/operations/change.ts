@@ -10,6 +10,7 @@ import { transact } from "./apply.js";
 import { changeResult, type ChangeResult } from "./result.js";
 import { collectPermissionChanges, confirmPermissionChanges } from "./permission-review.js";
 import { desiredLock } from "./desired-lock.js";
+import type { StatCache } from "../project/stat-cache.js";
 
 export interface ChangeOptions extends CommonOptions {
   keep?: boolean;
@@ -41,10 +42,13 @@ export async function runChange(
   deps: Deps,
   policy: SourceOptions["policy"],
   intend: (c: Context) => Promise<Intent>,
-  /** remember a run that changes nothing, keyed by these inputs (see StatCache.unchangedSince) */
-  remember?: { inputs: string },
+  /**
+   * The scope's stat cache, already loaded by the caller; with `inputs`, a run that changes nothing is
+   * remembered under them (see StatCache.unchangedSince).
+   */
+  remember?: { statCache: StatCache; inputs?: string },
 ): Promise<ChangeResult> {
-  const ctx = await openContext(o, deps, policy);
+  const ctx = await openContext(o, deps, policy, remember?.statCache);
   const mode = editModeFrom(o, deps.io.interactive);
   const outcome = await transact(
     ctx,
@@ -67,7 +71,7 @@ export async function runChange(
   );
   const { plan } = outcome;
   const unchanged = !outcome.applied && plan.steps.length === 0 && !plan.manifestChanged && !plan.lockChanged && plan.conflicts.length === 0 && plan.warnings.length === 0;
-  if (remember && unchanged) ctx.statCache.rememberUnchanged(command, remember.inputs, [...plan.disk.keys()].sort(), Object.keys(plan.lock.agents).length);
+  if (remember?.inputs !== undefined && unchanged) ctx.statCache.rememberUnchanged(command, remember.inputs, [...plan.disk.keys()].sort(), Object.keys(plan.lock.agents).length);
   ctx.statCache.save();
   return changeResult(command, ctx, outcome, o.dryRun === true);
 }

@@ -28,6 +28,8 @@ export async function openContext(
   o: CommonOptions,
   deps: Deps,
   policy: SourceOptions["policy"] = "if-stale",
+  /** the scope's stat cache, when the caller has loaded it already */
+  statCache?: StatCache,
 ): Promise<Context> {
   const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
   const files = await readProjectFiles(scope);
@@ -36,7 +38,7 @@ export async function openContext(
     scope,
     files,
     store: new ContentStore(cacheDir(deps)),
-    statCache: StatCache.load(cacheDir(deps), scope.root),
+    statCache: statCache ?? StatCache.load(cacheDir(deps), scope.root),
     registries: new Registries(configuredRegistries(files.manifest), deps, { offline: o.offline === true, policy }),
   };
 }

@@ -28,8 +28,9 @@ export interface SyncResult extends ChangeResult {
  */
 export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
   const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const statCache = StatCache.load(cacheDir(deps), scope.root);
   const inputs = projectInputs(scope);
-  const quick = inputs === undefined ? undefined : await unchangedSync(scope, inputs, o, deps);
+  const quick = inputs === undefined ? undefined : await unchangedSync(scope, statCache, inputs, o);
   if (quick) return quick;
   let locked = 0;
   const result = await runChange("sync", o, deps, "if-stale", async (c) => {
@@ -58,7 +59,7 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
     for (const [name, entry] of Object.entries(lock.agents)) if (Object.hasOwn(manifest.agents, name)) desired[name] = entry;
     locked = Object.keys(desired).length;
     return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired, restoreModified: true };
-  }, inputs === undefined ? undefined : { inputs });
+  }, { statCache, inputs });
   return { ...result, locked };
 }
 
@@ -74,12 +75,12 @@ function projectInputs(scope: Scope): string | undefined {
  * the last sync with this manifest and lockfile changed nothing, and no agent file it hashed has
  * changed since (by stat). No parse, no plan: a no-op sync of 500 agents is 500 stats (DESIGN.md §7).
  */
-async function unchangedSync(scope: Scope, inputs: string, o: SyncOptions, deps: Deps): Promise<SyncResult | undefined> {
+async function unchangedSync(scope: Scope, statCache: StatCache, inputs: string, o: SyncOptions): Promise<SyncResult | undefined> {
   const statOf = (rel: string) => {
     const st = statSync(scopeFile(scope, rel), { throwIfNoEntry: false });
     return st?.isFile() ? st : undefined;
   };
-  const count = StatCache.load(cacheDir(deps), scope.root).unchangedSince("sync", inputs, statOf);
+  const count = statCache.unchangedSince("sync", inputs, statOf);
   if (count === undefined || (await needsTidy(scope))) return undefined;
   return {
     command: "sync",

@@ -4,6 +4,7 @@ import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
+import { isNormalRelative } from "./scope.js";
 
 export const LOCKFILE_VERSION = 1;
 
@@ -80,9 +81,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
 
 /** A lockfile may only ever point agentpkg at files inside .claude/agents/. */
 export function isSafeAgentFile(rel: string): boolean {
-  if (!rel.startsWith(".claude/agents/") || !rel.endsWith(".md") || rel.includes("\\") || rel.includes("\0")) return false;
-  // already normal: no empty, "." or ".." segment (what path.posix.normalize would rewrite)
-  return rel.slice(".claude/agents/".length).split("/").every((seg) => seg !== "" && seg !== "." && seg !== "..");
+  return rel.startsWith(".claude/agents/") && rel.endsWith(".md") && isNormalRelative(rel);
 }
 
 /** `plugin:agent` (one of several same-named agents of a registry) is installed as `plugin--agent.md`. */

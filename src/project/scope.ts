@@ -56,12 +56,20 @@ export function displayPath(scope: Scope, file: string): string {
 const UNNORMAL_SEGMENT = /(^|\/)\.{0,2}(\/|$)/;
 
 /**
+ * A "/"-separated relative path that is already normal: not absolute, no backslash or NUL, and no empty,
+ * "." or ".." segment (nothing path.posix.normalize would rewrite, nothing that climbs out).
+ */
+export function isNormalRelative(rel: string): boolean {
+  return !rel.startsWith("/") && !rel.includes("\\") && !rel.includes("\0") && !UNNORMAL_SEGMENT.test(rel);
+}
+
+/**
  * The absolute path of a "/"-separated path relative to the scope root (a lockfile's `.claude/agents/x.md`).
  * Such a path is normally already normal, and then joining is a concatenation: path.join costs
  * microseconds a call before it is optimised, which is milliseconds over 500 agents (DESIGN.md §7).
  */
 export function scopeFile(scope: Scope, rel: string): string {
-  if (rel.startsWith("/") || rel.includes("\\") || UNNORMAL_SEGMENT.test(rel)) return path.join(scope.root, ...rel.split("/"));
+  if (!isNormalRelative(rel)) return path.join(scope.root, ...rel.split("/"));
   const native = path.sep === "/" ? rel : rel.split("/").join(path.sep);
   return scope.root.endsWith(path.sep) ? scope.root + native : scope.root + path.sep + native;
 }

@@ -22,25 +22,28 @@ function age(file: string, seconds: number): void {
   fs.utimesSync(file, t, t);
 }
 
+const A = ".claude/agents/a.md";
+
+/** A project whose a.md a fresh cache recorded `afterMs` after the file last changed. */
+function recorded(afterMs: number) {
+  const p = project();
+  const file = path.join(p.root, A);
+  fs.writeFileSync(file, "one");
+  const st = fs.statSync(file);
+  const cache = StatCache.load(p.cache, p.root);
+  cache.record(A, st, "cafe", st.ctimeMs + afterMs);
+  return { p, file, st, cache };
+}
+
 describe("StatCache", () => {
   it("answers from stat for an old, unchanged file, and survives a save/load", () => {
-    const p = project();
-    const file = path.join(p.root, ".claude/agents/a.md");
-    fs.writeFileSync(file, "one");
-    const cache = StatCache.load(p.cache, p.root);
-    const st = fs.statSync(file);
-    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 5000);
+    const { p, st, cache } = recorded(5000);
     cache.save();
-    expect(StatCache.load(p.cache, p.root).lookup(".claude/agents/a.md", st)).toBe("cafe");
+    expect(StatCache.load(p.cache, p.root).lookup(A, st)).toBe("cafe");
   });
 
   it("ignores a cache file written for another project root (a name collision) or in an older format", () => {
-    const p = project();
-    const file = path.join(p.root, ".claude/agents/a.md");
-    fs.writeFileSync(file, "one");
-    const st = fs.statSync(file);
-    const cache = StatCache.load(p.cache, p.root);
-    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 5000);
+    const { p, st, cache } = recorded(5000);
     cache.save();
     const [name] = fs.readdirSync(path.join(p.cache, "stat"));
     const saved = path.join(p.cache, "stat", name!);
@@ -52,13 +55,8 @@ describe("StatCache", () => {
   });
 
   it("does not trust an entry recorded right after the file changed (racily clean)", () => {
-    const p = project();
-    const file = path.join(p.root, ".claude/agents/a.md");
-    fs.writeFileSync(file, "one");
-    const cache = StatCache.load(p.cache, p.root);
-    const st = fs.statSync(file);
-    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 10);
-    expect(cache.lookup(".claude/agents/a.md", st)).toBeUndefined();
+    const { st, cache } = recorded(10);
+    expect(cache.lookup(A, st)).toBeUndefined();
   });
 
   it("waits out a 2-second tick where timestamps are whole seconds (FAT), 100 ms elsewhere", () => {
@@ -77,14 +75,9 @@ describe("StatCache", () => {
   });
 
   it("remembers a run that changed nothing until an input or a file it hashed changes", () => {
-    const p = project();
-    const file = path.join(p.root, ".claude/agents/a.md");
-    fs.writeFileSync(file, "one");
-    const st = fs.statSync(file);
+    const { p, file, cache } = recorded(5000);
     const statOf = () => fs.statSync(file);
-    const cache = StatCache.load(p.cache, p.root);
-    cache.record(".claude/agents/a.md", st, "cafe", st.ctimeMs + 5000);
-    cache.rememberUnchanged("sync", "inputs-1", [".claude/agents/a.md"], 1);
+    cache.rememberUnchanged("sync", "inputs-1", [A], 1);
     cache.save();
     const loaded = StatCache.load(p.cache, p.root);
     expect(loaded.unchangedSince("sync", "inputs-1", statOf)).toBe(1);

@@ -4,7 +4,7 @@
 import { AgentpkgError } from "../util/errors.js";
 import { runGit } from "../util/git.js";
 import { sha256 } from "../util/hash.js";
-import { readBlobs, readObjects } from "./git-history.js";
+import { isRegularFile, readBlobs, readObjects } from "./git-history.js";
 import { MAX_AGENT_BYTES, tooBig } from "./read-checks.js";
 import type { VersionInfo } from "./source.js";
 
@@ -93,7 +93,7 @@ export class BlobReader {
       const entry = tree.get(r.v.path);
       if (!entry) {
         r.reject(new AgentpkgError("E_REGISTRY_INVALID", `${this.registry}: ${r.v.path} (${r.v.version}) is listed in registry.json but missing at commit ${commit.slice(0, 12)}`));
-      } else if (entry.type !== "blob" || (entry.mode !== "100644" && entry.mode !== "100755")) {
+      } else if (entry.type !== "blob" || !isRegularFile(entry.mode)) {
         r.reject(new AgentpkgError("E_UNSAFE", `${this.registry}: ${r.v.path} is not a regular file (mode ${entry.mode}); symlinks and submodules are never followed`));
       } else if (entry.size > MAX_AGENT_BYTES) r.reject(tooBig(this.registry, r.v, entry.size));
       else wanted.push({ r, oid: entry.oid });

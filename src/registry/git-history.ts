@@ -8,15 +8,35 @@ export interface TreeFile {
   size: number;
 }
 
+/** The blob records of `git ls-tree -r -z` output (with or without -l), optionally only those at `only` paths. */
+function* blobRecords(out: string, only?: ReadonlySet<string>): Generator<{ path: string; mode: string; oid: string; size?: string }> {
+  for (const rec of out.split("\0")) {
+    const tab = rec.indexOf("\t");
+    const file = rec.slice(tab + 1);
+    // the path is checked before the regular expression: a 10,000-file tree is mostly paths nobody asked for
+    if (tab < 0 || (only && !only.has(file))) continue;
+    const m = /^(\d+) (\w+) ([0-9a-f]+)(?:\s+(-|\d+))?$/.exec(rec.slice(0, tab));
+    if (m && m[2] === "blob") yield { path: file, mode: m[1]!, oid: m[3]!, size: m[4] };
+  }
+}
+
 /** Every blob of a commit's tree (path -> mode, oid, size); submodules and trees are left out. */
 export async function listTree(dir: string, commit: string, env: NodeJS.ProcessEnv): Promise<Map<string, TreeFile>> {
   const out = (await runGit(["ls-tree", "-r", "-l", "-z", "--full-tree", commit], { cwd: dir, env })).toString("utf8");
   const files = new Map<string, TreeFile>();
-  for (const rec of out.split("\0")) {
-    const m = /^(\d+) (\w+) ([0-9a-f]+)\s+(-|\d+)\t([\s\S]+)$/.exec(rec);
-    if (m && m[2] === "blob") files.set(m[5]!, { mode: m[1]!, oid: m[3]!, size: m[4] === "-" ? 0 : Number(m[4]) });
-  }
+  for (const r of blobRecords(out)) files.set(r.path, { mode: r.mode, oid: r.oid, size: r.size === undefined || r.size === "-" ? 0 : Number(r.size) });
   return files;
+}
+
+/**
+ * Mode and object id of the blobs at `paths` in a commit's tree. Without sizes: reading every object's
+ * header for them would double the cost of listing a large tree.
+ */
+export async function listBlobs(dir: string, commit: string, paths: ReadonlySet<string>, env: NodeJS.ProcessEnv): Promise<Map<string, Omit<TreeFile, "size">>> {
+  const out = (await runGit(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: dir, env })).toString("utf8");
+  const blobs = new Map<string, Omit<TreeFile, "size">>();
+  for (const r of blobRecords(out, paths)) blobs.set(r.path, { mode: r.mode, oid: r.oid });
+  return blobs;
 }
 
 export function isRegularFile(mode: string): boolean {

@@ -6,10 +6,9 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "./git-cache.js";
 import { INDEX_FORMAT, parseRegistryTop, RegistryLines, toRegistryLines } from "./registry-lines.js";
 import { checkedFile, MAX_AGENT_BYTES } from "./read-checks.js";
-import { isRegularFile, readObjects } from "./git-history.js";
+import { isRegularFile, listBlobs, readObjects } from "./git-history.js";
 import { semver } from "../util/semver.js";
 import { isPlainObject } from "../util/json.js";
-import { sha256 } from "../util/hash.js";
 import { BlobReader } from "./blob-batch.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "./source.js";
 
@@ -61,8 +60,14 @@ export class GitRegistrySource implements Source {
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     const at = commit ?? v.commit ?? this.mirror.commit;
-    const kept = at === this.mirror.commit ? this.index.file(v.path) : undefined;
-    if (kept && v.sha256 && sha256(kept) === v.sha256) return checkedFile(this.name, v, kept, at);
+    const kept = at === this.mirror.commit && v.sha256 ? this.index.file(v.path) : undefined;
+    if (kept) {
+      try {
+        return checkedFile(this.name, v, kept, at); // verifies the sha256
+      } catch {
+        // a damaged cached copy: read it from git below
+      }
+    }
     if (at !== this.mirror.commit) {
       let fetched = this.fetched.get(at);
       if (!fetched) this.fetched.set(at, (fetched = fetchCommit(this.mirror, at, this.env, this.offline)));
@@ -103,7 +108,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
       hint: "a registry is a git repository with registry.json at the top; see agentpkg registry init",
     });
   }
-  if (entry.mode !== "100644" && entry.mode !== "100755") {
+  if (!isRegularFile(entry.mode)) {
     throw new AgentpkgError("E_UNSAFE", `${name}: registry.json is not a regular file (mode ${entry.mode})`);
   }
   const text = (await runGit(["cat-file", "blob", entry.oid], { cwd: mirror.dir, env })).toString("utf8");
@@ -152,16 +157,8 @@ async function newestFiles(mirror: Mirror, agents: Record<string, unknown>, env:
     const file = newestFileOf(raw);
     if (file) paths.add(file);
   }
-  // one tree listing (no sizes: reading every object's header would double its cost), kept to the wanted paths
-  const listing = (await runGit(["ls-tree", "-r", "-z", "--full-tree", mirror.commit], { cwd: mirror.dir, env })).toString("utf8");
   const wanted: { path: string; oid: string }[] = [];
-  for (const rec of listing.split("\0")) {
-    const tab = rec.indexOf("\t");
-    const file = rec.slice(tab + 1);
-    if (tab < 0 || !paths.has(file)) continue;
-    const [mode, type, oid] = rec.slice(0, tab).split(" ");
-    if (type === "blob" && oid && isRegularFile(mode ?? "")) wanted.push({ path: file, oid });
-  }
+  for (const [file, blob] of await listBlobs(mirror.dir, mirror.commit, paths, env)) if (isRegularFile(blob.mode)) wanted.push({ path: file, oid: blob.oid });
   const files = new Map<string, Buffer>();
   const objects = await readObjects(mirror.dir, wanted.map((w) => w.oid), env, { maxOutput: NEWEST_FILES_BYTES }).catch(() => []);
   wanted.forEach((w, i) => {

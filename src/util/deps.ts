@@ -1,5 +1,5 @@
 import { fstatSync, writeSync } from "node:fs";
-import { createRequire } from "node:module";
+import { builtin, lazy } from "./lazy.js";
 import os from "node:os";
 
 export interface Io {
@@ -31,6 +31,8 @@ export interface Deps {
   setExitCode(code: number): void;
 }
 
+const tty = builtin<typeof import("node:tty")>("node:tty");
+
 /**
  * Whether fd is a terminal. A pipe or a file never is, and fstat says so in microseconds; only a
  * character device is asked of node:tty, whose loading (node:net with it) costs milliseconds.
@@ -41,7 +43,7 @@ export function isTerminal(fd: number): boolean {
   } catch {
     return false;
   }
-  return (createRequire(import.meta.url)("node:tty") as typeof import("node:tty")).isatty(fd);
+  return tty().isatty(fd);
 }
 
 /**
@@ -63,16 +65,11 @@ export function writeAll(fd: number, text: string): void {
   }
 }
 
-/** A value computed on first use (terminal checks cost nothing for a run that never asks). */
-function once<T>(compute: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: compute() }).v;
-}
-
 export function realDeps(): Deps {
   const env = process.env;
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
-  const isTTY = once(() => isTerminal(1));
+  // computed on first use: a run that never asks about terminals never loads node:tty
+  const isTTY = lazy(() => isTerminal(1));
   const line = (t: string) => (t.endsWith("\n") ? t : t + "\n");
   return {
     cwd: process.cwd(),

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { builtin } from "./lazy.js";
 import path from "node:path";
 import { AgentpkgError } from "./errors.js";
 
@@ -77,10 +77,8 @@ export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
-type ChildProcessModule = typeof import("node:child_process");
-let childProcessModule: ChildProcessModule | undefined;
-/** node:child_process costs ~3 ms to load: commands that never run git (verify, list) never load it. */
-const childProcess = (): ChildProcessModule => (childProcessModule ??= createRequire(import.meta.url)("node:child_process") as ChildProcessModule);
+/** ~3 ms to load: commands that never run git (verify, list) never load it. */
+const childProcess = builtin<typeof import("node:child_process")>("node:child_process");
 
 /**
  * Run git without a shell (node:child_process with an argument array; importing execa costs 100+ ms of
@@ -150,14 +148,13 @@ function noGit(err: Error): AgentpkgError | undefined {
 
 async function runGitLocal(args: string[], o: GitOptions, env: Record<string, string>, maxOutput: number): Promise<Buffer> {
   const r = childProcess().spawnSync("git", [...HARDENING, ...args], { cwd: o.cwd, env, input: o.input, maxBuffer: maxOutput, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
-  const stderr = (r.stderr ?? Buffer.alloc(0)).toString("utf8").trim();
   if (r.error) {
     const missing = noGit(r.error);
     if (missing) throw missing;
     const overflow = (r.error as NodeJS.ErrnoException).code === "ENOBUFS";
     throw new GitError(args, overflow ? "output too large" : r.error.message, false, r.status ?? undefined);
   }
-  if (r.status !== 0) throw new GitError(args, stderr, false, r.status ?? undefined);
+  if (r.status !== 0) throw new GitError(args, (r.stderr ?? Buffer.alloc(0)).toString("utf8").trim(), false, r.status ?? undefined);
   return r.stdout;
 }
 

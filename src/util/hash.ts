@@ -1,15 +1,7 @@
-import { createRequire } from "node:module";
+import { builtin } from "./lazy.js";
 
-type Crypto = typeof import("node:crypto");
-let cryptoModule: Crypto | undefined;
-
-/**
- * node:crypto, loaded on first use: it costs ~4 ms of start-up, and a run that finds every file unchanged
- * by its stat (verify, a no-op sync) never hashes anything (DESIGN.md §7).
- */
-function crypto(): Crypto {
-  return (cryptoModule ??= createRequire(import.meta.url)("node:crypto") as Crypto);
-}
+/** ~4 ms to load, and a run that finds every file unchanged by its stat (verify, a no-op sync) hashes nothing. */
+const crypto = builtin<typeof import("node:crypto")>("node:crypto");
 
 export function sha256(data: string | Buffer): string {
   return crypto().createHash("sha256").update(data).digest("hex");
