@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the CLI: src/bin.ts and everything it imports -> <outdir>/agentpkg.cjs (one CommonJS bundle),
-// and src/launcher.ts -> <outdir>/bin.cjs, which runs that bundle through a V8 code cache.
+// and src/code-cache-launcher.ts -> <outdir>/bin.cjs, which runs that bundle through a V8 code cache.
 // One file instead of ~100 ES modules is most of agentpkg's start-up budget (DESIGN.md §7).
 //
 //   node scripts/build.mjs [--outdir DIR] [--no-minify]
@@ -92,7 +92,7 @@ const hash = createHash("sha256").update(bundleText).digest("hex");
 
 const launcher = await esbuild.build({
   ...common,
-  entryPoints: ["src/launcher.ts"],
+  entryPoints: ["src/code-cache-launcher.ts"],
   outfile: path.join(outdir, "bin.cjs"),
   define: { BUNDLE_HASH: JSON.stringify(hash) },
 });

@@ -1,5 +1,5 @@
 // Per-field checks for agent frontmatter (what Claude Code requires, ignores, or drops).
-import type { AgentProblem } from "./parse.js";
+import type { AgentProblem } from "./problem.js";
 import { isKnownTool, normalizeTools, suggestTool } from "./tools.js";
 import { isPlainObject } from "./yaml.js";
 

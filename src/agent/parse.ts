@@ -1,17 +1,11 @@
 // Parse a Claude Code agent file (Markdown + YAML frontmatter) the way Claude Code 2.1.x reads it.
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { checkFields } from "./fields.js";
+import type { AgentProblem } from "./problem.js";
 import type { YamlResult } from "./yaml.js";
 import { isPlainObject, loadYaml, quoteValue, retryTransform, retryWouldQuote, detabLine } from "./yaml.js";
 
-export type Severity = "error" | "warning";
-export interface AgentProblem {
-  severity: Severity;
-  code: string;
-  message: string;
-  line?: number;
-  field?: string;
-}
+export type { AgentProblem, Severity } from "./problem.js";
 export interface ParsedAgent {
   name?: string;
   description?: string;

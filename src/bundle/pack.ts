@@ -1,6 +1,6 @@
 import { stableStringify } from "../util/json.js";
 import type { Lockfile } from "../project/lockfile.js";
-import { deterministicTgz, type ArchiveFile } from "./tar-write.js";
+import { deterministicTgz, type ArchiveFile } from "../archive/tar-write.js";
 
 /**
  * A bundle (`agentpkg pack`) is a deterministic .tgz holding:

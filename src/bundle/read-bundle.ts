@@ -3,8 +3,8 @@ import { isPlainObject, parseJsonFile, stableStringify } from "../util/json.js";
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { parseLockfile, type Lockfile } from "../project/lockfile.js";
 import { parseManifest, type Manifest } from "../project/manifest.js";
-import { MAX_AGENT_BYTES } from "../registry/read-checks.js";
-import { readArchive, type ExtractPolicy } from "./safe-extract.js";
+import { MAX_AGENT_BYTES } from "../util/limits.js";
+import { readArchive, type ExtractPolicy } from "../archive/safe-extract.js";
 import { BUNDLE_VERSION, bundleIndex, CONTENT_DIR, INDEX_ENTRY, LOCK_ENTRY, MANIFEST_ENTRY } from "./pack.js";
 
 /** A bundle whose every byte has been checked: the lock, the manifest, and content matching each sha256. */

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
-import type { NewOptions, NewResult } from "../operations/new.js";
+import type { NewOptions, NewResult } from "../authoring/new.js";
 import { invocation } from "./shared.js";
 import { printNotes, printResult } from "./output.js";
 
@@ -17,7 +17,7 @@ export function newCommand(deps: Deps, run?: Run): Command {
     .option("-f, --force", "overwrite an existing file")
     .action(async (name: string, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/new.js")).runNew;
+      const fn = run ?? (await import("../authoring/new.js")).runNew;
       const f = inv.flags;
       const str = (v: unknown) => (typeof v === "string" ? v : undefined);
       const r = await fn(

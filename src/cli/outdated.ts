@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
-import type { CommonOptions } from "../operations/context.js";
+import type { CommonOptions } from "../change/context.js";
 import type { OutdatedResult } from "../operations/outdated.js";
 import { invocation } from "./shared.js";
 import { printNotes, printResult, table } from "./output.js";

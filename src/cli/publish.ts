@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import type { Deps } from "../util/deps.js";
-import type { Bump, PublishOptions, PublishResult } from "../operations/publish.js";
+import type { Bump, PublishOptions, PublishResult } from "../authoring/publish.js";
 import { invocation } from "./shared.js";
 import { printNotes, printResult } from "./output.js";
 
@@ -19,7 +19,7 @@ export function publishCommand(deps: Deps, run?: Run): Command {
     .option("--dry-run", "show what would be published, change nothing")
     .action(async (file: string, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/publish.js")).runPublish;
+      const fn = run ?? (await import("../authoring/publish.js")).runPublish;
       const f = inv.flags;
       const str = (v: unknown) => (typeof v === "string" ? v : undefined);
       const r = await fn(

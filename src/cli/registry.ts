@@ -62,7 +62,7 @@ export function registryCommand(deps: Deps): Command {
     .option("--name <name>", "the registry's name (default: the folder's name)")
     .action(async (dir: string | undefined, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const { runRegistryInit } = await import("../operations/registry-init.js");
+      const { runRegistryInit } = await import("../authoring/registry-init.js");
       const name = typeof inv.flags.name === "string" ? inv.flags.name : undefined;
       const r = await runRegistryInit({ dir, name }, inv.deps);
       printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => [
@@ -78,7 +78,7 @@ export function registryCommand(deps: Deps): Command {
     .option("-o, --output <file>", "where to write the archive (default registry.tgz)")
     .action(async (dir: string, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const { runRegistryPack } = await import("../operations/registry-pack.js");
+      const { runRegistryPack } = await import("../authoring/registry-pack.js");
       const output = typeof inv.flags.output === "string" ? inv.flags.output : undefined;
       const r = await runRegistryPack({ dir, output }, inv.deps);
       printResult(inv.deps.io, inv.out, r, () => [`packed ${r.agents} agents (${r.versions} versions) into ${r.file} (${r.bytes} bytes, sha256 ${r.sha256.slice(0, 12)}…)`]);

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { RemoveOptions } from "../operations/remove.js";
-import type { ChangeResult } from "../operations/result.js";
+import type { ChangeResult } from "../change/result.js";
 import { addEditFlags, editFlags, invocation } from "./shared.js";
 import { printChange } from "./render-change.js";
 

@@ -1,8 +1,8 @@
 import type { Io } from "../util/deps.js";
-import type { ChangeResult } from "../operations/result.js";
+import type { ChangeResult } from "../change/result.js";
 import type { Step } from "../plan/compute-plan.js";
-import { renderStep, stepToJson, summarize } from "../plan/render-plan.js";
-import { permissionLines } from "../operations/permission-review.js";
+import { renderStep, stepToJson, summarize } from "./render-plan.js";
+import { permissionLines } from "../change/permission-review.js";
 import { paint, printNotes, printResult, type OutputFlags } from "./output.js";
 import { EXIT } from "../util/errors.js";
 

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { effectiveDeps, type GlobalFlags } from "./root.js";
 import type { OutputFlags } from "./output.js";
-import type { CommonOptions } from "../operations/context.js";
+import type { CommonOptions } from "../change/context.js";
 
 /** The flags of a command that may overwrite or delete locally edited files. */
 export function addEditFlags(cmd: Command): Command {

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { SyncOptions, SyncResult } from "../operations/sync.js";
-import { renderStep } from "../plan/render-plan.js";
+import { renderStep } from "./render-plan.js";
 import type { Step } from "../plan/compute-plan.js";
 import { addEditFlags, editFlags, invocation } from "./shared.js";
 import { paint, printNotes, printResult } from "./output.js";

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { Deps, Io } from "../util/deps.js";
-import type { ValidateOptions, ValidateResult } from "../operations/validate.js";
+import type { ValidateOptions, ValidateResult } from "../authoring/validate.js";
 import { EXIT } from "../util/errors.js";
 import { invocation } from "./shared.js";
 import { paint, printResult } from "./output.js";
@@ -16,11 +16,11 @@ export function validateCommand(deps: Deps, run?: Run): Command {
     .option("--dry-run", "with --fix: show the diff, write nothing")
     .action(async (paths: string[], _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/validate.js")).runValidate;
+      const fn = run ?? (await import("../authoring/validate.js")).runValidate;
       const fix = inv.flags.fix === true;
       const r = await fn({ paths, global: inv.common.global, fix, dryRun: inv.common.dryRun }, inv.deps);
       const strict = inv.flags.strict === true;
-      const { formatProblem } = await import("../operations/validate.js");
+      const { formatProblem } = await import("../authoring/validate.js");
       const { colorizeDiff } = await import("../util/text-diff.js");
       const io = inv.deps.io;
       const json = { schemaVersion: 1, ok: r.errors === 0 && (!strict || r.warnings === 0), ...r };

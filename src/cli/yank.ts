@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { Deps, Io } from "../util/deps.js";
-import type { DeprecateOptions, RegistryEditResult, YankOptions } from "../operations/publish.js";
+import type { DeprecateOptions, RegistryEditResult, YankOptions } from "../authoring/publish.js";
 import { invocation, type Invocation } from "./shared.js";
 import { printResult } from "./output.js";
 
@@ -26,7 +26,7 @@ export function yankCommand(deps: Deps, run?: (o: YankOptions, d: Deps) => Promi
     .option("--dry-run", "change nothing")
     .action(async (spec: string, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/publish.js")).runYank;
+      const fn = run ?? (await import("../authoring/publish.js")).runYank;
       const f = inv.flags;
       const reason = typeof f.reason === "string" ? f.reason : undefined;
       const r = await fn({ spec, registry: String(f.registry), reason, undo: f.undo === true, dryRun: inv.common.dryRun }, inv.deps);
@@ -44,7 +44,7 @@ export function deprecateCommand(deps: Deps, run?: (o: DeprecateOptions, d: Deps
     .option("--dry-run", "change nothing")
     .action(async (name: string, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/publish.js")).runDeprecate;
+      const fn = run ?? (await import("../authoring/publish.js")).runDeprecate;
       const f = inv.flags;
       const message = typeof f.message === "string" ? f.message : undefined;
       const r = await fn({ name, registry: String(f.registry), message, undo: f.undo === true, dryRun: inv.common.dryRun }, inv.deps);

@@ -3,10 +3,10 @@ import type { Deps } from "../util/deps.js";
 import { unifiedDiff } from "../util/text-diff.js";
 import { readAgentFile } from "../project/agents-dir.js";
 import type { LockEntry } from "../project/lockfile.js";
-import { parseSpec } from "../registry/spec.js";
-import { openContext, type CommonOptions, type Context } from "./context.js";
-import { loadPristine } from "./content.js";
-import { resolveAgent } from "./resolve-agent.js";
+import { parseSpec } from "../sources/spec.js";
+import { openContext, type CommonOptions, type Context } from "../change/context.js";
+import { loadPristine } from "../change/content.js";
+import { resolveAgent } from "../change/resolve-agent.js";
 
 export interface DiffOptions extends CommonOptions {
   /** one agent; all installed agents when absent */

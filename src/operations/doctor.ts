@@ -4,10 +4,10 @@ import type { Deps } from "../util/deps.js";
 import { lockState } from "../util/process-lock.js";
 import { parseAgent } from "../agent/parse.js";
 import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
-import { openContext, type CommonOptions, type Context } from "./context.js";
-import { withProjectLock } from "./apply.js";
-import { findTemps } from "./housekeeping.js";
-import { hasJournal } from "./journal.js";
+import { openContext, type CommonOptions, type Context } from "../change/context.js";
+import { withProjectLock } from "../apply/apply.js";
+import { findTemps } from "../apply/housekeeping.js";
+import { hasJournal } from "../apply/journal.js";
 
 export type FindingKind =
   | "busy" | "stale-lock" | "journal" | "temp" | "missing" | "modified"

@@ -4,11 +4,11 @@ import type { Deps } from "../util/deps.js";
 import { AgentpkgError, errorMessage } from "../util/errors.js";
 import { closeMatches } from "../util/suggest.js";
 import { parseAgent } from "../agent/parse.js";
-import { parseSpec } from "../registry/spec.js";
-import { latestVersion, resolveVersion } from "../registry/resolve.js";
-import type { AgentEntry, Source } from "../registry/source.js";
-import type { Registries } from "../registry/registries.js";
-import { openContext, type CommonOptions } from "./context.js";
+import { parseSpec } from "../sources/spec.js";
+import { latestVersion, resolveVersion } from "../sources/resolve.js";
+import type { AgentEntry, Source } from "../sources/source.js";
+import type { Registries } from "../sources/registries.js";
+import { openContext, type CommonOptions } from "../change/context.js";
 
 export interface InfoOptions extends CommonOptions {
   /** [registry/]name[@range]: the range picks which version's file is described (default: latest) */

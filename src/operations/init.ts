@@ -2,11 +2,11 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
-import { classifyGitUrl, normalizeGitUrl } from "../util/git.js";
+import { classifyGitUrl, normalizeGitUrl } from "../git/run.js";
 import { assertRegistryName } from "../util/names.js";
 import { displayPath, resolveScope, scopeAt } from "../project/scope.js";
 import { emptyManifest, serializeManifest } from "../project/manifest.js";
-import type { CommonOptions } from "./context.js";
+import type { CommonOptions } from "../change/context.js";
 
 export interface InitOptions extends Pick<CommonOptions, "global" | "dryRun"> {
   /** NAME=URL, in lookup order */

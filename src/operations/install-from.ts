@@ -6,11 +6,11 @@ import { ContentStore } from "../store/cas.js";
 import { readBundle, type Bundle } from "../bundle/read-bundle.js";
 import type { LockEntry, Lockfile } from "../project/lockfile.js";
 import type { Dependency, Manifest } from "../project/manifest.js";
-import { BUILTIN_URL, DEFAULT_REGISTRY } from "../registry/builtin-source.js";
-import { lockSatisfies } from "./desired-lock.js";
-import { cloneManifest, runChange, type ChangeOptions, type Intent } from "./change.js";
-import { rel, type Context } from "./context.js";
-import type { ChangeResult } from "./result.js";
+import { BUILTIN_URL, DEFAULT_REGISTRY } from "../sources/bundled/builtin-source.js";
+import { lockSatisfies } from "../change/desired-lock.js";
+import { cloneManifest, runChange, type ChangeOptions, type Intent } from "../change/pipeline.js";
+import { rel, type Context } from "../change/context.js";
+import type { ChangeResult } from "../change/result.js";
 
 export interface InstallFromOptions extends ChangeOptions {
   /** the bundle file (agentpkg pack), relative to cwd */

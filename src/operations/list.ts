@@ -1,6 +1,6 @@
 import type { Deps } from "../util/deps.js";
 import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
-import { openContext, type CommonOptions } from "./context.js";
+import { openContext, type CommonOptions } from "../change/context.js";
 
 export type AgentState = "ok" | "modified" | "merged" | "missing";
 

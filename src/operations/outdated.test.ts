@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isOutdated, outdatedRow } from "./outdated.js";
-import type { AgentEntry } from "../registry/source.js";
+import type { AgentEntry } from "../sources/source.js";
 import type { LockEntry } from "../project/lockfile.js";
 
 const agent = (versions: string[], o: Partial<AgentEntry> = {}): AgentEntry => ({

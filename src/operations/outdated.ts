@@ -3,10 +3,10 @@ import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
 import type { LockEntry } from "../project/lockfile.js";
 import type { Dependency } from "../project/manifest.js";
-import { latestVersion, resolveVersion } from "../registry/resolve.js";
-import { sourceForEntry } from "../registry/registries.js";
-import type { AgentEntry, Source } from "../registry/source.js";
-import { openContext, type CommonOptions, type Context } from "./context.js";
+import { latestVersion, resolveVersion } from "../sources/resolve.js";
+import { sourceForEntry } from "../sources/registries.js";
+import type { AgentEntry, Source } from "../sources/source.js";
+import { openContext, type CommonOptions, type Context } from "../change/context.js";
 
 export interface OutdatedRow {
   name: string;

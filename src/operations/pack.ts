@@ -4,8 +4,8 @@ import type { Deps } from "../util/deps.js";
 import { sha256 } from "../util/hash.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { buildBundle } from "../bundle/pack.js";
-import { loadPristine } from "./content.js";
-import { openContext, rel, type CommonOptions } from "./context.js";
+import { loadPristine } from "../change/content.js";
+import { openContext, rel, type CommonOptions } from "../change/context.js";
 
 export const DEFAULT_BUNDLE = "agentpkg-bundle.tgz";
 

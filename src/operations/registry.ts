@@ -1,14 +1,14 @@
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
-import { classifyGitUrl, normalizeGitUrl } from "../util/git.js";
+import { classifyGitUrl, normalizeGitUrl } from "../git/run.js";
 import { assertRegistryName } from "../util/names.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { serializeManifest, type Manifest } from "../project/manifest.js";
-import { configuredRegistries, Registries } from "../registry/registries.js";
-import { BUILTIN_URL } from "../registry/builtin-source.js";
+import { configuredRegistries, Registries } from "../sources/registries.js";
+import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { readProjectFiles } from "../project/state.js";
-import { openContext, type CommonOptions, type Context } from "./context.js";
-import { withProjectLock } from "./apply.js";
+import { openContext, type CommonOptions, type Context } from "../change/context.js";
+import { withProjectLock } from "../apply/apply.js";
 
 export interface RegistryInfo {
   name: string;
@@ -40,7 +40,7 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   if (existing !== undefined && existing !== url) {
     throw new AgentpkgError("E_USAGE", `registry ${o.name} already points at ${existing}`, { hint: `remove it first: agentpkg registry remove ${o.name}` });
   }
-  const { parseRegistryType } = await import("../registry/pick-source.js");
+  const { parseRegistryType } = await import("../sources/pick-source.js");
   const type = o.type === undefined ? undefined : parseRegistryType(o.type, "--type");
   const probe = new Registries([{ name: o.name, url, ...(type ? { type } : {}) }], deps, { offline: o.offline === true, policy: "always" });
   const source = await probe.get(o.name);

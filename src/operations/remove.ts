@@ -1,8 +1,8 @@
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
-import { parseSpec } from "../registry/spec.js";
-import { cloneManifest, runChange, type ChangeOptions } from "./change.js";
-import type { ChangeResult } from "./result.js";
+import { parseSpec } from "../sources/spec.js";
+import { cloneManifest, runChange, type ChangeOptions } from "../change/pipeline.js";
+import type { ChangeResult } from "../change/result.js";
 
 export interface RemoveOptions extends ChangeOptions {
   names: string[];

@@ -1,9 +1,9 @@
 // `agentpkg search QUERY`: agents by name and description across the configured registries, ranked.
 import type { Deps } from "../util/deps.js";
 import { errorMessage } from "../util/errors.js";
-import { latestVersion } from "../registry/resolve.js";
-import type { AgentEntry } from "../registry/source.js";
-import { openContext, type CommonOptions } from "./context.js";
+import { latestVersion } from "../sources/resolve.js";
+import type { AgentEntry } from "../sources/source.js";
+import { openContext, type CommonOptions } from "../change/context.js";
 
 export interface SearchOptions extends CommonOptions {
   query: string;

@@ -3,10 +3,10 @@ import type { Deps } from "../util/deps.js";
 import { diffStat, type DiffStat } from "../util/text-diff.js";
 import { readAgentFile } from "../project/agents-dir.js";
 import type { LockEntry } from "../project/lockfile.js";
-import { Registries } from "../registry/registries.js";
-import { openContext, type CommonOptions, type Context } from "./context.js";
-import { loadPristine } from "./content.js";
-import { resolveAgent } from "./resolve-agent.js";
+import { Registries } from "../sources/registries.js";
+import { openContext, type CommonOptions, type Context } from "../change/context.js";
+import { loadPristine } from "../change/content.js";
+import { resolveAgent } from "../change/resolve-agent.js";
 import { runList, type ListedAgent } from "./list.js";
 
 export interface StatusAgent extends ListedAgent {

@@ -5,11 +5,11 @@ import type { Deps } from "../util/deps.js";
 import type { LockEntry } from "../project/lockfile.js";
 import type { Dependency } from "../project/manifest.js";
 import { resolveScope, scopeFile, type Scope } from "../project/scope.js";
-import { StatCache, statKey } from "../project/stat-cache.js";
-import { lockSatisfies } from "./desired-lock.js";
-import { needsTidy } from "./housekeeping.js";
-import { cloneManifest, runChange, type ChangeOptions } from "./change.js";
-import type { ChangeResult } from "./result.js";
+import { StatCache, statKey } from "../store/stat-cache.js";
+import { lockSatisfies } from "../change/desired-lock.js";
+import { needsTidy } from "../apply/housekeeping.js";
+import { cloneManifest, runChange, type ChangeOptions } from "../change/pipeline.js";
+import type { ChangeResult } from "../change/result.js";
 
 export type SyncOptions = ChangeOptions;
 

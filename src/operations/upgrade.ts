@@ -1,11 +1,11 @@
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
 import type { LockEntry } from "../project/lockfile.js";
-import { parseSpec } from "../registry/spec.js";
-import { rangeToSave } from "../registry/resolve.js";
-import { resolveAgent } from "./resolve-agent.js";
-import { cloneManifest, runChange, type ChangeOptions } from "./change.js";
-import type { ChangeResult } from "./result.js";
+import { parseSpec } from "../sources/spec.js";
+import { rangeToSave } from "../sources/resolve.js";
+import { resolveAgent } from "../change/resolve-agent.js";
+import { cloneManifest, runChange, type ChangeOptions } from "../change/pipeline.js";
+import type { ChangeResult } from "../change/result.js";
 
 export interface UpgradeOptions extends ChangeOptions {
   names: string[];

@@ -4,10 +4,10 @@ import { cacheDir, type Deps } from "../util/deps.js";
 import { resolveScope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { hashAgentFiles, listAgentFiles } from "../project/agents-dir.js";
-import { StatCache } from "../project/stat-cache.js";
+import { StatCache } from "../store/stat-cache.js";
 import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
-import type { CommonOptions } from "./context.js";
+import type { CommonOptions } from "../change/context.js";
 
 export type ProblemKind = "modified" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry";
 

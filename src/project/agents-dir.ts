@@ -4,7 +4,7 @@ import path from "node:path";
 import { sha256 } from "../util/hash.js";
 import { AgentpkgError } from "../util/errors.js";
 import { scopeFile, type Scope } from "./scope.js";
-import type { StatCache } from "./stat-cache.js";
+import type { StatCache } from "../store/stat-cache.js";
 
 export type FileState =
   | { kind: "missing" }

@@ -2,11 +2,12 @@ import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { assertAgentName, assertRegistryName } from "../util/names.js";
-import { classifyGitUrl } from "../util/git.js";
-import { validRange } from "../registry/resolve.js";
-import type { RegistryType } from "../registry/source.js";
+import { classifyGitUrl } from "../git/run.js";
+import { validRange } from "../util/semver.js";
 
-const REGISTRY_TYPES: readonly string[] = ["registry", "marketplace", "plain"];
+/** The kinds of git repository a manifest registry can be (README "Other registry kinds"). */
+export type RegistryType = "registry" | "marketplace" | "plain";
+export const REGISTRY_TYPES: readonly RegistryType[] = ["registry", "marketplace", "plain"];
 
 /** What the team wants: a range per agent, optionally pinned to one registry. */
 export interface Dependency {
@@ -50,7 +51,7 @@ export function parseManifest(text: string, file: string): Manifest {
       assertRegistryName(name, file);
       if (isPlainObject(value)) {
         for (const key of Object.keys(value)) if (key !== "url" && key !== "type") fail(`registries.${name}: unknown field "${key}"`);
-        if (value.type !== undefined && !REGISTRY_TYPES.includes(value.type as string)) fail(`registries.${name}.type must be one of ${REGISTRY_TYPES.join(", ")}`);
+        if (value.type !== undefined && !(REGISTRY_TYPES as readonly unknown[]).includes(value.type)) fail(`registries.${name}.type must be one of ${REGISTRY_TYPES.join(", ")}`);
         if (value.type !== undefined) (manifest.registryTypes ??= {})[name] = value.type as RegistryType;
         url = value.url;
       }

@@ -14,10 +14,9 @@ export interface Io {
   color: boolean;
 }
 
-/** Asks the user one question; returns the chosen key. Injected so tests can drive prompts. */
-export type PromptFn = (question: string, choices: { key: string; label: string }[]) => Promise<string>;
-/** Asks for one line of free text (e.g. a description); injected like PromptFn. */
-export type AskFn = (question: string) => Promise<string>;
+import type { AskFn, PromptFn } from "./prompt.js";
+
+export type { AskFn, PromptFn };
 
 /** Everything that touches the outside world; only realDeps() reads process.* */
 export interface Deps {

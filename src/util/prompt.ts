@@ -1,6 +1,11 @@
 import { createInterface, type Interface } from "node:readline";
 import { AgentpkgError, EXIT } from "./errors.js";
-import type { PromptFn } from "./deps.js";
+
+/** Asks the user one question; returns the chosen key. Injected (Deps.prompt) so tests can drive prompts. */
+export type PromptFn = (question: string, choices: { key: string; label: string }[]) => Promise<string>;
+
+/** Asks for one line of free text (e.g. a description); injected like PromptFn. */
+export type AskFn = (question: string) => Promise<string>;
 
 /**
  * Reads answers one line at a time from one input for the whole run. A single readline is kept (paused

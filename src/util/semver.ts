@@ -9,7 +9,7 @@ import gt from "semver/functions/gt.js";
 import lt from "semver/functions/lt.js";
 import satisfies from "semver/functions/satisfies.js";
 import coerce from "semver/functions/coerce.js";
-import validRange from "semver/ranges/valid.js";
+import semverValidRange from "semver/ranges/valid.js";
 import maxSatisfying from "semver/ranges/max-satisfying.js";
 import minVersion from "semver/ranges/min-version.js";
 import type { SemVer } from "semver";
@@ -87,7 +87,15 @@ export const semver = {
   satisfies: satisfiesOnce,
   coerce,
   /** A semver range (not a tag): a boolean, not semver's normalised string. */
-  isValidRange: once((range) => SIMPLE_RANGE.test(range) || (!NOT_A_RANGE.test(range) && validRange(range) !== null)),
+  isValidRange: once((range) => SIMPLE_RANGE.test(range) || (!NOT_A_RANGE.test(range) && semverValidRange(range) !== null)),
   maxSatisfying,
   minVersion,
 };
+
+/** A commit id (7 to 40 hex digits): picks the version a history-based source published at that commit. */
+export const COMMIT_REF_RE = /^[0-9a-f]{7,40}$/;
+
+/** What a manifest or a spec may give as a version: a semver range, a dist-tag, or a commit id. */
+export function validRange(range: string): boolean {
+  return range === "latest" || /^[a-z][a-z0-9-]*$/.test(range) || semver.isValidRange(range) || COMMIT_REF_RE.test(range);
+}

@@ -1,0 +1,209 @@
+// A registry working copy to change: a local checkout in place, or a temporary clone of a remote
+// that is pushed back. Every change is one commit (and optionally one tag); git runs with arg arrays.
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Deps } from "../util/deps.js";
+import { AgentpkgError } from "../util/errors.js";
+import { classifyGitUrl, explainGitFailure, git, GitError } from "../git/run.js";
+import { readIfExists, writeFileAtomic } from "../util/atomic.js";
+import { acquireLock } from "../util/process-lock.js";
+import { resolveScope } from "../project/scope.js";
+import { readProjectFiles } from "../project/state.js";
+import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
+import { parseRegistryJson, type RegistryIndex } from "../sources/git-registry/registry-json.js";
+
+const NETWORK_TIMEOUT_MS = 120_000;
+
+export interface RegistryRepo {
+  /** the working tree (a temp clone for remotes) */
+  dir: string;
+  /** what the user named: a path or a url */
+  label: string;
+  /** the url pushed to, for remotes */
+  remote: string | null;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RegistryJson {
+  /** the parsed JSON, mutated in place by callers (key order is kept) */
+  raw: Record<string, unknown> & { agents: Record<string, Record<string, unknown>> };
+  index: RegistryIndex;
+}
+
+export function repoGit(repo: RegistryRepo, args: string[], timeoutMs?: number): Promise<string> {
+  return git(args, { cwd: repo.dir, env: repo.env, ...(timeoutMs ? { timeoutMs } : {}) });
+}
+
+async function gitOut(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return git(args, { cwd, env }).then((s) => s.trim(), () => undefined);
+}
+
+/** A registry named in the manifest (e.g. `team`) stands for its url. */
+async function configuredUrl(name: string, deps: Deps): Promise<string | undefined> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return undefined;
+  const files = await readProjectFiles(resolveScope({ cwd: deps.cwd, home: deps.home, global: false })).catch(() => undefined);
+  const url = files?.manifest.registries[name];
+  if (name === "default" && url === undefined) return BUILTIN_URL;
+  return url;
+}
+
+type Where = { kind: "local"; dir: string } | { kind: "remote"; url: string };
+
+async function locate(target: string, deps: Deps): Promise<Where> {
+  const kind = classifyGitUrl(target);
+  if (kind !== "path") return { kind: "remote", url: target };
+  const abs = path.resolve(deps.cwd, target);
+  const st = await fs.stat(abs).catch(() => undefined);
+  if (!st) {
+    const url = await configuredUrl(target, deps);
+    if (url === BUILTIN_URL) {
+      throw new AgentpkgError("E_USAGE", "the bundled default registry is read-only", { hint: "publish to a git registry: agentpkg registry init DIR" });
+    }
+    if (url !== undefined) return locate(url, deps);
+    throw new AgentpkgError("E_NOT_FOUND", `registry ${target}: no such directory, and no registry of that name in .claude/agentpkg.json`, {
+      hint: `create one: agentpkg registry init ${target}`,
+    });
+  }
+  if (!st.isDirectory()) throw new AgentpkgError("E_USAGE", `registry ${target} is not a directory`);
+  if ((await gitOut(["rev-parse", "--is-bare-repository"], abs, deps.env)) === "true") return { kind: "remote", url: abs };
+  return { kind: "local", dir: abs };
+}
+
+async function checkLocal(repo: RegistryRepo): Promise<void> {
+  const top = await gitOut(["rev-parse", "--show-toplevel"], repo.dir, repo.env);
+  if (top === undefined) {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label} is not a git repository`, {
+      hint: `git init ${repo.label} and commit its registry.json, or start a new registry with agentpkg registry init DIR`,
+    });
+  }
+  if ((await fs.realpath(top)) !== (await fs.realpath(repo.dir))) {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label} is not the top of its git repository (${top}); registry.json must be at the root`);
+  }
+}
+
+/**
+ * Open the registry, run `fn` on its working copy (under a lock for local checkouts), clean up.
+ * Remote registries are cloned into a temp dir that is always removed.
+ */
+export async function withRegistryRepo<T>(target: string, deps: Deps, fn: (repo: RegistryRepo) => Promise<T>): Promise<T> {
+  const where = await locate(target, deps);
+  if (where.kind === "local") {
+    const repo: RegistryRepo = { dir: where.dir, label: target, remote: null, env: deps.env };
+    await checkLocal(repo);
+    const gitDir = (await repoGit(repo, ["rev-parse", "--absolute-git-dir"])).trim();
+    const release = await acquireLock(path.join(gitDir, "agentpkg-busy"), 15_000);
+    try {
+      return await fn(repo);
+    } finally {
+      await release();
+    }
+  }
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "agentpkg-registry-"));
+  try {
+    const dir = path.join(tmp, "registry");
+    try {
+      await git(["clone", "-q", "--depth", "1", "--no-tags", "--", where.url, dir], { cwd: tmp, env: deps.env, timeoutMs: NETWORK_TIMEOUT_MS });
+    } catch (err) {
+      if (err instanceof GitError) throw explainGitFailure(err, where.url);
+      throw err;
+    }
+    return await fn({ dir, label: where.url, remote: where.url, env: deps.env });
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function readRegistryJson(repo: RegistryRepo): Promise<RegistryJson> {
+  const buf = await readIfExists(path.join(repo.dir, "registry.json"));
+  if (!buf) {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label} has no registry.json at its root`, { hint: `agentpkg registry init ${repo.remote ? "DIR" : repo.label}` });
+  }
+  const text = buf.toString("utf8");
+  const index = parseRegistryJson(text, repo.label);
+  const raw = JSON.parse(text) as RegistryJson["raw"];
+  return { raw, index };
+}
+
+/** registry.json as agentpkg writes it: 2-space JSON and a final newline, key order kept. */
+export function formatRegistryJson(raw: unknown): string {
+  return JSON.stringify(raw, null, 2) + "\n";
+}
+
+/** Refuse to mix the user's uncommitted edits into our commit. */
+async function assertClean(repo: RegistryRepo, paths: string[]): Promise<void> {
+  const out = await repoGit(repo, ["--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--", ...paths]);
+  const dirty = out.split("\n").filter((l) => l.length > 3).map((l) => l.slice(3));
+  if (dirty.length) {
+    throw new AgentpkgError("E_LOCAL_EDITS", `${repo.label} has uncommitted changes to ${dirty.join(", ")}`, {
+      hint: `commit or discard them first (cd ${repo.label} && git status)`,
+    });
+  }
+}
+
+async function assertIdentity(repo: RegistryRepo): Promise<void> {
+  try {
+    await repoGit(repo, ["var", "GIT_COMMITTER_IDENT"]);
+    await repoGit(repo, ["var", "GIT_AUTHOR_IDENT"]);
+  } catch {
+    throw new AgentpkgError("E_USAGE", "git does not know who you are, so it cannot commit to the registry", {
+      hint: 'git config --global user.name "Your Name" && git config --global user.email you@example.com',
+    });
+  }
+}
+
+export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolean> {
+  if (repo.remote) {
+    const out = await repoGit(repo, ["ls-remote", "--tags", "origin", `refs/tags/${tag}`], NETWORK_TIMEOUT_MS);
+    return out.trim() !== "";
+  }
+  return (await gitOut(["rev-parse", "-q", "--verify", `refs/tags/${tag}`], repo.dir, repo.env)) !== undefined;
+}
+
+export interface Change {
+  writes: { path: string; content: string | Buffer }[];
+  message: string;
+  tag?: string;
+}
+
+/**
+ * Write the files, commit exactly them, tag, and push when remote. Before the commit exists a failure
+ * restores every file; a rejected push leaves the remote untouched (the temp clone is discarded).
+ */
+export async function commitChange(repo: RegistryRepo, change: Change): Promise<{ commit: string; pushed: boolean }> {
+  const paths = change.writes.map((w) => w.path);
+  await assertClean(repo, paths);
+  await assertIdentity(repo);
+  const originals = await Promise.all(paths.map((p) => readIfExists(path.join(repo.dir, p))));
+  try {
+    for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content);
+    await repoGit(repo, ["add", "--", ...paths]);
+    await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, "--", ...paths]);
+  } catch (err) {
+    for (const [i, p] of paths.entries()) {
+      const abs = path.join(repo.dir, ...p.split("/"));
+      const orig = originals[i];
+      if (orig) await writeFileAtomic(abs, orig);
+      else await fs.rm(abs, { force: true });
+    }
+    await repoGit(repo, ["reset", "-q", "--", ...paths]).catch(() => undefined);
+    if (err instanceof GitError) throw new AgentpkgError("E_IO", `could not commit to ${repo.label}: ${err.message}`, { cause: err });
+    throw err;
+  }
+  if (change.tag) await repoGit(repo, ["tag", change.tag]);
+  const commit = (await repoGit(repo, ["rev-parse", "HEAD"])).trim();
+  if (!repo.remote) return { commit, pushed: false };
+  try {
+    await repoGit(repo, ["push", "-q", "--atomic", "origin", "HEAD", ...(change.tag ? [`refs/tags/${change.tag}`] : [])], NETWORK_TIMEOUT_MS);
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    if (/rejected|non-fast-forward|fetch first|already exists/i.test(err.stderr)) {
+      throw new AgentpkgError("E_CONFLICT", `push to ${repo.remote} was rejected: the registry changed meanwhile; nothing was published`, {
+        hint: "run the same command again",
+        cause: err,
+      });
+    }
+    throw explainGitFailure(err, repo.remote);
+  }
+  return { commit, pushed: true };
+}

@@ -1,0 +1,48 @@
+import path from "node:path";
+import { cacheDir, type Deps } from "../util/deps.js";
+import { resolveScope, type Scope } from "../project/scope.js";
+import { readProjectFiles, type ProjectFiles } from "../project/state.js";
+import { ContentStore } from "../store/cas.js";
+import { StatCache } from "../store/stat-cache.js";
+import { configuredRegistries, Registries, type SourceOptions } from "../sources/registries.js";
+
+/** Flags every command shares. */
+export interface CommonOptions {
+  global?: boolean;
+  offline?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export interface Context {
+  deps: Deps;
+  scope: Scope;
+  files: ProjectFiles;
+  store: ContentStore;
+  registries: Registries;
+  /** file hashes by stat, for planning; saved by whoever finishes the command */
+  statCache: StatCache;
+}
+
+export async function openContext(
+  o: CommonOptions,
+  deps: Deps,
+  policy: SourceOptions["policy"] = "if-stale",
+  /** the scope's stat cache, when the caller has loaded it already */
+  statCache?: StatCache,
+): Promise<Context> {
+  const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const files = await readProjectFiles(scope);
+  return {
+    deps,
+    scope,
+    files,
+    store: new ContentStore(cacheDir(deps)),
+    statCache: statCache ?? StatCache.load(cacheDir(deps), scope.root),
+    registries: new Registries(configuredRegistries(files.manifest), deps, { offline: o.offline === true, policy }),
+  };
+}
+
+export function rel(ctx: Context, file: string): string {
+  return path.relative(ctx.scope.root, file) || ".";
+}

@@ -1,0 +1,73 @@
+import { AgentpkgError } from "../util/errors.js";
+import { closeMatches } from "../util/suggest.js";
+import { agentFileFor, type LockEntry } from "../project/lockfile.js";
+import type { Dependency } from "../project/manifest.js";
+import { resolveVersion } from "../sources/resolve.js";
+import type { Registries } from "../sources/registries.js";
+import type { AgentEntry, Source, VersionInfo } from "../sources/source.js";
+
+export interface Resolved {
+  entry: LockEntry;
+  agent: AgentEntry;
+  version: VersionInfo;
+  source: Source;
+}
+
+async function findAgent(registries: Registries, name: string, registry: string | undefined): Promise<{ source: Source; agent: AgentEntry } | null> {
+  const names = registry ? [registry] : registries.refs.map((r) => r.name);
+  for (const n of names) {
+    const source = await registries.get(n);
+    const agent = await source.getAgent(name);
+    if (agent) return { source, agent };
+  }
+  // a cached copy may predate a publish: fetch once more before giving up
+  for (const n of names) {
+    const source = await registries.refreshed(n);
+    const agent = source ? await source.getAgent(name) : null;
+    if (source && agent) return { source, agent };
+  }
+  return null;
+}
+
+async function notFound(registries: Registries, name: string, registry: string | undefined): Promise<AgentpkgError> {
+  const names = registry ? [registry] : registries.refs.map((r) => r.name);
+  const all: string[] = [];
+  for (const n of names) for (const a of await (await registries.get(n)).listAgents()) all.push(a.name);
+  const close = closeMatches(name, all);
+  return new AgentpkgError("E_NOT_FOUND", `agent "${name}" not found in ${registry ? `registry ${registry}` : `registries ${names.join(", ")}`}`, {
+    hint: close.length ? `did you mean ${close.join(", ")}?` : "list what is available with agentpkg search",
+  });
+}
+
+/** name + range (+ registry) -> the exact version to lock, with its registry coordinates. */
+export async function resolveAgent(registries: Registries, name: string, dep: Dependency): Promise<Resolved> {
+  const found = await findAgent(registries, name, dep.registry);
+  if (!found) throw await notFound(registries, name, dep.registry);
+  let { source, agent } = found;
+  let version: VersionInfo;
+  try {
+    version = resolveVersion(agent, dep.range, source.name);
+  } catch (err) {
+    const again = err instanceof AgentpkgError && err.code === "E_NO_MATCH" ? await registries.refreshed(source.name) : null;
+    const agentAgain = again ? await again.getAgent(name) : null;
+    if (!again || !agentAgain) throw err;
+    source = again;
+    agent = agentAgain;
+    version = resolveVersion(agent, dep.range, source.name);
+  }
+  const sha256 = version.sha256 ?? (await source.readVersion(version)).sha256;
+  return {
+    agent,
+    version,
+    source,
+    entry: {
+      version: version.version,
+      registry: source.name,
+      url: source.url,
+      commit: version.commit ?? source.commit,
+      path: version.path,
+      sha256,
+      file: agentFileFor(name),
+    },
+  };
+}

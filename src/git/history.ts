@@ -1,0 +1,182 @@
+// Reading a full-history mirror in bulk: one git process per question, never one per file or commit.
+import { AgentpkgError } from "../util/errors.js";
+import { git, runGit } from "./run.js";
+
+export interface TreeFile {
+  mode: string;
+  oid: string;
+  size: number;
+}
+
+/** The blob records of `git ls-tree -r -z` output (with or without -l), optionally only those at `only` paths. */
+function* blobRecords(out: string, only?: ReadonlySet<string>): Generator<{ path: string; mode: string; oid: string; size?: string }> {
+  for (const rec of out.split("\0")) {
+    const tab = rec.indexOf("\t");
+    const file = rec.slice(tab + 1);
+    // the path is checked before the regular expression: a 10,000-file tree is mostly paths nobody asked for
+    if (tab < 0 || (only && !only.has(file))) continue;
+    const m = /^(\d+) (\w+) ([0-9a-f]+)(?:\s+(-|\d+))?$/.exec(rec.slice(0, tab));
+    if (m && m[2] === "blob") yield { path: file, mode: m[1]!, oid: m[3]!, size: m[4] };
+  }
+}
+
+/** Every blob of a commit's tree (path -> mode, oid, size); submodules and trees are left out. */
+export async function listTree(dir: string, commit: string, env: NodeJS.ProcessEnv): Promise<Map<string, TreeFile>> {
+  const out = (await runGit(["ls-tree", "-r", "-l", "-z", "--full-tree", commit], { cwd: dir, env })).toString("utf8");
+  const files = new Map<string, TreeFile>();
+  for (const r of blobRecords(out)) files.set(r.path, { mode: r.mode, oid: r.oid, size: r.size === undefined || r.size === "-" ? 0 : Number(r.size) });
+  return files;
+}
+
+/**
+ * Mode and object id of the blobs at `paths` in a commit's tree. Without sizes: reading every object's
+ * header for them would double the cost of listing a large tree.
+ */
+export async function listBlobs(dir: string, commit: string, paths: ReadonlySet<string>, env: NodeJS.ProcessEnv): Promise<Map<string, Omit<TreeFile, "size">>> {
+  const out = (await runGit(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: dir, env })).toString("utf8");
+  const blobs = new Map<string, Omit<TreeFile, "size">>();
+  for (const r of blobRecords(out, paths)) blobs.set(r.path, { mode: r.mode, oid: r.oid });
+  return blobs;
+}
+
+export function isRegularFile(mode: string): boolean {
+  return mode === "100644" || mode === "100755";
+}
+
+export interface GitObject {
+  oid: string;
+  type: string;
+  data: Buffer;
+}
+
+/**
+ * Many objects through one `git cat-file --batch`, in the order asked (undefined where git has none).
+ * `names` are object ids or `<commit>:<path>`; git stops (and this fails) past `maxOutput` bytes.
+ */
+export async function readObjects(dir: string, names: readonly string[], env: NodeJS.ProcessEnv, o: { maxOutput?: number } = {}): Promise<(GitObject | undefined)[]> {
+  if (names.length === 0) return [];
+  const out = await runGit(["cat-file", "--batch"], { cwd: dir, env, input: names.join("\n") + "\n", maxOutput: o.maxOutput });
+  const objects: (GitObject | undefined)[] = [];
+  let pos = 0;
+  while (pos < out.length && objects.length < names.length) {
+    const nl = out.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(out.subarray(pos, nl).toString("utf8"));
+    if (!m) {
+      objects.push(undefined); // "<name> missing" (or ambiguous)
+      pos = nl + 1;
+      continue;
+    }
+    const size = Number(m[3]);
+    objects.push({ oid: m[1]!, type: m[2]!, data: out.subarray(nl + 1, nl + 1 + size) });
+    pos = nl + 1 + size + 1;
+  }
+  return objects;
+}
+
+/** Contents of many blobs through one `git cat-file --batch`, keyed by object id; missing objects are left out. */
+export async function readBlobs(dir: string, oids: Iterable<string>, env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
+  const blobs = new Map<string, Buffer>();
+  for (const o of await readObjects(dir, [...new Set(oids)], env)) if (o?.type === "blob") blobs.set(o.oid, o.data);
+  return blobs;
+}
+
+/** Object ids of `<commit>:<path>` for many pairs in one `git cat-file --batch-check` (null when absent). */
+export async function objectsAt(dir: string, queries: readonly string[], env: NodeJS.ProcessEnv): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
+  const usable = [...new Set(queries)].filter((q) => !q.includes("\n"));
+  if (usable.length === 0) return result;
+  const out = await git(["cat-file", "--batch-check=%(objectname) %(objecttype)"], { cwd: dir, env, input: usable.join("\n") + "\n" });
+  const lines = out.split("\n");
+  usable.forEach((q, i) => {
+    const m = /^([0-9a-f]+) blob$/.exec(lines[i] ?? "");
+    result.set(q, m ? m[1]! : null);
+  });
+  return result;
+}
+
+export interface Change {
+  path: string;
+  /** null: deleted */
+  oid: string | null;
+  mode: string;
+}
+
+export interface LoggedCommit {
+  commit: string;
+  /** committer time, unix seconds */
+  time: number;
+  changes: Change[];
+}
+
+/**
+ * The first-parent history of `head`, oldest first, limited to `pathspecs` (all files when empty), with
+ * each commit's changes against its first parent. Replaying the changes in order rebuilds the tree
+ * (restricted to the pathspecs) at every commit, without one git call per commit.
+ */
+export async function firstParentLog(dir: string, head: string, pathspecs: readonly string[], env: NodeJS.ProcessEnv): Promise<LoggedCommit[]> {
+  const args = ["log", "--first-parent", "--diff-merges=first-parent", "--reverse", "--raw", "--no-renames", "--no-abbrev", "-z", "--format=%x01%H %ct", head];
+  if (pathspecs.length) args.push("--", ...pathspecs);
+  const out = (await runGit(args, { cwd: dir, env })).toString("utf8");
+  const commits: LoggedCommit[] = [];
+  const tokens = out.split("\0");
+  let current: LoggedCommit | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!.replace(/^\n/, "");
+    if (tok.startsWith("\x01")) {
+      const [commit, time] = tok.slice(1).split(" ");
+      current = { commit: commit!, time: Number(time), changes: [] };
+      commits.push(current);
+      continue;
+    }
+    const m = /^:(\d+) (\d+) [0-9a-f]+ ([0-9a-f]+) (\w)/.exec(tok);
+    if (!m || !current) continue;
+    const file = tokens[++i];
+    if (file === undefined) break;
+    const deleted = m[4] === "D" || /^0+$/.test(m[3]!);
+    current.changes.push({ path: file, oid: deleted ? null : m[3]!, mode: m[2]! });
+  }
+  return commits;
+}
+
+export interface GitTag {
+  name: string;
+  commit: string;
+}
+
+/** Tags of the mirror with the commit each points at (annotated tags peeled). */
+export async function listTags(dir: string, env: NodeJS.ProcessEnv): Promise<GitTag[]> {
+  const out = await git(["for-each-ref", "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)", "refs/tags"], { cwd: dir, env });
+  const tags: GitTag[] = [];
+  for (const line of out.split("\n")) {
+    const [name, oid, peeled, type, peeledType] = line.split("\0");
+    if (!name || !oid) continue;
+    const commit = type === "commit" ? oid : peeledType === "commit" ? peeled : undefined;
+    if (commit) tags.push({ name, commit });
+  }
+  return tags.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** One agent file at one commit, as the lock names it: a regular file within the size limit, else an error. */
+export async function readFileAt(
+  dir: string,
+  commit: string,
+  v: { path: string; version: string },
+  env: NodeJS.ProcessEnv,
+  registry: string,
+  maxBytes: number,
+): Promise<Buffer> {
+  const out = await git(["ls-tree", "-l", "--full-tree", commit, "--", v.path], { cwd: dir, env });
+  const m = /^(\d+) (\w+) ([0-9a-f]+)\s+(-|\d+)\t/.exec(out);
+  if (!m) {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${registry}: ${v.path} (${v.version}) does not exist at commit ${commit.slice(0, 12)}`, {
+      hint: "the repository's history was rewritten; run agentpkg upgrade to pick a version that exists",
+    });
+  }
+  if (m[2] !== "blob" || !isRegularFile(m[1]!)) {
+    throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is not a regular file (mode ${m[1]}); symlinks and submodules are never followed`);
+  }
+  const size = m[4] === "-" ? 0 : Number(m[4]);
+  if (size > maxBytes) throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is ${size} bytes, over the ${maxBytes}-byte limit for agent files`);
+  return runGit(["cat-file", "blob", m[3]!], { cwd: dir, env });
+}

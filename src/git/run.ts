@@ -1,0 +1,195 @@
+import { builtin } from "../util/lazy.js";
+import path from "node:path";
+import { AgentpkgError } from "../util/errors.js";
+
+export type GitUrlKind = "https" | "ssh" | "scp" | "file" | "path";
+
+const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
+
+/**
+ * Accept only the URL forms of DESIGN.md §3: https, ssh, git@host:path, file:// and local paths.
+ * Everything else (ext::, fd::, http, options in disguise) is refused before git sees it.
+ */
+export function classifyGitUrl(url: string): GitUrlKind {
+  const bad = (why: string): never => {
+    throw new AgentpkgError("E_USAGE", `invalid registry url ${JSON.stringify(url)}: ${why}`, {
+      hint: "use https://, ssh://, git@host:path, file:// or a local path",
+    });
+  };
+  if (url.length === 0) bad("empty");
+  if (url.startsWith("-")) bad("must not start with '-'");
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/]*@)?-/.test(url)) bad("the host must not start with '-'");
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(url)) bad("contains control characters");
+  if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(url)) bad("git transport helpers (like ext::) are not allowed");
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url)?.[1]?.toLowerCase();
+  if (scheme === "https") return "https";
+  if (scheme === "ssh" || scheme === "git+ssh") return "ssh";
+  if (scheme === "file") return "file";
+  if (scheme) bad(`scheme ${scheme}:// is not allowed`);
+  if (SCP_RE.test(url)) return "scp";
+  if (/^[A-Za-z]:[\\/]/.test(url) || url.startsWith("/") || url.startsWith(".") || !url.includes(":")) return "path";
+  return bad("not a recognised git url");
+}
+
+
+/** Resolve a local path registry against cwd so the manifest records where it really is. */
+export function normalizeGitUrl(url: string, cwd: string): string {
+  return classifyGitUrl(url) === "path" ? path.resolve(cwd, url) : url;
+}
+
+
+/** Options that keep a fetched repository from running anything or asking anything. */
+const HARDENING = [
+  "-c", "core.hooksPath=/dev/null",
+  "-c", "protocol.ext.allow=never",
+  "-c", "protocol.fd.allow=never",
+  "-c", "submodule.recurse=false",
+  "-c", "core.fsmonitor=false",
+  "-c", "credential.interactive=never",
+  // the cache is ours: no background maintenance or auto-gc spawned by fetches
+  "-c", "maintenance.auto=false",
+  "-c", "gc.auto=0",
+];
+
+export interface GitOptions {
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  /** network operations get a timeout; local ones do not need one */
+  timeoutMs?: number;
+  encoding?: "utf8" | "buffer";
+  /** bytes for git's stdin (cat-file --batch); stdin is closed otherwise */
+  input?: string | Buffer;
+  /** git is stopped (and the call fails) when its output passes this many bytes; default 256 MiB */
+  maxOutput?: number;
+}
+
+export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    GIT_TERMINAL_PROMPT: "0",
+    GCM_INTERACTIVE: "never",
+    GIT_SSH_COMMAND: env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
+    GIT_CONFIG_PARAMETERS: undefined,
+    LC_ALL: "C",
+  };
+}
+
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
+/** ~3 ms to load: commands that never run git (verify, list) never load it. */
+const childProcess = builtin<typeof import("node:child_process")>("node:child_process");
+
+/**
+ * Run git without a shell (node:child_process with an argument array; importing execa costs 100+ ms of
+ * start-up, see docs/design-notes.md).
+ * Rejects with GitError on a non-zero exit, a timeout or output over 256 MiB (or `maxOutput`).
+ * A run without a timeout is local (the cache, a registry folder, never the network): it runs
+ * synchronously, which costs milliseconds less than streams and pipes, and agentpkg awaits it anyway.
+ */
+export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(gitEnv(o.env))) if (v !== undefined) env[k] = v;
+  const maxOutput = Math.min(o.maxOutput ?? MAX_OUTPUT, MAX_OUTPUT);
+  if (o.timeoutMs === undefined) return runGitLocal(args, o, env, maxOutput);
+  return new Promise((resolve, reject) => {
+    const child = childProcess().spawn("git", [...HARDENING, ...args], { cwd: o.cwd, env, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    let overflow = false;
+    const timer = o.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGTERM");
+        }, o.timeoutMs)
+      : undefined;
+    child.stdout!.on("data", (d: Buffer) => {
+      size += d.length;
+      if (size <= maxOutput) out.push(d);
+      else if (!overflow) {
+        overflow = true;
+        child.kill("SIGTERM");
+      }
+    });
+    child.stderr!.on("data", (d: Buffer) => void err.push(d));
+    if (o.input !== undefined) {
+      child.stdin!.on("error", () => undefined); // git may exit before reading everything; the exit code tells
+      child.stdin!.end(o.input);
+    }
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(noGit(e) ?? new GitError(args, e.message, false, undefined));
+    });
+    child.on("exit", () => {
+      // a killed git's own children (ssh, a credential helper) may keep the pipes open: do not wait for them
+      if (!timedOut && !overflow) return;
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString("utf8").trim();
+      if (code !== 0 || timedOut || overflow) reject(new GitError(args, overflow ? "output too large" : stderr, timedOut, code ?? undefined));
+      else resolve(Buffer.concat(out));
+    });
+  });
+}
+
+/** git itself is missing: say so, instead of blaming the registry. */
+function noGit(err: Error): AgentpkgError | undefined {
+  if ((err as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
+  return new AgentpkgError("E_IO", "git is not installed or not on PATH: agentpkg runs git for git registries", {
+    cause: err,
+    hint: "install git, then re-run",
+  });
+}
+
+async function runGitLocal(args: string[], o: GitOptions, env: Record<string, string>, maxOutput: number): Promise<Buffer> {
+  const r = childProcess().spawnSync("git", [...HARDENING, ...args], { cwd: o.cwd, env, input: o.input, maxBuffer: maxOutput, stdio: [o.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+  if (r.error) {
+    const missing = noGit(r.error);
+    if (missing) throw missing;
+    const overflow = (r.error as NodeJS.ErrnoException).code === "ENOBUFS";
+    throw new GitError(args, overflow ? "output too large" : r.error.message, false, r.status ?? undefined);
+  }
+  if (r.status !== 0) throw new GitError(args, (r.stderr ?? Buffer.alloc(0)).toString("utf8").trim(), false, r.status ?? undefined);
+  return r.stdout;
+}
+
+export async function git(args: string[], o: GitOptions): Promise<string> {
+  return (await runGit(args, o)).toString("utf8");
+}
+
+export class GitError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly stderr: string,
+    readonly timedOut: boolean,
+    readonly exitCode: number | undefined,
+  ) {
+    super(`git ${args[0] ?? ""} failed: ${firstLine(stderr) || (timedOut ? "timed out" : `exit ${exitCode}`)}`);
+    this.name = "GitError";
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split("\n").find((l) => /^(fatal|error):/.test(l))?.replace(/^(fatal|error):\s*/, "") ?? s.split("\n")[0] ?? "";
+}
+
+/** Turn a failed network git call into the user-facing reason. */
+export function explainGitFailure(err: GitError, url: string): AgentpkgError {
+  const s = err.stderr;
+  let why = "could not fetch";
+  let hint = "check the url and your network, or use --offline to work from the cache";
+  if (err.timedOut) why = "timed out";
+  else if (/could not read Username|terminal prompts disabled|Authentication failed|Permission denied \(publickey|could not read Password|Host key verification failed|returned error: 40[13]|HTTP 40[13]/i.test(s)) {
+    why = "authentication failed (git never prompts)";
+    hint = "set up access the way plain git uses it: an ssh key in your agent, or a credential helper; check with git ls-remote URL";
+  } else if (/Could not resolve host|unable to access|Connection refused|Network is unreachable|Connection timed out/i.test(s))
+    why = "host unreachable";
+  else if (/does not appear to be a git repository|not found|No such file or directory|does not exist/i.test(s))
+    why = "no git repository there";
+  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${url} unreachable: ${why}`, { cause: err, hint });
+}

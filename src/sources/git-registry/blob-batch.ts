@@ -1,0 +1,123 @@
+// Batched reads of version files from a registry mirror: every file a command needs from one commit comes
+// out of one `git cat-file --batch` (plus one `git ls-tree` when a file is not what registry.json says),
+// not git processes per file (DESIGN.md §7).
+import { AgentpkgError } from "../../util/errors.js";
+import { runGit } from "../../git/run.js";
+import { sha256 } from "../../util/hash.js";
+import { isRegularFile, readBlobs, readObjects } from "../../git/history.js";
+import { MAX_AGENT_BYTES, tooBig } from "../read-checks.js";
+import type { VersionInfo } from "../source.js";
+
+interface Request {
+  commit: string;
+  v: VersionInfo;
+  resolve(content: Buffer): void;
+  reject(err: unknown): void;
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  size: number;
+}
+
+/** Paths per ls-tree call: keeps the argument list far below any OS limit. */
+const PATHS_PER_CALL = 500;
+/** Real agent files are a few KiB: 8 MiB covers hundreds at once; a larger batch takes the checked path. */
+const VOUCHED_READ_BYTES = 8 * 1024 * 1024;
+
+export class BlobReader {
+  private queue: Request[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly registry: string,
+  ) {}
+
+  /** The bytes of a regular file at a commit: a symlink is never followed, a large file never read. */
+  read(commit: string, v: VersionInfo): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ commit, v, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  /** Requests that arrive while a batch runs form the next batch. */
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      const byCommit = new Map<string, Request[]>();
+      for (const r of batch) byCommit.set(r.commit, [...(byCommit.get(r.commit) ?? []), r]);
+      await Promise.all([...byCommit].map(([commit, reqs]) => this.readAt(commit, reqs).catch((err) => reqs.forEach((r) => r.reject(err)))));
+    }
+    this.draining = false;
+  }
+
+  private async readAt(commit: string, reqs: Request[]): Promise<void> {
+    const rest = await this.readVouched(commit, reqs);
+    if (rest.length > 0) await this.readChecked(commit, rest);
+  }
+
+  /**
+   * One `git cat-file --batch` of `<commit>:<path>` for the requests whose registry entry declares a sha256:
+   * bytes that hash to it are exactly what the registry published, and nothing is ever followed (these are
+   * git objects, not a checkout), so ls-tree's checks add nothing for them. Returns the other requests
+   * (no sha256, missing, not a blob, too large, a different hash) for readChecked and its precise errors.
+   */
+  private async readVouched(commit: string, reqs: Request[]): Promise<Request[]> {
+    const vouchable = reqs.filter((r) => r.v.sha256 !== undefined && !r.v.path.includes("\n"));
+    if (vouchable.length === 0) return reqs;
+    const objects = await readObjects(this.dir, vouchable.map((r) => `${commit}:${r.v.path}`), this.env, { maxOutput: VOUCHED_READ_BYTES }).catch(() => []);
+    const done = new Set<Request>();
+    vouchable.forEach((r, i) => {
+      const o = objects[i];
+      if (o?.type === "blob" && o.data.length <= MAX_AGENT_BYTES && sha256(o.data) === r.v.sha256) {
+        r.resolve(o.data);
+        done.add(r);
+      }
+    });
+    return reqs.filter((r) => !done.has(r));
+  }
+
+  /** ls-tree first: only a regular file within the size limit is read. */
+  private async readChecked(commit: string, reqs: Request[]): Promise<void> {
+    const tree = await this.lsTree(commit, [...new Set(reqs.map((r) => r.v.path))]);
+    const wanted: { r: Request; oid: string }[] = [];
+    for (const r of reqs) {
+      const entry = tree.get(r.v.path);
+      if (!entry) {
+        r.reject(new AgentpkgError("E_REGISTRY_INVALID", `${this.registry}: ${r.v.path} (${r.v.version}) is listed in registry.json but missing at commit ${commit.slice(0, 12)}`));
+      } else if (entry.type !== "blob" || !isRegularFile(entry.mode)) {
+        r.reject(new AgentpkgError("E_UNSAFE", `${this.registry}: ${r.v.path} is not a regular file (mode ${entry.mode}); symlinks and submodules are never followed`));
+      } else if (entry.size > MAX_AGENT_BYTES) r.reject(tooBig(this.registry, r.v, entry.size));
+      else wanted.push({ r, oid: entry.oid });
+    }
+    if (wanted.length === 0) return;
+    const blobs = await readBlobs(this.dir, wanted.map((w) => w.oid), this.env);
+    for (const { r, oid } of wanted) {
+      const blob = blobs.get(oid);
+      if (blob) r.resolve(blob);
+      else r.reject(new AgentpkgError("E_REGISTRY_INVALID", `${this.registry}: ${r.v.path} (${r.v.version}) could not be read at commit ${commit.slice(0, 12)}`));
+    }
+  }
+
+  /** Exact path -> entry for the given paths (literal, never patterns). */
+  private async lsTree(commit: string, paths: string[]): Promise<Map<string, TreeEntry>> {
+    const out = new Map<string, TreeEntry>();
+    for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
+      const chunk = paths.slice(i, i + PATHS_PER_CALL);
+      const text = (await runGit(["--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", commit, "--", ...chunk], { cwd: this.dir, env: this.env })).toString("utf8");
+      for (const rec of text.split("\0")) {
+        const m = /^(\d+) (\w+) ([0-9a-f]+)\s+(-|\d+)\t([\s\S]+)$/.exec(rec);
+        if (m) out.set(m[5]!, { mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === "-" ? 0 : Number(m[4]) });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,91 @@
+import { AgentpkgError } from "../../util/errors.js";
+import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
+import { readFileAt } from "../../git/history.js";
+import { checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
+import { readCachedIndex, writeCachedIndex, type SourceIndex } from "../index/source-index.js";
+import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
+
+export interface HistorySourceOptions {
+  cache: string;
+  env: NodeJS.ProcessEnv;
+  policy: RefreshPolicy;
+  ttlMs: number;
+}
+
+/** Builds the index of one head commit (and the cache key it is stored under). */
+export interface IndexBuilder {
+  key(mirror: Mirror): Promise<string>;
+  build(mirror: Mirror, key: string): Promise<SourceIndex>;
+}
+
+/**
+ * A git repository without registry.json (a plugin marketplace or a plain folder of agents), read from
+ * a full-history mirror. Versions come from history, so each one carries the commit that holds it.
+ */
+export class HistorySource implements Source {
+  protected constructor(
+    readonly kind: "marketplace" | "plain",
+    readonly name: string,
+    readonly url: string,
+    private readonly mirror: Mirror,
+    private readonly index: SourceIndex,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly offline: boolean,
+  ) {}
+
+  protected static async load(kind: SourceIndex["kind"], url: string, o: HistorySourceOptions, builder: IndexBuilder): Promise<{ mirror: Mirror; index: SourceIndex }> {
+    const mirror = await ensureMirror(url, { ...o, history: true });
+    const key = await builder.key(mirror);
+    let index = await readCachedIndex(mirror.dir, kind, key);
+    if (!index) {
+      index = await builder.build(mirror, key);
+      await writeCachedIndex(mirror.dir, index).catch(() => undefined); // a read-only cache only costs speed
+    }
+    return { mirror, index };
+  }
+
+  get commit(): string {
+    return this.mirror.commit;
+  }
+
+  get fresh(): boolean {
+    return this.mirror.fresh;
+  }
+
+  /** what was skipped while listing, and why */
+  get warnings(): string[] {
+    return this.index.warnings.map((w) => `${this.name}: ${w}`);
+  }
+
+  async getAgent(name: string): Promise<AgentEntry | null> {
+    const idx = this.index;
+    if (Object.hasOwn(idx.agents, name)) return idx.agents[name]!;
+    if (Object.hasOwn(idx.aliases, name)) return { ...idx.agents[idx.aliases[name]!]!, name };
+    const what = this.kind === "marketplace" ? "plugins" : "folders";
+    if (Object.hasOwn(idx.ambiguous, name)) {
+      const choices = idx.ambiguous[name]!;
+      throw new AgentpkgError("E_USAGE", `agent "${name}" is defined by several ${what} of registry ${this.name}: ${choices.join(", ")}`, {
+        hint: `name the one you want, e.g. agentpkg install ${choices[0] ?? name}`,
+      });
+    }
+    const plugin = name.includes(":") ? name.slice(0, name.indexOf(":")) : name;
+    if (Object.hasOwn(idx.unsupported, plugin)) {
+      const u = idx.unsupported[plugin]!;
+      throw new AgentpkgError("E_NOT_FOUND", `plugin "${plugin}" of registry ${this.name} cannot be installed from: ${u.reason}`, {
+        hint: u.url ? `add its repository as a registry of its own: agentpkg registry add ${plugin.toLowerCase().replace(/[^a-z0-9-]/g, "-")} ${u.url}` : "install its agents from where the plugin is published",
+      });
+    }
+    return null;
+  }
+
+  async listAgents(): Promise<AgentEntry[]> {
+    return Object.values(this.index.agents);
+  }
+
+  async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
+    const at = commit ?? v.commit ?? this.mirror.commit;
+    if (at !== this.mirror.commit) await fetchCommit(this.mirror, at, this.env, this.offline);
+    const content = await readFileAt(this.mirror.dir, at, v, this.env, this.name, MAX_AGENT_BYTES);
+    return checkedFile(this.name, v, content, at);
+  }
+}

@@ -1,0 +1,90 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseRegistryJson } from "../git-registry/registry-json.js";
+import { RegistryLines, toRegistryLines } from "./registry-lines.js";
+
+const SHA = "a".repeat(64);
+const good = { description: "g", versions: { "1.0.0": { path: "agents/good/1.0.0.md", sha256: SHA } }, tags: { latest: "1.0.0" } };
+const bad = { versions: { "1.0": { path: "agents/bad/1.0.md", sha256: SHA } } };
+const text = JSON.stringify({ name: "r", description: "a registry", agents: { good, "good-2": good, bad } });
+const lines = () => RegistryLines.from(toRegistryLines(text, "r"), "r")!;
+
+describe("parseRegistryJson", () => {
+  it("checks every entry: one bad entry fails the whole index, naming the field", () => {
+    expect(() => parseRegistryJson(JSON.stringify({ agents: { good, bad } }), "r")).toThrow(
+      /r registry.json: agents\.bad\.versions\.1\.0: "1\.0" is not a semver version/,
+    );
+  });
+});
+
+describe("RegistryLines", () => {
+  it("keeps the registry's name and description", () => {
+    expect(lines()).toMatchObject({ name: "r", description: "a registry" });
+  });
+
+  it("reads one agent, exactly as parseRegistryJson would, without touching the others", () => {
+    const index = lines();
+    expect(index.get("good")).toEqual(parseRegistryJson(JSON.stringify({ agents: { good } }), "r").agents.good);
+    expect(index.get("good-2")?.name).toBe("good-2");
+    expect(index.get("good")).toBe(index.get("good"));
+  });
+
+  it("reports a bad entry when it is read, with parseRegistryJson's message", () => {
+    expect(() => lines().get("bad")).toThrow(/r registry.json: agents\.bad\.versions\.1\.0: "1\.0" is not a semver version/);
+  });
+
+  it("returns null for unknown or malformed names (no partial matches)", () => {
+    const index = lines();
+    for (const n of ["goo", "good-", "nope", 'good",', "", "a\nb"]) expect(index.get(n)).toBeNull();
+  });
+
+  it("lists every agent, checking each", () => {
+    expect(() => lines().all()).toThrow(/not a semver version/);
+    const ok = RegistryLines.from(toRegistryLines(JSON.stringify({ agents: { good, "good-2": good } }), "r"), "r")!;
+    expect(ok.all().map((a) => a.name)).toEqual(["good", "good-2"]);
+  });
+
+  it("fails at once on a broken top level or an invalid agent name", () => {
+    expect(() => toRegistryLines(JSON.stringify({ agents: { "../x": good } }), "r")).toThrow(/invalid agent name/);
+    expect(() => toRegistryLines(JSON.stringify({ agents: [] }), "r")).toThrow(/"agents" must be an object/);
+    expect(() => toRegistryLines("{ nope", "r")).toThrow(/invalid JSON/);
+  });
+
+  it("refuses a cache file of another format (it is extracted again)", () => {
+    expect(RegistryLines.from(Buffer.from(text), "r")).toBeUndefined();
+    expect(RegistryLines.from(Buffer.from(""), "r")).toBeUndefined();
+  });
+
+  it("reads the cache file's header only, then just the lines it is asked for", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-lines-"));
+    try {
+      const file = path.join(dir, "registry.lines");
+      fs.writeFileSync(file, toRegistryLines(text, "r"));
+      const index = RegistryLines.open(file, "r")!;
+      expect(index).toMatchObject({ name: "r", description: "a registry" });
+      expect(index.get("good")).toEqual(lines().get("good"));
+      expect(index.get("nope")).toBeNull();
+      expect(() => index.get("bad")).toThrow(/not a semver version/);
+      expect(RegistryLines.open(path.join(dir, "absent"), "r")).toBeUndefined();
+      const files = new Map([["agents/good/1.0.0.md", Buffer.from("the bytes\n")]]);
+      fs.writeFileSync(file, toRegistryLines(text, "r", files));
+      const withFiles = RegistryLines.open(file, "r")!;
+      expect(withFiles.get("good")).toEqual(lines().get("good"));
+      expect(withFiles.file("agents/good/1.0.0.md")?.toString()).toBe("the bytes\n");
+      expect(withFiles.file("agents/good/2.0.0.md")).toBeUndefined();
+      expect(RegistryLines.from(toRegistryLines(text, "r", files), "r")!.file("agents/good/1.0.0.md")?.toString()).toBe("the bytes\n");
+      fs.writeFileSync(file, text);
+      expect(RegistryLines.open(file, "r")).toBeUndefined();
+      const big = JSON.stringify({ name: "big", agents: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`agent-${i}`, good])) });
+      fs.writeFileSync(file, toRegistryLines(big, "big"));
+      const large = RegistryLines.open(file, "big")!;
+      expect(large.get("agent-2999")?.name).toBe("agent-2999");
+      expect(large.all()).toHaveLength(3000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

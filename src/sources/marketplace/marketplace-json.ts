@@ -1,0 +1,132 @@
+import path from "node:path";
+import { AgentpkgError } from "../../util/errors.js";
+import { isPlainObject, parseJsonFile } from "../../util/json.js";
+import { normalizeVersion } from "../history/git-versions.js";
+
+export const MARKETPLACE_JSON = ".claude-plugin/marketplace.json";
+export const PLUGIN_JSON = ".claude-plugin/plugin.json";
+
+/** One plugin entry of `.claude-plugin/marketplace.json`. */
+export interface MarketplacePlugin {
+  name: string;
+  /** candidate plugin roots inside the repo ("" = the repo root), most likely first; empty when unsupported */
+  roots: string[];
+  /** why agentpkg cannot read this plugin (a source outside the repository) */
+  unsupported?: string;
+  /** a git url the plugin could be added from as its own registry */
+  externalUrl?: string;
+  version?: string;
+  description?: string;
+  /** extra agent files or folders, relative to the plugin root */
+  agents: string[];
+}
+
+export interface Marketplace {
+  name?: string;
+  plugins: MarketplacePlugin[];
+  warnings: string[];
+}
+
+/** `.claude-plugin/plugin.json`, read leniently: only what agentpkg uses. */
+export interface PluginManifest {
+  version?: string;
+  description?: string;
+  agents: string[];
+}
+
+/** Normalise a repo-relative path ("./a/b/", "a//b" -> "a/b", "." -> ""); undefined when it leaves the repo. */
+export function repoPath(...parts: string[]): string | undefined {
+  if (parts.some((p) => p.includes("\\") || p.includes("\0") || path.posix.isAbsolute(p) || /^[A-Za-z]:/.test(p))) return undefined;
+  const norm = path.posix.normalize(path.posix.join(".", ...parts)).replace(/\/+$/, "");
+  if (norm === "..") return undefined;
+  if (norm.startsWith("../")) return undefined;
+  return norm === "." ? "" : norm;
+}
+
+function pathList(v: unknown): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
+  return [];
+}
+
+const EXTERNAL_KINDS: Record<string, (s: Record<string, unknown>) => { what: string; url?: string }> = {
+  github: (s) => ({ what: `a github source (${String(s.repo)})`, url: typeof s.repo === "string" ? `https://github.com/${s.repo}.git` : undefined }),
+  url: (s) => ({ what: `a git url source (${String(s.url)})`, url: typeof s.url === "string" ? s.url : undefined }),
+  "git-subdir": (s) => ({ what: `a git-subdir source (${String(s.url ?? s.repo)}${typeof s.path === "string" ? ` ${s.path}` : ""})` }),
+  npm: (s) => ({ what: `an npm source (${String(s.package)})` }),
+  pip: (s) => ({ what: `a pip source (${String(s.package)})` }),
+};
+
+/** Where a plugin lives: a relative path in this repo (the one kind agentpkg reads), or an external source. */
+function pluginSource(source: unknown, pluginRoot: string | undefined): Pick<MarketplacePlugin, "roots" | "unsupported" | "externalUrl"> {
+  let rel: string | undefined;
+  if (typeof source === "string") rel = source;
+  else if (isPlainObject(source) && typeof source.path === "string" && ["local", "directory", "relative"].includes(String(source.source))) rel = source.path;
+  else if (isPlainObject(source)) {
+    const kind = String(source.source);
+    const ext = Object.hasOwn(EXTERNAL_KINDS, kind) ? EXTERNAL_KINDS[kind]!(source) : { what: `a "${kind}" source` };
+    return { roots: [], unsupported: `it comes from ${ext.what}, which agentpkg does not support yet (only plugins inside the marketplace repository)`, externalUrl: ext.url };
+  } else return { roots: [], unsupported: "it has no source" };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(rel)) return { roots: [], unsupported: `its source "${rel}" is a url, which agentpkg does not support yet` };
+  const candidates = [pluginRoot !== undefined ? repoPath(pluginRoot, rel) : undefined, repoPath(rel)].filter((r): r is string => r !== undefined);
+  if (candidates.length === 0) return { roots: [], unsupported: `its source "${rel}" points outside the repository` };
+  return { roots: [...new Set(candidates)] };
+}
+
+/** Parse `.claude-plugin/marketplace.json`; broken JSON or a missing plugins list is an error, odd entries are warnings. */
+export function parseMarketplaceJson(text: string, label: string): Marketplace {
+  const file = `${label} ${MARKETPLACE_JSON}`;
+  const raw = parseJsonFile(text, file, "E_REGISTRY_INVALID");
+  const here = MARKETPLACE_JSON; // warnings are cached per repository, so they do not name the registry
+  const fail = (msg: string): never => {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${file}: ${msg}`, { hint: "the marketplace's maintainers must fix marketplace.json" });
+  };
+  if (!isPlainObject(raw)) return fail("must be a JSON object");
+  if (!Array.isArray(raw.plugins)) return fail(`"plugins" must be an array of plugin entries`);
+  const meta = isPlainObject(raw.metadata) ? raw.metadata : {};
+  const pluginRoot = typeof meta.pluginRoot === "string" ? meta.pluginRoot : typeof raw.pluginRoot === "string" ? raw.pluginRoot : undefined;
+  const warnings: string[] = [];
+  const plugins: MarketplacePlugin[] = [];
+  const seen = new Set<string>();
+  raw.plugins.forEach((p, i) => {
+    if (!isPlainObject(p) || typeof p.name !== "string" || p.name.trim() === "") {
+      warnings.push(`${here}: plugins[${i}] has no name; skipped`);
+      return;
+    }
+    if (seen.has(p.name)) {
+      warnings.push(`${here}: plugin "${p.name}" is listed twice; the first entry wins`);
+      return;
+    }
+    seen.add(p.name);
+    plugins.push({
+      name: p.name,
+      ...pluginSource(p.source, pluginRoot),
+      version: normalizeVersion(p.version),
+      description: typeof p.description === "string" ? p.description : undefined,
+      agents: pathList(p.agents),
+    });
+  });
+  return { name: typeof raw.name === "string" ? raw.name : undefined, plugins, warnings };
+}
+
+/** Parse a plugin's `.claude-plugin/plugin.json`; undefined when it is not a JSON object. */
+export function parsePluginJson(text: string): PluginManifest | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isPlainObject(raw)) return undefined;
+  return {
+    version: normalizeVersion(raw.version),
+    description: typeof raw.description === "string" ? raw.description : undefined,
+    agents: pathList(raw.agents),
+  };
+}
+
+/** The entry of one plugin in a parsed marketplace, compared across commits by its JSON. */
+export function entryKey(m: Marketplace | undefined, plugin: string): string {
+  const e = m?.plugins.find((p) => p.name === plugin);
+  return e ? JSON.stringify(e) : "";
+}

@@ -1,0 +1,108 @@
+import path from "node:path";
+import { sha256 } from "../../util/hash.js";
+import type { Mirror } from "../../store/git-mirrors.js";
+import { firstParentLog, isRegularFile, listTags, listTree, objectsAt, readBlobs, type GitTag } from "../../git/history.js";
+import { commitVersions, parseVersionTag } from "../history/git-versions.js";
+import { HistorySource, type HistorySourceOptions } from "../history/history-source.js";
+import { MAX_AGENT_BYTES } from "../read-checks.js";
+import { agentIdentity, exposeAgents, INDEX_FORMAT, type AgentIdentity, type FoundAgent, type SourceIndex } from "../index/source-index.js";
+import type { VersionInfo } from "../source.js";
+
+/**
+ * A plain git repository of agent files: every `*.md` with agent frontmatter anywhere in it. Versions
+ * come from tags (`v1.2.3` / `1.2.3` for every agent, `<name>@1.2.3` / `<name>-v1.2.3` / `<name>/v1.2.3`
+ * for one); an agent no tag versions gets one `0.0.0-<yyyymmddhhmmss>.<sha7>` prerelease per commit that
+ * changed its file.
+ */
+export class PlainRepoSource extends HistorySource {
+  static async open(name: string, url: string, o: HistorySourceOptions): Promise<PlainRepoSource> {
+    let tags: GitTag[] = [];
+    const { mirror, index } = await HistorySource.load("plain", url, o, {
+      key: async (m) => {
+        tags = await listTags(m.dir, o.env);
+        return `${m.commit}-${sha256(JSON.stringify(tags)).slice(0, 12)}`;
+      },
+      build: (m, key) => buildPlainIndex(m, key, tags, o.env),
+    });
+    return new PlainRepoSource("plain", name, url, mirror, index, o.env, o.policy === "never");
+  }
+}
+
+/** Folders whose Markdown is never an agent: skills, slash commands, hooks, vendored code. */
+const NOT_AGENT_DIRS = new Set(["node_modules", ".git", ".github", "skills", "commands", "hooks", "output-styles"]);
+
+export function mayBeAgentFile(p: string): boolean {
+  if (!p.endsWith(".md") || path.posix.basename(p).toUpperCase() === "SKILL.MD") return false;
+  return !p.split("/").slice(0, -1).some((seg) => NOT_AGENT_DIRS.has(seg));
+}
+
+interface HeadAgent {
+  path: string;
+  id: AgentIdentity;
+}
+
+interface TaggedVersion {
+  tag: string;
+  version: string;
+  commit: string;
+}
+
+export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonly GitTag[], env: NodeJS.ProcessEnv): Promise<SourceIndex> {
+  const { dir, commit: head } = mirror;
+  const warnings: string[] = [];
+  const tree = await listTree(dir, head, env);
+  const files = [...tree].filter(([p, f]) => mayBeAgentFile(p) && isRegularFile(f.mode) && f.size <= MAX_AGENT_BYTES);
+  const blobs = await readBlobs(dir, files.map(([, f]) => f.oid), env);
+  const heads: HeadAgent[] = [];
+  for (const [p, f] of files) {
+    const id = agentIdentity(blobs.get(f.oid)?.toString("utf8") ?? "", p, "", warnings, false);
+    if (id) heads.push({ path: p, id });
+  }
+
+  // versions from tags
+  const repoWide: TaggedVersion[] = [];
+  const perAgent = new Map<string, TaggedVersion[]>();
+  for (const t of tags) {
+    const parsed = parseVersionTag(t.name);
+    if (!parsed) continue;
+    const v = { tag: t.name, version: parsed.version, commit: t.commit };
+    if (parsed.agent === undefined) repoWide.push(v);
+    else perAgent.set(parsed.agent, [...(perAgent.get(parsed.agent) ?? []), v]);
+  }
+  const tagsFor = (h: HeadAgent) => perAgent.get(h.id.name) ?? repoWide;
+  const present = await objectsAt(dir, heads.flatMap((h) => tagsFor(h).map((t) => `${t.commit}:${h.path}`)), env);
+  const versions = new Map<string, Record<string, VersionInfo>>();
+  for (const h of heads) {
+    const own: Record<string, VersionInfo> = {};
+    for (const t of tagsFor(h)) {
+      if (present.get(`${t.commit}:${h.path}`)) own[t.version] = { version: t.version, path: h.path, commit: t.commit };
+      else if (perAgent.has(h.id.name)) warnings.push(`tag ${t.tag} has no ${h.path}; that version is skipped`);
+    }
+    versions.set(h.path, own);
+  }
+
+  // agents no tag versions: one prerelease per commit that changed the file
+  const untagged = heads.filter((h) => Object.keys(versions.get(h.path)!).length === 0).map((h) => h.path);
+  if (untagged.length) {
+    const watch = new Set(untagged);
+    // top folders (and root files), not one pathspec per file: git matches a few pathspecs much faster
+    const pathspecs = [...new Set(untagged.map((p) => `:(literal)${p.split("/")[0]!}`))];
+    const changes = new Map<string, { commit: string; time: number }[]>();
+    for (const c of await firstParentLog(dir, head, pathspecs, env)) {
+      for (const ch of c.changes) {
+        if (!ch.oid || !watch.has(ch.path) || !isRegularFile(ch.mode)) continue;
+        const list = changes.get(ch.path) ?? [];
+        list.push({ commit: c.commit, time: c.time });
+        changes.set(ch.path, list);
+      }
+    }
+    for (const p of untagged) versions.set(p, commitVersions(changes.get(p) ?? [], p));
+  }
+
+  const found: FoundAgent[] = heads.map((h) => {
+    const parent = path.posix.basename(path.posix.dirname(h.path));
+    return { name: h.id.name, qualifier: parent === "." ? undefined : parent, path: h.path, description: h.id.description, versions: versions.get(h.path)! };
+  });
+  const exposed = exposeAgents(found, "folder", warnings);
+  return { formatVersion: INDEX_FORMAT, kind: "plain", key, ...exposed, unsupported: {}, warnings };
+}

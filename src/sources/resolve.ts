@@ -1,0 +1,73 @@
+import { COMMIT_REF_RE, semver } from "../util/semver.js";
+import { AgentpkgError } from "../util/errors.js";
+import type { AgentEntry, VersionInfo } from "./source.js";
+
+
+/** The newest version a source published at the commit `ref` abbreviates (marketplaces, plain repos). */
+function versionAtCommit(entry: AgentEntry, ref: string): VersionInfo | undefined {
+  if (!COMMIT_REF_RE.test(ref) || Object.hasOwn(entry.tags, ref)) return undefined;
+  const hits = Object.values(entry.versions).filter((v) => v.commit?.startsWith(ref) && !v.yanked && semver.valid(v.version));
+  return hits.sort((a, b) => semver.rcompare(a.version, b.version))[0];
+}
+
+/** Versions newest first; yanked excluded unless asked. */
+export function availableVersions(entry: AgentEntry, o: { includeYanked?: boolean } = {}): string[] {
+  return Object.keys(entry.versions)
+    .filter((v) => semver.valid(v) && (o.includeYanked || !entry.versions[v]!.yanked))
+    .sort(semver.rcompare);
+}
+
+/**
+ * Resolve a range, exact version or dist-tag against one agent's versions. Prereleases resolve only when
+ * the range names one (as npm does); yanked versions never resolve here.
+ */
+export function resolveVersion(entry: AgentEntry, range: string, registry: string): VersionInfo {
+  const atCommit = versionAtCommit(entry, range);
+  if (atCommit) return atCommit;
+  const isTag = /^[a-z][a-z0-9-]*$/.test(range) && !semver.isValidRange(range);
+  if (isTag) {
+    const tagged = Object.hasOwn(entry.tags, range) ? entry.tags[range] : undefined;
+    const version = tagged ?? (range === "latest" ? latestVersion(entry) : undefined);
+    const info = version ? entry.versions[version] : undefined;
+    if (!info || info.yanked) throw noMatch(entry, range, registry);
+    return info;
+  }
+  if (!semver.isValidRange(range)) {
+    if (COMMIT_REF_RE.test(range)) throw noMatch(entry, range, registry);
+    throw new AgentpkgError("E_USAGE", `invalid version range "${range}" for ${entry.name}`, {
+      hint: `use a semver range (^1.2, ~1.2.3, 1.0.0) or a tag (${Object.keys(entry.tags).join(", ") || "latest"})`,
+    });
+  }
+  const candidates = availableVersions(entry);
+  const best = semver.maxSatisfying(candidates, range, { includePrerelease: semver.prerelease(semver.minVersion(range) ?? "0.0.0") !== null });
+  if (!best) throw noMatch(entry, range, registry);
+  return entry.versions[best]!;
+}
+
+function noMatch(entry: AgentEntry, range: string, registry: string): AgentpkgError {
+  const versions = availableVersions(entry).reverse();
+  const yanked = Object.keys(entry.versions).filter((v) => entry.versions[v]!.yanked);
+  return new AgentpkgError("E_NO_MATCH", `no version of ${entry.name} in ${registry} matches "${range}"`, {
+    hint: `available: ${versions.length > 12 ? `${versions.slice(0, 2).join(", ")}, … ${versions.slice(-8).join(", ")}` : versions.join(", ") || "none"}${yanked.length ? ` (yanked: ${yanked.join(", ")})` : ""}${
+      Object.keys(entry.tags).length ? `; tags: ${Object.keys(entry.tags).join(", ")}` : ""
+    }`,
+  });
+}
+
+/**
+ * The newest non-prerelease, non-yanked version (or the `latest` tag when set); when an agent has only
+ * prereleases (a plain repo's per-commit versions), the newest prerelease.
+ */
+export function latestVersion(entry: AgentEntry): string | undefined {
+  const tagged = Object.hasOwn(entry.tags, "latest") ? entry.tags.latest : undefined;
+  if (tagged && Object.hasOwn(entry.versions, tagged) && !entry.versions[tagged]!.yanked) return tagged;
+  const available = availableVersions(entry);
+  return available.find((v) => !semver.prerelease(v)) ?? available[0];
+}
+
+/** The range written to the manifest for a spec, like npm's save-prefix: ^x.y.z unless exact or a range. */
+export function rangeToSave(requested: string | undefined, resolved: string, exact: boolean): string {
+  if (exact) return resolved;
+  if (requested === undefined || semver.valid(requested) || !semver.isValidRange(requested)) return `^${resolved}`;
+  return requested;
+}

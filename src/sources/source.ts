@@ -1,0 +1,58 @@
+/** One published version of an agent, as a source describes it. */
+export interface VersionInfo {
+  version: string;
+  /** path of the agent file inside the source (repo-relative, forward slashes) */
+  path: string;
+  /** sha256 of the file's bytes, hex; sources without one (plain repos) compute it when reading */
+  sha256?: string;
+  /** reason, when yanked: never resolves for new installs, a lockfile may keep it */
+  yanked?: string | null;
+  changelog?: string;
+  /** commit that holds this version's file, when it differs from the snapshot's commit */
+  commit?: string;
+}
+
+export interface AgentEntry {
+  name: string;
+  description?: string;
+  versions: Record<string, VersionInfo>;
+  /** dist-tags: latest, next ... */
+  tags: Record<string, string>;
+  deprecated?: string | null;
+}
+
+export type SourceKind = "builtin" | "registry" | "marketplace" | "plain" | "tarball";
+
+export type { RegistryType } from "../project/manifest.js";
+
+/** What a resolved version's bytes are and where they came from. */
+export interface FetchedFile {
+  content: Buffer;
+  sha256: string;
+  commit: string | null;
+}
+
+/**
+ * A registry the project can install from. Implementations only describe and read;
+ * operations decide what to write.
+ */
+export interface Source {
+  readonly name: string;
+  readonly url: string;
+  readonly kind: SourceKind;
+  /** commit of the snapshot this source reads (null when not a git snapshot) */
+  readonly commit: string | null;
+  /** false when read from a cached copy that a fetch could make newer (undefined: nothing to fetch) */
+  readonly fresh?: boolean;
+  /** what the source skipped while listing (unparseable agents, unsupported plugins), one line each */
+  readonly warnings?: string[];
+  getAgent(name: string): Promise<AgentEntry | null>;
+  listAgents(): Promise<AgentEntry[]>;
+  /**
+   * Read one version's bytes, at `commit` when given (a lockfile's), else at the snapshot.
+   * Must refuse oversized files and paths escaping the source, and verify sha256 when known; a file without
+   * a known sha256 must also be a regular file (never a symlink). Bytes that match a declared sha256 are
+   * what the registry published, whatever tree entry holds them: nothing is ever followed.
+   */
+  readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile>;
+}

@@ -1,0 +1,136 @@
+import fs from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { AgentpkgError } from "../util/errors.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { sha256 } from "../util/hash.js";
+import { acquireLock } from "../util/process-lock.js";
+import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
+
+export type RefreshPolicy = "always" | "if-stale" | "never";
+
+export interface Mirror {
+  url: string;
+  /** bare repository: shallow (depth 1), or with full history and tags when `history` */
+  dir: string;
+  history: boolean;
+  commit: string;
+  fetchedAt: number;
+  /** this process fetched it (a retry after a miss would not help) */
+  fresh: boolean;
+}
+
+interface MirrorMeta {
+  url: string;
+  commit: string;
+  fetchedAt: number;
+}
+
+const NETWORK_TIMEOUT_MS = 120_000;
+
+export function mirrorDir(cache: string, url: string, history = false): string {
+  const base = url.replace(/\/+$/, "").split(/[/:]/).pop()?.replace(/\.git$/, "").replace(/[^A-Za-z0-9._-]/g, "") || "registry";
+  return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(url).slice(0, 16)}${history ? "-history" : ""}`);
+}
+
+async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, "meta.json"), "utf8")) as MirrorMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A local shallow mirror of a registry's default branch. Fetched when missing, when stale (policy
+ * "if-stale"), or always; never with --offline. The cache is shared by all projects, so updates take
+ * a per-mirror lock. `history`: a separate mirror with the whole history and the tags (marketplaces
+ * and plain repositories take their versions from history).
+ */
+export async function ensureMirror(
+  url: string,
+  o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number; history?: boolean },
+): Promise<Mirror> {
+  classifyGitUrl(url);
+  const history = o.history === true;
+  const dir = mirrorDir(o.cache, url, history);
+  const meta = await readMeta(dir);
+  const usable = meta !== undefined && meta.url === url;
+  if (usable && (o.policy === "never" || (o.policy === "if-stale" && Date.now() - meta.fetchedAt < o.ttlMs))) {
+    return { url, dir, history, commit: meta.commit, fetchedAt: meta.fetchedAt, fresh: false };
+  }
+  if (o.policy === "never") {
+    throw new AgentpkgError("E_OFFLINE", `registry ${url} is not in the cache (--offline)`, {
+      hint: "run the same command once without --offline to fill the cache",
+    });
+  }
+  const release = await acquireLock(`${dir}.busy`, 120_000);
+  try {
+    // another process may have cloned or fetched it while we waited: never clone over a mirror others read
+    const now = await readMeta(dir);
+    if (now?.url === url && o.policy === "if-stale" && Date.now() - now.fetchedAt < o.ttlMs) {
+      return { url, dir, history, commit: now.commit, fetchedAt: now.fetchedAt, fresh: false };
+    }
+    const commit = now?.url === url ? await fetchInto(dir, url, o.env, history) : await cloneInto(dir, url, o.env, history);
+    const fetchedAt = Date.now();
+    await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }));
+    return { url, dir, history, commit, fetchedAt, fresh: true };
+  } finally {
+    await release();
+  }
+}
+
+async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean): Promise<string> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await fs.rm(tmp, { recursive: true, force: true });
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  try {
+    const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch"];
+    await git(["clone", "--bare", ...shape, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
+    await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(tmp, dir);
+    return commit;
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    if (err instanceof GitError) throw explainGitFailure(err, url);
+    throw err;
+  }
+}
+
+async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean): Promise<string> {
+  try {
+    const args = history
+      ? ["fetch", "--no-tags", "--force", "--quiet", "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
+      : ["fetch", "--depth", "1", "--no-tags", "--quiet", "--", url, "HEAD"];
+    await git(args, { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const commit = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir, env })).trim();
+    await git(["update-ref", "refs/agentpkg/head", commit], { cwd: dir, env });
+    return commit;
+  } catch (err) {
+    if (err instanceof GitError) throw explainGitFailure(err, url);
+    throw err;
+  }
+}
+
+/** Make sure one older commit (a lockfile's) is present in the mirror. */
+export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.ProcessEnv, offline: boolean): Promise<void> {
+  const have = await git(["cat-file", "-t", commit], { cwd: mirror.dir, env }).then(
+    () => true,
+    () => false,
+  );
+  if (have) return;
+  if (offline) {
+    throw new AgentpkgError("E_OFFLINE", `commit ${commit.slice(0, 12)} of ${mirror.url} is not in the cache (--offline)`, {
+      hint: "run once without --offline to fetch it",
+    });
+  }
+  try {
+    const depth = mirror.history ? [] : ["--depth", "1"];
+    await git(["fetch", ...depth, "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+  } catch (err) {
+    if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
+    throw err;
+  }
+}
