@@ -1,5 +1,5 @@
 import { semver } from "../util/semver.js";
-import type { LockEntry } from "../project/lockfile.js";
+import type { LockEntry, Lockfile } from "../project/lockfile.js";
 import type { Dependency, Manifest } from "../project/manifest.js";
 import { resolveAgent } from "./resolve-agent.js";
 import type { Context } from "./context.js";
@@ -20,7 +20,7 @@ export async function desiredLock(
   ctx: Context,
   manifest: Manifest,
   resolvedNow: ReadonlyMap<string, LockEntry>,
-): Promise<Record<string, LockEntry>> {
+): Promise<Lockfile> {
   const desired: Record<string, LockEntry> = {};
   await Promise.all(
     Object.entries(manifest.agents).map(async ([name, dep]) => {
@@ -29,5 +29,5 @@ export async function desiredLock(
       desired[name] = now ?? (lockSatisfies(locked, dep) ? locked : (await resolveAgent(ctx.registries, name, dep)).entry);
     }),
   );
-  return desired;
+  return { ...ctx.files.lock, agents: desired };
 }

@@ -6,7 +6,9 @@ import type { Deps, PromptFn } from "../util/deps.js";
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { openContext } from "./context.js";
-import { preparePlan, type PreparedPlan } from "./prepare.js";
+import { preparePlan } from "./prepare.js";
+import type { Plan } from "../plan/plan.js";
+import { changePrompts } from "../cli/prompts.js";
 import { desiredLock } from "./desired-lock.js";
 import { resolveAgent } from "./resolve-agent.js";
 import { settleLocalEdits } from "./local-edits.js";
@@ -52,7 +54,7 @@ async function upgradePlan(deps: Deps) {
   const dep = ctx.files.manifest.agents.x!;
   const target = (await resolveAgent(ctx.registries, "x", dep)).entry;
   const plan = await preparePlan(ctx, ctx.files.manifest, await desiredLock(ctx, ctx.files.manifest, new Map([["x", target]])));
-  return { ctx, plan };
+  return { ctx, plan, prompts: changePrompts(deps) };
 }
 
 const file = () => fs.readFileSync(path.join(project, FILE), "utf8");
@@ -76,8 +78,8 @@ describe("settleLocalEdits with a prompt", () => {
   beforeEach(() => void reg.publish("x", [{ version: "1.1.0", content: V11 }]));
 
   it("d shows the local diff, then k keeps the file and the old lock entry", async () => {
-    const { ctx, plan } = await upgradePlan(depsWith(["d", "k"]));
-    const settled = await settleLocalEdits(ctx, plan, "prompt");
+    const { ctx, plan, prompts } = await upgradePlan(depsWith(["d", "k"]));
+    const settled = await settleLocalEdits(ctx, plan, "prompt", prompts);
     expect(asked).toHaveLength(2);
     expect(asked[0]!.question).toBe(`${FILE} (modified: +1 -1): what now?`);
     expect(asked[0]!.keys).toEqual(["k", "o", "m", "d"]);
@@ -89,17 +91,17 @@ describe("settleLocalEdits with a prompt", () => {
   });
 
   it("o takes theirs: the step overwrites and the lock moves to 1.1.0", async () => {
-    const { ctx, plan } = await upgradePlan(depsWith(["o"]));
-    const settled = await settleLocalEdits(ctx, plan, "prompt");
+    const { ctx, plan, prompts } = await upgradePlan(depsWith(["o"]));
+    const settled = await settleLocalEdits(ctx, plan, "prompt", prompts);
     expect(settled.steps[0]).toMatchObject({ resolution: "overwrite" });
     expect(settled.lock.agents.x).toMatchObject({ version: "1.1.0", sha256: sha256(V11) });
     expect(settled.lock.agents.x!.localSha256).toBeUndefined();
   });
 
   it("m merges cleanly: both edits in the text to write, the lock records its hash", async () => {
-    const { ctx, plan } = await upgradePlan(depsWith(["m"]));
-    const settled = await settleLocalEdits(ctx, plan, "prompt");
-    const merged = settled.merged.get("x")!.toString("utf8");
+    const { ctx, plan, prompts } = await upgradePlan(depsWith(["m"]));
+    const settled = await settleLocalEdits(ctx, plan, "prompt", prompts);
+    const merged = settled.merged.get(FILE)!.toString("utf8");
     expect(merged).toBe(V11.replace("Line one.", "Line one, mine."));
     expect(settled.lock.agents.x).toMatchObject({ version: "1.1.0", localSha256: sha256(merged) });
     expect(settled.conflicts).toEqual([]);
@@ -107,8 +109,8 @@ describe("settleLocalEdits with a prompt", () => {
 
   it("m on the same line as upstream yields a conflict to write next to the file", async () => {
     reg.publish("x", [{ version: "1.2.0", content: V1.replace("Line one.", "Line one, upstream.") }]);
-    const { ctx, plan } = await upgradePlan(depsWith(["m"]));
-    const settled = await settleLocalEdits(ctx, plan, "prompt");
+    const { ctx, plan, prompts } = await upgradePlan(depsWith(["m"]));
+    const settled = await settleLocalEdits(ctx, plan, "prompt", prompts);
     expect(settled.conflicts).toHaveLength(1);
     expect(settled.conflicts[0]).toMatchObject({ name: "x", file: FILE, conflictFile: `${FILE}.conflict` });
     expect(settled.conflicts[0]!.text.toString("utf8")).toMatch(/<<<<<<< local\nLine one, mine\.\n\|\|\|\|\|\|\| 1\.0\.0\nLine one\.\n=======\nLine one, upstream\.\n>>>>>>> 1\.2\.0/);
@@ -121,8 +123,8 @@ describe("settleLocalEdits with a prompt", () => {
     const ctx = await openContext({}, deps, "always");
     const manifest = { ...ctx.files.manifest, agents: { ...ctx.files.manifest.agents, y: { range: "^1.0.0" } } };
     const y = (await resolveAgent(ctx.registries, "y", { range: "^1.0.0" })).entry;
-    const plan: PreparedPlan = await preparePlan(ctx, manifest, await desiredLock(ctx, manifest, new Map([["y", y]])));
-    const settled = await settleLocalEdits(ctx, plan, "prompt");
+    const plan: Plan = await preparePlan(ctx, manifest, await desiredLock(ctx, manifest, new Map([["y", y]])));
+    const settled = await settleLocalEdits(ctx, plan, "prompt", changePrompts(deps));
     expect(asked.map((a) => a.question)).toContain(".claude/agents/y.md (not installed by agentpkg): what now?");
     expect(asked.find((a) => a.question.includes("y.md"))!.keys).toEqual(["k", "o", "d"]);
     expect(settled.steps.find((s) => s.name === "y")).toMatchObject({ op: "add", local: "untracked", resolution: "keep" });
@@ -130,17 +132,20 @@ describe("settleLocalEdits with a prompt", () => {
   });
 
   it("without a prompt function, prompt mode refuses like a non-interactive run", async () => {
-    const { ctx, plan } = await upgradePlan(depsWith(undefined));
-    const e = await settleLocalEdits(ctx, plan, "prompt").catch((x: unknown) => x);
+    const { ctx, plan, prompts } = await upgradePlan(depsWith(undefined));
+    const e = await settleLocalEdits(ctx, plan, "prompt", prompts).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AgentpkgError);
     expect(e).toMatchObject({ code: "E_LOCAL_EDITS", exitCode: 3, details: [`${FILE} (modified: +1 -1)`] });
   });
 });
 
+/** `agentpkg upgrade` as the cli runs it on a terminal: the prompts come from deps. */
+const upgradeOnTerminal = (deps: Deps) => runUpgrade({ names: [], prompts: changePrompts(deps) }, deps);
+
 describe("upgrade on a terminal (whole pipeline, prompt injected)", () => {
   it("asks per file, then applies the merge", async () => {
     reg.publish("x", [{ version: "1.1.0", content: V11 }]);
-    const r = await runUpgrade({ names: [] }, depsWith(["m"]));
+    const r = await upgradeOnTerminal(depsWith(["m"]));
     expect(r.applied).toBe(true);
     expect(file()).toBe(V11.replace("Line one.", "Line one, mine."));
     expect(lock().agents.x).toMatchObject({ version: "1.1.0", localSha256: sha256(file()) });
@@ -150,7 +155,7 @@ describe("upgrade on a terminal (whole pipeline, prompt injected)", () => {
     const bash = agentText("x", { body: BODY, tools: "Read, Grep, Bash" });
     reg.publish("x", [{ version: "1.1.0", content: bash }]);
     const lockBefore = lock();
-    const e = await runUpgrade({ names: [] }, depsWith(["o", "n"])).catch((x: unknown) => x);
+    const e = await upgradeOnTerminal(depsWith(["o", "n"])).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: "E_PERMISSIONS", exitCode: 3 });
     expect(asked.map((a) => a.question)).toEqual([`${FILE} (modified: +1 -1): what now?`, "Apply them?"]);
     expect(err.join("\n")).toContain("Bash can run any shell command");
@@ -159,7 +164,7 @@ describe("upgrade on a terminal (whole pipeline, prompt injected)", () => {
     expect(fs.existsSync(path.join(project, `${FILE}.orig`))).toBe(false);
 
     asked = [];
-    const r = await runUpgrade({ names: [] }, depsWith(["o", "y"]));
+    const r = await upgradeOnTerminal(depsWith(["o", "y"]));
     expect(r.applied).toBe(true);
     expect(r.backups).toEqual([`${FILE}.orig`]);
     expect(file()).toBe(bash);
@@ -172,7 +177,7 @@ describe("upgrade on a terminal (whole pipeline, prompt injected)", () => {
       throw new AgentpkgError("E_USAGE", "no answer", { exitCode: 3 });
     };
     const lockBefore = lock();
-    await expect(runUpgrade({ names: [] }, depsWith(closed))).rejects.toMatchObject({ exitCode: 3 });
+    await expect(upgradeOnTerminal(depsWith(closed))).rejects.toMatchObject({ exitCode: 3 });
     expect(file()).toBe(MINE);
     expect(lock()).toEqual(lockBefore);
   });

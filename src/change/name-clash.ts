@@ -3,25 +3,25 @@ import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { parseAgent } from "../agent/parse.js";
 import { listAgentFiles } from "../project/agents-dir.js";
-import type { Step } from "../plan/compute-plan.js";
+import type { Step } from "../plan/plan.js";
 import type { Context } from "./context.js";
 
 /**
  * Claude Code knows an agent by its `name` field; two files with the same name in one scope load
- * unpredictably. Refuse a plan whose incoming files (agent key -> their parsed name field) would create
+ * unpredictably. Refuse a plan whose incoming agent files (file -> their parsed name field) would create
  * such a pair.
  */
 export async function checkNameClashes(ctx: Context, steps: readonly Step[], incoming: ReadonlyMap<string, string | undefined>): Promise<void> {
   if (incoming.size === 0) return;
-  const writing = new Map<string, string>(); // file -> agent key
+  const writing = new Set<string>();
   const leaving = new Set<string>();
   for (const s of steps) {
-    if (s.op === "remove" && s.resolution !== "keep") leaving.add(s.from.file);
-    else if (s.op !== "remove" && incoming.has(s.name)) writing.set(s.to.file, s.name);
+    if (s.op === "remove" && s.resolution !== "keep") leaving.add(s.file);
+    else if (s.op !== "remove" && s.kind === "agent" && incoming.has(s.file)) writing.add(s.file);
   }
   const owners = new Map<string, string>(); // agent name field -> file
-  for (const [file, key] of writing) {
-    const name = incoming.get(key);
+  for (const file of writing) {
+    const name = incoming.get(file);
     if (name === undefined) continue;
     const other = owners.get(name);
     if (other) throw clash(name, other, file);

@@ -1,16 +1,30 @@
+// The one mutating pipeline behind install, upgrade, remove, sync and install --from. Its steps, in order:
+//   1. intent      what the command wants: the new manifest (and versions it resolved on purpose)
+//   2. resolve     the desired lock: locked versions that still satisfy, fresh resolutions for the rest
+//   3. plan        diff the desired lock against the lock and the disk; load every byte needed
+//   4. local edits settle each file that differs from what agentpkg wrote (refuse, keep, force, merge, ask)
+//   5. review      permission changes need a yes
+//   6. apply       under the project lock, crash-safe (src/apply); planned again if another process
+//                  changed the manifest or lock meanwhile. --dry-run stops before this step.
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
-import type { LockEntry } from "../project/lockfile.js";
+import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
-import type { SourceOptions } from "../sources/registries.js";
-import { openContext, type CommonOptions, type Context } from "./context.js";
-import { preparePlan } from "./prepare.js";
-import { editModeFrom, settleLocalEdits } from "./local-edits.js";
-import { transact } from "../apply/apply.js";
-import { changeResult, type ChangeResult } from "./result.js";
-import { collectPermissionChanges, confirmPermissionChanges } from "./permission-review.js";
-import { desiredLock } from "./desired-lock.js";
+import { projectFilesChanged, readProjectFiles } from "../project/state.js";
 import type { StatCache } from "../store/stat-cache.js";
+import type { SourceOptions } from "../sources/registries.js";
+import { isNoop, type Plan } from "../plan/plan.js";
+import { editModeFrom } from "../plan/settle.js";
+import { applyPlan, writeConflicts } from "../apply/apply.js";
+import { needsTidy } from "../apply/housekeeping.js";
+import { withProjectLock } from "../apply/project-lock.js";
+import { openContext, type CommonOptions, type Context } from "./context.js";
+import { desiredLock } from "./desired-lock.js";
+import { settleLocalEdits } from "./local-edits.js";
+import { reviewPermissions } from "./permission-review.js";
+import { preparePlan } from "./prepare.js";
+import type { ChangePrompts } from "./prompts.js";
+import type { ChangeResult } from "./result.js";
 
 export interface ChangeOptions extends CommonOptions {
   keep?: boolean;
@@ -20,22 +34,20 @@ export interface ChangeOptions extends CommonOptions {
   resolved?: boolean;
   /** refuse to change the lockfile or manifest */
   frozen?: boolean;
+  /** a terminal to ask (local edits, permission changes); none: never ask */
+  prompts?: ChangePrompts;
 }
 
-/** How a command changes what is wanted: the new manifest, plus versions it resolved on purpose. */
+/** What a command wants: the new manifest, plus versions it resolved on purpose. */
 export interface Intent {
   manifest: Manifest;
-  resolvedNow: ReadonlyMap<string, LockEntry>;
+  resolvedNow: ReadonlyMap<string, import("../project/lockfile.js").LockEntry>;
   /** the desired lock as is, skipping resolution (sync: the current lock filtered to the manifest) */
-  desired?: Record<string, LockEntry>;
+  desired?: Lockfile;
   /** also plan restoring locked files that were edited (sync) */
   restoreModified?: boolean;
 }
 
-/**
- * The shared pipeline of install, upgrade, remove and sync: intent -> desired lock -> plan ->
- * local edits -> permission review -> apply under the lock (or stop, for --dry-run).
- */
 export async function runChange(
   command: string,
   o: ChangeOptions,
@@ -49,31 +61,54 @@ export async function runChange(
   remember?: { statCache: StatCache; inputs?: string },
 ): Promise<ChangeResult> {
   const ctx = await openContext(o, deps, policy, remember?.statCache);
-  const mode = editModeFrom(o, deps.io.interactive);
-  const outcome = await transact(
-    ctx,
-    async (c) => {
-      const intent = await intend(c);
-      const desired = intent.desired ?? (await desiredLock(c, intent.manifest, intent.resolvedNow));
-      const plan = await preparePlan(c, intent.manifest, desired, { restoreModified: intent.restoreModified });
-      if (o.frozen && (plan.lockChanged || plan.manifestChanged)) {
-        throw new AgentpkgError("E_LOCK_OUTDATED", ".claude/agentpkg.lock does not match .claude/agentpkg.json (--frozen)", {
-          details: plan.steps.length ? plan.steps.map((s) => `${s.op} ${s.name}`) : ["the lockfile would be rewritten"],
-          hint: "run agentpkg install without --frozen (or with --no-frozen under CI) and commit the lockfile",
-        });
-      }
-      const settled = await settleLocalEdits(c, plan, mode);
-      const permissions = await collectPermissionChanges(c, settled);
-      await confirmPermissionChanges(c, permissions, { yes: o.yes === true, dryRun: o.dryRun === true });
-      return { ...settled, permissions };
-    },
-    { dryRun: o.dryRun === true },
-  );
-  const { plan } = outcome;
-  const unchanged = !outcome.applied && plan.steps.length === 0 && !plan.manifestChanged && !plan.lockChanged && plan.conflicts.length === 0 && plan.warnings.length === 0;
+  const mode = editModeFrom(o, o.prompts !== undefined);
+  const dryRun = o.dryRun === true;
+  const buildPlan = async (): Promise<Plan> => {
+    const intent = await intend(ctx); // 1
+    const desired = intent.desired ?? (await desiredLock(ctx, intent.manifest, intent.resolvedNow)); // 2
+    const plan = await preparePlan(ctx, intent.manifest, desired, { restoreModified: intent.restoreModified }); // 3
+    if (o.frozen && (plan.lockChanged || plan.manifestChanged)) {
+      throw new AgentpkgError("E_LOCK_OUTDATED", ".claude/agentpkg.lock does not match .claude/agentpkg.json (--frozen)", {
+        details: plan.steps.length ? plan.steps.map((s) => `${s.op} ${s.name}`) : ["the lockfile would be rewritten"],
+        hint: "run agentpkg install without --frozen (or with --no-frozen under CI) and commit the lockfile",
+      });
+    }
+    const settled = await settleLocalEdits(ctx, plan, mode, o.prompts); // 4
+    return reviewPermissions(ctx, settled, { yes: o.yes === true, dryRun }, o.prompts); // 5
+  };
+  const { plan, applied, backups } = await planAndApply(ctx, buildPlan, dryRun); // 6
+  const unchanged = !applied && isNoop(plan) && plan.conflicts.length === 0 && plan.warnings.length === 0;
   if (remember?.inputs !== undefined && unchanged) ctx.statCache.rememberUnchanged(command, remember.inputs, [...plan.disk.keys()].sort(), Object.keys(plan.lock.agents).length);
   ctx.statCache.save();
-  return changeResult(command, ctx, outcome, o.dryRun === true);
+  return { command, dryRun, applied, backups, scopeRoot: ctx.scope.root, plan };
+}
+
+/**
+ * Plan without the project lock (a dry run or a refused plan never creates anything), then apply under it.
+ * An interrupted earlier run is finished first, so its half-applied files are not taken for local edits;
+ * if another process changed the manifest or lockfile meanwhile, plan again.
+ */
+async function planAndApply(ctx: Context, buildPlan: () => Promise<Plan>, dryRun: boolean): Promise<{ plan: Plan; applied: boolean; backups: string[] }> {
+  const notes: string[] = [];
+  const noted = (p: Plan): Plan => ({ ...p, warnings: [...notes, ...p.warnings] });
+  if (!dryRun && (await needsTidy(ctx.scope))) notes.push(...(await withProjectLock(ctx, async (t) => t)));
+  if (notes.length) ctx.files = await readProjectFiles(ctx.scope);
+  let plan = await buildPlan();
+  if (dryRun && (await needsTidy(ctx.scope))) notes.push("an interrupted run left work to finish: the next command (or agentpkg doctor --fix) finishes it");
+  if (dryRun || (isNoop(plan) && plan.conflicts.length === 0)) return { plan: noted(plan), applied: false, backups: [] };
+  return withProjectLock(ctx, async (tidied) => {
+    notes.push(...tidied);
+    if (tidied.length || (await projectFilesChanged(ctx.files))) {
+      ctx.files = await readProjectFiles(ctx.scope);
+      plan = await buildPlan();
+    }
+    if (plan.conflicts.length > 0) {
+      await writeConflicts(ctx.scope, plan.conflicts);
+      return { plan: noted(plan), applied: false, backups: [] };
+    }
+    if (isNoop(plan)) return { plan: noted(plan), applied: false, backups: [] };
+    return { plan: noted(plan), applied: true, backups: await applyPlan(ctx.scope, ctx.files, plan) };
+  });
 }
 
 export function cloneManifest(m: Manifest): Manifest {

@@ -1,41 +1,13 @@
-import type { Step } from "../plan/compute-plan.js";
-import type { Context } from "./context.js";
-import type { SettledPlan } from "./local-edits.js";
-import type { AgentPermissionChanges } from "./permission-review.js";
+import type { Plan } from "../plan/plan.js";
 
-/** What a mutating command did (or, with --dry-run, would do): rendered by the CLI, never printed here. */
+/** What a mutating command did (or, with --dry-run, would do): its plan, rendered by the cli, never printed here. */
 export interface ChangeResult {
   command: string;
   dryRun: boolean;
+  /** the plan was applied (false: a dry run, nothing to do, or stopped at merge conflicts) */
   applied: boolean;
-  steps: Step[];
-  manifestChanged: boolean;
-  lockChanged: boolean;
+  /** backups of overwritten local edits, relative to the scope root */
   backups: string[];
-  warnings: string[];
-  conflicts: { name: string; file: string; conflictFile: string }[];
-  permissions: AgentPermissionChanges[];
   scopeRoot: string;
-}
-
-export function changeResult(
-  command: string,
-  ctx: Context,
-  outcome: { plan: SettledPlan & { permissions?: AgentPermissionChanges[] }; applied: boolean; backups: string[] },
-  dryRun: boolean,
-): ChangeResult {
-  const { plan } = outcome;
-  return {
-    command,
-    dryRun,
-    applied: outcome.applied,
-    steps: plan.steps,
-    manifestChanged: plan.manifestChanged,
-    lockChanged: plan.lockChanged,
-    backups: outcome.backups,
-    warnings: plan.warnings,
-    conflicts: plan.conflicts.map(({ name, file, conflictFile }) => ({ name, file, conflictFile })),
-    permissions: plan.permissions ?? [],
-    scopeRoot: ctx.scope.root,
-  };
+  plan: Plan;
 }

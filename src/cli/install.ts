@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { InstallOptions } from "../operations/install.js";
 import type { ChangeResult } from "../change/result.js";
-import { addEditFlags, editFlags, invocation } from "./shared.js";
+import { addEditFlags, changeOptions, invocation } from "./shared.js";
 import { printChange } from "./render-change.js";
 import { AgentpkgError } from "../util/errors.js";
 
@@ -22,12 +22,12 @@ export function installCommand(deps: Deps, run?: Run): Command {
     if (typeof inv.flags.from === "string") {
       if (specs.length) throw new AgentpkgError("E_USAGE", "install --from takes no agent names: it installs the bundle's lock");
       const { runInstallFrom } = await import("../operations/install-from.js");
-      const r = await runInstallFrom({ ...inv.common, ...editFlags(inv.flags), from: inv.flags.from }, inv.deps);
+      const r = await runInstallFrom({ ...changeOptions(inv), from: inv.flags.from }, inv.deps);
       return inv.deps.setExitCode(printChange(inv.deps.io, inv.out, r));
     }
     const fn = run ?? (await import("../operations/install.js")).runInstall;
     const frozen = self.getOptionValueSource("frozen") === "cli" ? inv.flags.frozen === true : undefined;
-    const result = await fn({ ...inv.common, ...editFlags(inv.flags), specs, frozen, exact: inv.flags.exact === true }, inv.deps);
+    const result = await fn({ ...changeOptions(inv), specs, frozen, exact: inv.flags.exact === true }, inv.deps);
     inv.deps.setExitCode(printChange(inv.deps.io, inv.out, result));
   });
   return cmd;

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { RemoveOptions } from "../operations/remove.js";
 import type { ChangeResult } from "../change/result.js";
-import { addEditFlags, editFlags, invocation } from "./shared.js";
+import { addEditFlags, changeOptions, invocation } from "./shared.js";
 import { printChange } from "./render-change.js";
 
 type Run = (o: RemoveOptions, deps: Deps) => Promise<ChangeResult>;
@@ -15,7 +15,7 @@ export function removeCommand(deps: Deps, run?: Run): Command {
   addEditFlags(cmd).action(async (names: string[], _o, self: Command) => {
     const inv = invocation(self, deps);
     const fn = run ?? (await import("../operations/remove.js")).runRemove;
-    const result = await fn({ ...inv.common, ...editFlags(inv.flags), names }, inv.deps);
+    const result = await fn({ ...changeOptions(inv), names }, inv.deps);
     inv.deps.setExitCode(printChange(inv.deps.io, inv.out, result));
   });
   return cmd;

@@ -3,6 +3,8 @@ import type { Deps } from "../util/deps.js";
 import { effectiveDeps, type GlobalFlags } from "./root.js";
 import type { OutputFlags } from "./output.js";
 import type { CommonOptions } from "../change/context.js";
+import type { ChangeOptions } from "../change/pipeline.js";
+import { changePrompts } from "./prompts.js";
 
 /** The flags of a command that may overwrite or delete locally edited files. */
 export function addEditFlags(cmd: Command): Command {
@@ -33,6 +35,8 @@ export function invocation(cmd: Command, deps: Deps): Invocation {
   };
 }
 
-export function editFlags(flags: Record<string, unknown>): { keep: boolean; force: boolean; merge: boolean; resolved: boolean } {
-  return { keep: flags.keep === true, force: flags.force === true, merge: flags.merge === true, resolved: flags.resolved === true };
+/** The options every change command (install, upgrade, remove, sync) passes on: shared flags, edit flags, a terminal to ask. */
+export function changeOptions(inv: Invocation): ChangeOptions {
+  const f = inv.flags;
+  return { ...inv.common, keep: f.keep === true, force: f.force === true, merge: f.merge === true, resolved: f.resolved === true, prompts: changePrompts(inv.deps) };
 }

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { UpgradeOptions } from "../operations/upgrade.js";
 import type { ChangeResult } from "../change/result.js";
-import { addEditFlags, editFlags, invocation } from "./shared.js";
+import { addEditFlags, changeOptions, invocation } from "./shared.js";
 import { printChange } from "./render-change.js";
 
 type Run = (o: UpgradeOptions, deps: Deps) => Promise<ChangeResult>;
@@ -17,7 +17,7 @@ export function upgradeCommand(deps: Deps, run?: Run): Command {
   addEditFlags(cmd).action(async (names: string[], _o, self: Command) => {
     const inv = invocation(self, deps);
     const fn = run ?? (await import("../operations/upgrade.js")).runUpgrade;
-    const result = await fn({ ...inv.common, ...editFlags(inv.flags), names, latest: inv.flags.latest === true, exact: inv.flags.exact === true }, inv.deps);
+    const result = await fn({ ...changeOptions(inv), names, latest: inv.flags.latest === true, exact: inv.flags.exact === true }, inv.deps);
     inv.deps.setExitCode(printChange(inv.deps.io, inv.out, result));
   });
   return cmd;

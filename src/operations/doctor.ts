@@ -4,8 +4,9 @@ import type { Deps } from "../util/deps.js";
 import { lockState } from "../util/process-lock.js";
 import { parseAgent } from "../agent/parse.js";
 import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
+import { readProjectFiles } from "../project/state.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
-import { withProjectLock } from "../apply/apply.js";
+import { withProjectLock } from "../apply/project-lock.js";
 import { findTemps } from "../apply/housekeeping.js";
 import { hasJournal } from "../apply/journal.js";
 
@@ -47,6 +48,7 @@ export async function runDoctor(o: DoctorOptions, deps: Deps): Promise<DoctorRes
   if (o.fix && !o.dryRun && claudeExists) {
     const before = await lockState(ctx.scope.lockDir);
     fixed.push(...(await withProjectLock(ctx, async (tidied) => tidied)));
+    if (fixed.length) ctx.files = await readProjectFiles(ctx.scope); // finishing a run rewrote them
     if (before.state === "stale") fixed.unshift(`removed a stale lock left by process ${before.pid ?? "(unknown)"}`);
   }
   const findings = [...(await leftovers(ctx)), ...(await agreement(ctx)), ...(await folder(ctx))];

@@ -77,9 +77,9 @@ export function bundleIntent(c: Context, bundle: Bundle, label: string): Intent 
       hint: "pack the bundle again from a project whose manifest matches (agentpkg install, then agentpkg pack)",
     });
   }
-  const desired: Record<string, LockEntry> = {};
-  for (const [name, e] of Object.entries(bundle.lock.agents)) desired[name] = hasLock ? e : pristineEntry(e);
-  return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired };
+  const agents: Record<string, LockEntry> = {};
+  for (const [name, e] of Object.entries(bundle.lock.agents)) agents[name] = hasLock ? e : pristineEntry(e);
+  return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired: { ...bundle.lock, agents } };
 }
 
 /** A fresh install writes the pristine content, so a merged file's localSha256 does not carry over. */

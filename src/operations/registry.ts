@@ -8,7 +8,7 @@ import { configuredRegistries, Registries } from "../sources/registries.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { readProjectFiles } from "../project/state.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
-import { withProjectLock } from "../apply/apply.js";
+import { withProjectLock } from "../apply/project-lock.js";
 
 export interface RegistryInfo {
   name: string;

@@ -2,8 +2,9 @@ import { statSync } from "node:fs";
 import { AgentpkgError } from "../util/errors.js";
 import { cacheDir } from "../util/deps.js";
 import type { Deps } from "../util/deps.js";
-import type { LockEntry } from "../project/lockfile.js";
-import type { Dependency } from "../project/manifest.js";
+import { emptyLockfile, type LockEntry } from "../project/lockfile.js";
+import { emptyManifest, type Dependency } from "../project/manifest.js";
+import { emptyPlan } from "../plan/plan.js";
 import { resolveScope, scopeFile, type Scope } from "../project/scope.js";
 import { StatCache, statKey } from "../store/stat-cache.js";
 import { lockSatisfies } from "../change/desired-lock.js";
@@ -55,10 +56,10 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
         data: { stale: stale.sort() },
       });
     }
-    const desired: Record<string, LockEntry> = {};
-    for (const [name, entry] of Object.entries(lock.agents)) if (Object.hasOwn(manifest.agents, name)) desired[name] = entry;
-    locked = Object.keys(desired).length;
-    return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired, restoreModified: true };
+    const agents: Record<string, LockEntry> = {};
+    for (const [name, entry] of Object.entries(lock.agents)) if (Object.hasOwn(manifest.agents, name)) agents[name] = entry;
+    locked = Object.keys(agents).length;
+    return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired: { ...lock, agents }, restoreModified: true };
   }, { statCache, inputs });
   return { ...result, locked };
 }
@@ -82,18 +83,6 @@ async function unchangedSync(scope: Scope, statCache: StatCache, inputs: string,
   };
   const count = statCache.unchangedSince("sync", inputs, statOf);
   if (count === undefined || (await needsTidy(scope))) return undefined;
-  return {
-    command: "sync",
-    dryRun: o.dryRun === true,
-    applied: false,
-    steps: [],
-    manifestChanged: false,
-    lockChanged: false,
-    backups: [],
-    warnings: [],
-    conflicts: [],
-    permissions: [],
-    scopeRoot: scope.root,
-    locked: count,
-  };
+  // nothing is parsed: the plan is empty, and what it would write is not looked at
+  return { command: "sync", dryRun: o.dryRun === true, applied: false, backups: [], scopeRoot: scope.root, plan: emptyPlan(emptyManifest(), emptyLockfile()), locked: count };
 }

@@ -1,85 +1,55 @@
-import type { LockEntry } from "../project/lockfile.js";
-
-/**
- * What the file on disk is, relative to what agentpkg last wrote:
- * absent (nothing there, nothing expected), missing (locked but deleted), clean (matches the lock),
- * modified (differs from the lock), untracked (a file agentpkg never wrote is in the way).
- */
-export type LocalState = "absent" | "missing" | "clean" | "modified" | "untracked";
-
-/** How a step touching a locally edited file was settled. */
-export type Resolution = "overwrite" | "keep" | "merge";
-
-export type Step =
-  | { op: "add"; name: string; to: LockEntry; local: "absent" | "missing" | "untracked" | "clean"; resolution?: Resolution }
-  | { op: "update"; name: string; from: LockEntry; to: LockEntry; local: "clean" | "modified" | "missing"; resolution?: Resolution }
-  | { op: "remove"; name: string; from: LockEntry; local: "clean" | "modified" | "missing"; resolution?: Resolution };
+import { lockedFiles, type LockedFile, type Lockfile } from "../project/lockfile.js";
+import type { Step } from "./plan.js";
 
 /** sha256 of each relevant file on disk (by its path relative to the scope root); null when missing. */
 export type DiskHashes = ReadonlyMap<string, string | null>;
 
-function stateOf(entry: LockEntry, disk: DiskHashes): "clean" | "modified" | "missing" {
-  const actual = disk.get(entry.file) ?? null;
+function stateOf(f: LockedFile, disk: DiskHashes): "clean" | "modified" | "missing" {
+  const actual = disk.get(f.file) ?? null;
   if (actual === null) return "missing";
-  return actual === entry.sha256 ? "clean" : "modified";
+  return actual === f.sha256 ? "clean" : "modified";
 }
 
-export function sameLockEntry(a: LockEntry, b: LockEntry): boolean {
+export function sameLockedFile(a: LockedFile, b: LockedFile): boolean {
   return (
-    a.version === b.version && a.registry === b.registry && a.url === b.url && a.commit === b.commit &&
+    a.name === b.name && a.version === b.version && a.registry === b.registry && a.url === b.url && a.commit === b.commit &&
     a.path === b.path && a.sha256 === b.sha256 && a.file === b.file && a.localSha256 === b.localSha256
   );
 }
 
+const byPackageThenFile = (a: Step, b: Step): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : 0;
+
 /**
- * Pure: desired lock entries vs the current lock and the files on disk -> the steps to take, sorted by name.
- * Unchanged entries whose file is present produce no step (with restoreModified, sync's option, only when
- * the file is clean); a locked file that went missing is restored.
+ * Pure: the desired lock vs the current lock and the files on disk -> one step per file that changes,
+ * sorted by package, then file. An unchanged file that is present produces no step (with restoreModified,
+ * sync's option, only when it is clean); a locked file that went missing is restored.
  */
-export function computePlan(
-  desired: Readonly<Record<string, LockEntry>>,
-  current: Readonly<Record<string, LockEntry>>,
-  disk: DiskHashes,
-  o: { restoreModified?: boolean } = {},
-): Step[] {
+export function computePlan(desiredLock: Lockfile, currentLock: Lockfile, disk: DiskHashes, o: { restoreModified?: boolean } = {}): Step[] {
+  const desired = lockedFiles(desiredLock, "the new lock");
+  const current = lockedFiles(currentLock, "the lockfile");
   const steps: Step[] = [];
-  for (const [name, to] of Object.entries(desired)) {
-    const from = Object.hasOwn(current, name) ? current[name] : undefined;
+  for (const [file, to] of desired) {
+    const from = current.get(file);
+    const common = { name: to.name, file, kind: to.kind };
     if (!from) {
-      const actual = disk.get(to.file) ?? null;
+      const actual = disk.get(file) ?? null;
       const local = actual === null ? "absent" : actual === to.sha256 ? "clean" : "untracked";
-      steps.push({ op: "add", name, to, local });
+      steps.push({ ...common, op: "add", to, local });
       continue;
     }
     const local = stateOf(from, disk);
-    if (sameLockEntry(from, to)) {
-      if (local === "missing") steps.push({ op: "add", name, to, local: "missing" });
+    if (sameLockedFile(from, to)) {
+      if (local === "missing") steps.push({ ...common, op: "add", to, local: "missing" });
       // sync: an edited file goes back to the locked content (a clean merge's localSha256 counts as in sync)
-      else if (o.restoreModified && local === "modified" && disk.get(from.file) !== from.localSha256) steps.push({ op: "update", name, from, to, local });
+      else if (o.restoreModified && local === "modified" && disk.get(file) !== from.localSha256) steps.push({ ...common, op: "update", from, to, local });
       continue;
     }
-    if (from.sha256 === to.sha256 && from.file === to.file && local !== "missing") {
-      // same content from another commit or registry url: only the lock entry changes
-      steps.push({ op: "update", name, from, to, local });
-      continue;
-    }
-    steps.push({ op: "update", name, from, to, local });
+    // another version, or the same content from another commit or registry url (only the lock changes)
+    steps.push({ ...common, op: "update", from, to, local });
   }
-  for (const [name, from] of Object.entries(current)) {
-    if (!Object.hasOwn(desired, name)) steps.push({ op: "remove", name, from, local: stateOf(from, disk) });
+  for (const [file, from] of current) {
+    if (!desired.has(file)) steps.push({ name: from.name, file, kind: from.kind, op: "remove", from, local: stateOf(from, disk) });
   }
-  return steps.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** A step that would overwrite or delete a file agentpkg did not write as-is. */
-export function touchesLocalEdit(step: Step): boolean {
-  return step.local === "modified" || step.local === "untracked";
-}
-
-/** Whether applying the step writes the agent file (vs only changing the lock). */
-export function writesFile(step: Step): boolean {
-  if (step.resolution === "keep") return false;
-  if (step.op === "remove") return step.local !== "missing";
-  if (step.op === "add") return step.local !== "clean";
-  return step.local === "missing" || step.from.sha256 !== step.to.sha256 || step.from.file !== step.to.file || step.local === "modified";
+  return steps.sort(byPackageThenFile);
 }

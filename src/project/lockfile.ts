@@ -32,6 +32,50 @@ export interface Lockfile {
   agents: Record<string, LockEntry>;
 }
 
+/** What a file is to Claude Code. Agents today; commands, skills and the files they ship come with plugins. */
+export type PartKind = "agent" | "command" | "skill" | "file";
+
+/**
+ * One file agentpkg wrote, as the lock knows it: the coordinates of the package it came from (version,
+ * registry, url, commit), its own (path in the source, sha256, place in the project), the package's key,
+ * and what Claude Code sees in it. Plans, edit detection and reviews work on these, file by file.
+ */
+export interface LockedFile extends LockEntry {
+  /** the package's key in the manifest and lock */
+  name: string;
+  kind: PartKind;
+  /** the part's name as Claude Code shows it */
+  part: string;
+}
+
+/** Every file a lock says agentpkg wrote, by its place in the project. Two entries naming one file are refused. */
+export function lockedFiles(lock: Lockfile, label: string): Map<string, LockedFile> {
+  const files = new Map<string, LockedFile>();
+  for (const name of Object.keys(lock.agents)) {
+    const entry = lock.agents[name]!;
+    const other = files.get(entry.file);
+    if (other) {
+      throw new AgentpkgError("E_USAGE", `${other.name} and ${name} would both be ${entry.file} (${label})`, {
+        hint: `install only one of them: agentpkg remove ${other.name}, or install ${name} from another registry`,
+      });
+    }
+    files.set(entry.file, { ...entry, name, kind: "agent", part: name.slice(name.indexOf(":") + 1) });
+  }
+  return files;
+}
+
+/** The lock entry a locked file came from (the inverse of lockedFiles, for one file). */
+export function lockEntryOf(f: LockedFile): LockEntry {
+  const { name: _name, kind: _kind, part: _part, ...entry } = f;
+  return entry;
+}
+
+/** Set (or, with undefined, drop) what the lock says about one file of package `name`. */
+export function setLockedFile(lock: Lockfile, name: string, f: LockedFile | undefined): void {
+  if (f) lock.agents[name] = lockEntryOf(f);
+  else delete lock.agents[name];
+}
+
 export function emptyLockfile(): Lockfile {
   return { lockfileVersion: LOCKFILE_VERSION, agents: {} };
 }

@@ -1,3 +1,6 @@
+import { emptyPlan } from "../../src/plan/plan.js";
+import { emptyManifest } from "../../src/project/manifest.js";
+import { emptyLockfile } from "../../src/project/lockfile.js";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { createProgram } from "../../src/cli/program.js";
@@ -48,7 +51,7 @@ describe("every command", () => {
     let seen: unknown;
     const cmd = installCommand(deps, async (o) => {
       seen = o;
-      return { command: "install", dryRun: true, applied: false, steps: [], manifestChanged: false, lockChanged: false, backups: [], warnings: [], conflicts: [], permissions: [], scopeRoot: "/" };
+      return { command: "install", dryRun: true, applied: false, backups: [], scopeRoot: "/", plan: emptyPlan(emptyManifest(), emptyLockfile()) };
     });
     await cmd.parseAsync(["--dry-run", "--exact", "ml-engineer@^1"], { from: "user" });
     expect(seen).toMatchObject({ specs: ["ml-engineer@^1"], dryRun: true, exact: true, frozen: undefined, keep: false, force: false, merge: false });

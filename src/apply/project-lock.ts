@@ -1,0 +1,48 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { AgentpkgError } from "../util/errors.js";
+import { acquireLock } from "../util/process-lock.js";
+import { assertScopeFolders } from "../project/containment.js";
+import type { Scope } from "../project/scope.js";
+import type { ContentStore } from "../store/cas.js";
+import { describeTidy, tidyScope } from "./housekeeping.js";
+
+const LOCK_WAIT_MS = 15_000;
+
+/** Where a locked run works: the scope, the store (to finish an interrupted run), the environment (lock wait). */
+export interface LockTarget {
+  scope: Scope;
+  store: ContentStore;
+  deps: { env: NodeJS.ProcessEnv };
+}
+
+const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT"]);
+
+/** A folder agentpkg cannot write to: one line naming the folder (not a temp file), nothing changed. */
+export function unwritable(scope: Scope, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (err instanceof AgentpkgError || !e?.path || !UNWRITABLE.has(String(e.code))) return err;
+  const dir = path.relative(scope.root, path.dirname(e.path)) || ".";
+  const why = e.code === "ENOSPC" || e.code === "EDQUOT" ? "no space left" : e.code === "EROFS" ? "read-only file system" : "permission denied";
+  return new AgentpkgError("E_IO", `cannot write in ${dir}: ${why}; nothing was changed`, { cause: err, hint: `check ${dir} (permissions, free space), then re-run` });
+}
+
+/**
+ * Run `fn` holding the scope's process lock, after finishing whatever an interrupted run left behind
+ * (journal, temp files). `fn` gets what tidying did, as lines for warnings; when it did anything, the
+ * project files must be read again.
+ */
+export async function withProjectLock<T>(t: LockTarget, fn: (tidied: string[]) => Promise<T>): Promise<T> {
+  await assertScopeFolders(t.scope);
+  const release = await fs
+    .mkdir(t.scope.claudeDir, { recursive: true })
+    .then(() => acquireLock(t.scope.lockDir, Number(t.deps.env.AGENTPKG_LOCK_WAIT_MS ?? LOCK_WAIT_MS)))
+    .catch((err: unknown) => {
+      throw unwritable(t.scope, err);
+    });
+  try {
+    return await fn(describeTidy(await tidyScope(t.scope, t.store)));
+  } finally {
+    await release();
+  }
+}

@@ -1,0 +1,65 @@
+// Local edits, decided: the pure half of DESIGN.md §5. src/change/local-edits.ts gathers the decisions
+// (flags, prompts, merges); this applies them to the plan.
+import { AgentpkgError } from "../util/errors.js";
+import { sha256 } from "../util/hash.js";
+import { setLockedFile, type Lockfile } from "../project/lockfile.js";
+import type { Manifest } from "../project/manifest.js";
+import { finishPlan, touchesLocalEdit, type Baseline, type Conflict, type Plan, type Step } from "./plan.js";
+
+/** What to do with files that differ from what agentpkg wrote. */
+export type EditMode = "refuse" | "keep" | "force" | "merge" | "resolved" | "prompt";
+
+export function editModeFrom(flags: { keep?: boolean; force?: boolean; merge?: boolean; resolved?: boolean }, interactive: boolean): EditMode {
+  const chosen = (["keep", "force", "merge", "resolved"] as const).filter((k) => flags[k] === true);
+  if (chosen.length > 1) throw new AgentpkgError("E_USAGE", `--${chosen.join(" and --")} cannot be combined`, { hint: "pick one way to handle local edits" });
+  return chosen[0] ?? (interactive ? "prompt" : "refuse");
+}
+
+/**
+ * How one local edit is settled: keep the file (and what the lock said of it), overwrite it (a backup is
+ * saved), write a merge (clean, or the user's own after a conflict), or stop at a conflict.
+ */
+export type Decision =
+  | { resolution: "keep" }
+  | { resolution: "overwrite" }
+  | { resolution: "merge"; text: Buffer }
+  | { resolution: "conflict"; text: Buffer };
+
+/** The project as it was before the command: keeping an added file restores its manifest entry. */
+export interface Before extends Baseline {
+  manifest: Manifest;
+}
+
+/**
+ * Pure: the plan with every local edit settled as decided (a decision per step that touches one, by file).
+ * Keeping a file keeps its old lock entry (and, for a new install, the old manifest entry); a merge is
+ * written instead of the pristine text and recorded as the new version with the merge's hash.
+ */
+export function settle(plan: Plan, decisions: ReadonlyMap<string, Decision>, before: Before): Plan {
+  const lock: Lockfile = { ...plan.lock, agents: { ...plan.lock.agents } };
+  const manifest: Manifest = { ...plan.manifest, agents: { ...plan.manifest.agents } };
+  const merged = new Map(plan.merged);
+  const conflicts: Conflict[] = [];
+  const steps = plan.steps.map((step): Step => {
+    const decision = touchesLocalEdit(step) ? decisions.get(step.file) : undefined;
+    if (!decision) return step;
+    if (decision.resolution === "keep") keep(step, lock, manifest, before);
+    if (decision.resolution === "merge" && step.op === "update") {
+      merged.set(step.file, decision.text);
+      setLockedFile(lock, step.name, { ...step.to, localSha256: sha256(decision.text) });
+    }
+    if (decision.resolution === "conflict") conflicts.push({ name: step.name, file: step.file, conflictFile: `${step.file}.conflict`, text: decision.text });
+    return { ...step, resolution: decision.resolution };
+  });
+  return { ...finishPlan(before, { ...plan, steps, lock, manifest, merged }), conflicts };
+}
+
+/** --keep: the file stays, and so does what the lock and manifest said about it. */
+function keep(step: Step, lock: Lockfile, manifest: Manifest, before: Before): void {
+  if (step.op === "update") setLockedFile(lock, step.name, step.from);
+  if (step.op === "add") {
+    setLockedFile(lock, step.name, undefined);
+    if (Object.hasOwn(before.manifest.agents, step.name)) manifest.agents[step.name] = before.manifest.agents[step.name]!;
+    else delete manifest.agents[step.name];
+  }
+}
