@@ -9,7 +9,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const [{ realDeps }, { programFor }, { reportError }] = await Promise.all([
     import("./util/deps.js"),
-    import("./cli/lazy-program.js"),
+    import("./cli/program.js"),
     import("./cli/report-error.js"),
   ]);
   const deps = realDeps();

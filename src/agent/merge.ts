@@ -1,6 +1,6 @@
-import matter from "gray-matter";
 import { diff3Merge } from "node-diff3";
 import { stableJson } from "../util/json.js";
+import { loadYaml } from "./yaml.js";
 
 export interface MergeLabels {
   ours?: string;
@@ -98,17 +98,13 @@ function toDoc(text: string): Doc {
   return { lines: t === "" && !finalNewline ? [] : t.split("\n"), finalNewline, crlf, bom };
 }
 
-/** Parses YAML with gray-matter's engine; undefined unless it is a mapping (or empty). */
+/** Parses YAML with the loader agent/parse.ts uses; undefined unless it is a mapping (or empty). */
 function parseYaml(lines: string[]): Record<string, unknown> | undefined {
-  try {
-    // Passing an options object bypasses gray-matter's global cache.
-    const data: unknown = matter(`---\n${lines.join("\n")}\n---\n`, {}).data;
-    if (data === null || data === undefined) return {};
-    if (typeof data !== "object" || Array.isArray(data)) return undefined;
-    return data as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  const r = loadYaml(lines.join("\n"));
+  if (!r.ok) return undefined;
+  if (r.value === null || r.value === undefined) return {};
+  if (typeof r.value !== "object" || Array.isArray(r.value)) return undefined;
+  return r.value as Record<string, unknown>;
 }
 
 const isKeyLine = (line: string): boolean => /^[^\s#]/.test(line) && !/^-(\s|$)/.test(line);

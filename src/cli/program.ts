@@ -1,32 +1,61 @@
 import type { Command } from "commander";
-import { attachCommands, createRoot } from "./root.js";
 import type { Deps } from "../util/deps.js";
-import { installCommand } from "./install.js";
-import { removeCommand } from "./remove.js";
-import { upgradeCommand } from "./upgrade.js";
-import { listCommand } from "./list.js";
-import { registryCommand } from "./registry.js";
-import { validateCommand } from "./validate.js";
-import { newCommand } from "./new.js";
-import { publishCommand } from "./publish.js";
-import { yankCommand, deprecateCommand } from "./yank.js";
-import { searchCommand } from "./search.js";
-import { infoCommand } from "./info.js";
-import { packCommand } from "./pack.js";
-import { syncCommand } from "./sync.js";
-import { verifyCommand } from "./verify.js";
-import { outdatedCommand } from "./outdated.js";
-import { initCommand } from "./init.js";
-import { statusCommand } from "./status.js";
-import { diffCommand } from "./diff.js";
-import { doctorCommand } from "./doctor.js";
+import { attachCommands, createRoot } from "./root.js";
 
-export { VERSION } from "../version.js";
-export { effectiveDeps, type GlobalFlags } from "./root.js";
+type Factory = (deps: Deps) => Command;
 
-/** The whole program, every command (help, tests). A run loads only its command: see lazy-program.ts. */
-export function createProgram(deps: Deps): Command {
-  const program = createRoot();
-  const commands = [installCommand(deps), upgradeCommand(deps), removeCommand(deps), listCommand(deps), statusCommand(deps), diffCommand(deps), registryCommand(deps), packCommand(deps), syncCommand(deps), verifyCommand(deps), outdatedCommand(deps), initCommand(deps), validateCommand(deps), newCommand(deps), publishCommand(deps), yankCommand(deps), deprecateCommand(deps), searchCommand(deps), infoCommand(deps), doctorCommand(deps)];
-  return attachCommands(program, commands);
+/**
+ * Every command: its name and aliases, and how to load its module. A run loads only the module of the
+ * command it names (start-up, DESIGN.md §7); help and unknown names load them all. Adding a command is one
+ * line here plus its file (a unit test checks the names against each command's own).
+ */
+export const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Factory> }[] = [
+  { names: ["install", "i", "add"], load: async () => (await import("./install.js")).installCommand },
+  { names: ["upgrade", "update"], load: async () => (await import("./upgrade.js")).upgradeCommand },
+  { names: ["remove", "rm", "uninstall"], load: async () => (await import("./remove.js")).removeCommand },
+  { names: ["list", "ls"], load: async () => (await import("./list.js")).listCommand },
+  { names: ["status"], load: async () => (await import("./status.js")).statusCommand },
+  { names: ["diff"], load: async () => (await import("./diff.js")).diffCommand },
+  { names: ["registry"], load: async () => (await import("./registry.js")).registryCommand },
+  { names: ["pack"], load: async () => (await import("./pack.js")).packCommand },
+  { names: ["sync"], load: async () => (await import("./sync.js")).syncCommand },
+  { names: ["verify"], load: async () => (await import("./verify.js")).verifyCommand },
+  { names: ["outdated"], load: async () => (await import("./outdated.js")).outdatedCommand },
+  { names: ["init"], load: async () => (await import("./init.js")).initCommand },
+  { names: ["validate"], load: async () => (await import("./validate.js")).validateCommand },
+  { names: ["new"], load: async () => (await import("./new.js")).newCommand },
+  { names: ["publish"], load: async () => (await import("./publish.js")).publishCommand },
+  { names: ["yank"], load: async () => (await import("./yank.js")).yankCommand },
+  { names: ["deprecate"], load: async () => (await import("./yank.js")).deprecateCommand },
+  { names: ["search"], load: async () => (await import("./search.js")).searchCommand },
+  { names: ["info", "show"], load: async () => (await import("./info.js")).infoCommand },
+  { names: ["doctor"], load: async () => (await import("./doctor.js")).doctorCommand },
+];
+
+/** The whole program, every command (help, unknown names, tests). */
+export async function createProgram(deps: Deps): Promise<Command> {
+  const factories = await Promise.all(COMMANDS.map((c) => c.load()));
+  return attachCommands(createRoot(), factories.map((f) => f(deps)));
+}
+
+/** Root flags that take no value, and the one that takes a value (-C/--cwd). */
+const ROOT_FLAGS = new Set(["--json", "-q", "--quiet", "-y", "--yes", "--offline", "-g", "--global", "--verbose", "--no-color"]);
+
+/** The subcommand a command line names, when that is certain; undefined for help, --version, odd flags. */
+export function subcommandOf(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-C" || a === "--cwd") i++;
+    else if (a.startsWith("--cwd=") || ROOT_FLAGS.has(a)) continue;
+    else return a.startsWith("-") ? undefined : a;
+  }
+  return undefined;
+}
+
+/** The program for one run (argv as process.argv): the root plus only the named command when known. */
+export async function programFor(deps: Deps, argv: readonly string[]): Promise<Command> {
+  const name = subcommandOf(argv.slice(2));
+  const command = name === undefined ? undefined : COMMANDS.find((c) => c.names.includes(name));
+  if (!command) return createProgram(deps);
+  return attachCommands(createRoot(), [(await command.load())(deps)]);
 }

@@ -24,8 +24,8 @@ function allCommands(cmd: Command): Command[] {
   return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
 }
 
-describe("every command", () => {
-  const program = createProgram(fakeDeps());
+describe("every command", async () => {
+  const program = await createProgram(fakeDeps());
   const commands = allCommands(program);
 
   it("exists for the core set", () => {
@@ -39,7 +39,7 @@ describe("every command", () => {
   });
 
   it("an unknown flag on a subcommand is a usage error (exit 2 path)", async () => {
-    const p = createProgram(fakeDeps());
+    const p = await createProgram(fakeDeps());
     p.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     for (const c of allCommands(p)) c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     await expect(p.parseAsync(["node", "agentpkg", "install", "--no-such-flag"])).rejects.toMatchObject({ code: "commander.unknownOption", exitCode: 1 });
