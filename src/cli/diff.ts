@@ -1,3 +1,4 @@
+import { diffJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { colorizeDiff } from "../util/text-diff.js";
@@ -17,7 +18,7 @@ export function diffCommand(deps: Deps, run?: Run): Command {
       const fn = run ?? (await import("../operations/diff.js")).runDiff;
       const r = await fn({ ...inv.common, name, upstream: inv.flags.upstream === true }, inv.deps);
       const io = inv.deps.io;
-      printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(io, inv.out, diffJson(r), () => {
         const lines: string[] = [];
         for (const d of r.diffs) {
           if (r.upstream && d.version === d.installed) lines.push(`${d.name}: ${d.installed} is the newest version its range allows`);

@@ -1,3 +1,4 @@
+import { doctorJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
@@ -16,7 +17,7 @@ export function doctorCommand(deps: Deps, run?: Run): Command {
       const fn = run ?? (await import("../operations/doctor.js")).runDoctor;
       const r = await fn({ ...inv.common, fix: inv.flags.fix === true }, inv.deps);
       const io = inv.deps.io;
-      printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(io, inv.out, doctorJson(r), () => {
         const lines = r.fixed.map((f) => `${paint(io, "green", "fixed")} ${f}`);
         for (const f of r.findings) {
           lines.push(`${f.severity === "problem" ? paint(io, "red", "problem") : paint(io, "dim", "note")} ${f.message}`);

@@ -1,3 +1,4 @@
+import { infoJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { InfoOptions, InfoResult } from "../operations/info.js";
@@ -17,7 +18,7 @@ export function infoCommand(deps: Deps, run?: Run): Command {
       const r = await fn({ ...inv.common, spec }, inv.deps);
       const io = inv.deps.io;
       printNotes(io, inv.out, r.warnings);
-      printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(io, inv.out, infoJson(r), () => {
         const lines = [`${paint(io, "bold", r.name)}${r.latest ? `@${r.latest}` : ""}  (registry ${r.registry})`];
         if (r.deprecated) lines.push(paint(io, "yellow", `deprecated: ${r.deprecated}`));
         if (r.description) lines.push("", r.description.trim(), "");

@@ -1,3 +1,4 @@
+import { initJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { InitOptions, InitResult } from "../operations/init.js";
@@ -19,7 +20,7 @@ export function initCommand(deps: Deps, run?: Run): Command {
       const r = await fn({ ...inv.common, registries: (inv.flags.registry as string[] | undefined) ?? [] }, inv.deps);
       printNotes(inv.deps.io, inv.out, r.notes);
       const names = Object.keys(r.registries);
-      printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => [
+      printResult(inv.deps.io, inv.out, initJson(r), () => [
         `${r.dryRun ? "would create" : "created"} ${r.file}${names.length ? ` with registr${names.length > 1 ? "ies" : "y"} ${names.join(", ")}` : ""}${r.dryRun ? " (dry run: nothing written)" : ""}`,
         `next: agentpkg${inv.common.global ? " --global" : ""} install NAME${names.length ? ` (or ${names[0]}/NAME)` : ""}${
           inv.common.global ? "" : ", then commit .claude/agentpkg.json and .claude/agentpkg.lock"

@@ -1,3 +1,4 @@
+import { listJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { ListOptions, ListResult } from "../operations/list.js";
@@ -15,7 +16,7 @@ export function listCommand(deps: Deps, run?: Run): Command {
       const fn = run ?? (await import("../operations/list.js")).runList;
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
-      printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(io, inv.out, listJson(r), () => {
         if (r.agents.length === 0 && r.untracked.length === 0 && r.notInstalled.length === 0) return ["no agents installed (try agentpkg install ml-engineer)"];
         const state = (s: string) => (s === "ok" ? s : paint(io, s === "missing" ? "red" : "yellow", s));
         const rows = r.agents.map((a) => [a.name, a.version, a.registry, state(a.state)]);

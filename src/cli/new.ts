@@ -1,3 +1,4 @@
+import { newJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { NewOptions, NewResult } from "../authoring/new.js";
@@ -33,7 +34,7 @@ export function newCommand(deps: Deps, run?: Run): Command {
         inv.deps,
       );
       printNotes(inv.deps.io, inv.out, r.warnings.map((p) => `${r.file}${p.line ? `:${p.line}` : ""}: ${p.message}`));
-      printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => [
+      printResult(inv.deps.io, inv.out, newJson(r), () => [
         `${r.overwritten ? "replaced" : "created"} ${r.file}`,
         `next: edit the prompt, then agentpkg validate ${r.file}`,
       ]);

@@ -1,3 +1,4 @@
+import { outdatedJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
@@ -17,7 +18,7 @@ export function outdatedCommand(deps: Deps, run?: Run): Command {
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
       printNotes(io, inv.out, r.warnings);
-      printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(io, inv.out, outdatedJson(r), () => {
         if (r.checked === 0) return ["no agents in the manifest (add one with agentpkg install NAME)"];
         if (r.outdated.length === 0) return [`all ${r.checked} agent${r.checked === 1 ? " is" : "s are"} up to date`];
         const rows = r.outdated.map((a) => [a.name, a.current ?? "not installed", a.wanted ?? "-", a.latest ?? "-", a.registry]);

@@ -1,4 +1,5 @@
 import type { Io } from "../util/deps.js";
+import { sgr } from "../util/terminal-text.js";
 
 export interface OutputFlags {
   json: boolean;
@@ -9,11 +10,14 @@ const ANSI = { red: 31, green: 32, yellow: 33, blue: 34, cyan: 36, dim: 2, bold:
 export type Color = keyof typeof ANSI;
 
 export function paint(io: Io, color: Color, text: string): string {
-  return io.color ? `\u001b[${ANSI[color]}m${text}\u001b[0m` : text;
+  return io.color ? `${sgr(ANSI[color])}${text}${sgr(0)}` : text;
 }
 
+/** A --json document: every one says which version of its schema it is (see json.ts). */
+export type JsonDoc = { readonly schemaVersion: 1 } & Record<string, unknown>;
+
 /** Print one result: a JSON document under --json, else the human lines (none under --quiet). */
-export function printResult(io: Io, flags: OutputFlags, json: unknown, human: () => string[]): void {
+export function printResult(io: Io, flags: OutputFlags, json: JsonDoc, human: () => string[]): void {
   if (flags.json) {
     io.out(JSON.stringify(json, null, 2));
     return;

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { packJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { PackOptions, PackResult } from "../operations/pack.js";
@@ -16,7 +17,7 @@ export function packCommand(deps: Deps, run?: Run): Command {
       const fn = run ?? (await import("../operations/pack.js")).runPack;
       const output = typeof inv.flags.output === "string" ? inv.flags.output : undefined;
       const r = await fn({ ...inv.common, output }, inv.deps);
-      printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => [
+      printResult(inv.deps.io, inv.out, packJson(r), () => [
         `packed ${r.agents.length} agent${r.agents.length === 1 ? "" : "s"} into ${path.relative(inv.deps.cwd, r.file) || r.file} (${r.bytes} bytes, sha256 ${r.sha256.slice(0, 12)}…)`,
         ...(r.fetched.length ? [`read from their registries (not in the local store): ${r.fetched.join(", ")}`] : []),
       ]);

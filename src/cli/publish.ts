@@ -1,3 +1,4 @@
+import { publishJson } from "./json.js";
 import { Command, Option } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { Bump, PublishOptions, PublishResult } from "../authoring/publish.js";
@@ -36,7 +37,7 @@ export function publishCommand(deps: Deps, run?: Run): Command {
         inv.deps,
       );
       printNotes(inv.deps.io, inv.out, r.warnings.map((p) => `${file}${p.line ? `:${p.line}` : ""}: ${p.message}`));
-      printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(inv.deps.io, inv.out, publishJson(r), () => {
         const what = `${r.name}@${r.version} -> ${r.registry} (${r.path}, sha256 ${r.sha256.slice(0, 12)}…)`;
         const tags = r.tags.length ? `; tags: ${r.tags.join(", ")}` : "";
         if (r.dryRun) return [`would publish ${what}${tags} (dry run: nothing written)`];

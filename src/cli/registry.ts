@@ -1,3 +1,4 @@
+import { registryAddJson, registryInitJson, registryListJson, registryPackJson, registryRemoveJson, registryUpdateJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { invocation } from "./shared.js";
@@ -19,7 +20,7 @@ export function registryCommand(deps: Deps): Command {
       const r = await runRegistryAdd({ ...inv.common, name, url, type }, inv.deps);
       const warnings = r.warnings ?? [];
       if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
-      printResult(inv.deps.io, inv.out, r, () => [`registry ${r.name} -> ${r.url} (${r.type}, ${r.agents} agents)${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${r.url} (${r.type}, ${r.agents} agents)${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
     });
   cmd
     .command("list")
@@ -29,7 +30,7 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryList } = await import("../operations/registry.js");
       const r = await runRegistryList(inv.common, inv.deps);
-      printResult(inv.deps.io, inv.out, { registries: r }, () => table([["NAME", "URL"], ...r.map((x) => [x.name, x.url])]));
+      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "URL"], ...r.map((x) => [x.name, x.url])]));
     });
   cmd
     .command("remove")
@@ -41,7 +42,7 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryRemove } = await import("../operations/registry.js");
       const r = await runRegistryRemove({ ...inv.common, name }, inv.deps);
-      printResult(inv.deps.io, inv.out, r, () => [`removed registry ${r.name} (${r.url})`]);
+      printResult(inv.deps.io, inv.out, registryRemoveJson(r), () => [`removed registry ${r.name} (${r.url})`]);
     });
   cmd
     .command("update")
@@ -51,7 +52,7 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryUpdate } = await import("../operations/registry.js");
       const r = await runRegistryUpdate({ ...inv.common, names }, inv.deps);
-      printResult(inv.deps.io, inv.out, { registries: r }, () =>
+      printResult(inv.deps.io, inv.out, registryUpdateJson(r), () =>
         table([["NAME", "AGENTS", "COMMIT"], ...r.map((x) => [x.name, String(x.agents ?? "-"), x.commit?.slice(0, 12) ?? "bundled"])]),
       );
     });
@@ -65,7 +66,7 @@ export function registryCommand(deps: Deps): Command {
       const { runRegistryInit } = await import("../authoring/registry-init.js");
       const name = typeof inv.flags.name === "string" ? inv.flags.name : undefined;
       const r = await runRegistryInit({ dir, name }, inv.deps);
-      printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => [
+      printResult(inv.deps.io, inv.out, registryInitJson(r), () => [
         `created registry ${r.name} in ${r.dir} (${r.files.join(", ")}), commit ${r.commit.slice(0, 12)}`,
         ...(r.skipped.length ? [`kept the existing ${r.skipped.join(", ")}`] : []),
         `next: agentpkg publish my-agent.md --registry ${r.dir}`,
@@ -81,7 +82,7 @@ export function registryCommand(deps: Deps): Command {
       const { runRegistryPack } = await import("../authoring/registry-pack.js");
       const output = typeof inv.flags.output === "string" ? inv.flags.output : undefined;
       const r = await runRegistryPack({ dir, output }, inv.deps);
-      printResult(inv.deps.io, inv.out, r, () => [`packed ${r.agents} agents (${r.versions} versions) into ${r.file} (${r.bytes} bytes, sha256 ${r.sha256.slice(0, 12)}…)`]);
+      printResult(inv.deps.io, inv.out, registryPackJson(r), () => [`packed ${r.agents} agents (${r.versions} versions) into ${r.file} (${r.bytes} bytes, sha256 ${r.sha256.slice(0, 12)}…)`]);
     });
   return cmd;
 }

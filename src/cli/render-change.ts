@@ -3,13 +3,13 @@ import { EXIT } from "../util/errors.js";
 import type { ChangeResult } from "../change/result.js";
 import { permissionLines } from "../plan/review.js";
 import { renderStep, stepToJson, summarize } from "./render-plan.js";
-import { paint, printNotes, printResult, type OutputFlags } from "./output.js";
+import { paint, printNotes, printResult, type JsonDoc, type OutputFlags } from "./output.js";
 
 /** The --json document of install, upgrade, remove (and, extended, sync). */
-export function changeToJson(r: ChangeResult): Record<string, unknown> {
+export function changeToJson(r: ChangeResult): JsonDoc {
   const p = r.plan;
   return {
-    schemaVersion: 1,
+    schemaVersion: 1 as const,
     command: r.command,
     dryRun: r.dryRun,
     applied: r.applied,

@@ -16,12 +16,12 @@ function isCommanderError(err: unknown): err is CommanderLike {
 export function reportError(err: unknown, io: Io, o: { json: boolean; verbose: boolean }): number {
   if (isCommanderError(err)) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
-    if (o.json) io.out(JSON.stringify({ error: { code: "E_USAGE", message: err.message.replace(/^error: /, "") } }, null, 2));
+    if (o.json) io.out(JSON.stringify({ schemaVersion: 1, error: { code: "E_USAGE", message: err.message.replace(/^error: /, "") } }, null, 2));
     return EXIT.usage;
   }
   if (err instanceof AgentpkgError) {
     if (o.json) {
-      io.out(JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint, details: err.details, data: err.data } }, null, 2));
+      io.out(JSON.stringify({ schemaVersion: 1, error: { code: err.code, message: err.message, hint: err.hint, details: err.details, data: err.data } }, null, 2));
     } else {
       io.err(`${paint(io, "red", "error")} ${err.message}`);
       for (const d of err.details) io.err(`  ${d}`);
@@ -34,13 +34,13 @@ export function reportError(err: unknown, io: Io, o: { json: boolean; verbose: b
   const ioCodes = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC", "EISDIR", "ENOTDIR", "EEXIST", "ENOENT"]);
   if (e && typeof e.code === "string" && ioCodes.has(e.code)) {
     const msg = `${e.code === "EACCES" || e.code === "EPERM" || e.code === "EROFS" ? "permission denied" : e.code}: ${e.path ?? e.message}`;
-    if (o.json) io.out(JSON.stringify({ error: { code: "E_IO", message: msg } }, null, 2));
+    if (o.json) io.out(JSON.stringify({ schemaVersion: 1, error: { code: "E_IO", message: msg } }, null, 2));
     else io.err(`${paint(io, "red", "error")} ${msg}\nhint: check that the folder exists and is writable`);
     if (o.verbose) io.err(String(e.stack));
     return EXIT.error;
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (o.json) io.out(JSON.stringify({ error: { code: "E_INTERNAL", message } }, null, 2));
+  if (o.json) io.out(JSON.stringify({ schemaVersion: 1, error: { code: "E_INTERNAL", message } }, null, 2));
   else {
     io.err(`${paint(io, "red", "internal error")} ${message}`);
     io.err(o.verbose ? String((err as Error)?.stack ?? "") : "please report it; re-run with --verbose (or DEBUG=agentpkg) for details");

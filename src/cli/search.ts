@@ -1,3 +1,4 @@
+import { searchJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { SearchOptions, SearchResult } from "../operations/search.js";
@@ -21,7 +22,7 @@ export function searchCommand(deps: Deps, run?: Run): Command {
       const fn = run ?? (await import("../operations/search.js")).runSearch;
       const r = await fn({ ...inv.common, query: words.join(" ") }, inv.deps);
       printNotes(inv.deps.io, inv.out, r.warnings);
-      printResult(inv.deps.io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(inv.deps.io, inv.out, searchJson(r), () => {
         if (r.results.length === 0) return [`no agents match "${r.query}"`];
         const rows = r.results.map((h) => [
           h.name,

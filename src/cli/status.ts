@@ -1,3 +1,4 @@
+import { statusJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { StatusOptions, StatusResult } from "../operations/status.js";
@@ -15,7 +16,7 @@ export function statusCommand(deps: Deps, run?: Run): Command {
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
       printNotes(io, inv.out, r.problems);
-      printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+      printResult(io, inv.out, statusJson(r), () => {
         if (r.agents.length === 0 && r.untracked.length === 0 && r.notInstalled.length === 0) return ["no agents installed (try agentpkg install ml-engineer)"];
         const state = (a: StatusResult["agents"][number]) => {
           const text = a.edits ? `${a.state} (+${a.edits.added} -${a.edits.removed})` : a.state;

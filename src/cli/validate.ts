@@ -1,3 +1,4 @@
+import { validateJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps, Io } from "../util/deps.js";
 import type { ValidateOptions, ValidateResult } from "../authoring/validate.js";
@@ -23,7 +24,7 @@ export function validateCommand(deps: Deps, run?: Run): Command {
       const { formatProblem } = await import("../authoring/validate.js");
       const { colorizeDiff } = await import("../util/text-diff.js");
       const io = inv.deps.io;
-      const json = { schemaVersion: 1, ok: r.errors === 0 && (!strict || r.warnings === 0), ...r };
+      const json = validateJson(r, r.errors === 0 && (!strict || r.warnings === 0));
       if (inv.out.quiet && !inv.out.json) {
         for (const f of r.files) for (const p of f.problems) if (p.severity === "error") io.out(formatProblem(f.path, p));
       } else {

@@ -1,3 +1,4 @@
+import { verifyJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
@@ -17,7 +18,7 @@ export function verifyCommand(deps: Deps, run?: Run): Command {
       const io = inv.deps.io;
       const agents = `${r.checked} agent${r.checked === 1 ? "" : "s"}`;
       if (r.ok || inv.out.json) {
-        printResult(io, inv.out, { schemaVersion: 1, ...r }, () => [
+        printResult(io, inv.out, verifyJson(r), () => [
           `ok: ${agents} match .claude/agentpkg.lock and .claude/agentpkg.json`,
           ...(r.untracked.length ? [`(${r.untracked.length} agent file${r.untracked.length > 1 ? "s" : ""} not managed by agentpkg: ${r.untracked.join(", ")})`] : []),
         ]);

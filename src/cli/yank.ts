@@ -1,3 +1,4 @@
+import { registryEditJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps, Io } from "../util/deps.js";
 import type { DeprecateOptions, RegistryEditResult, YankOptions } from "../authoring/publish.js";
@@ -7,7 +8,7 @@ import { printResult } from "./output.js";
 const REGISTRY_HELP = "a registry checkout, a git url (cloned, committed and pushed) or a configured registry name";
 
 function print(io: Io, inv: Invocation, r: RegistryEditResult, done: string): void {
-  printResult(io, inv.out, { schemaVersion: 1, ...r }, () => {
+  printResult(io, inv.out, registryEditJson(r), () => {
     const what = `${r.name}${r.version ? `@${r.version}` : ""}`;
     if (!r.changed) return [`${what}: nothing to change in ${r.registry}`];
     if (r.dryRun) return [`would mark ${what} ${done} in ${r.registry} (dry run: nothing written)`];

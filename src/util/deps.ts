@@ -1,5 +1,6 @@
 import { fstatSync, writeSync } from "node:fs";
 import { builtin, lazy } from "./lazy.js";
+import { terminalSafe } from "./terminal-text.js";
 import os from "node:os";
 
 export interface Io {
@@ -69,7 +70,8 @@ export function realDeps(): Deps {
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";
   // computed on first use: a run that never asks about terminals never loads node:tty
   const isTTY = lazy(() => isTerminal(1));
-  const line = (t: string) => (t.endsWith("\n") ? t : t + "\n");
+  // every line passes terminalSafe(): nothing read from a registry, a lock or a file can steer the terminal
+  const line = (t: string) => terminalSafe(t.endsWith("\n") ? t : t + "\n");
   return {
     cwd: process.cwd(),
     home: env.AGENTPKG_HOME ?? os.homedir(),

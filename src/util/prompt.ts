@@ -1,5 +1,6 @@
 import { createInterface, type Interface } from "node:readline";
 import { AgentpkgError, EXIT } from "./errors.js";
+import { terminalSafe } from "./terminal-text.js";
 
 /** Asks the user one question; returns the chosen key. Injected (Deps.prompt) so tests can drive prompts. */
 export type PromptFn = (question: string, choices: { key: string; label: string }[]) => Promise<string>;
@@ -26,7 +27,7 @@ export class LineReader {
 
   /** Write the prompt, then wait for one line; null once the input has ended. */
   async line(prompt: string): Promise<string | null> {
-    this.output.write(prompt);
+    this.output.write(terminalSafe(prompt));
     if (this.queue.length) return this.queue.shift()!;
     if (this.ended) return null;
     const rl = this.open();

@@ -1,3 +1,4 @@
+import { terminalSafe } from "./terminal-text.js";
 import { describe, expect, it } from "vitest";
 import { colorizeDiff, diffStat, unifiedDiff } from "./text-diff.js";
 
@@ -44,7 +45,7 @@ describe("diffStat", () => {
 describe("colorizeDiff", () => {
   it("colours removals red, additions green, hunks cyan", () => {
     const d = unifiedDiff("a\n-- x\n", "a\n++ y\n", labels);
-    const c = colorizeDiff(d).split("\n");
+    const c = terminalSafe(colorizeDiff(d)).split("\n"); // the colours are markers until printed
     expect(c[0]).toBe("\u001b[1m--- a/agent.md\u001b[0m");
     expect(c[2]).toBe("\u001b[36m@@ -1,2 +1,2 @@\u001b[0m");
     expect(c[3]).toBe(" a");

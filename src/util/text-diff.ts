@@ -1,4 +1,5 @@
 import { diffLines, structuredPatch } from "diff";
+import { sgr } from "./terminal-text.js";
 
 export interface UnifiedDiffOptions {
   oldLabel: string;
@@ -56,11 +57,11 @@ function countLines(value: string): number {
   return value.endsWith("\n") ? n - 1 : n;
 }
 
-const RED = "\u001b[31m";
-const GREEN = "\u001b[32m";
-const CYAN = "\u001b[36m";
-const BOLD = "\u001b[1m";
-const RESET = "\u001b[0m";
+const RED = sgr(31);
+const GREEN = sgr(32);
+const CYAN = sgr(36);
+const BOLD = sgr(1);
+const RESET = sgr(0);
 
 /**
  * Adds ANSI colours to a unified diff: red for removals, green for additions,

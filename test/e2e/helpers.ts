@@ -52,6 +52,7 @@ export interface PublishedVersion {
   version: string;
   content: string;
   yanked?: string;
+  changelog?: string;
   /** write a wrong sha256 into registry.json */
   badSha?: boolean;
 }
@@ -75,8 +76,10 @@ export class TestRegistry {
     return `file://${this.dir}`;
   }
 
-  publish(agent: string, versions: PublishedVersion[], o: { latest?: string } = {}): string {
+  publish(agent: string, versions: PublishedVersion[], o: { latest?: string; description?: string; deprecated?: string } = {}): string {
     const entry = (this.index.agents[agent] ??= { description: `${agent} agent`, versions: {}, tags: {} });
+    if (o.description !== undefined) entry.description = o.description;
+    if (o.deprecated !== undefined) (entry as { deprecated?: string }).deprecated = o.deprecated;
     for (const v of versions) {
       const rel = `agents/${agent}/${v.version}.md`;
       fs.mkdirSync(path.join(this.dir, "agents", agent), { recursive: true });
@@ -85,6 +88,7 @@ export class TestRegistry {
         path: rel,
         sha256: v.badSha ? sha256("tampered") : sha256(v.content),
         ...(v.yanked ? { yanked: v.yanked } : {}),
+        ...(v.changelog ? { changelog: v.changelog } : {}),
       };
     }
     if (o.latest) entry.tags.latest = o.latest;

@@ -1,0 +1,156 @@
+// The --json document of every command that is not a change (see render-change.ts for those): one mapper
+// per result, field by field, so an operation's internal fields never leak into the public schema.
+// Every document carries schemaVersion 1; a field is only ever added, never renamed or removed.
+import type { AgentProblem } from "../agent/problem.js";
+import type { DiffResult } from "../operations/diff.js";
+import type { DoctorResult } from "../operations/doctor.js";
+import type { InfoResult } from "../operations/info.js";
+import type { InitResult } from "../operations/init.js";
+import type { ListedAgent, ListResult } from "../operations/list.js";
+import type { OutdatedResult } from "../operations/outdated.js";
+import type { PackResult } from "../operations/pack.js";
+import type { RegistryInfo } from "../operations/registry.js";
+import type { SearchResult } from "../operations/search.js";
+import type { StatusResult } from "../operations/status.js";
+import type { VerifyResult } from "../operations/verify.js";
+import type { NewResult } from "../authoring/new.js";
+import type { PublishResult, RegistryEditResult } from "../authoring/publish.js";
+import type { RegistryInitResult } from "../authoring/registry-init.js";
+import type { RegistryPackResult } from "../authoring/registry-pack.js";
+import type { ValidateResult } from "../authoring/validate.js";
+
+const SCHEMA = { schemaVersion: 1 } as const;
+
+const problemJson = (p: AgentProblem) => ({ severity: p.severity, code: p.code, message: p.message, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.field !== undefined ? { field: p.field } : {}) });
+const agentJson = (a: ListedAgent) => ({ name: a.name, version: a.version, range: a.range, registry: a.registry, file: a.file, state: a.state });
+
+export const listJson = (r: ListResult) => ({ ...SCHEMA, agents: r.agents.map(agentJson), untracked: r.untracked, notInstalled: r.notInstalled });
+
+export const statusJson = (r: StatusResult) => ({
+  ...SCHEMA,
+  agents: r.agents.map((a) => ({ ...agentJson(a), edits: a.edits && { added: a.edits.added, removed: a.edits.removed }, upgrade: a.upgrade })),
+  untracked: r.untracked,
+  notInstalled: r.notInstalled,
+  problems: r.problems,
+});
+
+export const diffJson = (r: DiffResult) => ({
+  ...SCHEMA,
+  upstream: r.upstream,
+  diffs: r.diffs.map((d) => ({ name: d.name, file: d.file, version: d.version, installed: d.installed, missing: d.missing, diff: d.diff })),
+});
+
+export const outdatedJson = (r: OutdatedResult) => ({
+  ...SCHEMA,
+  checked: r.checked,
+  outdated: r.outdated.map((o) => ({ name: o.name, current: o.current, wanted: o.wanted, latest: o.latest, range: o.range, registry: o.registry, ...(o.deprecated ? { deprecated: o.deprecated } : {}) })),
+  warnings: r.warnings,
+});
+
+export const verifyJson = (r: VerifyResult) => ({
+  ...SCHEMA,
+  ok: r.ok,
+  checked: r.checked,
+  problems: r.problems.map((p) => ({ kind: p.kind, name: p.name, ...(p.file !== undefined ? { file: p.file } : {}), message: p.message, fix: p.fix })),
+  untracked: r.untracked,
+});
+
+export const infoJson = (r: InfoResult) => ({
+  ...SCHEMA,
+  name: r.name,
+  registry: r.registry,
+  url: r.url,
+  description: r.description,
+  deprecated: r.deprecated,
+  latest: r.latest,
+  tags: r.tags,
+  versions: r.versions.map((v) => ({ version: v.version, yanked: v.yanked, changelog: v.changelog, tags: v.tags })),
+  shown: r.shown,
+  tools: r.tools,
+  model: r.model,
+  warnings: r.warnings,
+});
+
+export const searchJson = (r: SearchResult) => ({
+  ...SCHEMA,
+  query: r.query,
+  results: r.results.map((h) => ({ name: h.name, registry: h.registry, version: h.version, description: h.description, deprecated: h.deprecated, match: h.match })),
+  warnings: r.warnings,
+});
+
+export const doctorJson = (r: DoctorResult) => ({
+  ...SCHEMA,
+  fixed: r.fixed,
+  findings: r.findings.map((f) => ({ kind: f.kind, severity: f.severity, message: f.message, ...(f.file !== undefined ? { file: f.file } : {}), ...(f.hint !== undefined ? { hint: f.hint } : {}) })),
+  healthy: r.healthy,
+});
+
+export const packJson = (r: PackResult) => ({
+  ...SCHEMA,
+  file: r.file,
+  bytes: r.bytes,
+  sha256: r.sha256,
+  agents: r.agents.map((a) => ({ name: a.name, version: a.version, sha256: a.sha256 })),
+  fetched: r.fetched,
+});
+
+export const initJson = (r: InitResult) => ({ ...SCHEMA, file: r.file, created: r.created, dryRun: r.dryRun, registries: r.registries, notes: r.notes });
+
+export const newJson = (r: NewResult) => ({ ...SCHEMA, name: r.name, file: r.file, overwritten: r.overwritten, warnings: r.warnings.map(problemJson) });
+
+export const publishJson = (r: PublishResult) => ({
+  ...SCHEMA,
+  name: r.name,
+  version: r.version,
+  registry: r.registry,
+  path: r.path,
+  sha256: r.sha256,
+  tags: r.tags,
+  commit: r.commit,
+  gitTag: r.gitTag,
+  pushed: r.pushed,
+  dryRun: r.dryRun,
+  warnings: r.warnings.map(problemJson),
+});
+
+/** yank and deprecate */
+export const registryEditJson = (r: RegistryEditResult) => ({
+  ...SCHEMA,
+  name: r.name,
+  ...(r.version !== undefined ? { version: r.version } : {}),
+  registry: r.registry,
+  changed: r.changed,
+  tags: r.tags,
+  commit: r.commit,
+  pushed: r.pushed,
+  dryRun: r.dryRun,
+});
+
+export const validateJson = (r: ValidateResult, ok: boolean) => ({
+  ...SCHEMA,
+  ok,
+  files: r.files.map((f) => ({ path: f.path, problems: f.problems.map(problemJson), ...(f.fixes ? { fixes: f.fixes } : {}), ...(f.diff !== undefined ? { diff: f.diff } : {}) })),
+  errors: r.errors,
+  warnings: r.warnings,
+  fixed: r.fixed,
+  fixable: r.fixable,
+  dryRun: r.dryRun,
+  searched: r.searched,
+});
+
+const registryJson = (r: RegistryInfo) => ({
+  name: r.name,
+  url: r.url,
+  ...(r.type !== undefined ? { type: r.type } : {}),
+  ...(r.agents !== undefined ? { agents: r.agents } : {}),
+  ...(r.commit !== undefined ? { commit: r.commit } : {}),
+});
+
+export const registryAddJson = (r: RegistryInfo, dryRun: boolean) => ({ ...SCHEMA, ...registryJson(r), dryRun, warnings: r.warnings ?? [] });
+export const registryListJson = (r: RegistryInfo[]) => ({ ...SCHEMA, registries: r.map(registryJson) });
+export const registryRemoveJson = (r: RegistryInfo) => ({ ...SCHEMA, name: r.name, url: r.url });
+export const registryUpdateJson = (r: RegistryInfo[]) => ({ ...SCHEMA, registries: r.map(registryJson) });
+
+export const registryInitJson = (r: RegistryInitResult) => ({ ...SCHEMA, dir: r.dir, name: r.name, files: r.files, skipped: r.skipped, initialized: r.initialized, commit: r.commit });
+
+export const registryPackJson = (r: RegistryPackResult) => ({ ...SCHEMA, file: r.file, bytes: r.bytes, sha256: r.sha256, agents: r.agents, versions: r.versions });
