@@ -64,15 +64,48 @@ export interface GitOptions {
   maxOutput?: number;
 }
 
+/**
+ * Variables that point git at *a* repository (or part of one) rather than configure the user's git: a hook
+ * of a linked worktree, a pre-receive hook or a `git -c` alias runs agentpkg with them set, and they would
+ * make agentpkg's own runs (the cache's mirrors, a clone, a registry checkout) read and write the user's
+ * repository. git's own list (`git rev-parse --local-env-vars`, what git clears before it enters a
+ * submodule), plus GIT_NAMESPACE and GIT_QUARANTINE_PATH, which a server-side hook may carry.
+ * The user's configuration stays: GIT_CONFIG_GLOBAL/SYSTEM/NOSYSTEM, GIT_CONFIG_COUNT with its
+ * GIT_CONFIG_KEY_n/VALUE_n, GIT_SSH*, GIT_ASKPASS, proxies, and GIT_CEILING_DIRECTORIES (it can only
+ * narrow discovery). docs/design-notes.md lists the reasons.
+ */
+export const REPOSITORY_ENV = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_IMPLICIT_WORK_TREE",
+  "GIT_COMMON_DIR",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_QUARANTINE_PATH",
+  "GIT_SHALLOW_FILE",
+  "GIT_GRAFT_FILE",
+  "GIT_REPLACE_REF_BASE",
+  "GIT_NO_REPLACE_OBJECTS",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+  "GIT_INTERNAL_SUPER_PREFIX",
+  // config meant for the parent git's own run (`git -c ...`), and the obsolete single-file override
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG",
+] as const;
+
+/** The environment of every git agentpkg runs: never a prompt, never the caller's repository. */
 export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
+  const out: NodeJS.ProcessEnv = {
     ...env,
     GIT_TERMINAL_PROMPT: "0",
     GCM_INTERACTIVE: "never",
     GIT_SSH_COMMAND: env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
-    GIT_CONFIG_PARAMETERS: undefined,
     LC_ALL: "C",
   };
+  for (const name of REPOSITORY_ENV) delete out[name];
+  return out;
 }
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
