@@ -33,6 +33,10 @@ describe("lockfile", () => {
     ["escaping file", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, file: ".claude/agents/../../etc/x.md" } } }), /inside .claude\/agents/],
     ["bad name", JSON.stringify({ lockfileVersion: 1, agents: { "../x": entry } }), /invalid agent name/],
     ["bad version", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, version: "one" } } }), /not a semver/],
+    ["a path climbing out of the registry", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "../../../../tmp/x" } } }), /^\.claude\/agentpkg\.lock: agents\.x\.path must be a relative path inside the registry/],
+    ["a path climbing out midway", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "agents/../../x.md" } } }), /agents\.x\.path must be/],
+    ["an absolute path", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "/etc/passwd" } } }), /agents\.x\.path must be/],
+    ["a backslash path", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "..\\x.md" } } }), /agents\.x\.path must be/],
   ])("refuses %s", (_label, text, re) => {
     expect(() => parseLockfile(text, ".claude/agentpkg.lock")).toThrow(re);
   });

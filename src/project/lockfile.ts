@@ -4,6 +4,7 @@ import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
+import { isSafeRegistryPath } from "../util/safe-path.js";
 import { isNormalRelative } from "./scope.js";
 
 export const LOCKFILE_VERSION = 1;
@@ -118,6 +119,8 @@ export function parseLockfile(text: string, file: string): Lockfile {
     if (entry.localSha256 && !SHA256_RE.test(entry.localSha256)) fail(`agents.${name}.localSha256 is not a sha256 hex digest`);
     if (entry.commit !== null && !/^[0-9a-f]{7,64}$/.test(entry.commit)) fail(`agents.${name}.commit is not a commit id`);
     if (!isSafeAgentFile(entry.file)) fail(`agents.${name}.file must be a .md file inside .claude/agents/`);
+    // the lock names a file inside the registry: checked as strictly as registry.json's paths, and never echoed
+    if (!isSafeRegistryPath(entry.path)) fail(`agents.${name}.path must be a relative path inside the registry (no "..", no leading "/")`);
     lock.agents[name] = entry;
   }
   return lock;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agentText, git, Sandbox, snapshot } from "./helpers.js";
+import { agentText, git, REPO_ROOT, Sandbox, sha256, snapshot } from "./helpers.js";
 
 // Issue #14, items 4-7: the git environment, lock paths, ownership of a parent's manifest, and
 // credentials in registry URLs. Each is reproduced as the issue found it, through the built CLI.
@@ -70,5 +70,89 @@ describe("git environment (#14.4): agentpkg's git never runs in the caller's rep
     expect(refs(repo)).toBe(before.refs);
     expect(git(repo, ["count-objects", "-v"])).toBe(before.objects);
     expect(snapshot(repo)).toEqual(before.files);
+  });
+});
+
+describe("lock paths (#14.5): a lockfile's path never leaves its registry", () => {
+  const SECRET = agentText("x", { description: "a file outside every registry" });
+
+  /** A valid agent file outside the registries (so its sha256 could match), and where a missing one would be. */
+  function outsideFiles(): { file: string; absent: string } {
+    const dir = path.join(sb.root, "outside");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "x.md"), SECRET);
+    return { file: path.join(dir, "x.md"), absent: path.join(dir, "none.md") };
+  }
+
+  const lockWith = (entry: object) =>
+    sb.write(".claude/agentpkg.lock", JSON.stringify({ lockfileVersion: 1, agents: { x: { version: "1.0.0", file: ".claude/agents/x.md", sha256: sha256(SECRET), ...entry } } }));
+
+  /**
+   * install, sync and verify with the crafted lock: refused with the lock's field named, nothing installed
+   * or changed, and no word about the outside file (its hash, its size, whether it exists).
+   */
+  async function expectRefused(entryFor: (target: string) => object, o: { files: ReturnType<typeof outsideFiles>; wrongSha?: boolean }) {
+    const outputs: string[] = [];
+    for (const target of [o.files.file, o.files.absent]) {
+      lockWith({ ...entryFor(target), ...(o.wrongSha ? { sha256: "0".repeat(64) } : {}) });
+      const before = snapshot(sb.project);
+      for (const args of [["install"], ["sync"], ["install", "--json"]]) {
+        const r = await sb.run(args);
+        expect(r.code, r.stdout + r.stderr).toBe(1);
+        const said = r.stdout + r.stderr;
+        expect(said).toContain("agents.x.path must be a relative path inside the registry");
+        expect(said).not.toContain(sha256(SECRET).slice(0, 12));
+        expect(said).not.toMatch(/missing|regular file|bytes|sha256 mismatch|none\.md|outside/);
+        outputs.push(said);
+      }
+      expect(snapshot(sb.project)).toEqual(before);
+      expect(sb.exists(".claude/agents/x.md")).toBe(false);
+    }
+    // the same words whether the outside file exists or not
+    expect(outputs.slice(0, 3)).toEqual(outputs.slice(3));
+  }
+
+  it("the bundled registry: a ../ path from the package root is refused", async () => {
+    const files = outsideFiles();
+    sb.write(".claude/agentpkg.json", JSON.stringify({ agents: { x: "^1.0.0" } }));
+    await expectRefused((target) => ({ registry: "default", url: "builtin", commit: null, path: path.relative(REPO_ROOT, target) }), { files });
+    await expectRefused((target) => ({ registry: "default", url: "builtin", commit: null, path: path.relative(REPO_ROOT, target) }), { files, wrongSha: true });
+  });
+
+  it("a tarball registry: a ../ path from the snapshot is refused, and so is a snapshot folder linked out", async () => {
+    const files = outsideFiles();
+    const reg = sb.registry();
+    reg.publish("x", [{ version: "1.0.0", content: SECRET }], { latest: "1.0.0" });
+    const tgz = path.join(sb.root, "registry.tgz");
+    expect((await sb.run(["registry", "pack", reg.dir, "-o", tgz])).code).toBe(0);
+    expect((await sb.run(["registry", "add", "team", tgz])).code).toBe(0);
+    const manifest = JSON.parse(sb.file(".claude/agentpkg.json"));
+    sb.write(".claude/agentpkg.json", JSON.stringify({ ...manifest, agents: { x: { registry: "team", version: "^1.0.0" } } }));
+    const snap = path.join(sb.root, "cache", "agentpkg", "tarballs", sha256(fs.readFileSync(tgz)));
+    expect(fs.existsSync(path.join(snap, "registry.json"))).toBe(true);
+    const entry = (target: string) => ({ registry: "team", url: tgz, commit: sha256(fs.readFileSync(tgz)), path: path.relative(snap, target) });
+    await expectRefused(entry, { files });
+    await expectRefused(entry, { files, wrongSha: true });
+
+    // the snapshot's agents/ replaced by a link to a folder holding the same bytes: never followed
+    fs.rmSync(path.join(sb.project, ".claude", "agentpkg.lock"));
+    fs.mkdirSync(path.join(files.file, "..", "x"));
+    fs.writeFileSync(path.join(files.file, "..", "x", "1.0.0.md"), SECRET);
+    fs.rmSync(path.join(snap, "agents"), { recursive: true });
+    fs.symlinkSync(path.dirname(files.file), path.join(snap, "agents"));
+    const r = await sb.run(["install"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("team: agents/x/1.0.0.md goes through a symlink (agents); symlinks are never followed");
+    expect(sb.exists(".claude/agents/x.md")).toBe(false);
+  });
+
+  it("a git registry: a ../ path is refused before git is asked", async () => {
+    const files = outsideFiles();
+    const reg = sb.registry();
+    const commit = reg.publish("x", [{ version: "1.0.0", content: SECRET }], { latest: "1.0.0" });
+    sb.write(".claude/agentpkg.json", JSON.stringify({ registries: { team: reg.url }, agents: { x: { registry: "team", version: "^1.0.0" } } }));
+    const mirrors = path.join(sb.root, "cache", "agentpkg", "git");
+    await expectRefused((target) => ({ registry: "team", url: reg.url, commit, path: path.relative(reg.dir, target) }), { files });
+    expect(fs.existsSync(mirrors)).toBe(false); // refused while reading the lock: nothing fetched
   });
 });

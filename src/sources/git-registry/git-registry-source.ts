@@ -5,7 +5,7 @@ import { git, runGit } from "../../git/run.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { INDEX_FORMAT, parseRegistryTop, RegistryLines, toRegistryLines } from "../index/registry-lines.js";
-import { checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
+import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
 import { isRegularFile, listBlobs, readObjects } from "../../git/history.js";
 import { semver } from "../../util/semver.js";
 import { isPlainObject } from "../../util/json.js";
@@ -59,6 +59,7 @@ export class GitRegistrySource implements Source {
   }
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
+    assertSafeVersionPath(this.name, v); // git would take "../x" relative to its working folder
     const at = commit ?? v.commit ?? this.mirror.commit;
     const kept = at === this.mirror.commit && v.sha256 ? this.index.file(v.path) : undefined;
     if (kept) {

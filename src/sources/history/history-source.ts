@@ -1,7 +1,7 @@
 import { AgentpkgError } from "../../util/errors.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { readFileAt } from "../../git/history.js";
-import { checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
+import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
 import { readCachedIndex, writeCachedIndex, type SourceIndex } from "../index/source-index.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
 
@@ -83,6 +83,7 @@ export class HistorySource implements Source {
   }
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
+    assertSafeVersionPath(this.name, v);
     const at = commit ?? v.commit ?? this.mirror.commit;
     if (at !== this.mirror.commit) await fetchCommit(this.mirror, at, this.env, this.offline);
     const content = await readFileAt(this.mirror.dir, at, v, this.env, this.name, MAX_AGENT_BYTES);
