@@ -156,3 +156,49 @@ describe("lock paths (#14.5): a lockfile's path never leaves its registry", () =
     expect(fs.existsSync(mirrors)).toBe(false); // refused while reading the lock: nothing fetched
   });
 });
+
+// chown needs root; CI and the development machines run as root (`id -u` is 0), so this runs there.
+// Elsewhere it is skipped: an unprivileged user cannot give a file to another uid. The rule itself is
+// also unit-tested without root (src/project/scope.test.ts).
+const AS_ROOT = process.geteuid?.() === 0;
+
+describe.skipIf(!AS_ROOT)("ownership (#14.6): a parent folder's project owned by another user is refused", () => {
+  const OTHER = 12345;
+  function foreignParent(): { parent: string; child: string } {
+    const parent = sb.project;
+    sb.write(".claude/agentpkg.json", JSON.stringify({ agents: {} }));
+    fs.chownSync(path.join(parent, ".claude"), OTHER, OTHER);
+    fs.chownSync(path.join(parent, ".claude", "agentpkg.json"), OTHER, OTHER);
+    const child = path.join(parent, "work");
+    fs.mkdirSync(child);
+    return { parent, child };
+  }
+
+  it("install and list from a subfolder are refused, naming the file, its owner and the way out; nothing is written", async () => {
+    const { parent, child } = foreignParent();
+    const before = snapshot(sb.root);
+    for (const args of [["install", "ml-engineer"], ["list"]]) {
+      const r = await sb.run(args, { cwd: child });
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stderr).toContain(`error ${path.join(parent, ".claude")} in a parent folder is owned by another user (uid ${OTHER}; you are uid 0): agentpkg does not use a project someone else controls`);
+      expect(r.stderr).toContain(`hint: if you trust it, run agentpkg in ${parent} (cd there, or agentpkg -C ${parent} ...); for a project of your own here, run agentpkg init`);
+    }
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  it("the same project in the working folder, by -C, or as the sudo user is used", async () => {
+    const { parent, child } = foreignParent();
+    expect((await sb.run(["list"], { cwd: parent })).code).toBe(0);
+    expect((await sb.run(["-C", parent, "list"], { cwd: child })).code).toBe(0);
+    expect((await sb.run(["list"], { cwd: child, env: { SUDO_UID: String(OTHER) } })).code).toBe(0);
+  });
+
+  it("init in the subfolder starts the user's own project there", async () => {
+    const { child } = foreignParent();
+    const init = await sb.run(["init"], { cwd: child });
+    expect(init.code, init.stderr).toBe(0);
+    const install = await sb.run(["install", "ml-engineer"], { cwd: child });
+    expect(install.code, install.stderr).toBe(0);
+    expect(fs.existsSync(path.join(child, ".claude", "agents", "ml-engineer.md"))).toBe(true);
+  });
+});
