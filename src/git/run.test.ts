@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyGitUrl, gitEnv, REPOSITORY_ENV } from "./run.js";
+import type { AgentpkgError } from "../util/errors.js";
 
 describe("classifyGitUrl", () => {
   it.each([
@@ -63,5 +64,29 @@ describe("gitEnv", () => {
     const env = { ...hook };
     gitEnv(env);
     expect(env).toEqual(hook);
+  });
+});
+
+describe("classifyGitUrl and credentials", () => {
+  it.each(["https://deploy:TOKEN@host/reg.git", "https://ghp_abcdefghijklmnop@github.com/a/b.git", "ssh://git:pw@host/r.git", "deploy:TOKEN@host:a/b.git", "https://u:TOKEN@host/r.tgz"])(
+    "refuses %s without echoing the secret",
+    (url) => {
+      const err = (() => {
+        try {
+          classifyGitUrl(url);
+        } catch (e) {
+          return e as AgentpkgError;
+        }
+        throw new Error("accepted");
+      })();
+      expect(err).toMatchObject({ code: "E_USAGE", exitCode: 2, hint: expect.stringMatching(/credential helper/) });
+      expect(err.message).toMatch(/^invalid registry url ".*\*\*\*@[^"]*": it contains a password or token, which agentpkg never stores or prints$/);
+      expect(err.message).not.toMatch(/TOKEN|ghp_|pw/);
+    },
+  );
+
+  it("keeps a plain user name", () => {
+    expect(classifyGitUrl("https://alice@bitbucket.org/team/agents.git")).toBe("https");
+    expect(classifyGitUrl("ssh://git@github.com/a/b.git")).toBe("ssh");
   });
 });

@@ -1,6 +1,7 @@
 import { builtin } from "../util/lazy.js";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
+import { hasCredentials, redactCredentials } from "../util/redact.js";
 
 export type GitUrlKind = "https" | "ssh" | "scp" | "file" | "path";
 
@@ -11,11 +12,18 @@ const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
  * Everything else (ext::, fd::, http, options in disguise) is refused before git sees it.
  */
 export function classifyGitUrl(url: string): GitUrlKind {
+  const shown = JSON.stringify(redactCredentials(url));
   const bad = (why: string): never => {
-    throw new AgentpkgError("E_USAGE", `invalid registry url ${JSON.stringify(url)}: ${why}`, {
+    throw new AgentpkgError("E_USAGE", `invalid registry url ${shown}: ${why}`, {
       hint: "use https://, ssh://, git@host:path, file:// or a local path",
     });
   };
+  if (hasCredentials(url)) {
+    // it would be stored in the manifest, the lock, bundles and the cache, and printed in messages
+    throw new AgentpkgError("E_USAGE", `invalid registry url ${shown}: it contains a password or token, which agentpkg never stores or prints`, {
+      hint: "remove it from the url and let git supply it: a credential helper (git config --global credential.helper ...), or url.<base>.insteadOf in your own git config",
+    });
+  }
   if (url.length === 0) bad("empty");
   if (url.startsWith("-")) bad("must not start with '-'");
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/]*@)?-/.test(url)) bad("the host must not start with '-'");
@@ -202,7 +210,7 @@ export class GitError extends Error {
     readonly timedOut: boolean,
     readonly exitCode: number | undefined,
   ) {
-    super(`git ${args[0] ?? ""} failed: ${firstLine(stderr) || (timedOut ? "timed out" : `exit ${exitCode}`)}`);
+    super(`git ${args[0] ?? ""} failed: ${redactCredentials(firstLine(stderr)) || (timedOut ? "timed out" : `exit ${exitCode}`)}`);
     this.name = "GitError";
   }
 }
@@ -224,5 +232,5 @@ export function explainGitFailure(err: GitError, url: string): AgentpkgError {
     why = "host unreachable";
   else if (/does not appear to be a git repository|not found|No such file or directory|does not exist/i.test(s))
     why = "no git repository there";
-  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${url} unreachable: ${why}`, { cause: err, hint });
+  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${redactCredentials(url)} unreachable: ${why}`, { cause: err, hint });
 }

@@ -1,6 +1,8 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { craftTar, type RawEntry } from "./crafted-tar.js";
 import { agentText, git, REPO_ROOT, Sandbox, sha256, snapshot } from "./helpers.js";
 
 // Issue #14, items 4-7: the git environment, lock paths, ownership of a parent's manifest, and
@@ -200,5 +202,87 @@ describe.skipIf(!AS_ROOT)("ownership (#14.6): a parent folder's project owned by
     const install = await sb.run(["install", "ml-engineer"], { cwd: child });
     expect(install.code, install.stderr).toBe(0);
     expect(fs.existsSync(path.join(child, ".claude", "agents", "ml-engineer.md"))).toBe(true);
+  });
+});
+
+describe("credentials in urls (#14.7): never stored, never printed", () => {
+  const TOKEN = "ghs_S3cretT0ken";
+  const SECRET_URL = `https://deploy:${TOKEN}@git.example.invalid/acme/agents.git`;
+  const HINT = "hint: remove it from the url and let git supply it: a credential helper (git config --global credential.helper ...), or url.<base>.insteadOf in your own git config";
+
+  /** Every file or folder under the cache whose name or content mentions the credentials. */
+  function cacheLeaks(): string[] {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const abs = path.join(d, e.name);
+        if (abs.includes(TOKEN) || abs.includes("deploy")) out.push(abs);
+        if (e.isDirectory()) walk(abs);
+        else if (e.isFile() && fs.readFileSync(abs).includes(TOKEN)) out.push(abs);
+      }
+    };
+    const cache = path.join(sb.root, "cache");
+    if (fs.existsSync(cache)) walk(cache);
+    return out;
+  }
+
+  it("registry add and init --registry refuse such a url (exit 2), write nothing and do not echo it", async () => {
+    const before = snapshot(sb.root);
+    for (const args of [["registry", "add", "team", SECRET_URL], ["init", "--registry", `team=${SECRET_URL}`], ["registry", "add", "team", "deploy:" + TOKEN + "@git.example.invalid:acme/agents.git"]]) {
+      for (const json of [false, true]) {
+        const r = await sb.run(json ? [...args, "--json"] : args);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stdout + r.stderr).not.toContain(TOKEN);
+        if (json) expect(JSON.parse(r.stdout).error.message).toMatch(/^invalid registry url ".*\*\*\*@git\.example\.invalid.*": it contains a password or token, which agentpkg never stores or prints$/);
+        else expect(r.stderr.split("\n")).toContain(HINT);
+      }
+    }
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  it("a hand-edited manifest with a token is refused naming the field, the token nowhere in the output", async () => {
+    sb.write(".claude/agentpkg.json", JSON.stringify({ registries: { team: SECRET_URL }, agents: { x: { registry: "team", version: "^1.0.0" } } }));
+    const before = snapshot(sb.root);
+    for (const args of [["install"], ["install", "team/x"], ["list"], ["registry", "list"], ["registry", "remove", "team"], ["verify"], ["sync"], ["outdated"], ["search", "x"], ["pack"], ["install", "--verbose"], ["list", "--json"]]) {
+      const r = await sb.run(args);
+      expect(r.code, `${args.join(" ")}: ${r.stdout}${r.stderr}`).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      const message = args.includes("--json") ? JSON.parse(r.stdout).error.message : r.stderr;
+      expect(message).toContain(`.claude/agentpkg.json: registries.team: invalid registry url "https://***@git.example.invalid/acme/agents.git": it contains a password or token`);
+    }
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  it("a lockfile or a bundle carrying one is refused the same way", async () => {
+    const reg = sb.registry();
+    reg.publish("x", [{ version: "1.0.0", content: agentText("x") }], { latest: "1.0.0" });
+    expect((await sb.run(["registry", "add", "team", reg.url])).code).toBe(0);
+    expect((await sb.run(["install", "team/x"])).code).toBe(0);
+    expect((await sb.run(["pack", "-o", path.join(sb.root, "ok.tgz")])).code).toBe(0);
+
+    // the same bundle with the registry's url swapped for one with a token (lock, index and manifest alike)
+    const dir = path.join(sb.root, "unpacked");
+    fs.mkdirSync(dir);
+    execFileSync("tar", ["-xzf", path.join(sb.root, "ok.tgz"), "-C", dir]);
+    const entries: RawEntry[] = [];
+    for (const rel of ["agentpkg.json", "agentpkg.lock", "index.json"]) entries.push({ path: rel, data: fs.readFileSync(path.join(dir, rel), "utf8").split(reg.url).join(SECRET_URL) });
+    for (const f of fs.readdirSync(path.join(dir, "content"))) entries.push({ path: `content/${f}`, data: fs.readFileSync(path.join(dir, "content", f)) });
+    fs.writeFileSync(path.join(sb.root, "evil.tgz"), craftTar(entries));
+    fs.rmSync(dir, { recursive: true });
+
+    const fresh = path.join(sb.root, "fresh");
+    fs.mkdirSync(fresh);
+    const fromBundle = await sb.run(["install", "--from", path.join(sb.root, "evil.tgz")], { cwd: fresh });
+    expect(fromBundle.code, fromBundle.stderr).toBe(1);
+    expect(fromBundle.stderr).toContain(`evil.tgz: agentpkg.lock: agents.x.url: invalid registry url "https://***@git.example.invalid/acme/agents.git": it contains a password or token`);
+    expect(fs.readdirSync(fresh)).toEqual([]);
+
+    const lock = sb.file(".claude/agentpkg.lock");
+    sb.write(".claude/agentpkg.lock", lock.split(reg.url).join(SECRET_URL));
+    const r = await sb.run(["install"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`.claude/agentpkg.lock: agents.x.url: invalid registry url "https://***@git.example.invalid/acme/agents.git": it contains a password or token`);
+    expect(r.stdout + r.stderr + fromBundle.stdout + fromBundle.stderr).not.toContain(TOKEN);
+    expect(cacheLeaks()).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { isRegularFile, listBlobs, readObjects } from "../../git/history.js";
 import { semver } from "../../util/semver.js";
 import { isPlainObject } from "../../util/json.js";
 import { BlobReader } from "./blob-batch.js";
+import { redactCredentials } from "../../util/redact.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
 
 /** A git repository with registry.json at its root (DESIGN.md §3), read from a shallow mirror. */
@@ -105,7 +106,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
   if (index) return index;
   const entry = await lsTree(mirror.dir, mirror.commit, "registry.json", env);
   if (!entry) {
-    throw new AgentpkgError("E_REGISTRY_INVALID", `${name} (${mirror.url}) has no registry.json at its root`, {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${name} (${redactCredentials(mirror.url)}) has no registry.json at its root`, {
       hint: "a registry is a git repository with registry.json at the top; see agentpkg registry init",
     });
   }
