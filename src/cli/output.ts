@@ -9,7 +9,7 @@ export interface OutputFlags {
 const ANSI = { red: 31, green: 32, yellow: 33, blue: 34, cyan: 36, dim: 2, bold: 1 } as const;
 export type Color = keyof typeof ANSI;
 
-export function paint(io: Io, color: Color, text: string): string {
+export function paint(io: Pick<Io, "color">, color: Color, text: string): string {
   return io.color ? `${sgr(ANSI[color])}${text}${sgr(0)}` : text;
 }
 

@@ -2,6 +2,7 @@ import { registryAddJson, registryInitJson, registryListJson, registryPackJson, 
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { invocation } from "./shared.js";
+import { redactCredentials } from "../util/redact.js";
 import { printNotes, printResult, table } from "./output.js";
 
 export function registryCommand(deps: Deps): Command {
@@ -20,7 +21,7 @@ export function registryCommand(deps: Deps): Command {
       const r = await runRegistryAdd({ ...inv.common, name, url, type }, inv.deps);
       const warnings = r.warnings ?? [];
       if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
-      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${r.url} (${r.type}, ${r.agents} agents)${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${r.agents} agents)${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
     });
   cmd
     .command("list")
@@ -30,7 +31,7 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryList } = await import("../operations/registry.js");
       const r = await runRegistryList(inv.common, inv.deps);
-      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "URL"], ...r.map((x) => [x.name, x.url])]));
+      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "URL"], ...r.map((x) => [x.name, redactCredentials(x.url)])]));
     });
   cmd
     .command("remove")
@@ -42,7 +43,7 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryRemove } = await import("../operations/registry.js");
       const r = await runRegistryRemove({ ...inv.common, name }, inv.deps);
-      printResult(inv.deps.io, inv.out, registryRemoveJson(r), () => [`removed registry ${r.name} (${r.url})`]);
+      printResult(inv.deps.io, inv.out, registryRemoveJson(r), () => [`removed registry ${r.name} (${redactCredentials(r.url)})`]);
     });
   cmd
     .command("update")

@@ -1,6 +1,7 @@
 import type { Io } from "../util/deps.js";
 import { AgentpkgError, EXIT } from "../util/errors.js";
 import { paint } from "./output.js";
+import { redactCredentials } from "../util/redact.js";
 
 interface CommanderLike {
   code: string;
@@ -12,8 +13,19 @@ function isCommanderError(err: unknown): err is CommanderLike {
   return err instanceof Error && typeof (err as Partial<CommanderLike>).code === "string" && (err as unknown as CommanderLike).code.startsWith("commander.");
 }
 
-/** Print an error the way the user asked (human on stderr, or JSON on stdout); return the exit code. */
-export function reportError(err: unknown, io: Io, o: { json: boolean; verbose: boolean }): number {
+/**
+ * Print an error the way the user asked (human on stderr, or JSON on stdout); return the exit code.
+ * Every line goes through the one credential redaction (a git message may quote a url from the user's
+ * insteadOf config, a stack trace the arguments of a git run).
+ */
+export function reportError(err: unknown, rawIo: Io, o: { json: boolean; verbose: boolean }): number {
+  const io: Pick<Io, "out" | "err" | "color"> = {
+    out: (t) => rawIo.out(redactCredentials(t)),
+    err: (t) => rawIo.err(redactCredentials(t)),
+    get color() {
+      return rawIo.color;
+    },
+  };
   if (isCommanderError(err)) {
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return EXIT.ok;
     if (o.json) io.out(JSON.stringify({ schemaVersion: 1, error: { code: "E_USAGE", message: err.message.replace(/^error: /, "") } }, null, 2));

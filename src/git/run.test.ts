@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyGitUrl } from "./run.js";
+import { classifyGitUrl, gitEnv, REPOSITORY_ENV } from "./run.js";
+import type { AgentpkgError } from "../util/errors.js";
 
 describe("classifyGitUrl", () => {
   it.each([
@@ -16,4 +17,76 @@ describe("classifyGitUrl", () => {
     "refuses %j",
     (url) => expect(() => classifyGitUrl(url)).toThrow(/invalid registry url/),
   );
+});
+
+describe("gitEnv", () => {
+  const hook = {
+    PATH: "/usr/bin",
+    HOME: "/home/me",
+    GIT_DIR: "/work/repo/.git/worktrees/wt",
+    GIT_WORK_TREE: "/work/wt",
+    GIT_INDEX_FILE: "/work/repo/.git/worktrees/wt/index",
+    GIT_COMMON_DIR: "/work/repo/.git",
+    GIT_OBJECT_DIRECTORY: "/work/repo/.git/objects/incoming-x",
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: "/work/repo/.git/objects",
+    GIT_QUARANTINE_PATH: "/work/repo/.git/objects/incoming-x",
+    GIT_NAMESPACE: "team",
+    GIT_PREFIX: "sub/",
+    GIT_CONFIG_PARAMETERS: "'core.worktree'='/elsewhere'",
+    GIT_CONFIG: "/tmp/other-config",
+  };
+
+  it("drops every variable that points git at the caller's repository", () => {
+    const env = gitEnv(hook);
+    for (const name of Object.keys(hook).filter((k) => k.startsWith("GIT_"))) expect(env).not.toHaveProperty(name);
+    for (const name of REPOSITORY_ENV) expect(env).not.toHaveProperty(name);
+    expect(env).toMatchObject({ PATH: "/usr/bin", HOME: "/home/me", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" });
+  });
+
+  it("keeps the user's own git configuration and transport settings", () => {
+    const mine = {
+      GIT_CONFIG_GLOBAL: "/home/me/.gitconfig-work",
+      GIT_CONFIG_SYSTEM: "/etc/gitconfig",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "url.https://mirror.example/.insteadOf",
+      GIT_CONFIG_VALUE_0: "https://github.com/",
+      GIT_SSH_COMMAND: "ssh -i ~/.ssh/deploy",
+      GIT_ASKPASS: "/usr/bin/helper",
+      GIT_CEILING_DIRECTORIES: "/work",
+      HTTPS_PROXY: "http://proxy:3128",
+      GIT_AUTHOR_NAME: "Me",
+    };
+    expect(gitEnv(mine)).toMatchObject(mine);
+  });
+
+  it("does not change the caller's object", () => {
+    const env = { ...hook };
+    gitEnv(env);
+    expect(env).toEqual(hook);
+  });
+});
+
+describe("classifyGitUrl and credentials", () => {
+  it.each(["https://deploy:TOKEN@host/reg.git", "https://ghp_abcdefghijklmnop@github.com/a/b.git", "ssh://git:pw@host/r.git", "deploy:TOKEN@host:a/b.git", "https://u:TOKEN@host/r.tgz"])(
+    "refuses %s without echoing the secret",
+    (url) => {
+      const err = (() => {
+        try {
+          classifyGitUrl(url);
+        } catch (e) {
+          return e as AgentpkgError;
+        }
+        throw new Error("accepted");
+      })();
+      expect(err).toMatchObject({ code: "E_USAGE", exitCode: 2, hint: expect.stringMatching(/credential helper/) });
+      expect(err.message).toMatch(/^invalid registry url ".*\*\*\*@[^"]*": it contains a password or token, which agentpkg never stores or prints$/);
+      expect(err.message).not.toMatch(/TOKEN|ghp_|pw/);
+    },
+  );
+
+  it("keeps a plain user name", () => {
+    expect(classifyGitUrl("https://alice@bitbucket.org/team/agents.git")).toBe("https");
+    expect(classifyGitUrl("ssh://git@github.com/a/b.git")).toBe("ssh");
+  });
 });

@@ -1,6 +1,7 @@
 import { builtin } from "../util/lazy.js";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
+import { hasCredentials, redactCredentials } from "../util/redact.js";
 
 export type GitUrlKind = "https" | "ssh" | "scp" | "file" | "path";
 
@@ -11,11 +12,18 @@ const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
  * Everything else (ext::, fd::, http, options in disguise) is refused before git sees it.
  */
 export function classifyGitUrl(url: string): GitUrlKind {
+  const shown = JSON.stringify(redactCredentials(url));
   const bad = (why: string): never => {
-    throw new AgentpkgError("E_USAGE", `invalid registry url ${JSON.stringify(url)}: ${why}`, {
+    throw new AgentpkgError("E_USAGE", `invalid registry url ${shown}: ${why}`, {
       hint: "use https://, ssh://, git@host:path, file:// or a local path",
     });
   };
+  if (hasCredentials(url)) {
+    // it would be stored in the manifest, the lock, bundles and the cache, and printed in messages
+    throw new AgentpkgError("E_USAGE", `invalid registry url ${shown}: it contains a password or token, which agentpkg never stores or prints`, {
+      hint: "remove it from the url and let git supply it: a credential helper (git config --global credential.helper ...), or url.<base>.insteadOf in your own git config",
+    });
+  }
   if (url.length === 0) bad("empty");
   if (url.startsWith("-")) bad("must not start with '-'");
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/]*@)?-/.test(url)) bad("the host must not start with '-'");
@@ -64,15 +72,48 @@ export interface GitOptions {
   maxOutput?: number;
 }
 
+/**
+ * Variables that point git at *a* repository (or part of one) rather than configure the user's git: a hook
+ * of a linked worktree, a pre-receive hook or a `git -c` alias runs agentpkg with them set, and they would
+ * make agentpkg's own runs (the cache's mirrors, a clone, a registry checkout) read and write the user's
+ * repository. git's own list (`git rev-parse --local-env-vars`, what git clears before it enters a
+ * submodule), plus GIT_NAMESPACE and GIT_QUARANTINE_PATH, which a server-side hook may carry.
+ * The user's configuration stays: GIT_CONFIG_GLOBAL/SYSTEM/NOSYSTEM, GIT_CONFIG_COUNT with its
+ * GIT_CONFIG_KEY_n/VALUE_n, GIT_SSH*, GIT_ASKPASS, proxies, and GIT_CEILING_DIRECTORIES (it can only
+ * narrow discovery). docs/design-notes.md lists the reasons.
+ */
+export const REPOSITORY_ENV = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_IMPLICIT_WORK_TREE",
+  "GIT_COMMON_DIR",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_QUARANTINE_PATH",
+  "GIT_SHALLOW_FILE",
+  "GIT_GRAFT_FILE",
+  "GIT_REPLACE_REF_BASE",
+  "GIT_NO_REPLACE_OBJECTS",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX",
+  "GIT_INTERNAL_SUPER_PREFIX",
+  // config meant for the parent git's own run (`git -c ...`), and the obsolete single-file override
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG",
+] as const;
+
+/** The environment of every git agentpkg runs: never a prompt, never the caller's repository. */
 export function gitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
+  const out: NodeJS.ProcessEnv = {
     ...env,
     GIT_TERMINAL_PROMPT: "0",
     GCM_INTERACTIVE: "never",
     GIT_SSH_COMMAND: env.GIT_SSH_COMMAND ?? "ssh -o BatchMode=yes",
-    GIT_CONFIG_PARAMETERS: undefined,
     LC_ALL: "C",
   };
+  for (const name of REPOSITORY_ENV) delete out[name];
+  return out;
 }
 
 const MAX_OUTPUT = 256 * 1024 * 1024;
@@ -169,7 +210,7 @@ export class GitError extends Error {
     readonly timedOut: boolean,
     readonly exitCode: number | undefined,
   ) {
-    super(`git ${args[0] ?? ""} failed: ${firstLine(stderr) || (timedOut ? "timed out" : `exit ${exitCode}`)}`);
+    super(`git ${args[0] ?? ""} failed: ${redactCredentials(firstLine(stderr)) || (timedOut ? "timed out" : `exit ${exitCode}`)}`);
     this.name = "GitError";
   }
 }
@@ -191,5 +232,5 @@ export function explainGitFailure(err: GitError, url: string): AgentpkgError {
     why = "host unreachable";
   else if (/does not appear to be a git repository|not found|No such file or directory|does not exist/i.test(s))
     why = "no git repository there";
-  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${url} unreachable: ${why}`, { cause: err, hint });
+  return new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${redactCredentials(url)} unreachable: ${why}`, { cause: err, hint });
 }

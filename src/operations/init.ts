@@ -56,8 +56,14 @@ export async function runInit(o: InitOptions, deps: Pick<Deps, "cwd" | "home">):
   }
   const notes: string[] = [];
   if (!o.global) {
-    const outer = resolveScope({ cwd: deps.cwd, home: deps.home, global: false });
-    if (outer.root !== scope.root) notes.push(`${path.relative(scope.root, outer.manifestPath)} also exists; agentpkg run in this folder will use the new one`);
+    try {
+      const outer = resolveScope({ cwd: deps.cwd, home: deps.home, global: false });
+      if (outer.root !== scope.root) notes.push(`${path.relative(scope.root, outer.manifestPath)} also exists; agentpkg run in this folder will use the new one`);
+    } catch (err) {
+      // a parent's project owned by another user: the new manifest is exactly the way out
+      if (!(err instanceof AgentpkgError && err.code === "E_UNSAFE")) throw err;
+      notes.push(`a parent folder has a project owned by another user; agentpkg run in this folder will use the new one`);
+    }
   }
   const lockText = await fs.readFile(scope.lockPath, "utf8").catch(() => undefined);
   if (lockText !== undefined) notes.push(`${displayPath(scope, scope.lockPath)} exists: agentpkg install will remove the agents it locks unless you add them to the manifest`);

@@ -33,6 +33,12 @@ describe("lockfile", () => {
     ["escaping file", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, file: ".claude/agents/../../etc/x.md" } } }), /inside .claude\/agents/],
     ["bad name", JSON.stringify({ lockfileVersion: 1, agents: { "../x": entry } }), /invalid agent name/],
     ["bad version", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, version: "one" } } }), /not a semver/],
+    ["a path climbing out of the registry", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "../../../../tmp/x" } } }), /^\.claude\/agentpkg\.lock: agents\.x\.path must be a relative path inside the registry/],
+    ["a path climbing out midway", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "agents/../../x.md" } } }), /agents\.x\.path must be/],
+    ["an absolute path", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "/etc/passwd" } } }), /agents\.x\.path must be/],
+    ["a url with credentials", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, url: "https://deploy:s3cret@host/r.git" } } }), /^\.claude\/agentpkg\.lock: agents\.x\.url: invalid registry url "https:\/\/\*\*\*@host\/r\.git": it contains a password or token/],
+    ["a url git would take as an option", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, url: "--upload-pack=x" } } }), /agents\.x\.url: invalid registry url/],
+    ["a backslash path", JSON.stringify({ lockfileVersion: 1, agents: { x: { ...entry, path: "..\\x.md" } } }), /agents\.x\.path must be/],
   ])("refuses %s", (_label, text, re) => {
     expect(() => parseLockfile(text, ".claude/agentpkg.lock")).toThrow(re);
   });
@@ -72,11 +78,19 @@ describe("manifest", () => {
     ["bad range", { agents: { x: ">>1" } }, /invalid version range/],
     ["ext url", { registries: { a: "ext::sh -c x" } }, /transport helpers/],
     ["dash url", { registries: { a: "--upload-pack=x" } }, /must not start with '-'/],
+    ["url with credentials", { registries: { team: "https://deploy:s3cret@host/r.git" } }, /^\.claude\/agentpkg\.json: registries\.team: invalid registry url "https:\/\/\*\*\*@host\/r\.git": it contains a password or token/],
+    ["url with credentials, object form", { registries: { team: { url: "https://deploy:s3cret@host/r.git", type: "plain" } } }, /registries\.team: invalid registry url "https:\/\/\*\*\*@host/],
     ["bad agent name", { agents: { "../x": "^1" } }, /invalid agent name/],
     ["unknown field", { agentz: {} }, /unknown field "agentz"/],
     ["not an object", [], /must be a JSON object/],
   ])("refuses %s", (_l, value, re) => {
     expect(() => parseManifest(JSON.stringify(value), ".claude/agentpkg.json")).toThrow(re);
+  });
+
+  it("refuses credentials with the credential-helper hint, never echoing them", () => {
+    const text = JSON.stringify({ registries: { team: "https://deploy:s3cret@host/r.git" } });
+    expect(() => parseManifest(text, "m")).toThrow(expect.objectContaining({ code: "E_MANIFEST_INVALID", exitCode: 1, hint: expect.stringMatching(/credential helper/) }));
+    expect(() => parseManifest(text, "m")).toThrow(expect.not.objectContaining({ message: expect.stringContaining("s3cret") }));
   });
 });
 

@@ -4,6 +4,8 @@ import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
+import { isSafeRegistryPath } from "../util/safe-path.js";
+import { classifyGitUrl } from "../git/run.js";
 import { isNormalRelative } from "./scope.js";
 
 export const LOCKFILE_VERSION = 1;
@@ -98,6 +100,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
   for (const key of Object.keys(raw)) if (key !== "lockfileVersion" && key !== "agents") fail(`unknown field "${key}"`);
   if (!isPlainObject(raw.agents)) return fail(`"agents" must be an object`);
   const lock = emptyLockfile();
+  const urls = new Set<string>(); // a lock has a few registries for many agents: each url is checked once
   for (const [name, e] of Object.entries(raw.agents)) {
     if (!isValidAgentRef(name)) fail(`invalid agent name ${JSON.stringify(name)}`);
     if (!isPlainObject(e)) return fail(`agents.${name} must be an object`);
@@ -118,9 +121,23 @@ export function parseLockfile(text: string, file: string): Lockfile {
     if (entry.localSha256 && !SHA256_RE.test(entry.localSha256)) fail(`agents.${name}.localSha256 is not a sha256 hex digest`);
     if (entry.commit !== null && !/^[0-9a-f]{7,64}$/.test(entry.commit)) fail(`agents.${name}.commit is not a commit id`);
     if (!isSafeAgentFile(entry.file)) fail(`agents.${name}.file must be a .md file inside .claude/agents/`);
+    if (!urls.has(entry.url)) checkLockUrl(entry.url, `agents.${name}.url`, fail);
+    urls.add(entry.url);
+    // the lock names a file inside the registry: checked as strictly as registry.json's paths, and never echoed
+    if (!isSafeRegistryPath(entry.path)) fail(`agents.${name}.path must be a relative path inside the registry (no "..", no leading "/")`);
     lock.agents[name] = entry;
   }
   return lock;
+}
+
+/** A lock's url is a registry url like the manifest's ("builtin" included: a path to git), never with credentials. */
+function checkLockUrl(url: string, where: string, fail: (msg: string) => never): void {
+  try {
+    classifyGitUrl(url);
+  } catch (err) {
+    if (err instanceof AgentpkgError) fail(`${where}: ${err.message}`); // the message shows the url redacted
+    throw err;
+  }
 }
 
 /** A lockfile may only ever point agentpkg at files inside .claude/agents/. */

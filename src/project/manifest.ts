@@ -58,7 +58,10 @@ export function parseManifest(text: string, file: string): Manifest {
       if (typeof url !== "string") fail(`registries.${name} must be a git url string or { "url": ..., "type": ... }`);
       classifyGitUrl(url as string);
     } catch (err) {
-      if (err instanceof AgentpkgError && err.code !== "E_MANIFEST_INVALID") fail(`registries.${name}: ${err.message}`);
+      if (err instanceof AgentpkgError && err.code !== "E_MANIFEST_INVALID") {
+        // the url check's own hint says what to do (e.g. where credentials belong instead)
+        throw new AgentpkgError("E_MANIFEST_INVALID", `${file}: registries.${name}: ${err.message}`, { hint: err.hint ?? `fix ${file} by hand` });
+      }
       throw err;
     }
     manifest.registries[name] = url as string;

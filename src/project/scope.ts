@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { AgentpkgError } from "../util/errors.js";
+import { currentUser } from "../util/deps.js";
 
 /** Where one scope keeps its agents, manifest and lockfile (project: <root>/.claude, global: ~/.claude). */
 export interface Scope {
@@ -29,22 +31,57 @@ export function scopeAt(root: string, global: boolean): Scope {
 
 /**
  * Project scope: the nearest directory at or above cwd with a .claude/agentpkg.json or
- * .claude/agentpkg.lock (like npm finding package.json), else cwd itself.
+ * .claude/agentpkg.lock (like npm finding package.json), else cwd itself. One found in a *parent*
+ * folder must be the user's own (see `assertOwnedBy`); the cwd is the user's explicit choice (cd, -C).
  */
-export function resolveScope(o: { cwd: string; home: string; global: boolean }): Scope {
+export function resolveScope(o: { cwd: string; home: string; global: boolean; user?: FileOwner | undefined }): Scope {
   if (o.global) return scopeAt(o.home, true);
-  let dir = path.resolve(o.cwd);
+  const cwd = path.resolve(o.cwd);
+  const user = "user" in o ? o.user : currentUser();
+  let dir = cwd;
   for (;;) {
-    if (dir !== o.home && hasProjectFiles(dir)) return scopeAt(dir, false);
+    if (dir !== o.home && hasProjectFiles(dir)) {
+      if (dir !== cwd && user) assertOwnedBy(dir, user);
+      return scopeAt(dir, false);
+    }
     const parent = path.dirname(dir);
     if (parent === dir || dir === o.home) break;
     dir = parent;
   }
-  return scopeAt(path.resolve(o.cwd), false);
+  return scopeAt(cwd, false);
 }
 
 function hasProjectFiles(dir: string): boolean {
   return fs.existsSync(path.join(dir, ".claude", "agentpkg.json")) || fs.existsSync(path.join(dir, ".claude", "agentpkg.lock"));
+}
+
+/** Who runs agentpkg, for the ownership check (util/deps.ts currentUser; undefined where there are no uids). */
+export interface FileOwner {
+  uid: number;
+  /** set when root runs through sudo: the invoking user's uid */
+  sudoUid?: number;
+}
+
+/** Yours, root's (who can change your files anyway), or, running as root under sudo, the invoking user's. */
+export function isTrustedOwner(uid: number, user: FileOwner): boolean {
+  return uid === user.uid || uid === 0 || (user.uid === 0 && uid === user.sudoUid);
+}
+
+/**
+ * git's "dubious ownership" rule, for a project found in a parent folder: its .claude folder, manifest and
+ * lockfile decide which registries and agents agentpkg installs, so another user who owns them (a
+ * /tmp/.claude planted above your working folder on a shared machine) would choose for you. Refused,
+ * naming the file and its owner; running agentpkg in that folder (cd or -C) says you trust it.
+ */
+function assertOwnedBy(dir: string, user: FileOwner): void {
+  const claude = path.join(dir, ".claude");
+  for (const file of [claude, path.join(claude, "agentpkg.json"), path.join(claude, "agentpkg.lock")]) {
+    const uid = fs.statSync(file, { throwIfNoEntry: false })?.uid;
+    if (uid === undefined || isTrustedOwner(uid, user)) continue;
+    throw new AgentpkgError("E_UNSAFE", `${file} in a parent folder is owned by another user (uid ${uid}; you are uid ${user.uid}): agentpkg does not use a project someone else controls`, {
+      hint: `if you trust it, run agentpkg in ${dir} (cd there, or agentpkg -C ${dir} ...); for a project of your own here, run agentpkg init`,
+    });
+  }
 }
 
 /** Display a path relative to the scope root (or ~ for global). */

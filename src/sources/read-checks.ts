@@ -1,12 +1,49 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
+import { isSafeRegistryPath } from "../util/safe-path.js";
 import type { FetchedFile, VersionInfo } from "./source.js";
 
 export { MAX_AGENT_BYTES };
 
 export function tooBig(registry: string, v: VersionInfo, size: number): AgentpkgError {
   return new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is ${size} bytes, over the ${MAX_AGENT_BYTES}-byte limit for agent files`);
+}
+
+/**
+ * Every Source.readVersion starts here: a path that could leave the registry (a crafted lockfile's
+ * `../../x`) is refused before anything is looked up, and the message says nothing about what is there.
+ */
+export function assertSafeVersionPath(registry: string, v: VersionInfo): void {
+  if (isSafeRegistryPath(v.path)) return;
+  throw new AgentpkgError("E_UNSAFE", `${registry}: ${JSON.stringify(v.path)} (${v.version}) is not a relative path inside the registry; nothing was read`, {
+    hint: "the lockfile or registry was crafted or damaged: restore .claude/agentpkg.lock from git, or delete it and run agentpkg install",
+  });
+}
+
+/**
+ * Read a version file of a registry kept as a folder (the bundled registry, an extracted tarball).
+ * The path is checked first, then walked from `root` with lstat: a symlink at any level (a folder linked
+ * out of the registry) is refused without being followed, so nothing outside `root` is ever touched.
+ * `missing` words the error for a listed file that is not there.
+ */
+export async function readRegistryFile(root: string, registry: string, v: VersionInfo, commit: string | null, missing: () => AgentpkgError): Promise<FetchedFile> {
+  assertSafeVersionPath(registry, v);
+  const segments = v.path.split("/");
+  let abs = root;
+  for (const [i, seg] of segments.entries()) {
+    abs = path.join(abs, seg);
+    const st = await fs.lstat(abs).catch(() => undefined);
+    if (!st) throw missing();
+    const last = i === segments.length - 1;
+    if (st.isSymbolicLink()) throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} goes through a symlink (${segments.slice(0, i + 1).join("/")}); symlinks are never followed`);
+    if (!last && !st.isDirectory()) throw missing();
+    if (last && !st.isFile()) throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is not a regular file`);
+    if (last && st.size > MAX_AGENT_BYTES) throw tooBig(registry, v, st.size);
+  }
+  return checkedFile(registry, v, await fs.readFile(abs), commit);
 }
 
 /** Content must match the registry's sha256 before it is written anywhere. */

@@ -5,6 +5,7 @@ import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { sha256 } from "../util/hash.js";
 import { acquireLock } from "../util/process-lock.js";
+import { redactCredentials } from "../util/redact.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
 
 export type RefreshPolicy = "always" | "if-stale" | "never";
@@ -29,8 +30,10 @@ interface MirrorMeta {
 const NETWORK_TIMEOUT_MS = 120_000;
 
 export function mirrorDir(cache: string, url: string, history = false): string {
-  const base = url.replace(/\/+$/, "").split(/[/:]/).pop()?.replace(/\.git$/, "").replace(/[^A-Za-z0-9._-]/g, "") || "registry";
-  return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(url).slice(0, 16)}${history ? "-history" : ""}`);
+  // classifyGitUrl refuses urls with credentials before this; were one to pass, no secret names a folder
+  const key = redactCredentials(url);
+  const base = key.replace(/\/+$/, "").split(/[/:]/).pop()?.replace(/\.git$/, "").replace(/[^A-Za-z0-9._-]/g, "") || "registry";
+  return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(key).slice(0, 16)}${history ? "-history" : ""}`);
 }
 
 async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
@@ -60,7 +63,7 @@ export async function ensureMirror(
     return { url, dir, history, commit: meta.commit, fetchedAt: meta.fetchedAt, fresh: false };
   }
   if (o.policy === "never") {
-    throw new AgentpkgError("E_OFFLINE", `registry ${url} is not in the cache (--offline)`, {
+    throw new AgentpkgError("E_OFFLINE", `registry ${redactCredentials(url)} is not in the cache (--offline)`, {
       hint: "run the same command once without --offline to fill the cache",
     });
   }
@@ -122,7 +125,7 @@ export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.Pr
   );
   if (have) return;
   if (offline) {
-    throw new AgentpkgError("E_OFFLINE", `commit ${commit.slice(0, 12)} of ${mirror.url} is not in the cache (--offline)`, {
+    throw new AgentpkgError("E_OFFLINE", `commit ${commit.slice(0, 12)} of ${redactCredentials(mirror.url)} is not in the cache (--offline)`, {
       hint: "run once without --offline to fetch it",
     });
   }

@@ -7,6 +7,7 @@ import { sha256, randomHex } from "../util/hash.js";
 import { classifyGitUrl } from "../git/run.js";
 import { readArchive, type ExtractPolicy } from "../archive/safe-extract.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
+import { redactCredentials } from "../util/redact.js";
 import type { RefreshPolicy } from "./git-mirrors.js";
 
 const MIB = 1024 * 1024;
@@ -49,7 +50,7 @@ export async function ensureTarball(
     return extractSnapshot(await readLocal(file, o.label), o.cache, o.label);
   }
   if (kind !== "https") {
-    throw new AgentpkgError("E_USAGE", `registry ${o.label}: a tarball registry must be an https:// url or a local file (${url})`);
+    throw new AgentpkgError("E_USAGE", `registry ${o.label}: a tarball registry must be an https:// url or a local file (${redactCredentials(url)})`);
   }
   const pointer = path.join(o.cache, "tarballs", `url-${sha256(url).slice(0, 32)}.json`);
   const meta = await readPointer(pointer, url);
@@ -58,7 +59,7 @@ export async function ensureTarball(
     return { sha256: meta.sha256, dir: snapshotDir(o.cache, meta.sha256) };
   }
   if (o.policy === "never") {
-    throw new AgentpkgError("E_OFFLINE", `registry ${url} is not in the cache (--offline)`, { hint: "run the same command once without --offline to fill the cache" });
+    throw new AgentpkgError("E_OFFLINE", `registry ${redactCredentials(url)} is not in the cache (--offline)`, { hint: "run the same command once without --offline to fill the cache" });
   }
   const snap = await extractSnapshot(await download(url, o.label), o.cache, o.label);
   await writeFileAtomic(pointer, JSON.stringify({ url, sha256: snap.sha256, fetchedAt: Date.now() }));
@@ -91,7 +92,7 @@ async function readLocal(file: string, label: string): Promise<Buffer> {
 
 async function download(url: string, label: string): Promise<Buffer> {
   const unreachable = (why: string, cause?: unknown) =>
-    new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${label}: cannot download ${url} (${why})`, { cause, hint: "check the url and your network, or use --offline with a cached copy" });
+    new AgentpkgError("E_REGISTRY_UNREACHABLE", `registry ${label}: cannot download ${redactCredentials(url)} (${why})`, { cause, hint: "check the url and your network, or use --offline with a cached copy" });
   let res: Response;
   try {
     res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
@@ -108,7 +109,7 @@ async function download(url: string, label: string): Promise<Buffer> {
     size += value.length;
     if (size > MAX_ARCHIVE_BYTES) {
       await reader.cancel();
-      throw new AgentpkgError("E_UNSAFE", `registry ${label}: ${url} is over the ${MAX_ARCHIVE_BYTES}-byte limit`);
+      throw new AgentpkgError("E_UNSAFE", `registry ${label}: ${redactCredentials(url)} is over the ${MAX_ARCHIVE_BYTES}-byte limit`);
     }
     chunks.push(Buffer.from(value));
   }

@@ -65,6 +65,17 @@ export function writeAll(fd: number, text: string): void {
   }
 }
 
+/**
+ * The effective uid of this process (and, for root under sudo, SUDO_UID): what files found above the
+ * working folder must be owned by (project/scope.ts). Undefined where there are no uids (Windows).
+ */
+export function currentUser(): { uid: number; sudoUid?: number } | undefined {
+  const uid = process.geteuid?.();
+  if (uid === undefined) return undefined;
+  const sudo = uid === 0 && process.env.SUDO_UID !== undefined && /^\d+$/.test(process.env.SUDO_UID) ? Number(process.env.SUDO_UID) : undefined;
+  return sudo === undefined ? { uid } : { uid, sudoUid: sudo };
+}
+
 export function realDeps(): Deps {
   const env = process.env;
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== "";

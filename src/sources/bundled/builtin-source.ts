@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AgentpkgError } from "../../util/errors.js";
 import { parseRegistryJson, type RegistryIndex } from "../git-registry/registry-json.js";
-import { checkedFile, MAX_AGENT_BYTES, tooBig } from "../read-checks.js";
+import { readRegistryFile } from "../read-checks.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
 
 export const BUILTIN_URL = "builtin";
@@ -55,11 +55,8 @@ export class BuiltinSource implements Source {
   }
 
   async readVersion(v: VersionInfo): Promise<FetchedFile> {
-    const abs = path.join(this.root, ...v.path.split("/"));
-    const st = await fs.lstat(abs).catch(() => undefined);
-    if (!st) throw new AgentpkgError("E_REGISTRY_INVALID", `${this.name}: ${v.path} (${v.version}) is listed but missing`, { hint: "reinstall agentpkg" });
-    if (!st.isFile()) throw new AgentpkgError("E_UNSAFE", `${this.name}: ${v.path} is not a regular file; symlinks are never followed`);
-    if (st.size > MAX_AGENT_BYTES) throw tooBig(this.name, v, st.size);
-    return checkedFile(this.name, v, await fs.readFile(abs), null);
+    return readRegistryFile(this.root, this.name, v, null, () =>
+      new AgentpkgError("E_REGISTRY_INVALID", `${this.name}: ${v.path} (${v.version}) is listed but missing`, { hint: "reinstall agentpkg" }),
+    );
   }
 }

@@ -5,11 +5,12 @@ import { git, runGit } from "../../git/run.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { INDEX_FORMAT, parseRegistryTop, RegistryLines, toRegistryLines } from "../index/registry-lines.js";
-import { checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
+import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
 import { isRegularFile, listBlobs, readObjects } from "../../git/history.js";
 import { semver } from "../../util/semver.js";
 import { isPlainObject } from "../../util/json.js";
 import { BlobReader } from "./blob-batch.js";
+import { redactCredentials } from "../../util/redact.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
 
 /** A git repository with registry.json at its root (DESIGN.md §3), read from a shallow mirror. */
@@ -59,6 +60,7 @@ export class GitRegistrySource implements Source {
   }
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
+    assertSafeVersionPath(this.name, v); // git would take "../x" relative to its working folder
     const at = commit ?? v.commit ?? this.mirror.commit;
     const kept = at === this.mirror.commit && v.sha256 ? this.index.file(v.path) : undefined;
     if (kept) {
@@ -104,7 +106,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
   if (index) return index;
   const entry = await lsTree(mirror.dir, mirror.commit, "registry.json", env);
   if (!entry) {
-    throw new AgentpkgError("E_REGISTRY_INVALID", `${name} (${mirror.url}) has no registry.json at its root`, {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${name} (${redactCredentials(mirror.url)}) has no registry.json at its root`, {
       hint: "a registry is a git repository with registry.json at the top; see agentpkg registry init",
     });
   }

@@ -1,22 +1,15 @@
-import path from "node:path";
 import { semver } from "../../util/semver.js";
 import { AgentpkgError } from "../../util/errors.js";
 import { isPlainObject, parseJsonFile } from "../../util/json.js";
 import { isValidAgentName } from "../../util/names.js";
 import { SHA256_RE } from "../../util/hash.js";
+import { isSafeRegistryPath } from "../../util/safe-path.js";
 import type { AgentEntry, VersionInfo } from "../source.js";
 
 export interface RegistryIndex {
   name: string;
   description?: string;
   agents: Record<string, AgentEntry>;
-}
-
-/** A registry path must be a plain relative path that stays inside the registry. */
-export function isSafeRegistryPath(p: string): boolean {
-  if (p === "" || p.includes("\\") || p.includes("\0") || path.posix.isAbsolute(p) || /^[A-Za-z]:/.test(p)) return false;
-  const norm = path.posix.normalize(p);
-  return norm === p && !norm.split("/").includes("..") && !norm.startsWith("./");
 }
 
 /** Parse and check registry.json (DESIGN.md §3); every problem names the registry and the field. */

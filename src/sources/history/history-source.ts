@@ -1,8 +1,9 @@
 import { AgentpkgError } from "../../util/errors.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { readFileAt } from "../../git/history.js";
-import { checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
+import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
 import { readCachedIndex, writeCachedIndex, type SourceIndex } from "../index/source-index.js";
+import { redactCredentials } from "../../util/redact.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
 
 export interface HistorySourceOptions {
@@ -72,7 +73,7 @@ export class HistorySource implements Source {
     if (Object.hasOwn(idx.unsupported, plugin)) {
       const u = idx.unsupported[plugin]!;
       throw new AgentpkgError("E_NOT_FOUND", `plugin "${plugin}" of registry ${this.name} cannot be installed from: ${u.reason}`, {
-        hint: u.url ? `add its repository as a registry of its own: agentpkg registry add ${plugin.toLowerCase().replace(/[^a-z0-9-]/g, "-")} ${u.url}` : "install its agents from where the plugin is published",
+        hint: u.url ? `add its repository as a registry of its own: agentpkg registry add ${plugin.toLowerCase().replace(/[^a-z0-9-]/g, "-")} ${redactCredentials(u.url)}` : "install its agents from where the plugin is published",
       });
     }
     return null;
@@ -83,6 +84,7 @@ export class HistorySource implements Source {
   }
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
+    assertSafeVersionPath(this.name, v);
     const at = commit ?? v.commit ?? this.mirror.commit;
     if (at !== this.mirror.commit) await fetchCommit(this.mirror, at, this.env, this.offline);
     const content = await readFileAt(this.mirror.dir, at, v, this.env, this.name, MAX_AGENT_BYTES);

@@ -5,6 +5,7 @@ import path from "node:path";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { isValidAgentName } from "../../util/names.js";
 import { parseAgent } from "../../agent/parse.js";
+import { isSafeRegistryPath } from "../../util/safe-path.js";
 import type { AgentEntry, VersionInfo } from "../source.js";
 
 export const INDEX_FORMAT = 1;
@@ -49,6 +50,11 @@ const isReadme = (p: string) => /^readme(\.[^/]*)?$/i.test(path.posix.basename(p
  * `expectAgent`: the file sits where agents live (a plugin's agents folder), so no frontmatter is worth a warning.
  */
 export function agentIdentity(text: string, file: string, label: string, warnings: string[], expectAgent: boolean): AgentIdentity | undefined {
+  if (!isSafeRegistryPath(file)) {
+    // git allows a backslash or a control character in a file name; a lockfile path may not hold one
+    warnings.push(`${label ? `${label}: ` : ""}${JSON.stringify(file)}: not a plain relative path (backslash or control character); skipped`);
+    return undefined;
+  }
   const at = label ? `${label}: ${file}` : file;
   const parsed = parseAgent(text);
   const structural = parsed.problems.find((p) => p.code.startsWith("frontmatter-"));

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
 import { isPlainObject, parseJsonFile } from "../../util/json.js";
+import { redactCredentials } from "../../util/redact.js";
 import { normalizeVersion } from "../history/git-versions.js";
 
 export const MARKETPLACE_JSON = ".claude-plugin/marketplace.json";
@@ -51,8 +52,8 @@ function pathList(v: unknown): string[] {
 
 const EXTERNAL_KINDS: Record<string, (s: Record<string, unknown>) => { what: string; url?: string }> = {
   github: (s) => ({ what: `a github source (${String(s.repo)})`, url: typeof s.repo === "string" ? `https://github.com/${s.repo}.git` : undefined }),
-  url: (s) => ({ what: `a git url source (${String(s.url)})`, url: typeof s.url === "string" ? s.url : undefined }),
-  "git-subdir": (s) => ({ what: `a git-subdir source (${String(s.url ?? s.repo)}${typeof s.path === "string" ? ` ${s.path}` : ""})` }),
+  url: (s) => ({ what: `a git url source (${redactCredentials(String(s.url))})`, url: typeof s.url === "string" ? redactCredentials(s.url) : undefined }),
+  "git-subdir": (s) => ({ what: `a git-subdir source (${redactCredentials(String(s.url ?? s.repo))}${typeof s.path === "string" ? ` ${s.path}` : ""})` }),
   npm: (s) => ({ what: `an npm source (${String(s.package)})` }),
   pip: (s) => ({ what: `a pip source (${String(s.package)})` }),
 };

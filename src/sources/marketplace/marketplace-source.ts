@@ -7,6 +7,7 @@ import { agentFiles, ancestors, extraAgentPaths, marketplaceHistory, type Plugin
 import { MARKETPLACE_JSON, parseMarketplaceJson, parsePluginJson, PLUGIN_JSON, repoPath, type PluginManifest } from "./marketplace-json.js";
 import { MAX_AGENT_BYTES } from "../read-checks.js";
 import { agentIdentity, exposeAgents, INDEX_FORMAT, type AgentIdentity, type FoundAgent, type SourceIndex } from "../index/source-index.js";
+import { redactCredentials } from "../../util/redact.js";
 import type { VersionInfo } from "../source.js";
 
 /**
@@ -37,7 +38,7 @@ export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: No
   const tree = await listTree(dir, head, env);
   const mfile = tree.get(MARKETPLACE_JSON);
   if (!mfile || !isRegularFile(mfile.mode)) {
-    throw new AgentpkgError("E_REGISTRY_INVALID", `${label} (${mirror.url}) has no ${MARKETPLACE_JSON} at its root`, {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${label} (${redactCredentials(mirror.url)}) has no ${MARKETPLACE_JSON} at its root`, {
       hint: "add it with --type plain to read its agent files directly, or --type registry if it has registry.json",
     });
   }

@@ -89,6 +89,29 @@ describe("TarballSource", () => {
     await expect(src.readVersion((await src.getAgent("x"))!.versions["1.0.0"]!)).rejects.toMatchObject({ code: "E_INTEGRITY" });
   });
 
+  it("refuses a lock's path out of the snapshot, and a folder of the snapshot linked elsewhere", async () => {
+    const bytes = deterministicTgz([
+      { path: "registry.json", data: Buffer.from(registryJson()) },
+      { path: "agents/x/1.0.0.md", data: Buffer.from(AGENT) },
+    ]);
+    const src = await open(write("reg.tgz", bytes));
+    const outside = path.join(root, "outside");
+    fs.mkdirSync(path.join(outside, "x"), { recursive: true });
+    fs.writeFileSync(path.join(outside, "x", "1.0.0.md"), AGENT);
+    const escape = path.relative(path.join(cache, "tarballs", sha256(bytes)), path.join(outside, "x", "1.0.0.md"));
+    await expect(src.readVersion({ version: "1.0.0", path: escape, sha256: sha256(AGENT) }, src.commit)).rejects.toMatchObject({
+      code: "E_UNSAFE",
+      message: expect.stringMatching(/is not a relative path inside the registry; nothing was read$/),
+    });
+    const agents = path.join(cache, "tarballs", sha256(bytes), "agents");
+    fs.rmSync(agents, { recursive: true });
+    fs.symlinkSync(outside, agents);
+    await expect(src.readVersion({ version: "1.0.0", path: "agents/x/1.0.0.md", sha256: sha256(AGENT) }, src.commit)).rejects.toMatchObject({
+      code: "E_UNSAFE",
+      message: expect.stringMatching(/goes through a symlink \(agents\)/),
+    });
+  });
+
   it("an https archive is never downloaded offline", async () => {
     await expect(TarballSource.open("team", "https://example.invalid/r.tgz", { cache, policy: "never", ttlMs: 0 })).rejects.toMatchObject({ code: "E_OFFLINE" });
   });

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
 import { parseRegistryJson, type RegistryIndex } from "../git-registry/registry-json.js";
-import { checkedFile, MAX_AGENT_BYTES, tooBig } from "../read-checks.js";
+import { assertSafeVersionPath, readRegistryFile } from "../read-checks.js";
 import { ensureTarball, snapshotDir, type TarballSnapshot } from "../../store/tarball-cache.js";
 import type { RefreshPolicy } from "../../store/git-mirrors.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
@@ -42,6 +42,7 @@ export class TarballSource implements Source {
 
   /** From the locked snapshot when it is still cached, else from the current one (the sha256 check decides). */
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
+    assertSafeVersionPath(this.name, v);
     let dir = this.snap.dir;
     let at = this.snap.sha256;
     if (commit && commit !== at && /^[0-9a-f]{64}$/.test(commit)) {
@@ -51,11 +52,8 @@ export class TarballSource implements Source {
         at = commit;
       }
     }
-    const abs = path.join(dir, ...v.path.split("/"));
-    const st = await fs.lstat(abs).catch(() => undefined);
-    if (!st) throw new AgentpkgError("E_REGISTRY_INVALID", `${this.name}: ${v.path} (${v.version}) is listed in registry.json but missing from the archive`);
-    if (!st.isFile()) throw new AgentpkgError("E_UNSAFE", `${this.name}: ${v.path} is not a regular file`);
-    if (st.size > MAX_AGENT_BYTES) throw tooBig(this.name, v, st.size);
-    return checkedFile(this.name, v, await fs.readFile(abs), at);
+    return readRegistryFile(dir, this.name, v, at, () =>
+      new AgentpkgError("E_REGISTRY_INVALID", `${this.name}: ${v.path} (${v.version}) is listed in registry.json but missing from the archive`),
+    );
   }
 }
