@@ -1,8 +1,10 @@
-import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
 import { isPlainObject, parseJsonFile } from "../../util/json.js";
 import { redactCredentials } from "../../util/redact.js";
 import { normalizeVersion } from "../history/git-versions.js";
+import { repoPath } from "../../util/safe-path.js";
+
+export { repoPath };
 
 export const MARKETPLACE_JSON = ".claude-plugin/marketplace.json";
 export const PLUGIN_JSON = ".claude-plugin/plugin.json";
@@ -33,15 +35,6 @@ export interface PluginManifest {
   version?: string;
   description?: string;
   agents: string[];
-}
-
-/** Normalise a repo-relative path ("./a/b/", "a//b" -> "a/b", "." -> ""); undefined when it leaves the repo. */
-export function repoPath(...parts: string[]): string | undefined {
-  if (parts.some((p) => p.includes("\\") || p.includes("\0") || path.posix.isAbsolute(p) || /^[A-Za-z]:/.test(p))) return undefined;
-  const norm = path.posix.normalize(path.posix.join(".", ...parts)).replace(/\/+$/, "");
-  if (norm === "..") return undefined;
-  if (norm.startsWith("../")) return undefined;
-  return norm === "." ? "" : norm;
 }
 
 function pathList(v: unknown): string[] {
