@@ -131,6 +131,9 @@ export class Sandbox {
       CI: "",
       GIT_CONFIG_NOSYSTEM: "1",
       AGENTPKG_REGISTRY_TTL: "0",
+      // the V8 code cache stays in the sandbox: tests never write into the user's shared $TMPDIR cache
+      // (launcher.e2e.test.ts, which tests that cache, removes this and sets its own)
+      AGENTPKG_CODE_CACHE: path.join(this.root, "v8-code-cache"),
       PATH: process.env.PATH ?? "",
     };
   }
