@@ -321,7 +321,7 @@ describe("hostile and broken input", () => {
     await c.setup?.();
     const args = c.args.map((a) => (a.startsWith("@") ? regs[a.slice(1)]! : a));
     const project = snapshot(sb.project);
-    const root = withoutCache(snapshot(sb.root));
+    const root = withoutCache(sb.snapshotRoot());
     try {
       const r = await sb.run(args);
       const output = r.stderr + r.stdout;
@@ -331,7 +331,7 @@ describe("hostile and broken input", () => {
       expect(output).not.toContain("internal error");
       expect(r.stderr.split("\n").filter((l) => /^error\b/.test(l))).toHaveLength(1);
       expect(snapshot(sb.project)).toEqual(project);
-      expect(withoutCache(snapshot(sb.root))).toEqual(root);
+      expect(withoutCache(sb.snapshotRoot())).toEqual(root);
       expect(fs.existsSync(MARK)).toBe(false);
     } finally {
       c.teardown?.();

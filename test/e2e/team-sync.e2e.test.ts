@@ -78,15 +78,15 @@ describe("verify", () => {
   it("exits 0 on a clean tree, never writing (but for its stat cache, as git status refreshes the index)", async () => {
     await new Promise((r) => setTimeout(r, 150)); // old enough for the stat cache to record
     const notStat = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).filter(([k]) => !k.startsWith("cache/agentpkg/stat/")));
-    const before = snapshot(sb.root);
+    const before = sb.snapshotRoot();
     const r = await sb.run(["verify"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("ok: 3 agents match");
-    expect(notStat(snapshot(sb.root))).toEqual(notStat(before));
-    expect(Object.keys(snapshot(sb.root)).some((k) => k.startsWith("cache/agentpkg/stat/"))).toBe(true);
-    const again = snapshot(sb.root);
+    expect(notStat(sb.snapshotRoot())).toEqual(notStat(before));
+    expect(Object.keys(sb.snapshotRoot()).some((k) => k.startsWith("cache/agentpkg/stat/"))).toBe(true);
+    const again = sb.snapshotRoot();
     expect((await sb.run(["verify"])).code).toBe(0);
-    expect(snapshot(sb.root)).toEqual(again);
+    expect(sb.snapshotRoot()).toEqual(again);
   });
 
   it("exits 4 after a file is edited, deleted, or a manifest entry is added", async () => {
