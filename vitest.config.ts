@@ -8,6 +8,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.e2e.test.ts"],
+          // builds dist/ once before the e2e tests run (skipped when AGENTPKG_TEST_BIN names another build)
+          globalSetup: ["test/e2e/global-setup.ts"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { parseAgent, splitFrontmatter } from "./parse.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FIXTURES = join(ROOT, "test/fixtures/agents");
-const SEEDS = resolve(ROOT, "../shared/seeds");
+const SAME_NAME = join(ROOT, "test/fixtures/same-name");
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), "utf8");
 const agent = (fm: string, body = "\nPrompt.\n"): string => `---\n${fm}\n---\n${body}`;
 
@@ -30,6 +30,7 @@ describe("fixAgentText: fixtures", () => {
     ["long-examples.md", 1],
     ["comma-tools.md", 1],
     ["retry-colon.md", 1],
+    ["inline-examples.md", 1],
     ["blank-line-before.md", 1],
     ["capitalised-name.md", 1],
   ])("%s", (name, changeCount) => {
@@ -45,9 +46,17 @@ describe("fixAgentText: fixtures", () => {
     expect(after.body).toBe(beforeBody);
   });
 
-  it("leaves truly broken YAML alone", () => {
-    const before = fixture("broken-yaml.md");
+  it.each(["broken-yaml.md", "retry-still-broken.md"])("leaves truly broken YAML alone: %s", (name) => {
+    const before = fixture(name);
     expect(fixAgentText(before)).toEqual({ text: before, changes: [] });
+  });
+
+  it("quotes an unquoted description with <example> blocks, keeping its text", () => {
+    const before = parseAgent(fixture("inline-examples.md"));
+    const { text, changes } = fixAgentText(fixture("inline-examples.md"));
+    expect(changes).toEqual(["line 3: quoted the `description` value so it parses without Claude Code's retry"]);
+    expect(text.split("\n")[2]).toMatch(/^description: ".*<example>.*"$/);
+    expect(parseAgent(text).frontmatter).toEqual(before.frontmatter);
   });
 
   it("keeps data identical to what Claude Code loaded (retry-colon)", () => {
@@ -106,18 +115,21 @@ describe("fixAgentText: cases", () => {
   });
 });
 
-describe.skipIf(!existsSync(SEEDS))("fixAgentText on the seed agents", () => {
-  it("produces files that parse cleanly, keeping data and body", () => {
-    for (const f of readdirSync(SEEDS).filter((n) => !n.startsWith("."))) {
-      const before = readFileSync(join(SEEDS, f), "utf8");
-      const { text } = fixAgentText(before);
-      const a = parseAgent(before);
-      const b = parseAgent(text);
-      expect(fixable(text), f).toEqual([]);
-      expect(b.hasErrors, f).toBe(a.hasErrors);
-      expect(b.body, f).toBe(a.body);
-      expect(b.description, f).toBe(a.description);
-      expect(b.tools, f).toEqual(a.tools);
-    }
+describe("fixAgentText on every fixture Claude Code loads", () => {
+  // the ones it does not load are repaired (or left alone) by the table above
+  const loaded = [...readdirSync(FIXTURES).map((f) => join(FIXTURES, f)), ...readdirSync(SAME_NAME).map((f) => join(SAME_NAME, f))]
+    .filter((f) => !parseAgent(readFileSync(f, "utf8")).hasErrors);
+
+  it.each(loaded.map((f) => [f.slice(ROOT.length + 1), f]))("%s: what Claude Code loaded is kept", (_label, file) => {
+    const before = readFileSync(file, "utf8");
+    const { text } = fixAgentText(before);
+    const a = parseAgent(before);
+    const b = parseAgent(text);
+    expect(fixable(text)).toEqual([]);
+    expect(b.hasErrors).toBe(false);
+    expect(b.body).toBe(a.body);
+    expect(b.name).toBe(a.name);
+    expect(b.description).toBe(a.description);
+    expect(b.tools).toEqual(a.tools);
   });
 });

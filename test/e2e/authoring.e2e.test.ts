@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentText, git, REPO_ROOT, Sandbox, sha256, snapshot } from "./helpers.js";
 
-const SEEDS = path.resolve(REPO_ROOT, "..", "shared", "seeds");
+const FIXTURES = path.join(REPO_ROOT, "test", "fixtures");
 const GIT_ID = { GIT_AUTHOR_NAME: "Pub", GIT_AUTHOR_EMAIL: "pub@example.com", GIT_COMMITTER_NAME: "Pub", GIT_COMMITTER_EMAIL: "pub@example.com" };
 
 let sb: Sandbox;
@@ -14,38 +14,50 @@ afterEach(() => sb.cleanup());
 
 const codes = (data: { files: { problems: { code: string; severity: string }[] }[] }) => data.files.flatMap((f) => f.problems.map((p) => p.code));
 
-describe.runIf(fs.existsSync(SEEDS))("validate on the seed files", () => {
-  const seed = (prefix: string) => path.join(SEEDS, fs.readdirSync(SEEDS).find((f) => f.startsWith(prefix))!);
+describe("validate on files written in the dialects found in the wild (test/fixtures)", () => {
+  const agents = (name: string) => path.join(FIXTURES, "agents", name);
 
   it.each([
-    ["000", ["name-format", "color-unknown"]],
-    ["001", ["description-examples"]],
-    ["002", ["tools-comma-string"]],
-    ["003", ["tools-missing"]],
-    ["004", ["tools-comma-string"]],
-  ])("%s loads (exit 0, warnings only) and its oddities are reported", async (prefix, expected) => {
-    const r = await sb.json(["validate", seed(prefix)]);
+    ["underscore-name-amber.md", ["name-format", "color-unknown"]],
+    ["inline-examples.md", ["yaml-retry", "description-examples", "description-long", "tools-missing"]],
+    ["comma-tools.md", ["tools-comma-string"]],
+    ["long-examples.md", ["tools-comma-string", "description-escapes", "description-examples"]],
+    ["retry-colon.md", ["yaml-retry"]],
+  ])("%s loads (exit 0, warnings only) and its oddities are reported", async (name, expected) => {
+    const r = await sb.json(["validate", agents(name)]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.data.errors).toBe(0);
     expect(codes(r.data)).toEqual(expect.arrayContaining(expected));
-    const strict = await sb.run(["validate", "--strict", seed(prefix)]);
+    const strict = await sb.run(["validate", "--strict", agents(name)]);
     expect(strict.code).toBe(1);
   });
 
-  it("000 in human form: file:line: warning code: message, and a summary line", async () => {
-    const r = await sb.run(["validate", seed("000")]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/000_[0-9a-f]+\.md:2: warning name-format: name `ml_engineer_agent`/);
-    expect(r.stdout).toMatch(/000_[0-9a-f]+\.md:5: warning color-unknown: color `amber`/);
-    expect(r.stdout).toMatch(/1 file checked: 0 errors, \d+ warnings/);
+  it.each([
+    ["broken-yaml.md", 6],
+    ["retry-still-broken.md", 7],
+  ])("%s does not load even after Claude Code's retry: exit 1, yaml-invalid at line %i", async (name, line) => {
+    const r = await sb.json(["validate", agents(name)]);
+    expect(r.code).toBe(1);
+    expect(r.data.files[0].problems).toEqual([expect.objectContaining({ severity: "error", code: "yaml-invalid", line })]);
   });
 
-  it("the whole folder: 001 and 002 both say name ml-engineer, an error on each", async () => {
-    const r = await sb.json(["validate", SEEDS]);
+  it("human form: file:line: warning code: message, and a summary line", async () => {
+    const r = await sb.run(["validate", agents("underscore-name-amber.md")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/underscore-name-amber\.md:2: warning name-format: name `data_pipeline_helper`/);
+    expect(r.stdout).toMatch(/underscore-name-amber\.md:9: warning color-unknown: color `amber`/);
+    expect(r.stdout).toMatch(/1 file checked: 0 errors, 3 warnings/);
+  });
+
+  it("a folder where two files say name changelog-writer: an error on each (exit 1)", async () => {
+    const r = await sb.json(["validate", path.join(FIXTURES, "same-name")]);
     expect(r.code).toBe(1);
-    expect(r.data.files).toHaveLength(5);
-    const dupes = r.data.files.filter((f: { problems: { code: string }[] }) => f.problems.some((p) => p.code === "duplicate-name"));
-    expect(dupes.map((f: { path: string }) => path.basename(f.path).slice(0, 3)).sort()).toEqual(["001", "002"]);
+    expect(r.data.files).toHaveLength(2);
+    const dupes = r.data.files.map((f: { path: string; problems: { code: string; line?: number }[] }) => [
+      path.basename(f.path),
+      f.problems.filter((p) => p.code === "duplicate-name").map((p) => p.line),
+    ]);
+    expect(dupes).toEqual([["changelog-writer.md", [2]], ["release-scribe.md", [3]]]);
   });
 });
 

@@ -2,10 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom, seedFromEnv } from "../seeded-random.js";
 import { agentText, BIN, git, Sandbox, sha256 } from "./helpers.js";
 
 // kill -9 a 100-agent upgrade (and the downgrade back) at random moments; after every kill each agent file
 // must be exactly its old or new content, and after the next run lock and disk must agree again.
+// The moments come from a seeded PRNG: AGENTPKG_CRASH_SEED=<n> replays a run's choices (the seed is printed).
+// Where a kill lands still depends on timing, so a replay makes the same choices, not the same kills.
+const SEED = seedFromEnv("AGENTPKG_CRASH_SEED", 20260101);
 const AGENTS = Array.from({ length: 100 }, (_, i) => `a${String(i).padStart(2, "0")}`);
 const EDITED = "a07";
 const BUDGET_MS = 40_000;
@@ -129,17 +133,19 @@ describe("kill -9 during a 100-agent upgrade", () => {
     expectAgreement();
     expect(AGENTS.filter((a) => a !== EDITED).every((a) => readAgent(a) === content(a, "2.0.0"))).toBe(true);
 
+    console.log(`crash test: seed ${SEED} (replay with AGENTPKG_CRASH_SEED=${SEED})`);
+    const random = seededRandom(SEED);
     const start = Date.now();
     const stats = { iterations: 0, killed: 0, midApply: 0, mixed: 0 };
     for (let i = 0; i < MAX_ITERATIONS && (i < MIN_ITERATIONS || Date.now() - start < BUDGET_MS); i++) {
       const args = i % 2 === 0 ? toV1 : toV2;
       // half the kills land anywhere in the run; a quarter after a random number of changes in the agents
       // folder (staging temps, then renames); a quarter during the renames, once the journal is written
-      const random = (n: number) => Math.floor(Math.random() * n);
+      const below = (n: number) => Math.floor(random() * n);
       const plans = [
-        { events: Number.POSITIVE_INFINITY, ms: Math.random() * fullMs * 1.1 },
-        { events: 1 + random(400), ms: fullMs * 3 },
-        { events: random(150), ms: fullMs * 3, afterJournal: true },
+        { events: Number.POSITIVE_INFINITY, ms: random() * fullMs * 1.1 },
+        { events: 1 + below(400), ms: fullMs * 3 },
+        { events: below(150), ms: fullMs * 3, afterJournal: true },
       ];
       const plan = plans[i % 4 < 2 ? 0 : i % 4 === 2 ? 1 : 2]!;
       const r = await runAndKill(args, plan);
@@ -157,7 +163,7 @@ describe("kill -9 during a 100-agent upgrade", () => {
       expectAgreement();
     }
     // eslint-disable-next-line no-console
-    console.log(`crash test: ${JSON.stringify(stats)}, full upgrade ${fullMs} ms`);
+    console.log(`crash test: seed ${SEED}, ${JSON.stringify(stats)}, full upgrade ${fullMs} ms`);
     expect(stats.iterations).toBeGreaterThanOrEqual(MIN_ITERATIONS);
     expect(stats.killed).toBeGreaterThan(0);
     expect(stats.midApply, "no kill landed while a change was half-applied").toBeGreaterThan(0);

@@ -110,6 +110,9 @@ export class TestRegistry {
   }
 }
 
+/** The sandbox's V8 code cache folder, under its root. */
+const CODE_CACHE = "v8-code-cache";
+
 /** A sandbox: temp HOME, cache and project dir; runs the built CLI as a subprocess. */
 export class Sandbox {
   readonly root: string;
@@ -131,6 +134,9 @@ export class Sandbox {
       CI: "",
       GIT_CONFIG_NOSYSTEM: "1",
       AGENTPKG_REGISTRY_TTL: "0",
+      // the V8 code cache stays in the sandbox: tests never write into the user's shared $TMPDIR cache
+      // (launcher.e2e.test.ts, which tests that cache, removes this and sets its own)
+      AGENTPKG_CODE_CACHE: path.join(this.root, CODE_CACHE),
       PATH: process.env.PATH ?? "",
     };
   }
@@ -159,6 +165,14 @@ export class Sandbox {
       throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
     }
     return { ...r, data };
+  }
+
+  /**
+   * snapshot() of the whole sandbox but its V8 code cache, which each command's first run writes (start-up
+   * data in a temp folder, not agentpkg's): "nothing else changed" checks over the root.
+   */
+  snapshotRoot(): Record<string, string> {
+    return Object.fromEntries(Object.entries(snapshot(this.root)).filter(([k]) => !k.startsWith(`${CODE_CACHE}/`)));
   }
 
   file(rel: string, dir = this.project): string {

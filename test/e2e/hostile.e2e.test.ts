@@ -258,9 +258,10 @@ const cases: Case[] = [
   },
 ];
 
+let gone = 0;
 /** The project installed x from a registry that then disappears (network loss). */
 async function cachedThenGone(): Promise<void> {
-  const dir = path.join(regRoot, `gone-${Math.random().toString(36).slice(2)}`);
+  const dir = path.join(regRoot, `gone-${++gone}`);
   copyTree(regs.good!, dir);
   manifest({ registries: { evil: dir } });
   const r = await sb.run(["install", "x"]);
@@ -320,7 +321,7 @@ describe("hostile and broken input", () => {
     await c.setup?.();
     const args = c.args.map((a) => (a.startsWith("@") ? regs[a.slice(1)]! : a));
     const project = snapshot(sb.project);
-    const root = withoutCache(snapshot(sb.root));
+    const root = withoutCache(sb.snapshotRoot());
     try {
       const r = await sb.run(args);
       const output = r.stderr + r.stdout;
@@ -330,7 +331,7 @@ describe("hostile and broken input", () => {
       expect(output).not.toContain("internal error");
       expect(r.stderr.split("\n").filter((l) => /^error\b/.test(l))).toHaveLength(1);
       expect(snapshot(sb.project)).toEqual(project);
-      expect(withoutCache(snapshot(sb.root))).toEqual(root);
+      expect(withoutCache(sb.snapshotRoot())).toEqual(root);
       expect(fs.existsSync(MARK)).toBe(false);
     } finally {
       c.teardown?.();

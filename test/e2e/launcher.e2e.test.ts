@@ -13,6 +13,7 @@ const cacheFiles = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) =>
 
 beforeEach(() => {
   sb = new Sandbox();
+  delete sb.env.AGENTPKG_CODE_CACHE; // the sandbox's own cache folder: these tests set theirs
   dir = path.join(sb.root, "code-cache");
   env = { AGENTPKG_CODE_CACHE: dir };
 });

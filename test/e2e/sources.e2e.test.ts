@@ -326,7 +326,7 @@ describe("a plain repository of agent files", () => {
 });
 
 describe("scale", () => {
-  it("lists a marketplace of 100 plugins / 200 agents with version history: seconds cold, well under a second warm", async () => {
+  it("lists a marketplace of 100 plugins / 200 agents with version history, and a warm search runs no git", async () => {
     const mk = new Repo(sb.root, "big");
     const plugins = Array.from({ length: 100 }, (_, i) => `plugin-${String(i).padStart(3, "0")}`);
     mk.write(".claude-plugin/marketplace.json", { name: "big", plugins: plugins.map((p) => ({ name: p, source: `./plugins/${p}` })) });
@@ -343,21 +343,16 @@ describe("scale", () => {
       }
       mk.commit(`round ${round}`);
     }
-    let t = performance.now();
     const cold = await sb.json(["registry", "add", "big", mk.url]);
-    const coldMs = performance.now() - t;
     expect(cold.code, cold.stderr).toBe(0);
     expect(cold.data.agents).toBe(200);
-    t = performance.now();
-    const warm = await sb.json(["search", "agent-7-0"], { env: { AGENTPKG_REGISTRY_TTL: "600" } });
-    const warmMs = performance.now() - t;
+    // warm, the listing is one cached index file: no git (and no history replay) at all. How long either
+    // takes is the benchmark's business (npm run bench), not a test's.
+    const noGit = path.join(sb.root, "no-git-bin");
+    fs.mkdirSync(noGit);
+    fs.symlinkSync(process.execPath, path.join(noGit, "node"));
+    const warm = await sb.json(["search", "agent-7-0"], { env: { AGENTPKG_REGISTRY_TTL: "600", PATH: noGit } });
+    expect(warm.code, warm.stderr).toBe(0);
     expect(warm.data.results[0]).toMatchObject({ name: "agent-7-0", registry: "big" });
-    t = performance.now();
-    const node = await sb.run(["--version"]);
-    const nodeMs = performance.now() - t;
-    expect(node.code).toBe(0);
-    console.log(`marketplace 100 plugins / 200 agents / 31 commits: cold registry add ${coldMs.toFixed(0)} ms, warm search ${warmMs.toFixed(0)} ms (agentpkg --version ${nodeMs.toFixed(0)} ms)`);
-    expect(coldMs).toBeLessThan(20_000);
-    expect(warmMs).toBeLessThan(Math.max(1_500, nodeMs * 4));
   });
 });
