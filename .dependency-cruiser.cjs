@@ -8,6 +8,7 @@ const LAYERS = [
   ["plan", "src/plan/"],
   ["bundle", "src/bundle/"],
   ["sources", "src/sources/"],
+  ["plugin", "src/plugin/"],
   ["project", "src/project/"],
   ["store", "src/store/"],
   ["agent", "src/agent/"],

@@ -35,7 +35,7 @@ describe("readRegistryFile", () => {
 
   it("refuses a path out of the registry before looking, saying nothing of what is there", async () => {
     for (const p of ["../outside/x/1.0.0.md", "agents/../../outside/x/1.0.0.md", path.join(outside, "x", "1.0.0.md"), "../outside/x/none.md"]) {
-      const err = await read(p).catch((e: unknown) => e as AgentpkgError);
+      const err = (await read(p).catch((e: unknown) => e)) as AgentpkgError;
       expect(err).toMatchObject({ code: "E_UNSAFE", message: expect.stringMatching(/is not a relative path inside the registry; nothing was read$/) });
       expect(err.message).not.toMatch(/sha256|bytes|missing|regular/);
     }
