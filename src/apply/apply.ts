@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { mkdirSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { fsyncDir, writeFileAtomic, writeTemp } from "../util/atomic.js";
@@ -7,13 +7,15 @@ import { sha256 } from "../util/hash.js";
 import { eachLimit } from "../util/each-limit.js";
 import { writesFile, type Conflict, type Plan } from "../plan/plan.js";
 import { readAgentFile } from "../project/agents-dir.js";
-import { isInAgentsDir } from "../project/containment.js";
+import { isInScope } from "../project/containment.js";
 import { serializeLockfile } from "../project/lockfile.js";
 import { serializeManifest } from "../project/manifest.js";
 import { scopeFile, type Scope } from "../project/scope.js";
 import type { ProjectFiles } from "../project/state.js";
 import { removeJournal, textSha, writeJournal, type JournalFile } from "./journal.js";
 import { unwritable } from "./project-lock.js";
+import { sharedWrites, type SharedWrite } from "./shared-files.js";
+import { splitTarget } from "../project/targets.js";
 
 const STAGE_PARALLEL = 16;
 
@@ -31,30 +33,30 @@ async function freeBackupName(file: string): Promise<string> {
 
 const relPath = (scope: Scope, abs: string): string => path.relative(scope.root, abs).split(path.sep).join("/");
 
-/** Every file the plan replaces or deletes, with what is on disk now and what it becomes. */
-function journalFiles(scope: Scope, before: ProjectFiles, plan: Plan, staged: Map<string, { tmp: string; sha: string }>): JournalFile[] {
+/**
+ * Every file the plan replaces or deletes, with what is on disk now and what it becomes; shared files
+ * (their entries changed) under the name "" (the lock has no record of them).
+ */
+function journalFiles(scope: Scope, plan: Plan, staged: Map<string, { tmp: string; sha: string }>, shared: readonly SharedWrite[]): JournalFile[] {
   const files: JournalFile[] = [];
+  const entry = (name: string, file: string, oldSha: string | null) => {
+    const s = staged.get(file);
+    files.push({ name, file, oldSha, newSha: s ? s.sha : null, tmp: s ? relPath(scope, s.tmp) : null });
+  };
   for (const step of plan.steps) {
+    if (splitTarget(step.file)) continue;
     const deletes = step.op === "remove" && step.resolution !== "keep" && step.local !== "missing";
-    const s = staged.get(step.file);
-    if (!s && !deletes) continue;
-    files.push({
-      name: step.name,
-      file: step.file,
-      oldSha: plan.disk.get(step.file) ?? null,
-      newSha: s ? s.sha : null,
-      tmp: s ? relPath(scope, s.tmp) : null,
-      oldEntry: before.lock.agents[step.name] ?? null,
-    });
+    if (staged.has(step.file) || deletes) entry(step.name, step.file, plan.disk.get(step.file) ?? null);
   }
+  for (const w of shared) entry("", w.host, w.oldSha);
   return files;
 }
 
-/** Nothing is written through a symlinked subfolder that leads out of the agents folder. */
-async function assertInAgentsDir(scope: Scope, files: string[]): Promise<void> {
+/** Nothing is written through a symlinked subfolder that leads out of the scope's .claude folder. */
+async function assertInScope(scope: Scope, files: string[]): Promise<void> {
   for (const f of files) {
-    if (!(await isInAgentsDir(scope, scopeFile(scope, f)))) {
-      throw new AgentpkgError("E_UNSAFE", `${f} leads outside .claude/agents (a symlinked folder); nothing was changed`, { hint: "replace the symlink with a real folder" });
+    if (!(await isInScope(scope, scopeFile(scope, f)))) {
+      throw new AgentpkgError("E_UNSAFE", `${f} leads outside .claude (a symlinked folder); nothing was changed`, { hint: "replace the symlink with a real folder" });
     }
   }
 }
@@ -71,7 +73,7 @@ async function assertUnchanged(scope: Scope, files: JournalFile[]): Promise<void
 
 /** Merges that conflicted: the merged text with markers goes next to each file; nothing else is written. */
 export async function writeConflicts(scope: Scope, conflicts: readonly Conflict[]): Promise<void> {
-  await assertInAgentsDir(scope, conflicts.map((c) => c.conflictFile));
+  await assertInScope(scope, conflicts.map((c) => c.conflictFile));
   for (const c of conflicts) await writeFileAtomic(scopeFile(scope, c.conflictFile), c.text);
 }
 
@@ -93,8 +95,13 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
   const stageFinal = async (slot: number, target: string, text: string | null) => {
     if (text !== null) finals[slot] = { tmp: await writeTemp(target, text), target };
   };
-  mkdirSync(scope.agentsDir, { recursive: true });
-  await assertInAgentsDir(scope, plan.steps.map((s) => s.file));
+  const stage = async (file: string, content: string | Buffer, mode: number) => {
+    const target = scopeFile(scope, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    staged.set(file, { tmp: await writeTemp(target, content, mode), sha: sha256(content) });
+  };
+  const shared = sharedWrites(scope, plan);
+  await assertInScope(scope, [...plan.steps.filter((s) => !splitTarget(s.file)).map((s) => s.file), ...shared.map((w) => w.host)]);
   try {
     // STAGE_PARALLEL at a time: every temp file is fsynced, and overlapping those waits saves most of the time.
     // allSettled: after a failure, every temp file still being written is known (and removed) before throwing
@@ -102,23 +109,28 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
       stageFinal(0, scope.manifestPath, manifestText),
       stageFinal(1, scope.lockPath, lockText),
       eachLimit(plan.steps, STAGE_PARALLEL, async (step) => {
-        if (step.op === "remove" || !writesFile(step)) return;
+        if (step.op === "remove" || !writesFile(step) || splitTarget(step.file)) return;
         const content = plan.merged.get(step.file) ?? plan.incoming.get(step.file);
         if (!content) throw new Error(`internal: no content staged for ${step.file}`);
-        const target = scopeFile(scope, step.file);
-        mkdirSync(path.dirname(target), { recursive: true });
-        staged.set(step.file, { tmp: await writeTemp(target, content), sha: sha256(content) });
+        await stage(step.file, content, step.to.executable ? 0o755 : 0o644);
+      }),
+      eachLimit(shared, STAGE_PARALLEL, async (w) => {
+        if (w.text !== undefined) await stage(w.host, w.text, 0o644);
       }),
     ]);
     const stagingFailed = stagedAll.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (stagingFailed) throw stagingFailed.reason;
-    files = journalFiles(scope, before, plan, staged);
+    files = journalFiles(scope, plan, staged, shared);
     await assertUnchanged(scope, files);
+    const backedUp = new Set<string>();
     for (const step of plan.steps) {
       if (step.resolution !== "overwrite") continue;
-      const local = plan.local.get(step.file);
-      if (!local) continue;
-      const backup = await freeBackupName(scopeFile(scope, step.file));
+      // an entry in a shared file: the whole file is saved (once), before agentpkg rewrites it
+      const file = splitTarget(step.file)?.host ?? step.file;
+      const local = file === step.file ? plan.local.get(file) : await fs.readFile(scopeFile(scope, file)).catch(() => undefined);
+      if (!local || backedUp.has(file)) continue;
+      backedUp.add(file);
+      const backup = await freeBackupName(scopeFile(scope, file));
       await writeFileAtomic(backup, local);
       backups.push(relPath(scope, backup));
     }
@@ -128,6 +140,7 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
       lockBefore: textSha(before.lockText),
       manifest: manifestText,
       lock: plan.lockChanged ? plan.lock : null,
+      previousLock: before.lock,
       files,
     });
   } catch (err) {
@@ -141,9 +154,25 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
     if (f.tmp) renameSync(scopeFile(scope, f.tmp), target);
     else rmSync(target, { force: true });
   }
-  await fsyncDir(scope.agentsDir);
+  const dirs = new Set(files.map((f) => path.dirname(scopeFile(scope, f.file))));
+  for (const dir of dirs) await fsyncDir(dir);
+  pruneEmptyDirs(scope, files.filter((f) => f.newSha === null).map((f) => f.file));
   for (const f of finals) if (f) renameSync(f.tmp, f.target);
   await fsyncDir(scope.claudeDir);
   await removeJournal(scope);
   return backups;
+}
+
+/** Folders that removing files left empty (a plugin's skill or command folder) go too, up to .claude itself. */
+function pruneEmptyDirs(scope: Scope, removed: readonly string[]): void {
+  const stop = path.resolve(scope.claudeDir);
+  for (const file of removed) {
+    for (let dir = path.dirname(scopeFile(scope, file)); dir.startsWith(stop + path.sep); dir = path.dirname(dir)) {
+      try {
+        rmdirSync(dir); // fails (and stops) on a folder that still holds anything
+      } catch {
+        break;
+      }
+    }
+  }
 }

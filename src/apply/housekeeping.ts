@@ -16,7 +16,7 @@ export interface TempFile {
   stale: boolean;
 }
 
-/** Temp files (and staged lock dirs) under .claude/ and, recursively, .claude/agents/. */
+/** Temp files (and staged lock dirs) next to the files agentpkg writes: in .claude/, the scope root, and below .claude's part folders. */
 export async function findTemps(scope: Scope): Promise<TempFile[]> {
   const out: TempFile[] = [];
   async function walk(dir: string, depth: number, recurse: boolean): Promise<void> {
@@ -35,8 +35,9 @@ export async function findTemps(scope: Scope): Promise<TempFile[]> {
       } else if (recurse && e.isDirectory() && depth < 8) await walk(path.join(dir, e.name), depth + 1, true);
     }
   }
+  await walk(scope.root, 0, false); // .mcp.json's temp files
   await walk(scope.claudeDir, 0, false);
-  await walk(scope.agentsDir, 0, true);
+  for (const dir of ["agents", "commands", "skills", "output-styles", "agentpkg"]) await walk(path.join(scope.claudeDir, dir), 0, true);
   return out.sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256 } from "../util/hash.js";
-import { stableStringify } from "../util/json.js";
+import { serializeLockfile } from "../project/lockfile.js";
 import { scopeAt, type Scope } from "../project/scope.js";
 import type { LockEntry, Lockfile } from "../project/lockfile.js";
 import { ContentStore } from "../store/cas.js";
@@ -30,23 +30,24 @@ const tmpFor = (name: string, pid = 4194999) => `.claude/agents/.${name}.md.${pi
  * the lock and manifest on disk are still the old ones.
  */
 function interrupted(): { oldLock: Lockfile; newLock: Lockfile; journal: Journal } {
-  const oldLock: Lockfile = { lockfileVersion: 1, agents: { a: entry("a", "1.0.0", text("a", "1")), b: entry("b", "1.0.0", text("b", "1")), c: entry("c", "1.0.0", text("c", "1")) } };
-  const newLock: Lockfile = { lockfileVersion: 1, agents: { a: entry("a", "2.0.0", text("a", "2")), b: entry("b", "2.0.0", text("b", "2")) } };
+  const oldLock: Lockfile = { lockfileVersion: 1, agents: { a: entry("a", "1.0.0", text("a", "1")), b: entry("b", "1.0.0", text("b", "1")), c: entry("c", "1.0.0", text("c", "1")) }, plugins: {} };
+  const newLock: Lockfile = { lockfileVersion: 1, agents: { a: entry("a", "2.0.0", text("a", "2")), b: entry("b", "2.0.0", text("b", "2")) }, plugins: {} };
   write(".claude/agentpkg.json", '{"old":true}\n');
-  write(".claude/agentpkg.lock", stableStringify(oldLock));
+  write(".claude/agentpkg.lock", serializeLockfile(oldLock));
   write(".claude/agents/a.md", text("a", "2"));
   write(".claude/agents/b.md", text("b", "1"));
   write(tmpFor("b"), text("b", "2"));
   write(".claude/agents/c.md", text("c", "1"));
   const f = (name: string, oldV: string | null, newV: string | null, tmp: string | null): JournalFile => ({
-    name, file: `.claude/agents/${name}.md`, oldSha: oldV && sha256(text(name, oldV)), newSha: newV && sha256(text(name, newV)), tmp, oldEntry: oldLock.agents[name]!,
+    name, file: `.claude/agents/${name}.md`, oldSha: oldV && sha256(text(name, oldV)), newSha: newV && sha256(text(name, newV)), tmp,
   });
   const journal: Journal = {
     journalVersion: 1,
     manifestBefore: sha256('{"old":true}\n'),
-    lockBefore: sha256(stableStringify(oldLock)),
+    lockBefore: sha256(serializeLockfile(oldLock)),
     manifest: '{\n  "registries": {},\n  "agents": {}\n}\n',
     lock: newLock,
+    previousLock: oldLock,
     files: [f("a", "1", "2", null), f("b", "1", "2", tmpFor("b")), f("c", "1", null, null)],
   };
   return { oldLock, newLock, journal };
@@ -67,7 +68,7 @@ describe("recoverJournal", () => {
     expect(read(".claude/agents/a.md")).toBe(text("a", "2"));
     expect(read(".claude/agents/b.md")).toBe(text("b", "2"));
     expect(exists(".claude/agents/c.md")).toBe(false);
-    expect(read(".claude/agentpkg.lock")).toBe(stableStringify(newLock));
+    expect(read(".claude/agentpkg.lock")).toBe(serializeLockfile(newLock));
     expect(read(".claude/agentpkg.json")).toBe(journal.manifest);
     expect(exists(tmpFor("b"))).toBe(false);
     expect(fs.existsSync(journalPath(scope))).toBe(false);
@@ -104,11 +105,11 @@ describe("recoverJournal", () => {
     write(".claude/agents/b.md", text("b", "2"));
     fs.rmSync(path.join(root, tmpFor("b")));
     fs.rmSync(path.join(root, ".claude/agents/c.md"));
-    write(".claude/agentpkg.lock", stableStringify(newLock));
+    write(".claude/agentpkg.lock", serializeLockfile(newLock));
     write(".claude/agentpkg.json", journal.manifest!);
     await writeJournal(scope, journal);
     expect((await recoverJournal(scope))?.completed).toHaveLength(3);
-    expect(read(".claude/agentpkg.lock")).toBe(stableStringify(newLock));
+    expect(read(".claude/agentpkg.lock")).toBe(serializeLockfile(newLock));
   });
 
   it("drops the journal and touches no agent file when the lockfile changed since (e.g. git checkout)", async () => {

@@ -5,10 +5,10 @@ import { readIfExists, TEMP_SUFFIX, writeFileAtomic } from "../util/atomic.js";
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { isPlainObject } from "../util/json.js";
 import { readAgentFile } from "../project/agents-dir.js";
-import { isSafeAgentFile, parseLockfile, serializeLockfile, type LockEntry, type Lockfile } from "../project/lockfile.js";
+import { copyLock, emptyLockfile, lockedFiles, parseLockfile, serializeLockfile, setLockedFile, type Lockfile } from "../project/lockfile.js";
 import { parseManifest } from "../project/manifest.js";
 import type { Scope } from "../project/scope.js";
-import { isInAgentsDir } from "../project/containment.js";
+import { isInScope, isProjectTarget } from "../project/containment.js";
 import type { ContentStore } from "../store/cas.js";
 
 /**
@@ -23,6 +23,8 @@ export interface Journal {
   /** the manifest text and lockfile to write (null: left as they are) */
   manifest: string | null;
   lock: Lockfile | null;
+  /** the lock before the apply: a file found edited since keeps what it said of that file */
+  previousLock: Lockfile | null;
   files: JournalFile[];
 }
 
@@ -36,8 +38,6 @@ export interface JournalFile {
   newSha: string | null;
   /** the staged new content, relative to the scope root */
   tmp: string | null;
-  /** the lock entry before the apply (kept when the file turns out to be edited) */
-  oldEntry: LockEntry | null;
 }
 
 export interface Recovery {
@@ -96,17 +96,19 @@ export function parseJournal(text: string): Journal | undefined {
   if (raw.manifest !== null && typeof raw.manifest !== "string") return undefined;
   try {
     if (typeof raw.manifest === "string") parseManifest(raw.manifest, "journal manifest");
-    const lock = raw.lock === null ? null : parseLockfile(serializeLockfile(raw.lock as Lockfile), "journal lock");
+    const asLock = (v: unknown) => (v === null || v === undefined ? null : parseLockfile(serializeLockfile({ ...emptyLockfile(), ...(v as Lockfile) }), "journal lock"));
+    const lock = asLock(raw.lock);
+    // a journal of agentpkg 0.1 kept each file's old lock entry with the file (agents only)
+    const oldEntries = (raw.files as unknown[]).map((f) => (isPlainObject(f) && typeof f.name === "string" && isPlainObject(f.oldEntry) ? [f.name, f.oldEntry] : []));
+    const previousLock = raw.previousLock !== undefined ? asLock(raw.previousLock) : asLock({ lockfileVersion: 1, agents: Object.fromEntries(oldEntries.filter((e) => e.length)) });
     const files: JournalFile[] = [];
     for (const f of raw.files as unknown[]) {
-      if (!isPlainObject(f) || typeof f.name !== "string" || typeof f.file !== "string" || !isSafeAgentFile(f.file)) return undefined;
+      if (!isPlainObject(f) || typeof f.name !== "string" || typeof f.file !== "string" || !isProjectTarget(f.file)) return undefined;
       if (!shaOrNull(f.oldSha) || !shaOrNull(f.newSha)) return undefined;
       if (f.tmp !== null && (typeof f.tmp !== "string" || !isTempFor(f.tmp, f.file))) return undefined;
-      const oldEntry = f.oldEntry === null ? null : parseLockfile(serializeLockfile({ lockfileVersion: 1, agents: { [f.name]: f.oldEntry as LockEntry } }), "journal").agents[f.name];
-      if (oldEntry === undefined) return undefined;
-      files.push({ name: f.name, file: f.file, oldSha: f.oldSha, newSha: f.newSha, tmp: f.tmp as string | null, oldEntry });
+      files.push({ name: f.name, file: f.file, oldSha: f.oldSha, newSha: f.newSha, tmp: f.tmp as string | null });
     }
-    return { journalVersion: 1, manifestBefore: raw.manifestBefore, lockBefore: raw.lockBefore, manifest: raw.manifest as string | null, lock, files };
+    return { journalVersion: 1, manifestBefore: raw.manifestBefore, lockBefore: raw.lockBefore, manifest: raw.manifest as string | null, lock, previousLock, files };
   } catch {
     return undefined;
   }
@@ -135,7 +137,7 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
   if (text === undefined) return undefined;
   const result: Recovery = { completed: [], kept: [], abandoned: false, invalid: false };
   const j = parseJournal(text.toString("utf8"));
-  if (!j || !(await allInAgentsDir(scope, j))) {
+  if (!j || !(await allInScope(scope, j))) {
     result.invalid = true;
     await removeJournal(scope);
     return result;
@@ -151,7 +153,8 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
     await removeJournal(scope);
     return result;
   }
-  const lock: Lockfile | null = j.lock ? { ...j.lock, agents: { ...j.lock.agents } } : null;
+  const lock: Lockfile | null = j.lock ? copyLock(j.lock) : null;
+  const before = j.previousLock ? lockedFiles(j.previousLock, "the journal") : new Map();
   for (const f of j.files) {
     const state = await readAgentFile(scope, f.file);
     const disk = state.kind === "present" ? state.sha256 : null;
@@ -162,8 +165,7 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
     const content = disk === f.oldSha ? (f.newSha === null ? {} : await newContent(scope, f, store)) : undefined;
     if (content === undefined) {
       result.kept.push(f.file);
-      if (lock && f.oldEntry) lock.agents[f.name] = f.oldEntry;
-      else if (lock) delete lock.agents[f.name];
+      if (lock) setLockedFile(lock, f.name, f.file, before.get(f.file));
       continue;
     }
     const target = abs(scope, f.file);
@@ -179,8 +181,8 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
   return result;
 }
 
-async function allInAgentsDir(scope: Scope, j: Journal): Promise<boolean> {
-  for (const f of j.files) if (!(await isInAgentsDir(scope, abs(scope, f.file)))) return false;
+async function allInScope(scope: Scope, j: Journal): Promise<boolean> {
+  for (const f of j.files) if (!(await isInScope(scope, abs(scope, f.file)))) return false;
   return true;
 }
 

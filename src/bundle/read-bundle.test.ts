@@ -17,7 +17,7 @@ const entry = (name: string, content: Buffer) => ({
   sha256: sha256(content),
   file: `.claude/agents/${name}.md`,
 });
-const lock: Lockfile = { lockfileVersion: 1, agents: { a: entry("a", A), b: entry("b", B) } };
+const lock: Lockfile = { lockfileVersion: 1, agents: { a: entry("a", A), b: entry("b", B) }, plugins: {} };
 const lockText = serializeLockfile(lock);
 const content = new Map([
   [sha256(A), A],

@@ -14,7 +14,7 @@ const entry = (name: string, version: string, o: Partial<LockEntry> = {}): LockE
   file: `.claude/agents/${name}.md`,
   ...o,
 });
-const lockOf = (agents: Record<string, LockEntry>): Lockfile => ({ lockfileVersion: 1, agents });
+const lockOf = (agents: Record<string, LockEntry>): Lockfile => ({ lockfileVersion: 1, agents, plugins: {} });
 const manifestOf = (agents: Manifest["agents"]): Manifest => ({ registries: { team: "file:///r" }, agents });
 
 describe("checkProject", () => {

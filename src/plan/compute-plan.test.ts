@@ -13,7 +13,7 @@ const entry = (name: string, version: string, sha: string, o: Partial<LockEntry>
   file: `.claude/agents/${name}.md`,
   ...o,
 });
-const lock = (agents: Record<string, LockEntry>): Lockfile => ({ lockfileVersion: 1, agents });
+const lock = (agents: Record<string, LockEntry>): Lockfile => ({ lockfileVersion: 1, agents, plugins: {} });
 /** What a step says of its files: the lock entry, plus the package key, the kind and the part name. */
 const locked = (name: string, e: LockEntry) => ({ ...e, name, kind: "agent", part: name });
 

@@ -2,7 +2,7 @@
 // (flags, prompts, merges); this applies them to the plan.
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
-import { setLockedFile, type Lockfile } from "../project/lockfile.js";
+import { copyLock, setLockedFile, type Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 import { finishPlan, touchesLocalEdit, type Baseline, type Conflict, type Plan, type Step } from "./plan.js";
 
@@ -36,7 +36,7 @@ export interface Before extends Baseline {
  * written instead of the pristine text and recorded as the new version with the merge's hash.
  */
 export function settle(plan: Plan, decisions: ReadonlyMap<string, Decision>, before: Before): Plan {
-  const lock: Lockfile = { ...plan.lock, agents: { ...plan.lock.agents } };
+  const lock = copyLock(plan.lock);
   const manifest: Manifest = { ...plan.manifest, agents: { ...plan.manifest.agents } };
   const merged = new Map(plan.merged);
   const conflicts: Conflict[] = [];
@@ -46,7 +46,7 @@ export function settle(plan: Plan, decisions: ReadonlyMap<string, Decision>, bef
     if (decision.resolution === "keep") keep(step, lock, manifest, before);
     if (decision.resolution === "merge" && step.op === "update") {
       merged.set(step.file, decision.text);
-      setLockedFile(lock, step.name, { ...step.to, localSha256: sha256(decision.text) });
+      setLockedFile(lock, step.name, step.file, { ...step.to, localSha256: sha256(decision.text) });
     }
     if (decision.resolution === "conflict") conflicts.push({ name: step.name, file: step.file, conflictFile: `${step.file}.conflict`, text: decision.text });
     return { ...step, resolution: decision.resolution };
@@ -56,9 +56,12 @@ export function settle(plan: Plan, decisions: ReadonlyMap<string, Decision>, bef
 
 /** --keep: the file stays, and so does what the lock and manifest said about it. */
 function keep(step: Step, lock: Lockfile, manifest: Manifest, before: Before): void {
-  if (step.op === "update") setLockedFile(lock, step.name, step.from);
+  if (step.op === "update") setLockedFile(lock, step.name, step.file, step.from);
   if (step.op === "add") {
-    setLockedFile(lock, step.name, undefined);
+    setLockedFile(lock, step.name, step.file, undefined);
+    // an agent is its one file: keeping what is there instead also keeps the manifest as it was; a plugin's
+    // other files are still installed
+    if (step.to.plugin) return;
     if (Object.hasOwn(before.manifest.agents, step.name)) manifest.agents[step.name] = before.manifest.agents[step.name]!;
     else delete manifest.agents[step.name];
   }

@@ -10,7 +10,7 @@ const entry = { version: "1.0.0", registry: "default", url: "builtin", commit: n
 
 describe("lockfile", () => {
   it("round-trips with sorted keys and a final newline, byte-stable", () => {
-    const lock = { lockfileVersion: 1, agents: { z: { ...entry, file: ".claude/agents/z.md" }, x: entry } };
+    const lock = { lockfileVersion: 1, agents: { z: { ...entry, file: ".claude/agents/z.md" }, x: entry }, plugins: {} };
     const text = serializeLockfile(lock);
     expect(text.endsWith("}\n")).toBe(true);
     expect(text.indexOf('"x"')).toBeLessThan(text.indexOf('"z"'));
@@ -20,8 +20,8 @@ describe("lockfile", () => {
   });
 
   it("writes exactly what the generic stable JSON would, local hashes included", () => {
-    const lock = { lockfileVersion: 1, agents: { b: { ...entry, commit: "abc1234", localSha256: "cd".repeat(32) }, a: entry } };
-    expect(serializeLockfile(lock)).toBe(stableStringify(lock));
+    const agents = { b: { ...entry, commit: "abc1234", localSha256: "cd".repeat(32) }, a: entry };
+    expect(serializeLockfile({ lockfileVersion: 1, agents, plugins: {} })).toBe(stableStringify({ lockfileVersion: 1, agents }));
   });
 
   it.each([

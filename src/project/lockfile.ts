@@ -1,6 +1,7 @@
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
-import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
+import { isPlainObject, parseJsonFile, sortedKeys, sortKeys } from "../util/json.js";
+import { parsePluginLocks, type PartKind, type PluginFileLock, type PluginLock, type PluginOrigin } from "./lock-plugins.js";
 import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
@@ -8,7 +9,9 @@ import { isSafeRegistryPath } from "../util/safe-path.js";
 import { classifyGitUrl } from "../git/run.js";
 import { isNormalRelative } from "./scope.js";
 
+/** Version 1: agents only. Version 2 adds plugins; a lock without plugins is still written as version 1. */
 export const LOCKFILE_VERSION = 1;
+export const LOCKFILE_VERSION_PLUGINS = 2;
 
 /** Exactly what agentpkg wrote for one agent. */
 export interface LockEntry {
@@ -32,10 +35,10 @@ export interface LockEntry {
 export interface Lockfile {
   lockfileVersion: number;
   agents: Record<string, LockEntry>;
+  plugins: Record<string, PluginLock>;
 }
 
-/** What a file is to Claude Code. Agents today; commands, skills and the files they ship come with plugins. */
-export type PartKind = "agent" | "command" | "skill" | "file";
+export type { PartKind, PluginFileLock, PluginLock, PluginOrigin };
 
 /**
  * One file agentpkg wrote, as the lock knows it: the coordinates of the package it came from (version,
@@ -48,6 +51,9 @@ export interface LockedFile extends LockEntry {
   kind: PartKind;
   /** the part's name as Claude Code shows it */
   part: string;
+  /** set for the files of a plugin: where the plugin is (and which of its parts are installed) */
+  plugin?: { root: string; origin?: PluginOrigin; parts?: string[] };
+  executable?: boolean;
 }
 
 /** Every file a lock says agentpkg wrote, by its place in the project. Two entries naming one file are refused. */
@@ -63,23 +69,87 @@ export function lockedFiles(lock: Lockfile, label: string): Map<string, LockedFi
     }
     files.set(entry.file, { ...entry, name, kind: "agent", part: name.slice(name.indexOf(":") + 1) });
   }
+  for (const name of Object.keys(lock.plugins)) {
+    for (const f of pluginFiles(name, lock.plugins[name]!)) {
+      const other = files.get(f.file);
+      if (other) {
+        throw new AgentpkgError("E_USAGE", `${other.name} and ${name} would both write ${f.file} (${label})`, {
+          hint: `install only one of them (agentpkg remove ${other.name}), or only some parts of ${name} (agentpkg install ${name}:PART)`,
+        });
+      }
+      files.set(f.file, f);
+    }
+  }
   return files;
 }
 
-/** The lock entry a locked file came from (the inverse of lockedFiles, for one file). */
+/** The files of one locked plugin, each with the plugin's coordinates (or the older ones it was kept at). */
+export function pluginFiles(name: string, p: PluginLock): LockedFile[] {
+  const plugin = { root: p.root, ...(p.origin ? { origin: p.origin } : {}), ...(p.parts ? { parts: p.parts } : {}) };
+  return Object.entries(p.files).map(([file, f]) => ({
+    version: f.version ?? p.version,
+    registry: p.registry,
+    url: p.url,
+    commit: f.commit !== undefined ? f.commit : p.commit,
+    path: f.path,
+    sha256: f.sha256,
+    file,
+    ...(f.localSha256 ? { localSha256: f.localSha256 } : {}),
+    name,
+    kind: f.kind,
+    part: f.part,
+    plugin,
+    ...(f.executable ? { executable: true } : {}),
+  }));
+}
+
+/** The lock entry a locked agent file came from (the inverse of lockedFiles, for one agent). */
 export function lockEntryOf(f: LockedFile): LockEntry {
-  const { name: _name, kind: _kind, part: _part, ...entry } = f;
+  const { name: _name, kind: _kind, part: _part, plugin: _plugin, executable: _x, ...entry } = f;
   return entry;
 }
 
-/** Set (or, with undefined, drop) what the lock says about one file of package `name`. */
-export function setLockedFile(lock: Lockfile, name: string, f: LockedFile | undefined): void {
-  if (f) lock.agents[name] = lockEntryOf(f);
-  else delete lock.agents[name];
+/**
+ * Set (or, with undefined, drop) what the lock says about one file of package `name`: an agent's entry, or
+ * one file of a plugin (a file kept at an older version records that version and commit). `lock` must own
+ * its `agents`, `plugins` and the touched plugin's `files` (see copyLock).
+ */
+export function setLockedFile(lock: Lockfile, name: string, file: string, f: LockedFile | undefined): void {
+  let plugin = Object.hasOwn(lock.plugins, name) ? lock.plugins[name] : undefined;
+  if (!plugin && f?.plugin) {
+    // a file of a plugin the lock no longer has (kept as edited while the plugin went): the plugin stays for it
+    const { root, origin, parts } = f.plugin;
+    plugin = { version: f.version, registry: f.registry, url: f.url, commit: f.commit, root, ...(origin ? { origin } : {}), ...(parts ? { parts } : {}), files: {} };
+  }
+  if (!plugin) {
+    if (f) lock.agents[name] = lockEntryOf(f);
+    else delete lock.agents[name];
+    return;
+  }
+  const files = (lock.plugins[name] = { ...plugin, files: { ...plugin.files } }).files;
+  if (!f) {
+    delete files[file];
+    return;
+  }
+  files[file] = {
+    kind: f.kind,
+    part: f.part,
+    path: f.path,
+    sha256: f.sha256,
+    ...(f.localSha256 ? { localSha256: f.localSha256 } : {}),
+    ...(f.executable ? { executable: true } : {}),
+    ...(f.version !== plugin.version ? { version: f.version } : {}),
+    ...(f.commit !== plugin.commit ? { commit: f.commit } : {}),
+  };
+}
+
+/** A lock whose records may be changed without touching `lock`'s. */
+export function copyLock(lock: Lockfile): Lockfile {
+  return { ...lock, agents: { ...lock.agents }, plugins: { ...lock.plugins } };
 }
 
 export function emptyLockfile(): Lockfile {
-  return { lockfileVersion: LOCKFILE_VERSION, agents: {} };
+  return { lockfileVersion: LOCKFILE_VERSION, agents: {}, plugins: {} };
 }
 
 const ENTRY_KEYS = new Set(["version", "registry", "url", "commit", "path", "sha256", "file", "localSha256"]);
@@ -92,14 +162,17 @@ export function parseLockfile(text: string, file: string): Lockfile {
     });
   };
   if (!isPlainObject(raw)) return fail("must be a JSON object");
-  if (raw.lockfileVersion !== LOCKFILE_VERSION) {
-    throw new AgentpkgError("E_LOCK_UNSUPPORTED", `${file}: lockfileVersion ${JSON.stringify(raw.lockfileVersion)} is not supported (this agentpkg reads version ${LOCKFILE_VERSION})`, {
+  if (raw.lockfileVersion !== LOCKFILE_VERSION && raw.lockfileVersion !== LOCKFILE_VERSION_PLUGINS) {
+    throw new AgentpkgError("E_LOCK_UNSUPPORTED", `${file}: lockfileVersion ${JSON.stringify(raw.lockfileVersion)} is not supported (this agentpkg reads versions ${LOCKFILE_VERSION} and ${LOCKFILE_VERSION_PLUGINS})`, {
       hint: "upgrade agentpkg, or restore the lockfile from git",
     });
   }
-  for (const key of Object.keys(raw)) if (key !== "lockfileVersion" && key !== "agents") fail(`unknown field "${key}"`);
+  const known = raw.lockfileVersion === LOCKFILE_VERSION ? ["lockfileVersion", "agents"] : ["lockfileVersion", "agents", "plugins"];
+  for (const key of Object.keys(raw)) if (!known.includes(key)) fail(`unknown field "${key}"`);
   if (!isPlainObject(raw.agents)) return fail(`"agents" must be an object`);
   const lock = emptyLockfile();
+  lock.lockfileVersion = raw.lockfileVersion;
+  if (raw.plugins !== undefined) lock.plugins = parsePluginLocks(raw.plugins, fail);
   const urls = new Set<string>(); // a lock has a few registries for many agents: each url is checked once
   for (const [name, e] of Object.entries(raw.agents)) {
     if (!isValidAgentRef(name)) fail(`invalid agent name ${JSON.stringify(name)}`);
@@ -161,7 +234,8 @@ export function serializeLockfile(lock: Lockfile): string {
     for (const key of SORTED_ENTRY_KEYS) if (entry[key] !== undefined) (sorted as Record<string, unknown>)[key] = entry[key];
     agents[name] = sorted;
   }
-  return JSON.stringify({ agents, lockfileVersion: lock.lockfileVersion }, null, 2) + "\n";
+  if (Object.keys(lock.plugins).length === 0) return JSON.stringify({ agents, lockfileVersion: LOCKFILE_VERSION }, null, 2) + "\n";
+  return JSON.stringify({ agents, lockfileVersion: LOCKFILE_VERSION_PLUGINS, plugins: sortKeys(lock.plugins) }, null, 2) + "\n";
 }
 
 export function readLockText(file: string): Promise<string | undefined> {

@@ -16,9 +16,9 @@ export function tempPathFor(target: string): string {
 export const TEMP_SUFFIX = ".agentpkg-tmp";
 
 /** Write a temp file next to `target` and fsync it; the caller renames it into place. */
-export async function writeTemp(target: string, data: string | Buffer): Promise<string> {
+export async function writeTemp(target: string, data: string | Buffer, mode = 0o644): Promise<string> {
   const tmp = tempPathFor(target);
-  const fh = await fs.open(tmp, "wx", 0o644);
+  const fh = await fs.open(tmp, "wx", mode);
   try {
     await fh.writeFile(data);
     await fh.sync();

@@ -10,7 +10,8 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value)) ?? "undefined";
 }
 
-function sortKeys(value: unknown): unknown {
+/** A copy of a JSON value with the keys of every object in sorted order (undefined values left out). */
+export function sortKeys(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {

@@ -178,14 +178,14 @@ describe.skipIf(!AS_ROOT)("ownership (#14.6): a parent folder's project owned by
 
   it("install and list from a subfolder are refused, naming the file, its owner and the way out; nothing is written", async () => {
     const { parent, child } = foreignParent();
-    const before = snapshot(sb.root);
+    const before = sb.snapshotRoot();
     for (const args of [["install", "ml-engineer"], ["list"]]) {
       const r = await sb.run(args, { cwd: child });
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stderr).toContain(`error ${path.join(parent, ".claude")} in a parent folder is owned by another user (uid ${OTHER}; you are uid 0): agentpkg does not use a project someone else controls`);
       expect(r.stderr).toContain(`hint: if you trust it, run agentpkg in ${parent} (cd there, or agentpkg -C ${parent} ...); for a project of your own here, run agentpkg init`);
     }
-    expect(snapshot(sb.root)).toEqual(before);
+    expect(sb.snapshotRoot()).toEqual(before);
   });
 
   it("the same project in the working folder, by -C, or as the sudo user is used", async () => {
@@ -227,7 +227,7 @@ describe("credentials in urls (#14.7): never stored, never printed", () => {
   }
 
   it("registry add and init --registry refuse such a url (exit 2), write nothing and do not echo it", async () => {
-    const before = snapshot(sb.root);
+    const before = sb.snapshotRoot();
     for (const args of [["registry", "add", "team", SECRET_URL], ["init", "--registry", `team=${SECRET_URL}`], ["registry", "add", "team", "deploy:" + TOKEN + "@git.example.invalid:acme/agents.git"]]) {
       for (const json of [false, true]) {
         const r = await sb.run(json ? [...args, "--json"] : args);
@@ -237,12 +237,12 @@ describe("credentials in urls (#14.7): never stored, never printed", () => {
         else expect(r.stderr.split("\n")).toContain(HINT);
       }
     }
-    expect(snapshot(sb.root)).toEqual(before);
+    expect(sb.snapshotRoot()).toEqual(before);
   });
 
   it("a hand-edited manifest with a token is refused naming the field, the token nowhere in the output", async () => {
     sb.write(".claude/agentpkg.json", JSON.stringify({ registries: { team: SECRET_URL }, agents: { x: { registry: "team", version: "^1.0.0" } } }));
-    const before = snapshot(sb.root);
+    const before = sb.snapshotRoot();
     for (const args of [["install"], ["install", "team/x"], ["list"], ["registry", "list"], ["registry", "remove", "team"], ["verify"], ["sync"], ["outdated"], ["search", "x"], ["pack"], ["install", "--verbose"], ["list", "--json"]]) {
       const r = await sb.run(args);
       expect(r.code, `${args.join(" ")}: ${r.stdout}${r.stderr}`).toBe(1);
@@ -250,7 +250,7 @@ describe("credentials in urls (#14.7): never stored, never printed", () => {
       const message = args.includes("--json") ? JSON.parse(r.stdout).error.message : r.stderr;
       expect(message).toContain(`.claude/agentpkg.json: registries.team: invalid registry url "https://***@git.example.invalid/acme/agents.git": it contains a password or token`);
     }
-    expect(snapshot(sb.root)).toEqual(before);
+    expect(sb.snapshotRoot()).toEqual(before);
   });
 
   it("a lockfile or a bundle carrying one is refused the same way", async () => {

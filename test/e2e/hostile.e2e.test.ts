@@ -116,7 +116,7 @@ const cases: Case[] = [
   { name: "conflict markers in the lockfile", setup: () => write(".claude/agentpkg.lock", CONFLICT), args: ["install", "ml-engineer"], code: 1, message: "agentpkg.lock:2: contains git conflict markers" },
   { name: "manifest not JSON", setup: () => write(".claude/agentpkg.json", "{ agents: "), args: ["install"], code: 1, message: "agentpkg.json:1: invalid JSON" },
   { name: "lockfile not JSON", setup: () => write(".claude/agentpkg.lock", "[1,"), args: ["list"], code: 1, message: "agentpkg.lock: invalid JSON" },
-  { name: "wrong lockfileVersion", setup: () => lock({}, { lockfileVersion: 2 }), args: ["install", "ml-engineer"], code: 1, message: "lockfileVersion 2 is not supported" },
+  { name: "wrong lockfileVersion", setup: () => lock({}, { lockfileVersion: 3 }), args: ["install", "ml-engineer"], code: 1, message: "lockfileVersion 3 is not supported" },
   { name: "unknown field in the lockfile", setup: () => lock({}, { extra: true }), args: ["install"], code: 1, message: 'unknown field "extra"' },
   { name: "unknown field in a lock entry", setup: () => lock({ "ml-engineer": entry({ run: "rm -rf /" }) }), args: ["install"], code: 1, message: 'unknown field "run"' },
   { name: "unknown field in the manifest", setup: () => manifest({ agents: {}, scripts: { postinstall: `touch ${MARK}` } }), args: ["install"], code: 1, message: 'unknown field "scripts"' },
@@ -213,7 +213,7 @@ const cases: Case[] = [
     },
     args: ["install"],
     code: 1,
-    message: "leads outside .claude/agents",
+    message: "leads outside .claude",
   },
   // hostile registries
   { name: "registry path escaping the repo", args: ["registry", "add", "evil", "@escape"], code: 1, message: "path must be a relative path inside the registry" },

@@ -1,0 +1,130 @@
+// The `plugins` section of the lockfile (lockfileVersion 2): per plugin, where it came from, and every file
+// and shared-file entry agentpkg wrote for it, each with the sha256 of what was written.
+import { semver } from "../util/semver.js";
+import { isPlainObject } from "../util/json.js";
+import { SHA256_RE } from "../util/hash.js";
+import { isValidAgentName } from "../util/names.js";
+import { isSafeRegistryPath } from "../util/safe-path.js";
+import { isNormalRelative } from "./scope.js";
+
+/** What a file is to Claude Code. */
+export type PartKind = "agent" | "command" | "skill" | "output-style" | "file" | "hook" | "mcp";
+const KINDS: readonly PartKind[] = ["agent", "command", "skill", "output-style", "file", "hook", "mcp"];
+
+/** One file (or shared-file entry) of a plugin, as written. */
+export interface PluginFileLock {
+  kind: PartKind;
+  /** the part's name as Claude Code shows it */
+  part: string;
+  /** the plugin file it comes from, relative to the plugin's root */
+  path: string;
+  /** sha256 of what was written (the pristine content) */
+  sha256: string;
+  /** sha256 of the file when it intentionally differs (a clean merge) */
+  localSha256?: string;
+  executable?: boolean;
+  /** a file kept as edited through an upgrade: the version (and commit) its pristine content is from */
+  version?: string;
+  commit?: string | null;
+}
+
+/** Where a plugin's files come from when it lives outside the registry's own repository. */
+export interface PluginOrigin {
+  url: string;
+  commit: string;
+}
+
+export interface PluginLock {
+  version: string;
+  registry: string;
+  url: string;
+  /** the registry commit the plugin was listed at */
+  commit: string | null;
+  /** the plugin's folder in its repository ("" = the repository's root) */
+  root: string;
+  origin?: PluginOrigin;
+  /** installed parts only (install PLUGIN:PART); absent: the whole plugin */
+  parts?: string[];
+  /** project file, or `<shared file>#<key>` for a hook group or MCP server -> what was written */
+  files: Record<string, PluginFileLock>;
+}
+
+const FILE_KEYS = new Set(["kind", "part", "path", "sha256", "localSha256", "executable", "version", "commit"]);
+const PLUGIN_KEYS = new Set(["version", "registry", "url", "commit", "root", "origin", "parts", "files"]);
+
+/** Where each kind of plugin file may be written (a lock may never point agentpkg anywhere else). */
+export function isSafePluginTarget(file: string, kind: PartKind, key: string): boolean {
+  if (kind === "hook") return /^\.claude\/settings\.json#hooks\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}\/[0-9a-f]{12}$/.test(file);
+  if (kind === "mcp") return /^\.mcp\.json#mcpServers\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(file);
+  if (!isNormalRelative(file) || file.includes("#")) return false;
+  const prefix: Record<Exclude<PartKind, "hook" | "mcp">, string> = {
+    agent: ".claude/agents/",
+    command: ".claude/commands/",
+    skill: ".claude/skills/",
+    "output-style": ".claude/output-styles/",
+    file: `.claude/agentpkg/plugins/${key}/`,
+  };
+  const p = prefix[kind];
+  return file.startsWith(p) && file.length > p.length && (kind === "file" || kind === "skill" || file.endsWith(".md"));
+}
+
+export function parsePluginLocks(raw: unknown, fail: (msg: string) => never): Record<string, PluginLock> {
+  if (!isPlainObject(raw)) return fail(`"plugins" must be an object`);
+  const out: Record<string, PluginLock> = Object.create(null) as Record<string, PluginLock>;
+  for (const [key, p] of Object.entries(raw)) {
+    const at = `plugins.${key}`;
+    if (!isValidAgentName(key)) fail(`invalid plugin name ${JSON.stringify(key)}`);
+    if (!isPlainObject(p)) return fail(`${at} must be an object`);
+    for (const k of Object.keys(p)) if (!PLUGIN_KEYS.has(k)) fail(`${at}: unknown field "${k}"`);
+    const str = (k: string): string => (typeof p[k] === "string" && p[k] !== "" ? (p[k] as string) : fail(`${at}.${k} must be a non-empty string`));
+    const lock: PluginLock = {
+      version: str("version"),
+      registry: str("registry"),
+      url: str("url"),
+      commit: p.commit === null ? null : str("commit"),
+      root: typeof p.root === "string" && (p.root === "" || isSafeRegistryPath(p.root)) ? p.root : fail(`${at}.root must be a folder inside its repository`),
+      files: {},
+    };
+    if (!semver.valid(lock.version)) fail(`${at}.version "${lock.version}" is not a semver version`);
+    if (lock.commit !== null && !/^[0-9a-f]{7,64}$/.test(lock.commit)) fail(`${at}.commit is not a commit id`);
+    if (p.origin !== undefined) {
+      const o = p.origin;
+      if (!isPlainObject(o) || typeof o.url !== "string" || typeof o.commit !== "string" || !/^[0-9a-f]{40}$/.test(o.commit)) fail(`${at}.origin must be { "url", "commit" }`);
+      lock.origin = { url: (o as { url: string }).url, commit: (o as { commit: string }).commit };
+    }
+    if (p.parts !== undefined) {
+      if (!Array.isArray(p.parts) || !p.parts.every((x) => typeof x === "string" && x !== "")) fail(`${at}.parts must be a list of part names`);
+      lock.parts = [...(p.parts as string[])];
+    }
+    if (!isPlainObject(p.files)) return fail(`${at}.files must be an object`);
+    for (const [file, f] of Object.entries(p.files)) lock.files[file] = parseFileLock(file, f, key, `${at}.files["${file}"]`, fail);
+    out[key] = lock;
+  }
+  return out;
+}
+
+function parseFileLock(file: string, f: unknown, key: string, at: string, fail: (msg: string) => never): PluginFileLock {
+  if (!isPlainObject(f)) return fail(`${at} must be an object`);
+  for (const k of Object.keys(f)) if (!FILE_KEYS.has(k)) fail(`${at}: unknown field "${k}"`);
+  const kind = f.kind as PartKind;
+  if (!KINDS.includes(kind)) fail(`${at}.kind must be one of ${KINDS.join(", ")}`);
+  if (!isSafePluginTarget(file, kind, key)) fail(`${at}: a ${kind} may not be written there`);
+  if (typeof f.part !== "string" || f.part === "") fail(`${at}.part must be a name`);
+  if (typeof f.path !== "string" || !isSafeRegistryPath(f.path)) fail(`${at}.path must be a relative path inside the plugin`);
+  const sha = (k: string) => (typeof f[k] === "string" && SHA256_RE.test(f[k] as string) ? (f[k] as string) : fail(`${at}.${k} is not a sha256 hex digest`));
+  const out: PluginFileLock = { kind, part: f.part as string, path: f.path as string, sha256: sha("sha256") };
+  if (f.localSha256 !== undefined) out.localSha256 = sha("localSha256");
+  if (f.executable !== undefined) {
+    if (f.executable !== true) fail(`${at}.executable must be true when present`);
+    out.executable = true;
+  }
+  if (f.version !== undefined) {
+    if (typeof f.version !== "string" || !semver.valid(f.version)) fail(`${at}.version is not a semver version`);
+    out.version = f.version as string;
+  }
+  if (f.commit !== undefined) {
+    if (f.commit !== null && (typeof f.commit !== "string" || !/^[0-9a-f]{7,64}$/.test(f.commit))) fail(`${at}.commit is not a commit id`);
+    out.commit = f.commit as string | null;
+  }
+  return out;
+}

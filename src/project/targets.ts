@@ -1,0 +1,53 @@
+// What is on disk at each place a lock or a plan names: a file's sha256, or, for an entry agentpkg keeps in
+// a shared file (`.mcp.json#mcpServers/x`), the sha256 of that entry's canonical JSON.
+import { readFileSync, statSync } from "node:fs";
+import { sha256 } from "../util/hash.js";
+import { stableJson } from "../util/json.js";
+import { AgentpkgError } from "../util/errors.js";
+import type { StatCache } from "../store/stat-cache.js";
+import { hashAgentFiles } from "./agents-dir.js";
+import { scopeFile, type Scope } from "./scope.js";
+import { entryValue } from "./shared-json.js";
+
+/** A shared file is small JSON: anything larger is not one agentpkg should parse. */
+const MAX_SHARED_BYTES = 4 * 1024 * 1024;
+
+/** `<host>#<key path>` -> its parts; undefined for a plain file. */
+export function splitTarget(target: string): { host: string; key: string[] } | undefined {
+  const hash = target.indexOf("#");
+  return hash < 0 ? undefined : { host: target.slice(0, hash), key: target.slice(hash + 1).split("/") };
+}
+
+/** The text of a shared file (.claude/settings.json, .mcp.json), or undefined when there is none. */
+export function readSharedText(scope: Scope, host: string): string | undefined {
+  const abs = scopeFile(scope, host);
+  const st = statSync(abs, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  if (!st.isFile()) throw new AgentpkgError("E_UNSAFE", `${host} is not a regular file; nothing was changed`, { hint: `move ${host} away, then re-run` });
+  if (st.size > MAX_SHARED_BYTES) throw new AgentpkgError("E_UNSAFE", `${host} is ${st.size} bytes, too large for a settings file; nothing was changed`);
+  return readFileSync(abs, "utf8");
+}
+
+/**
+ * sha256 of what is at each target (null: missing), and of each shared file holding an entry (by its own
+ * path). Files are hashed as hashAgentFiles does (a stat cache answers for unchanged ones).
+ */
+export function hashTargets(scope: Scope, targets: Iterable<string>, cache?: StatCache): Map<string, string | null> {
+  const files: string[] = [];
+  const entries = new Map<string, { id: string; key: string[] }[]>();
+  for (const t of targets) {
+    const split = splitTarget(t);
+    if (!split) files.push(t);
+    else entries.set(split.host, [...(entries.get(split.host) ?? []), { id: t, key: split.key }]);
+  }
+  const out = hashAgentFiles(scope, files, cache);
+  for (const [host, ids] of entries) {
+    const text = readSharedText(scope, host);
+    out.set(host, text === undefined ? null : sha256(text));
+    for (const { id, key } of ids) {
+      const value = entryValue(text, host, key);
+      out.set(id, value === undefined ? null : sha256(stableJson(value)));
+    }
+  }
+  return out;
+}
