@@ -1,14 +1,36 @@
 import { AgentpkgError } from "../util/errors.js";
-import type { LockEntry } from "../project/lockfile.js";
+import type { LockedFile, LockEntry } from "../project/lockfile.js";
+import { materializePlugin } from "./resolve-plugin.js";
 import { sourceForEntry } from "../sources/registries.js";
 import { parseAgent } from "../agent/parse.js";
 import type { Context } from "./context.js";
 
-/** Pristine bytes of a locked version: from the store, else from its registry (then stored). */
-export async function loadPristine(ctx: Context, entry: LockEntry): Promise<Buffer> {
+/**
+ * Pristine bytes of a locked file: read this run, else from the store, else from its registry (then stored).
+ * A plugin's file is found by reading that version of the plugin again (at the locked commit).
+ */
+export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile): Promise<Buffer> {
+  const read = ctx.pristine.get(entry.sha256);
+  if (read) {
+    await ctx.store.put(read); // the merge base of a later upgrade, offline too
+    return read;
+  }
   const stored = await ctx.store.get(entry.sha256);
   if (stored) return stored;
   const source = await sourceForEntry(ctx.registries, entry);
+  if ("plugin" in entry && entry.plugin) {
+    const { root, parts } = entry.plugin;
+    const plugin = (await source.getPlugin?.(entry.name)) ?? { name: entry.name, versions: {}, tags: {} };
+    await materializePlugin(ctx, source, plugin, entry.name, { version: entry.version, path: root, commit: entry.commit ?? undefined }, { commit: entry.commit, parts });
+    const again = ctx.pristine.get(entry.sha256);
+    if (!again) {
+      throw new AgentpkgError("E_INTEGRITY", `${entry.registry}: ${entry.file} of plugin ${entry.name}@${entry.version} no longer has the content the lock records`, {
+        hint: "the registry's history was rewritten or tampered with; nothing was written. Run agentpkg upgrade to take what it has now",
+      });
+    }
+    await ctx.store.put(again);
+    return again;
+  }
   const fetched = await source.readVersion({ version: entry.version, path: entry.path, sha256: entry.sha256 }, entry.commit);
   await ctx.store.put(fetched.content);
   return fetched.content;

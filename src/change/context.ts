@@ -19,6 +19,8 @@ export interface Context {
   scope: Scope;
   files: ProjectFiles;
   store: ContentStore;
+  /** pristine bytes this run has read, by sha256 (a plugin is read whole; its files are taken from here) */
+  pristine: Map<string, Buffer>;
   registries: Registries;
   /** file hashes by stat, for planning; saved by whoever finishes the command */
   statCache: StatCache;
@@ -38,6 +40,7 @@ export async function openContext(
     scope,
     files,
     store: new ContentStore(cacheDir(deps)),
+    pristine: new Map(),
     statCache: statCache ?? StatCache.load(cacheDir(deps), scope.root),
     registries: new Registries(configuredRegistries(files.manifest), deps, { offline: o.offline === true, policy }),
   };

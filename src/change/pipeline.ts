@@ -112,5 +112,5 @@ async function planAndApply(ctx: Context, buildPlan: () => Promise<Plan>, dryRun
 }
 
 export function cloneManifest(m: Manifest): Manifest {
-  return { ...m, registries: { ...m.registries }, ...(m.registryTypes ? { registryTypes: { ...m.registryTypes } } : {}), agents: { ...m.agents } };
+  return { ...m, registries: { ...m.registries }, ...(m.registryTypes ? { registryTypes: { ...m.registryTypes } } : {}), agents: { ...m.agents }, plugins: { ...m.plugins } };
 }

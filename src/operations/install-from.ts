@@ -119,7 +119,7 @@ function manifestMismatch(m: Manifest, lock: Lockfile): string[] {
 
 /** For bundles without a manifest: pin each agent to its locked version and registry. */
 function manifestFromLock(lock: Lockfile): Manifest {
-  const m: Manifest = { registries: {}, agents: {} };
+  const m: Manifest = { registries: {}, agents: {}, plugins: {} };
   for (const [name, e] of Object.entries(lock.agents)) {
     const builtin = e.registry === DEFAULT_REGISTRY && e.url === BUILTIN_URL;
     if (!builtin) m.registries[e.registry] = e.url;

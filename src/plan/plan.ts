@@ -79,11 +79,11 @@ export interface Baseline {
 
 /** Complete a plan: whether the manifest and lockfile it would write differ from what is there. */
 export function finishPlan(before: Baseline, p: Omit<Plan, "manifestChanged" | "lockChanged">): Plan {
-  const emptyProject = Object.keys(p.manifest.agents).length === 0 && Object.keys(p.manifest.registries).length === 0;
+  const emptyProject = Object.keys(p.manifest.agents).length + Object.keys(p.manifest.plugins).length + Object.keys(p.manifest.registries).length === 0;
   return {
     ...p,
     manifestChanged: before.manifestText === undefined ? !emptyProject : serializeManifest(p.manifest) !== before.manifestText,
-    lockChanged: before.lockText === undefined ? Object.keys(p.lock.agents).length > 0 || !emptyProject : serializeLockfile(p.lock) !== before.lockText,
+    lockChanged: before.lockText === undefined ? Object.keys(p.lock.agents).length + Object.keys(p.lock.plugins).length > 0 || !emptyProject : serializeLockfile(p.lock) !== before.lockText,
   };
 }
 

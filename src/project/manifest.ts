@@ -1,7 +1,7 @@
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
 import { readTextIfExists } from "../util/atomic.js";
-import { assertAgentName, assertRegistryName } from "../util/names.js";
+import { assertAgentName, assertRegistryName, isValidAgentName } from "../util/names.js";
 import { classifyGitUrl } from "../git/run.js";
 import { validRange } from "../util/semver.js";
 
@@ -9,10 +9,12 @@ import { validRange } from "../util/semver.js";
 export type RegistryType = "registry" | "marketplace" | "plain";
 export const REGISTRY_TYPES: readonly RegistryType[] = ["registry", "marketplace", "plain"];
 
-/** What the team wants: a range per agent, optionally pinned to one registry. */
+/** What the team wants: a range per agent (or plugin), optionally pinned to one registry. */
 export interface Dependency {
   range: string;
   registry?: string;
+  /** plugins only: install just these parts (commands, skills or agents by name) */
+  parts?: string[];
 }
 
 export interface Manifest {
@@ -21,15 +23,17 @@ export interface Manifest {
   /** registries whose kind is fixed (object form `{ "url", "type" }`); others are detected from their content */
   registryTypes?: Record<string, RegistryType>;
   agents: Record<string, Dependency>;
+  /** whole plugins of marketplaces (or some of their parts), by name */
+  plugins: Record<string, Dependency>;
   /** an editor's JSON schema url, kept as written */
   $schema?: string;
 }
 
 export function emptyManifest(): Manifest {
-  return { registries: {}, agents: {} };
+  return { registries: {}, agents: {}, plugins: {} };
 }
 
-const MANIFEST_KEYS = new Set(["$schema", "registries", "agents"]);
+const MANIFEST_KEYS = new Set(["$schema", "registries", "agents", "plugins"]);
 
 export function parseManifest(text: string, file: string): Manifest {
   const raw = parseJsonFile(text, file, "E_MANIFEST_INVALID");
@@ -76,34 +80,50 @@ export function parseManifest(text: string, file: string): Manifest {
     }
     manifest.agents[name] = parseDependency(spec, `agents.${name}`, fail);
   }
+  const plugins = raw.plugins ?? {};
+  if (!isPlainObject(plugins)) return fail(`"plugins" must be an object of name -> version range`);
+  for (const [name, spec] of Object.entries(plugins)) {
+    if (!isValidAgentName(name)) fail(`invalid plugin name ${JSON.stringify(name)}`);
+    manifest.plugins[name] = parseDependency(spec, `plugins.${name}`, fail, true);
+  }
   return manifest;
 }
 
-function parseDependency(spec: unknown, where: string, fail: (m: string) => never): Dependency {
+function parseDependency(spec: unknown, where: string, fail: (m: string) => never, plugin = false): Dependency {
   if (typeof spec === "string") {
     if (!validRange(spec)) fail(`${where}: invalid version range "${spec}"`);
     return { range: spec };
   }
   if (!isPlainObject(spec)) return fail(`${where} must be a version range or { "version": ..., "registry": ... }`);
-  for (const key of Object.keys(spec)) if (key !== "version" && key !== "registry") fail(`${where}: unknown field "${key}"`);
+  for (const key of Object.keys(spec)) if (key !== "version" && key !== "registry" && !(plugin && key === "parts")) fail(`${where}: unknown field "${key}"`);
   if (typeof spec.version !== "string" || !validRange(spec.version)) fail(`${where}.version must be a valid version range`);
   if (spec.registry !== undefined && (typeof spec.registry !== "string" || spec.registry === "")) fail(`${where}.registry must be a registry name`);
-  return { range: spec.version as string, registry: spec.registry as string | undefined };
+  const dep: Dependency = { range: spec.version as string, registry: spec.registry as string | undefined };
+  if (spec.parts !== undefined) {
+    if (!Array.isArray(spec.parts) || spec.parts.length === 0 || !spec.parts.every((p) => typeof p === "string" && p !== "")) fail(`${where}.parts must be a list of part names`);
+    dep.parts = [...new Set(spec.parts as string[])].sort();
+  }
+  return dep;
 }
 
 /** Manifest text: registries keep their order (it is the lookup order), agents are sorted. */
 export function serializeManifest(m: Manifest): string {
-  const agents: Record<string, unknown> = {};
-  for (const name of sortedKeys(m.agents)) {
-    const dep = m.agents[name]!;
-    agents[name] = dep.registry ? { registry: dep.registry, version: dep.range } : dep.range;
-  }
+  const entries = (deps: Record<string, Dependency>) => {
+    const out: Record<string, unknown> = {};
+    for (const name of sortedKeys(deps)) {
+      const dep = deps[name]!;
+      out[name] = dep.registry || dep.parts ? { ...(dep.parts ? { parts: dep.parts } : {}), ...(dep.registry ? { registry: dep.registry } : {}), version: dep.range } : dep.range;
+    }
+    return out;
+  };
+  const agents = entries(m.agents);
+  const plugins = Object.keys(m.plugins).length ? { plugins: entries(m.plugins) } : {};
   const registries: Record<string, unknown> = {};
   for (const [name, url] of Object.entries(m.registries)) {
     const type = m.registryTypes?.[name];
     registries[name] = type ? { url, type } : url;
   }
-  return JSON.stringify({ ...(m.$schema !== undefined ? { $schema: m.$schema } : {}), registries, agents }, null, 2) + "\n";
+  return JSON.stringify({ ...(m.$schema !== undefined ? { $schema: m.$schema } : {}), registries, agents, ...plugins }, null, 2) + "\n";
 }
 
 export function readManifestText(file: string): Promise<string | undefined> {

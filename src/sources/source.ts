@@ -1,3 +1,6 @@
+import type { EntryComponents, PluginFile } from "../plugin/layout.js";
+import type { PluginJson } from "../plugin/plugin-json.js";
+import type { PluginOrigin } from "../project/lockfile.js";
 /** One published version of an agent, as a source describes it. */
 export interface VersionInfo {
   version: string;
@@ -24,6 +27,35 @@ export interface AgentEntry {
 export type SourceKind = "builtin" | "registry" | "marketplace" | "plain" | "tarball";
 
 export type { RegistryType } from "../project/manifest.js";
+
+/**
+ * A plugin a source lists. Its versions resolve like an agent's (`path` is the plugin's folder in the
+ * repository, `commit` the commit holding that version).
+ */
+export interface PluginEntry {
+  name: string;
+  description?: string;
+  versions: Record<string, VersionInfo>;
+  tags: Record<string, string>;
+  deprecated?: string | null;
+  /** its parts at the source's head, by kind (agent, command, skill, hook, mcp, output-style) */
+  parts?: Record<string, number>;
+}
+
+/** One version of a plugin, read: its files, its plugin.json, and what its marketplace entry adds. */
+export interface PluginContent {
+  files: Map<string, PluginFile>;
+  pluginJson?: PluginJson;
+  entry: EntryComponents;
+  /** the commit the files were read at */
+  commit: string;
+  /** the plugin's folder in that repository ("" = its root) */
+  root: string;
+  /** where the files come from, when not the registry's own repository */
+  origin?: PluginOrigin;
+  /** files skipped (symlinks, odd names), one line each */
+  warnings: string[];
+}
 
 /** What a resolved version's bytes are and where they came from. */
 export interface FetchedFile {
@@ -55,4 +87,8 @@ export interface Source {
    * what the registry published, whatever tree entry holds them: nothing is ever followed.
    */
   readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile>;
+  /** plugin marketplaces: their plugins, and a version's files */
+  listPlugins?(): Promise<PluginEntry[]>;
+  getPlugin?(name: string): Promise<PluginEntry | null>;
+  readPlugin?(name: string, v: VersionInfo, commit?: string | null): Promise<PluginContent>;
 }

@@ -28,10 +28,10 @@ export class HistorySource implements Source {
     readonly kind: "marketplace" | "plain",
     readonly name: string,
     readonly url: string,
-    private readonly mirror: Mirror,
-    private readonly index: SourceIndex,
-    private readonly env: NodeJS.ProcessEnv,
-    private readonly offline: boolean,
+    protected readonly mirror: Mirror,
+    protected readonly index: SourceIndex,
+    protected readonly env: NodeJS.ProcessEnv,
+    protected readonly offline: boolean,
   ) {}
 
   protected static async load(kind: SourceIndex["kind"], url: string, o: HistorySourceOptions, builder: IndexBuilder): Promise<{ mirror: Mirror; index: SourceIndex }> {

@@ -6,9 +6,9 @@ import { writeFileAtomic } from "../../util/atomic.js";
 import { isValidAgentName } from "../../util/names.js";
 import { parseAgent } from "../../agent/parse.js";
 import { isSafeRegistryPath } from "../../util/safe-path.js";
-import type { AgentEntry, VersionInfo } from "../source.js";
+import type { AgentEntry, PluginEntry, VersionInfo } from "../source.js";
 
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 export interface SourceIndex {
   formatVersion: number;
@@ -25,6 +25,15 @@ export interface SourceIndex {
   unsupported: Record<string, { reason: string; url?: string }>;
   /** what was skipped and why, without the registry's name (the index is shared by every name a url is added under) */
   warnings: string[];
+  /** a marketplace's plugins that live in its repository (each version's `path` is the plugin's folder) */
+  plugins?: Record<string, IndexedPlugin>;
+}
+
+/** A plugin as an index keeps it: what a source lists, plus its folder and what a project cannot get of it. */
+export interface IndexedPlugin extends PluginEntry {
+  root: string;
+  /** parts only Claude Code's own plugin install can give (LSP servers, monitors ...), one line each */
+  notes: string[];
 }
 
 /** One agent found at the head commit, with the versions history gave it. */

@@ -24,6 +24,8 @@ export interface PluginHistory {
   version?: string;
   /** newest commit that touched the plugin */
   commit?: string;
+  /** every commit that touched the plugin, oldest first (a plugin without versions is versioned by these) */
+  commits: { commit: string; time: number }[];
 }
 
 export interface PathChange {
@@ -111,7 +113,7 @@ export async function marketplaceHistory(
   const state = new Map<string, { oid: string; mode: string }>();
   let market: Marketplace | undefined;
   const pj = new Map<string, PluginManifest | undefined>();
-  const hist = new Map<string, PluginHistory>(plugins.map((p) => [p.name, { past: [] }]));
+  const hist = new Map<string, PluginHistory>(plugins.map((p) => [p.name, { past: [], commits: [] }]));
   const paths = new Map<string, PathChange[]>();
   const versionOf = (p: PluginRef, m: Marketplace | undefined, manifest: PluginManifest | undefined) =>
     manifest?.version ?? m?.plugins.find((e) => e.name === p.name)?.version;
@@ -137,6 +139,7 @@ export async function marketplaceHistory(
       }
       h.version = version;
       h.commit = c.commit;
+      h.commits.push({ commit: c.commit, time: c.time });
     }
     for (const ch of c.changes) {
       if (ch.oid) state.set(ch.path, { oid: ch.oid, mode: ch.mode });

@@ -3,6 +3,8 @@ import { isPlainObject, parseJsonFile } from "../../util/json.js";
 import { redactCredentials } from "../../util/redact.js";
 import { normalizeVersion } from "../history/git-versions.js";
 import { repoPath } from "../../util/safe-path.js";
+import { componentsOf } from "../../plugin/plugin-json.js";
+import type { EntryComponents } from "../../plugin/layout.js";
 
 export { repoPath };
 
@@ -22,6 +24,8 @@ export interface MarketplacePlugin {
   description?: string;
   /** extra agent files or folders, relative to the plugin root */
   agents: string[];
+  /** the components the entry defines itself (added to the plugin's own), and whether it is strict */
+  components: EntryComponents;
 }
 
 export interface Marketplace {
@@ -98,6 +102,7 @@ export function parseMarketplaceJson(text: string, label: string): Marketplace {
       version: normalizeVersion(p.version),
       description: typeof p.description === "string" ? p.description : undefined,
       agents: pathList(p.agents),
+      components: { ...componentsOf(p).components, strict: p.strict !== false },
     });
   });
   return { name: typeof raw.name === "string" ? raw.name : undefined, plugins, warnings };

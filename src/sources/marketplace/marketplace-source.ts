@@ -8,7 +8,9 @@ import { MARKETPLACE_JSON, parseMarketplaceJson, parsePluginJson, PLUGIN_JSON, r
 import { MAX_AGENT_BYTES } from "../read-checks.js";
 import { agentIdentity, exposeAgents, INDEX_FORMAT, type AgentIdentity, type FoundAgent, type SourceIndex } from "../index/source-index.js";
 import { redactCredentials } from "../../util/redact.js";
-import type { VersionInfo } from "../source.js";
+import type { PluginContent, PluginEntry, VersionInfo } from "../source.js";
+import { indexPlugins, readPluginAt } from "./marketplace-plugins.js";
+import { fetchCommit } from "../../store/git-mirrors.js";
 
 /**
  * A Claude Code plugin marketplace (`.claude-plugin/marketplace.json`): every agent of every plugin that
@@ -24,6 +26,23 @@ export class MarketplaceSource extends HistorySource {
       build: (m, key) => buildMarketplaceIndex(m, key, o.env, name),
     });
     return new MarketplaceSource("marketplace", name, url, mirror, index, o.env, o.policy === "never");
+  }
+
+  async listPlugins(): Promise<PluginEntry[]> {
+    return Object.values(this.index.plugins ?? {});
+  }
+
+  async getPlugin(name: string): Promise<PluginEntry | null> {
+    const plugins = this.index.plugins ?? {};
+    return Object.hasOwn(plugins, name) ? plugins[name]! : null;
+  }
+
+  /** One version of a plugin: its files at the commit that holds it (a lockfile's commit when given). */
+  async readPlugin(name: string, v: VersionInfo, commit?: string | null): Promise<PluginContent> {
+    const at = commit ?? v.commit ?? this.mirror.commit;
+    if (at !== this.mirror.commit) await fetchCommit(this.mirror, at, this.env, this.offline);
+    const roots = Object.values(this.index.plugins ?? {}).map((p) => p.root);
+    return readPluginAt(this.mirror.dir, this.env, { registry: this.name, plugin: name, commit: at, root: v.path, exclude: roots });
   }
 }
 
@@ -118,7 +137,8 @@ export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: No
     return { name: h.id.name, qualifier: h.plugin, path: h.path, description: h.id.description, versions };
   });
   const exposed = exposeAgents(found, "plugin", warnings);
-  return { formatVersion: INDEX_FORMAT, kind: "marketplace", key, ...exposed, unsupported, warnings };
+  const indexed = await indexPlugins(dir, env, tree, market, plugins, history.plugins, head);
+  return { formatVersion: INDEX_FORMAT, kind: "marketplace", key, ...exposed, unsupported, warnings, plugins: indexed };
 }
 
 /** Names of the agent files of past versions where an agent was not at its current path (renamed or moved). */
