@@ -65,8 +65,8 @@ export async function runInit(o: InitOptions, deps: Pick<Deps, "cwd" | "home">):
       notes.push(`a parent folder has a project owned by another user; agentpkg run in this folder will use the new one`);
     }
   }
-  const lockText = await fs.readFile(scope.lockPath, "utf8").catch(() => undefined);
-  if (lockText !== undefined) notes.push(`${displayPath(scope, scope.lockPath)} exists: agentpkg install will remove the agents it locks unless you add them to the manifest`);
+  const hasLock = await fs.lstat(scope.lockPath).then(() => true, () => false); // only whether it is there: never read
+  if (hasLock) notes.push(`${displayPath(scope, scope.lockPath)} exists: agentpkg install will remove the agents it locks unless you add them to the manifest`);
   const manifest = { ...emptyManifest(), registries };
   if (!o.dryRun) {
     await fs.mkdir(scope.claudeDir, { recursive: true });

@@ -1,9 +1,8 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { cacheDir, type Deps } from "../util/deps.js";
 import { ContentStore } from "../store/cas.js";
-import { readBundle, type Bundle } from "../bundle/read-bundle.js";
+import { readBundleFile, type Bundle } from "../bundle/read-bundle.js";
 import type { LockEntry, Lockfile } from "../project/lockfile.js";
 import type { Dependency, Manifest } from "../project/manifest.js";
 import { BUILTIN_URL, DEFAULT_REGISTRY } from "../sources/bundled/builtin-source.js";
@@ -17,7 +16,6 @@ export interface InstallFromOptions extends ChangeOptions {
   from: string;
 }
 
-const MAX_BUNDLE_FILE = 64 * 1024 * 1024;
 const STORE_WRITERS = 16;
 
 /**
@@ -36,14 +34,7 @@ export async function runInstallFrom(o: InstallFromOptions, deps: Deps, command:
 
 /** Read and verify a bundle file, then put its content in the store (where loadPristine finds it). */
 export async function openBundle(from: string, deps: Deps): Promise<Bundle> {
-  const file = path.resolve(deps.cwd, from);
-  const st = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") throw new AgentpkgError("E_NOT_FOUND", `${from}: no such file`, { hint: "make one with agentpkg pack -o FILE" });
-    throw err;
-  });
-  if (!st.isFile()) throw new AgentpkgError("E_USAGE", `${from} is not a file`);
-  if (st.size > MAX_BUNDLE_FILE) throw new AgentpkgError("E_UNSAFE", `${from} is ${st.size} bytes, over the ${MAX_BUNDLE_FILE}-byte limit for bundles`);
-  const bundle = await readBundle(await fs.readFile(file), from);
+  const bundle = await readBundleFile(path.resolve(deps.cwd, from), from);
   const store = new ContentStore(cacheDir(deps));
   const todo = [...bundle.content.values()];
   const worker = async () => {

@@ -1,7 +1,7 @@
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
-import { readTextIfExists } from "../util/atomic.js";
+import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
@@ -164,8 +164,12 @@ export function serializeLockfile(lock: Lockfile): string {
   return JSON.stringify({ agents, lockfileVersion: lock.lockfileVersion }, null, 2) + "\n";
 }
 
-export function readLockText(file: string): Promise<string | undefined> {
-  return readTextIfExists(file, (err) => new AgentpkgError("E_LOCK_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
+/** The file's text, or undefined when there is none; `display` names it in errors (a device or pipe there is refused). */
+export function readLockText(file: string, display = file): string | undefined {
+  try {
+    return readRegularFileIfExists(file, { limit: READ_LIMITS.projectFile, display })?.toString("utf8");
+  } catch (err) {
+    if (err instanceof AgentpkgError) throw err;
+    throw new AgentpkgError("E_LOCK_INVALID", `${display}: cannot read (${(err as Error).message})`, { cause: err });
+  }
 }
-
-

@@ -1,6 +1,6 @@
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
-import { readTextIfExists } from "../util/atomic.js";
+import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { assertAgentName, assertRegistryName } from "../util/names.js";
 import { classifyGitUrl } from "../git/run.js";
 import { validRange } from "../util/semver.js";
@@ -106,7 +106,12 @@ export function serializeManifest(m: Manifest): string {
   return JSON.stringify({ ...(m.$schema !== undefined ? { $schema: m.$schema } : {}), registries, agents }, null, 2) + "\n";
 }
 
-export function readManifestText(file: string): Promise<string | undefined> {
-  return readTextIfExists(file, (err) => new AgentpkgError("E_MANIFEST_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
+/** The file's text, or undefined when there is none; `display` names it in errors (a device or pipe there is refused). */
+export function readManifestText(file: string, display = file): string | undefined {
+  try {
+    return readRegularFileIfExists(file, { limit: READ_LIMITS.projectFile, display })?.toString("utf8");
+  } catch (err) {
+    if (err instanceof AgentpkgError) throw err;
+    throw new AgentpkgError("E_MANIFEST_INVALID", `${display}: cannot read (${(err as Error).message})`, { cause: err });
+  }
 }
-

@@ -3,6 +3,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../util/atomic.js";
+import { READ_LIMITS, tryReadRegularFile } from "../../util/safe-read.js";
 import { isValidAgentName } from "../../util/names.js";
 import { parseAgent } from "../../agent/parse.js";
 import { isSafeRegistryPath } from "../../util/safe-path.js";
@@ -130,7 +131,9 @@ function indexFile(mirrorDir: string, kind: string, key: string): string {
 /** The cached index for `key`, or undefined (missing, unreadable or of another format). */
 export async function readCachedIndex(mirrorDir: string, kind: SourceIndex["kind"], key: string): Promise<SourceIndex | undefined> {
   try {
-    const idx = JSON.parse(await fs.readFile(indexFile(mirrorDir, kind, key), "utf8")) as SourceIndex;
+    const r = tryReadRegularFile(indexFile(mirrorDir, kind, key), { limit: READ_LIMITS.registryIndex });
+    if (!r.ok) return undefined;
+    const idx = JSON.parse(r.data.toString("utf8")) as SourceIndex;
     return idx.formatVersion === INDEX_FORMAT && idx.kind === kind && idx.key === key ? idx : undefined;
   } catch {
     return undefined;
