@@ -100,3 +100,18 @@ describe("describePermissionChange", () => {
     expect(one(before, after)).toBe(expected);
   });
 });
+
+describe("permissionChanges: bounded comparison", () => {
+  it("treats a value that expands past the bound (or never ends) as a risky change, without walking it", () => {
+    const endless: unknown[] = [];
+    endless.push(endless, endless);
+    const changes = permissionChanges({ hooks: { a: "x" } }, { hooks: { PreToolUse: endless } });
+    expect(changes).toEqual([expect.objectContaining({ field: "hooks", risky: true, detail: "hooks: {a} -> {PreToolUse}" })]);
+    expect(permissionChanges({ hooks: endless }, { hooks: endless })).toEqual([expect.objectContaining({ field: "hooks", risky: true })]);
+  });
+
+  it("keeps summaries short", () => {
+    const [c] = permissionChanges({}, { model: "m".repeat(5000) });
+    expect(c!.detail.length).toBeLessThan(260);
+  });
+});

@@ -10,6 +10,39 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value)) ?? "undefined";
 }
 
+/**
+ * stableJson, unless the value expands past `budget` (see expandedSize): then undefined. For values read
+ * from untrusted YAML, where a shared (aliased) subtree can stand for billions of nodes, or a cycle.
+ */
+export function boundedStableJson(value: unknown, budget: number): string | undefined {
+  return expandedSize(value, budget) > budget ? undefined : stableJson(value);
+}
+
+/**
+ * The size of a value as if every shared subtree were written out in full: 1 per node, plus the length of
+ * every string and key. Walks at most about `budget` nodes and returns budget + 1 as soon as it is over,
+ * so a YAML alias bomb or a cycle costs no more than an honest value of that size.
+ */
+export function expandedSize(value: unknown, budget: number): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    size += 1;
+    if (typeof v === "string") size += v.length;
+    else if (ArrayBuffer.isView(v)) size += v.byteLength; // !!binary: never walked index by index
+    else if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (v !== null && typeof v === "object" && !(v instanceof Date)) {
+      for (const key of Object.keys(v)) {
+        size += key.length;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+    if (size > budget || stack.length > budget) return budget + 1;
+  }
+  return size;
+}
+
 function sortKeys(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(sortKeys);
