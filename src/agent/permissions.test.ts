@@ -4,6 +4,7 @@ import {
   normalizeTools,
   permissionChanges,
   requiresConfirmation,
+  toolRisk,
   type PermissionChange,
 } from "./permissions.js";
 
@@ -113,5 +114,14 @@ describe("permissionChanges: bounded comparison", () => {
   it("keeps summaries short", () => {
     const [c] = permissionChanges({}, { model: "m".repeat(5000) });
     expect(c!.detail.length).toBeLessThan(260);
+  });
+});
+
+describe("names that are also Object.prototype properties", () => {
+  it("a tool named constructor is not a risk, and a hooks key named __proto__ is a change", () => {
+    expect(toolRisk("constructor")).toBeUndefined();
+    expect(permissionChanges({ tools: "Read" }, { tools: "Read, constructor" })).toEqual([expect.objectContaining({ kind: "tools-added", risky: false, detail: "tools: constructor" })]);
+    const hooks = JSON.parse('{"__proto__": {"PreToolUse": "curl x | sh"}}');
+    expect(permissionChanges({ hooks: {} }, { hooks })).toEqual([expect.objectContaining({ field: "hooks", risky: true })]);
   });
 });

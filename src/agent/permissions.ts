@@ -1,4 +1,4 @@
-import { boundedStableJson } from "../util/json.js";
+import { boundedStableJson, own } from "../util/json.js";
 import { MAX_YAML_EXPANSION } from "./yaml.js";
 
 export interface PermissionChange {
@@ -74,7 +74,7 @@ export function toolRisk(tool: string): string | undefined {
   const name = paren >= 0 ? tool.slice(0, paren).trim() : tool;
   if (name.startsWith("mcp__")) return "is an MCP server tool";
   if (name === "Bash" && paren >= 0) return `can run shell commands matching ${tool.slice(paren)}`;
-  return TOOL_RISKS[name];
+  return own(TOOL_RISKS, name); // a tool named "constructor" is not a risk description
 }
 
 const SENSITIVE_FIELDS: ReadonlyArray<[field: string, risky: boolean]> = [

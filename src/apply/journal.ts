@@ -6,7 +6,7 @@ import { READ_LIMITS, readRegularFileIfExists, tryReadRegularFile } from "../uti
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { isPlainObject } from "../util/json.js";
 import { readAgentFile } from "../project/agents-dir.js";
-import { isSafeAgentFile, parseLockfile, serializeLockfile, type LockEntry, type Lockfile } from "../project/lockfile.js";
+import { cloneLockfile, isSafeAgentFile, parseLockfile, serializeLockfile, type LockEntry, type Lockfile } from "../project/lockfile.js";
 import { parseManifest } from "../project/manifest.js";
 import { displayPath, type Scope } from "../project/scope.js";
 import { isInAgentsDir } from "../project/containment.js";
@@ -164,7 +164,7 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
     await removeJournal(scope);
     return result;
   }
-  const lock: Lockfile | null = j.lock ? { ...j.lock, agents: { ...j.lock.agents } } : null;
+  const lock: Lockfile | null = j.lock ? cloneLockfile(j.lock) : null;
   for (const f of j.files) {
     const state = await readAgentFile(scope, f.file);
     const disk = state.kind === "present" ? state.sha256 : null;

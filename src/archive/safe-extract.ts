@@ -1,6 +1,7 @@
 import { createGunzip } from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import { AgentpkgError } from "../util/errors.js";
+import { own } from "../util/json.js";
 
 /** What an archive may hold; anything outside it refuses the whole archive. */
 export interface ExtractPolicy {
@@ -72,7 +73,7 @@ export async function readArchive(archive: Buffer, p: ExtractPolicy): Promise<Ma
     const wanted = checked.path !== "" && (p.want?.(checked.path) ?? true);
     if (!wanted) return false;
     if (!FILE_TYPES.has(entry.type)) {
-      const what = TYPE_WORDS[entry.type] ?? `of unsupported type ${entry.type}`;
+      const what = own(TYPE_WORDS, entry.type) ?? `of unsupported type ${entry.type}`;
       return fail(`entry ${name} is ${what}${entry.linkpath ? ` (to ${JSON.stringify(entry.linkpath)})` : ""}; only regular files are allowed`);
     }
     const limit = p.maxFileBytes(checked.path);

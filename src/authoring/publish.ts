@@ -12,6 +12,7 @@ import { parseAgent, MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.j
 import { latestVersion } from "../sources/resolve.js";
 import type { AgentEntry } from "../sources/source.js";
 import { commitChange, formatRegistryJson, readRegistryJson, tagExists, withRegistryRepo, type RegistryJson, type RegistryRepo } from "./registry-repo.js";
+import { own } from "../util/json.js";
 
 export type Bump = "patch" | "minor" | "major";
 
@@ -125,7 +126,7 @@ export async function runPublish(o: PublishOptions, deps: Deps): Promise<Publish
   }
   return withRegistryRepo(o.registry, deps, async (repo) => {
     const reg = await readRegistryJson(repo);
-    const entry: AgentEntry | undefined = reg.index.agents[name];
+    const entry: AgentEntry | undefined = own(reg.index.agents, name);
     const existing = Object.keys(entry?.versions ?? {});
     const version = chooseVersion(existing, { version: o.version, bump: o.bump, name });
     const rel = `agents/${name}/${version}.md`;

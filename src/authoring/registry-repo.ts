@@ -13,6 +13,7 @@ import { resolveScope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { parseRegistryJson, type RegistryIndex } from "../sources/git-registry/registry-json.js";
+import { own } from "../util/json.js";
 
 const NETWORK_TIMEOUT_MS = 120_000;
 
@@ -44,7 +45,7 @@ async function gitOut(args: string[], cwd: string, env: NodeJS.ProcessEnv): Prom
 async function configuredUrl(name: string, deps: Deps): Promise<string | undefined> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return undefined;
   const files = await readProjectFiles(resolveScope({ cwd: deps.cwd, home: deps.home, global: false })).catch(() => undefined);
-  const url = files?.manifest.registries[name];
+  const url = own(files?.manifest.registries, name);
   if (name === "default" && url === undefined) return BUILTIN_URL;
   return url;
 }

@@ -7,6 +7,7 @@ import { assertRegistryName } from "../util/names.js";
 import { displayPath, resolveScope, scopeAt } from "../project/scope.js";
 import { emptyManifest, serializeManifest } from "../project/manifest.js";
 import type { CommonOptions } from "../change/context.js";
+import { dict } from "../util/json.js";
 
 export interface InitOptions extends Pick<CommonOptions, "global" | "dryRun"> {
   /** NAME=URL, in lookup order */
@@ -24,7 +25,7 @@ export interface InitResult {
 
 /** Parse repeated --registry NAME=URL flags; urls are checked for form only (nothing is fetched). */
 export function parseRegistryFlags(flags: string[], cwd: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     if (eq <= 0 || eq === flag.length - 1) {

@@ -1,5 +1,5 @@
 import { AgentpkgError } from "../util/errors.js";
-import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
+import { dict, isPlainObject, own, parseJsonFile, sortedKeys } from "../util/json.js";
 import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { assertAgentName, assertRegistryName } from "../util/names.js";
 import { classifyGitUrl } from "../git/run.js";
@@ -25,8 +25,14 @@ export interface Manifest {
   $schema?: string;
 }
 
+/** Every record of a manifest is keyed by names from outside, so none has a prototype (see dict). */
 export function emptyManifest(): Manifest {
-  return { registries: {}, agents: {} };
+  return { registries: dict(), agents: dict() };
+}
+
+/** A copy whose records can be changed without touching `m` (still without prototypes: never `{ ...m.agents }`). */
+export function cloneManifest(m: Manifest): Manifest {
+  return { ...m, registries: dict(m.registries), ...(m.registryTypes ? { registryTypes: dict(m.registryTypes) } : {}), agents: dict(m.agents) };
 }
 
 const MANIFEST_KEYS = new Set(["$schema", "registries", "agents"]);
@@ -52,7 +58,7 @@ export function parseManifest(text: string, file: string): Manifest {
       if (isPlainObject(value)) {
         for (const key of Object.keys(value)) if (key !== "url" && key !== "type") fail(`registries.${name}: unknown field "${key}"`);
         if (value.type !== undefined && !(REGISTRY_TYPES as readonly unknown[]).includes(value.type)) fail(`registries.${name}.type must be one of ${REGISTRY_TYPES.join(", ")}`);
-        if (value.type !== undefined) (manifest.registryTypes ??= {})[name] = value.type as RegistryType;
+        if (value.type !== undefined) (manifest.registryTypes ??= dict())[name] = value.type as RegistryType;
         url = value.url;
       }
       if (typeof url !== "string") fail(`registries.${name} must be a git url string or { "url": ..., "type": ... }`);
@@ -93,14 +99,14 @@ function parseDependency(spec: unknown, where: string, fail: (m: string) => neve
 
 /** Manifest text: registries keep their order (it is the lookup order), agents are sorted. */
 export function serializeManifest(m: Manifest): string {
-  const agents: Record<string, unknown> = {};
+  const agents = dict<unknown>();
   for (const name of sortedKeys(m.agents)) {
     const dep = m.agents[name]!;
     agents[name] = dep.registry ? { registry: dep.registry, version: dep.range } : dep.range;
   }
-  const registries: Record<string, unknown> = {};
+  const registries = dict<unknown>();
   for (const [name, url] of Object.entries(m.registries)) {
-    const type = m.registryTypes?.[name];
+    const type = own(m.registryTypes, name);
     registries[name] = type ? { url, type } : url;
   }
   return JSON.stringify({ ...(m.$schema !== undefined ? { $schema: m.$schema } : {}), registries, agents }, null, 2) + "\n";

@@ -47,7 +47,7 @@ function sortKeys(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>(); // a "__proto__" key stays a key (on {} it would set the prototype, and vanish)
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = sortKeys(v);
@@ -80,6 +80,24 @@ export function parseJsonFile(text: string, file: string, code: ErrorCode): unkn
       hint: `fix the JSON syntax in ${file}`,
     });
   }
+}
+
+/**
+ * A record keyed by names from outside (agents, registries, versions, tags, paths): no prototype, so
+ * `record["toString"]` is undefined and `__proto__` is an ordinary key. Every such record is built with
+ * dict() and read with own() or Object.hasOwn. `{ ...record }` gives a normal object back: copy with dict(record).
+ */
+export function dict<T>(from?: Readonly<Record<string, T>> | Iterable<readonly [string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (from === undefined) return out;
+  const entries = Symbol.iterator in from ? (from as Iterable<readonly [string, T]>) : Object.entries(from as Record<string, T>);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+/** `record[key]` when it is the record's own entry, never something inherited (`toString`, `constructor`). */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Object.keys(o).sort(), skipping the sort when they are in order already (a parsed sorted file). */
