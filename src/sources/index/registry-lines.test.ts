@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRegistryJson } from "../git-registry/registry-json.js";
+import { own } from "../../util/json.js";
 import { RegistryLines, toRegistryLines } from "./registry-lines.js";
 
 const SHA = "a".repeat(64);
@@ -27,8 +28,10 @@ describe("names that are also Object.prototype properties", () => {
     const index = parseRegistryJson(protoText, "p");
     expect(Object.keys(index.agents).sort()).toEqual(["constructor", "hasOwnProperty", "toString"]);
     expect(index.agents.valueOf).toBeUndefined();
-    expect(index.agents.constructor!.tags.constructor).toBeUndefined();
-    expect(index.agents.constructor!.versions.toString).toBeUndefined();
+    const agent = own(index.agents, "constructor")!;
+    expect(agent.name).toBe("constructor");
+    expect(agent.tags.constructor).toBeUndefined();
+    expect(agent.versions.toString).toBeUndefined();
     const fromLines = RegistryLines.from(toRegistryLines(protoText, "p", new Map([["constructor", Buffer.from("x")]])), "p")!;
     expect(fromLines.get("constructor")?.name).toBe("constructor");
     expect(fromLines.get("valueOf")).toBeNull();
