@@ -4,7 +4,7 @@ import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
-import { READ_LIMITS, readRegularFileIfExists, refusal, tryReadRegularFile } from "../util/safe-read.js";
+import { READ_LIMITS, readRegularFileIfExists, tryReadRegularFile } from "../util/safe-read.js";
 import type { FetchedFile, VersionInfo } from "./source.js";
 
 export { MAX_AGENT_BYTES };
@@ -48,7 +48,7 @@ export async function readRegistryFile(root: string, registry: string, v: Versio
   if (r.kind === "missing") throw missing();
   if (r.kind === "too-large") throw tooBig(registry, v, r.size ?? MAX_AGENT_BYTES + 1);
   if (r.kind === "symlink") throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} goes through a symlink (${v.path}); symlinks are never followed`);
-  throw refusal(r, MAX_AGENT_BYTES, { display: `${registry}: ${v.path}`, suffix: "", hint: "the registry must hold its agent files as regular files" });
+  throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is not a regular file`); // a folder, device or pipe: never read
 }
 
 /** registry.json of a registry on disk, or undefined when there is none (never a symlink, device or pipe). */
