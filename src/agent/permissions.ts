@@ -1,4 +1,5 @@
-import { stableJson } from "../util/json.js";
+import { boundedStableJson, own } from "../util/json.js";
+import { MAX_YAML_EXPANSION } from "./yaml.js";
 
 export interface PermissionChange {
   field: string;
@@ -73,7 +74,7 @@ export function toolRisk(tool: string): string | undefined {
   const name = paren >= 0 ? tool.slice(0, paren).trim() : tool;
   if (name.startsWith("mcp__")) return "is an MCP server tool";
   if (name === "Bash" && paren >= 0) return `can run shell commands matching ${tool.slice(paren)}`;
-  return TOOL_RISKS[name];
+  return own(TOOL_RISKS, name); // a tool named "constructor" is not a risk description
 }
 
 const SENSITIVE_FIELDS: ReadonlyArray<[field: string, risky: boolean]> = [
@@ -91,9 +92,12 @@ export function permissionChanges(
   const changes = toolChanges(normalizeTools(oldFrontmatter.tools), normalizeTools(newFrontmatter.tools));
   changes.push(...disallowedChanges(oldFrontmatter.disallowedTools, newFrontmatter.disallowedTools));
   for (const [field, risky] of SENSITIVE_FIELDS) {
-    const before = oldFrontmatter[field] ?? undefined;
-    const after = newFrontmatter[field] ?? undefined;
-    if (stableJson(before) === stableJson(after)) continue;
+    const before = Object.hasOwn(oldFrontmatter, field) ? (oldFrontmatter[field] ?? undefined) : undefined;
+    const after = Object.hasOwn(newFrontmatter, field) ? (newFrontmatter[field] ?? undefined) : undefined;
+    // compared within a bound: a value that expands past it (a YAML alias bomb) counts as changed
+    const b = boundedStableJson(before, MAX_YAML_EXPANSION);
+    const a = boundedStableJson(after, MAX_YAML_EXPANSION);
+    if (a !== undefined && a === b) continue;
     let detail = `${field}: ${summarize(before)} -> ${summarize(after)}`;
     if (summarize(before) === summarize(after)) detail += " (contents changed)";
     changes.push({ field, kind: "changed", detail, risky });
@@ -166,13 +170,17 @@ export function describePermissionChange(c: PermissionChange): string {
   return `${sign} ${c.detail}`;
 }
 
+const MAX_SUMMARY = 200;
+
+/** A short, one-level description of a value: never walks nested values, never longer than MAX_SUMMARY. */
 function summarize(value: unknown): string {
   if (value === undefined || value === null) return "(unset)";
+  let text: string;
   if (Array.isArray(value)) {
-    const scalars = value.every((v) => v === null || typeof v !== "object");
-    return scalars ? `[${value.join(", ")}]` : `[${value.length} item${value.length === 1 ? "" : "s"}]`;
-  }
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === "object") return `{${Object.keys(value).join(", ")}}`;
-  return String(value);
+    const scalars = value.length <= 50 && value.every((v) => v === null || typeof v !== "object");
+    text = scalars ? `[${value.join(", ")}]` : `[${value.length} item${value.length === 1 ? "" : "s"}]`;
+  } else if (value instanceof Date) text = value.toISOString();
+  else if (typeof value === "object") text = `{${Object.keys(value).slice(0, 50).join(", ")}}`;
+  else text = String(value);
+  return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY - 1)}…` : text;
 }

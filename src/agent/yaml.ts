@@ -3,6 +3,8 @@
 // use: the bundle build (scripts/build.mjs) leaves esprima out, as js-yaml's own browser build does.
 import jsYaml from "js-yaml";
 
+import { expandedSize, isPlainObject } from "../util/json.js";
+
 export interface YamlOk {
   ok: true;
   value: unknown;
@@ -12,18 +14,46 @@ export interface YamlFail {
   reason: string;
   /** 0-based line inside the YAML text, when js-yaml reports one. */
   line?: number;
+  /** the document parses, but its aliases expand it past MAX_YAML_EXPANSION (a YAML bomb) */
+  tooLarge?: boolean;
+  /** with tooLarge: the top-level key whose value is too large, when the document is a mapping */
+  key?: string;
 }
 export type YamlResult = YamlOk | YamlFail;
 
+/**
+ * How large a document may be once every alias is expanded (expandedSize: nodes + string lengths).
+ * js-yaml shares an aliased value instead of copying it, so ten levels of ten aliases parse in
+ * microseconds from 1 KB of text, but stand for 10^10 nodes: whatever walks the value next (comparing
+ * it, turning it into JSON, dumping it) runs out of memory. Without aliases a document never expands
+ * beyond its own length, and agent files over 1 MiB are refused anyway, so no honest file is affected.
+ */
+export const MAX_YAML_EXPANSION = 1024 * 1024;
+
 export function loadYaml(text: string): YamlResult {
+  let value: unknown;
   try {
-    return { ok: true, value: jsYaml.safeLoad(text, { json: false }) };
+    value = jsYaml.safeLoad(text, { json: false });
   } catch (err) {
     const e = err as { reason?: unknown; message?: unknown; mark?: { line?: unknown } };
     const reason = typeof e.reason === "string" ? e.reason : String(e.message ?? err);
     const line = typeof e.mark?.line === "number" ? e.mark.line : undefined;
     return line === undefined ? { ok: false, reason } : { ok: false, reason, line };
   }
+  if (expandedSize(value, MAX_YAML_EXPANSION) <= MAX_YAML_EXPANSION) return { ok: true, value };
+  const reason = "its aliases expand it beyond 1 MiB of data (a YAML alias bomb)";
+  const key = isPlainObject(value) ? largestKey(value) : undefined;
+  return key === undefined ? { ok: false, reason, tooLarge: true } : { ok: false, reason, tooLarge: true, key };
+}
+
+/** The top-level key whose value takes the expansion over the limit (the first such key, in order). */
+function largestKey(value: Record<string, unknown>): string | undefined {
+  let left = MAX_YAML_EXPANSION - 1; // the mapping itself counts as one node
+  for (const key of Object.keys(value)) {
+    left -= expandedSize(value[key], left) + key.length;
+    if (left < 0) return key;
+  }
+  return undefined;
 }
 
 export function dumpYaml(value: unknown): string {
@@ -83,4 +113,4 @@ export function yamlScalar(item: string): string {
 }
 
 /** YAML mappings (a js-yaml timestamp is a Date, not a mapping). */
-export { isPlainObject } from "../util/json.js";
+export { isPlainObject };

@@ -1,13 +1,14 @@
 import fs from "node:fs/promises";
-import { rmSync } from "node:fs";
+import { lstatSync, rmSync } from "node:fs";
 import path from "node:path";
-import { readIfExists, TEMP_SUFFIX, writeFileAtomic } from "../util/atomic.js";
+import { TEMP_SUFFIX, writeFileAtomic } from "../util/atomic.js";
+import { READ_LIMITS, readRegularFileIfExists, tryReadRegularFile } from "../util/safe-read.js";
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { isPlainObject } from "../util/json.js";
 import { readAgentFile } from "../project/agents-dir.js";
-import { copyLock, emptyLockfile, lockedFiles, parseLockfile, serializeLockfile, setLockedFile, type Lockfile } from "../project/lockfile.js";
+import { cloneLockfile, emptyLockfile, lockedFiles, parseLockfile, serializeLockfile, setLockedFile, type Lockfile } from "../project/lockfile.js";
 import { parseManifest } from "../project/manifest.js";
-import type { Scope } from "../project/scope.js";
+import { displayPath, type Scope } from "../project/scope.js";
 import { isInScope, isProjectTarget } from "../project/containment.js";
 import type { ContentStore } from "../store/cas.js";
 
@@ -71,8 +72,19 @@ export async function removeJournal(scope: Scope): Promise<void> {
   rmSync(journalPath(scope), { force: true });
 }
 
+/** Whatever sits at the journal's path counts (recoverJournal refuses one that is not a regular file). */
 export async function hasJournal(scope: Scope): Promise<boolean> {
-  return (await readIfExists(journalPath(scope))) !== undefined;
+  try {
+    lstatSync(journalPath(scope));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A project file as recovery reads it: a device, pipe or folder there is refused, never read. */
+function readProjectFile(scope: Scope, file: string): Buffer | undefined {
+  return readRegularFileIfExists(file, { limit: READ_LIMITS.projectFile, display: displayPath(scope, file) });
 }
 
 const shaOrNull = (v: unknown): v is string | null => v === null || (typeof v === "string" && SHA256_RE.test(v));
@@ -119,8 +131,8 @@ const abs = (scope: Scope, rel: string) => path.join(scope.root, ...rel.split("/
 /** The staged content, if it is still there and intact; else the pristine copy in the store. */
 async function newContent(scope: Scope, f: JournalFile, store: ContentStore | undefined): Promise<{ tmp?: string; data?: Buffer } | undefined> {
   if (f.tmp) {
-    const staged = await readIfExists(abs(scope, f.tmp));
-    if (staged && sha256(staged) === f.newSha) return { tmp: abs(scope, f.tmp) };
+    const staged = tryReadRegularFile(abs(scope, f.tmp), { limit: READ_LIMITS.localAgent, noFollow: true });
+    if (staged.ok && sha256(staged.data) === f.newSha) return { tmp: abs(scope, f.tmp) };
   }
   const stored = f.newSha && store ? await store.get(f.newSha) : undefined;
   return stored ? { data: stored } : undefined;
@@ -133,7 +145,7 @@ async function newContent(scope: Scope, f: JournalFile, store: ContentStore | un
  * are written and the journal removed. Idempotent: a crash during recovery is recovered the same way.
  */
 export async function recoverJournal(scope: Scope, store?: ContentStore): Promise<Recovery | undefined> {
-  const text = await readIfExists(journalPath(scope));
+  const text = readProjectFile(scope, journalPath(scope));
   if (text === undefined) return undefined;
   const result: Recovery = { completed: [], kept: [], abandoned: false, invalid: false };
   const j = parseJournal(text.toString("utf8"));
@@ -142,7 +154,8 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
     await removeJournal(scope);
     return result;
   }
-  const [manifestNow, lockNow] = await Promise.all([readIfExists(scope.manifestPath), readIfExists(scope.lockPath)]);
+  const manifestNow = readProjectFile(scope, scope.manifestPath);
+  const lockNow = readProjectFile(scope, scope.lockPath);
   const lockAfter = j.lock ? sha256(serializeLockfile(j.lock)) : j.lockBefore;
   const manifestAfter = j.manifest !== null ? sha256(j.manifest) : j.manifestBefore;
   const m = manifestNow === undefined ? null : sha256(manifestNow);
@@ -153,7 +166,7 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
     await removeJournal(scope);
     return result;
   }
-  const lock: Lockfile | null = j.lock ? copyLock(j.lock) : null;
+  const lock: Lockfile | null = j.lock ? cloneLockfile(j.lock) : null;
   const before = j.previousLock ? lockedFiles(j.previousLock, "the journal") : new Map();
   for (const f of j.files) {
     const state = await readAgentFile(scope, f.file);

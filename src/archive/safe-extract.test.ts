@@ -90,8 +90,20 @@ describe("readArchive refuses unsafe archives", () => {
   });
 
   it("a gzip bomb stops at the decompression budget", async () => {
-    const bomb = gzipSync(Buffer.alloc(8 << 20));
+    // extended headers are not entries: only the decompression budget bounds a stream of them
+    const headers = Array.from({ length: 200 }, (_, i): RawEntry => ({ path: `h${i}`, type: "ExtendedHeader", data: `${"x".repeat(60_000)}\n` }));
+    const bomb = craftTar([...headers, { path: "a.md", data: "A" }]);
     await expect(readArchive(bomb, { ...policy, maxTotalBytes: 1 << 20 })).rejects.toMatchObject({ message: expect.stringMatching(/expands to more than/) });
+  });
+
+  it("stops at the end-of-archive marker: what follows is ignored, never decompressed", async () => {
+    // before: node-tar appended every later chunk to the bytes after the marker, quadratic in their size
+    const padded = craftTar([{ path: "a.md", data: "A" }], { trailing: Buffer.alloc(48 << 20) });
+    const files = await readArchive(padded, { ...policy, maxTotalBytes: 64 << 20 });
+    expect([...files.keys()]).toEqual(["a.md"]);
+    const garbage = craftTar([{ path: "a.md", data: "A" }], { trailing: Buffer.from("appended garbage, not a tar header".repeat(100)) });
+    expect([...(await readArchive(garbage, policy)).keys()]).toEqual(["a.md"]);
+    expect([...(await readArchive(craftTar([{ path: "a.md", data: "A" }], { gzip: false, trailing: Buffer.alloc(1 << 20) }), policy)).keys()]).toEqual(["a.md"]);
   });
 
   it("unwanted entries are skipped unread, but their paths are still checked", async () => {

@@ -1,6 +1,7 @@
 import { createGunzip } from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import { AgentpkgError } from "../util/errors.js";
+import { own } from "../util/json.js";
 
 /** What an archive may hold; anything outside it refuses the whole archive. */
 export interface ExtractPolicy {
@@ -72,7 +73,7 @@ export async function readArchive(archive: Buffer, p: ExtractPolicy): Promise<Ma
     const wanted = checked.path !== "" && (p.want?.(checked.path) ?? true);
     if (!wanted) return false;
     if (!FILE_TYPES.has(entry.type)) {
-      const what = TYPE_WORDS[entry.type] ?? `of unsupported type ${entry.type}`;
+      const what = own(TYPE_WORDS, entry.type) ?? `of unsupported type ${entry.type}`;
       return fail(`entry ${name} is ${what}${entry.linkpath ? ` (to ${JSON.stringify(entry.linkpath)})` : ""}; only regular files are allowed`);
     }
     const limit = p.maxFileBytes(checked.path);
@@ -111,9 +112,16 @@ export async function readArchive(archive: Buffer, p: ExtractPolicy): Promise<Ma
   return files;
 }
 
-/** Decompress with a budget (a gzip bomb stops at the limit) and feed the tar parser. */
+/**
+ * Decompress with a budget (a gzip bomb stops at the limit) and feed the tar parser, up to the
+ * end-of-archive marker (two zero blocks). What follows the marker (padding, or anything appended) is
+ * ignored and never even decompressed: node-tar buffers bytes after the marker by concatenating every new
+ * chunk onto them, which takes quadratic time (a 41 KB .tgz of zeros: 40 seconds).
+ */
 function feed(parser: Parser, archive: Buffer, p: ExtractPolicy, fail: (m: string, c?: "E_INTEGRITY") => false, failed: () => boolean): Promise<void> {
   const budget = p.maxTotalBytes + (p.maxEntries + 2) * 2048;
+  let atEnd = false;
+  parser.on("eof", () => (atEnd = true));
   return new Promise<void>((resolve) => {
     parser.on("error", (err: Error) => {
       fail(`not a valid tar archive (${err.message.replace(/^TAR_\w+: /, "")})`, "E_INTEGRITY");
@@ -132,13 +140,16 @@ function feed(parser: Parser, archive: Buffer, p: ExtractPolicy, fail: (m: strin
     const gunzip = createGunzip();
     let out = 0;
     gunzip.on("data", (chunk: Buffer) => {
-      if (failed()) return;
+      if (failed() || atEnd) return;
       out += chunk.length;
       if (out > budget) fail(`expands to more than ${budget} bytes`);
       else parser.write(chunk);
       if (failed()) {
         gunzip.destroy();
         resolve();
+      } else if (atEnd) {
+        gunzip.destroy();
+        parser.end();
       }
     });
     gunzip.on("error", (err) => {
@@ -147,7 +158,7 @@ function feed(parser: Parser, archive: Buffer, p: ExtractPolicy, fail: (m: strin
     });
     gunzip.on("end", () => {
       if (failed()) resolve();
-      else parser.end();
+      else if (!atEnd) parser.end();
     });
     gunzip.end(archive);
   });

@@ -4,6 +4,8 @@ import path from "node:path";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { tryReadRegularFile } from "../util/safe-read.js";
+import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { isValidAgentName } from "../util/names.js";
 import { resolveScope } from "../project/scope.js";
 import { packageRoot } from "../sources/bundled/builtin-source.js";
@@ -101,8 +103,9 @@ function checkName(name: string): void {
 /** Another file in the folder already declares this name: Claude Code would pick one at random. */
 async function sameNameElsewhere(dir: string, target: string, name: string): Promise<string | undefined> {
   for (const f of await findAgentFiles(dir)) {
-    if (f.abs === target || f.size > 1024 * 1024) continue;
-    const parsed = parseAgent(await fs.readFile(f.abs, "utf8"));
+    const r = f.abs === target ? undefined : tryReadRegularFile(f.abs, { limit: MAX_AGENT_BYTES });
+    if (!r?.ok) continue; // Claude Code skips what is over 1 MiB; a device or pipe is never read
+    const parsed = parseAgent(r.data.toString("utf8"));
     if (parsed.name === name) return f.abs;
   }
   return undefined;

@@ -6,11 +6,13 @@ import { semver } from "../util/semver.js";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
+import { refusal, tryReadRegularFile } from "../util/safe-read.js";
 import { isValidAgentName } from "../util/names.js";
 import { parseAgent, MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
 import { latestVersion } from "../sources/resolve.js";
 import type { AgentEntry } from "../sources/source.js";
 import { commitChange, formatRegistryJson, readRegistryJson, tagExists, withRegistryRepo, type RegistryJson, type RegistryRepo } from "./registry-repo.js";
+import { own } from "../util/json.js";
 
 export type Bump = "patch" | "minor" | "major";
 
@@ -44,10 +46,11 @@ export interface PublishResult {
 /** Refuse what Claude Code would not load (the validator's message); return the warnings. */
 async function readAgentToPublish(file: string, cwd: string): Promise<{ name: string; content: Buffer; description: string; warnings: AgentProblem[] }> {
   const abs = path.resolve(cwd, file);
-  const st = await fs.stat(abs).catch(() => undefined);
-  if (!st?.isFile()) throw new AgentpkgError("E_NOT_FOUND", `${file}: no such file`);
-  if (st.size > MAX_AGENT_BYTES) throw new AgentpkgError("E_AGENT_INVALID", `${file} is ${st.size} bytes; Claude Code skips agent files over 1 MiB`);
-  const content = await fs.readFile(abs);
+  const r = tryReadRegularFile(abs, { limit: MAX_AGENT_BYTES });
+  if (!r.ok && r.kind === "missing") throw new AgentpkgError("E_NOT_FOUND", `${file}: no such file`);
+  if (!r.ok && r.kind === "too-large") throw new AgentpkgError("E_AGENT_INVALID", `${file} is ${r.size} bytes; Claude Code skips agent files over 1 MiB`);
+  if (!r.ok) throw refusal(r, MAX_AGENT_BYTES, { display: file, what: "an agent file", hint: "publish a regular .md file" });
+  const content = r.data;
   const parsed = parseAgent(content.toString("utf8"));
   const errors = parsed.problems.filter((p) => p.severity === "error");
   if (errors.length || parsed.name === undefined || parsed.description === undefined) {
@@ -123,7 +126,7 @@ export async function runPublish(o: PublishOptions, deps: Deps): Promise<Publish
   }
   return withRegistryRepo(o.registry, deps, async (repo) => {
     const reg = await readRegistryJson(repo);
-    const entry: AgentEntry | undefined = reg.index.agents[name];
+    const entry: AgentEntry | undefined = own(reg.index.agents, name);
     const existing = Object.keys(entry?.versions ?? {});
     const version = chooseVersion(existing, { version: o.version, bump: o.bump, name });
     const rel = `agents/${name}/${version}.md`;

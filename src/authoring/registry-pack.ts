@@ -1,11 +1,10 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
 import { sha256 } from "../util/hash.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { parseRegistryJson } from "../sources/git-registry/registry-json.js";
-import { checkedFile, MAX_AGENT_BYTES, tooBig } from "../sources/read-checks.js";
+import { readRegistryFile, readRegistryJsonOnDisk } from "../sources/read-checks.js";
 import { deterministicTgz, type ArchiveFile } from "../archive/tar-write.js";
 
 export const DEFAULT_REGISTRY_ARCHIVE = "registry.tgz";
@@ -32,12 +31,8 @@ export interface RegistryPackResult {
 export async function runRegistryPack(o: RegistryPackOptions, deps: Deps): Promise<RegistryPackResult> {
   const root = path.resolve(deps.cwd, o.dir);
   const label = o.dir;
-  const indexBytes = await fs.readFile(path.join(root, "registry.json")).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT" || err.code === "ENOTDIR") {
-      throw new AgentpkgError("E_NOT_FOUND", `${label} has no registry.json`, { hint: "point at the working tree of a registry repository" });
-    }
-    throw err;
-  });
+  const indexBytes = readRegistryJsonOnDisk(label, root);
+  if (indexBytes === undefined) throw new AgentpkgError("E_NOT_FOUND", `${label} has no registry.json`, { hint: "point at the working tree of a registry repository" });
   const index = parseRegistryJson(indexBytes.toString("utf8"), label);
   const files = new Map<string, ArchiveFile>([["registry.json", { path: "registry.json", data: indexBytes }]]);
   let versions = 0;
@@ -45,12 +40,7 @@ export async function runRegistryPack(o: RegistryPackOptions, deps: Deps): Promi
     for (const v of Object.values(agent.versions)) {
       versions++;
       if (files.has(v.path)) continue;
-      const abs = path.join(root, ...v.path.split("/"));
-      const st = await fs.lstat(abs).catch(() => undefined);
-      if (!st) throw new AgentpkgError("E_REGISTRY_INVALID", `${label}: ${v.path} (${agent.name}@${v.version}) is listed in registry.json but missing`);
-      if (!st.isFile()) throw new AgentpkgError("E_UNSAFE", `${label}: ${v.path} is not a regular file; symlinks are never packed`);
-      if (st.size > MAX_AGENT_BYTES) throw tooBig(label, v, st.size);
-      const fetched = checkedFile(label, v, await fs.readFile(abs), null);
+      const fetched = await readRegistryFile(root, label, v, null, () => new AgentpkgError("E_REGISTRY_INVALID", `${label}: ${v.path} (${agent.name}@${v.version}) is listed in registry.json but missing`));
       files.set(v.path, { path: v.path, data: fetched.content });
     }
   }

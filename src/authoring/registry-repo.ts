@@ -6,12 +6,14 @@ import path from "node:path";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError } from "../util/errors.js";
 import { classifyGitUrl, explainGitFailure, git, GitError } from "../git/run.js";
-import { readIfExists, writeFileAtomic } from "../util/atomic.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { acquireLock } from "../util/process-lock.js";
 import { resolveScope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { parseRegistryJson, type RegistryIndex } from "../sources/git-registry/registry-json.js";
+import { own } from "../util/json.js";
 
 const NETWORK_TIMEOUT_MS = 120_000;
 
@@ -43,7 +45,7 @@ async function gitOut(args: string[], cwd: string, env: NodeJS.ProcessEnv): Prom
 async function configuredUrl(name: string, deps: Deps): Promise<string | undefined> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) return undefined;
   const files = await readProjectFiles(resolveScope({ cwd: deps.cwd, home: deps.home, global: false })).catch(() => undefined);
-  const url = files?.manifest.registries[name];
+  const url = own(files?.manifest.registries, name);
   if (name === "default" && url === undefined) return BUILTIN_URL;
   return url;
 }
@@ -115,7 +117,7 @@ export async function withRegistryRepo<T>(target: string, deps: Deps, fn: (repo:
 }
 
 export async function readRegistryJson(repo: RegistryRepo): Promise<RegistryJson> {
-  const buf = await readIfExists(path.join(repo.dir, "registry.json"));
+  const buf = readRepoFile(repo, "registry.json");
   if (!buf) {
     throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label} has no registry.json at its root`, { hint: `agentpkg registry init ${repo.remote ? "DIR" : repo.label}` });
   }
@@ -123,6 +125,11 @@ export async function readRegistryJson(repo: RegistryRepo): Promise<RegistryJson
   const index = parseRegistryJson(text, repo.label);
   const raw = JSON.parse(text) as RegistryJson["raw"];
   return { raw, index };
+}
+
+/** A file of the registry checkout (a symlink, device or pipe there is refused, never followed or read). */
+function readRepoFile(repo: RegistryRepo, rel: string): Buffer | undefined {
+  return readRegularFileIfExists(path.join(repo.dir, ...rel.split("/")), { limit: READ_LIMITS.registryIndex, noFollow: true, display: `${repo.label}: ${rel}` });
 }
 
 /** registry.json as agentpkg writes it: 2-space JSON and a final newline, key order kept. */
@@ -174,7 +181,7 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
   const paths = change.writes.map((w) => w.path);
   await assertClean(repo, paths);
   await assertIdentity(repo);
-  const originals = await Promise.all(paths.map((p) => readIfExists(path.join(repo.dir, p))));
+  const originals = paths.map((p) => readRepoFile(repo, p));
   try {
     for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content);
     await repoGit(repo, ["add", "--", ...paths]);

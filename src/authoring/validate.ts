@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { tryReadRegularFile, type SafeReadResult } from "../util/safe-read.js";
 import { unifiedDiff } from "../util/text-diff.js";
 import { resolveScope } from "../project/scope.js";
 import { MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
@@ -63,10 +64,32 @@ function display(abs: string, cwd: string): string {
 interface Loaded {
   found: FoundFile;
   shown: string;
-  /** undefined when the file is too large to be read as an agent */
+  /** undefined when the file is not read (see `unreadable`) */
   text?: string;
   /** not valid UTF-8: validated, but never rewritten */
   lossy?: boolean;
+  /** why the file was not read: too large, or not a regular file (a device or pipe is never read) */
+  unreadable?: AgentProblem;
+}
+
+/** Why a file cannot be validated, as validate reports it. */
+function unreadable(r: Exclude<SafeReadResult, { ok: true }>): AgentProblem {
+  if (r.kind === "too-large") return { severity: "error", code: "file-too-large", message: `file is ${r.size} bytes; Claude Code skips agent files over 1 MiB` };
+  const why = {
+    missing: "file disappeared while validating",
+    folder: "file is a folder, not an agent file",
+    special: "file is not a regular file (a device, pipe or socket); Claude Code cannot load it as an agent",
+    symlink: "file is a symbolic link that cannot be followed",
+  }[r.kind];
+  return { severity: "error", code: "file-not-regular", message: why };
+}
+
+/** Read one file through the safe reader: never more than 1 MiB, never a device, pipe or folder. */
+function load(found: FoundFile, shown: string): Loaded {
+  const r = tryReadRegularFile(found.abs, { limit: MAX_AGENT_BYTES });
+  if (!r.ok) return { found, shown, unreadable: unreadable(r) };
+  const text = r.data.toString("utf8");
+  return { found, shown, text, lossy: !Buffer.from(text, "utf8").equals(r.data) };
 }
 
 interface Fix {
@@ -98,17 +121,7 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
   } else {
     found = await collect(o.paths, deps.cwd);
   }
-  const loaded: Loaded[] = [];
-  for (const f of found) {
-    const shown = display(f.abs, deps.cwd);
-    if (f.size > MAX_AGENT_BYTES) {
-      loaded.push({ found: f, shown });
-      continue;
-    }
-    const bytes = await fs.readFile(f.abs);
-    const text = bytes.toString("utf8");
-    loaded.push({ found: f, shown, text, lossy: !Buffer.from(text, "utf8").equals(bytes) });
-  }
+  const loaded = found.map((f) => load(f, display(f.abs, deps.cwd)));
   const candidates = planFixes(loaded);
   const fixes = o.fix ? candidates : new Map<string, Fix>();
   // Atomic writes, through symlinks to the real file.
@@ -120,9 +133,7 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
   const byPath = new Map(checked.map((c) => [c.path, c.problems]));
   const files: ValidatedFile[] = loaded.map((f) => {
     const problems: AgentProblem[] =
-      f.text === undefined
-        ? [{ severity: "error", code: "file-too-large", message: `file is ${f.found.size} bytes; Claude Code skips agent files over 1 MiB` }]
-        : (byPath.get(f.shown) ?? []);
+      f.text === undefined ? [f.unreadable!] : (byPath.get(f.shown) ?? []);
     const fx = fixes.get(f.found.abs);
     return { path: f.shown, problems, ...(fx ? { fixes: fx.changes, diff: fx.diff } : {}) };
   });

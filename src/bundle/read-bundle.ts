@@ -5,6 +5,7 @@ import { parseLockfile, type Lockfile } from "../project/lockfile.js";
 import { parseManifest, type Manifest } from "../project/manifest.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { readArchive, type ExtractPolicy } from "../archive/safe-extract.js";
+import { refusal, tryReadRegularFile } from "../util/safe-read.js";
 import { BUNDLE_VERSION, bundleIndex, CONTENT_DIR, INDEX_ENTRY, LOCK_ENTRY, MANIFEST_ENTRY } from "./pack.js";
 
 /** A bundle whose every byte has been checked: the lock, the manifest, and content matching each sha256. */
@@ -33,6 +34,17 @@ function bad(label: string, msg: string): AgentpkgError {
   return new AgentpkgError("E_INTEGRITY", `${label}: ${msg}`, {
     hint: "the bundle is damaged or was tampered with; nothing was written. Make a new one with agentpkg pack",
   });
+}
+
+/** A bundle file is at most this large (its content is at most 64 MiB uncompressed, too). */
+export const MAX_BUNDLE_FILE = 64 * MIB;
+
+/** Read a bundle file (a regular file: never a device or pipe) and verify it; `label` names it in errors. */
+export async function readBundleFile(file: string, label: string): Promise<Bundle> {
+  const r = tryReadRegularFile(file, { limit: MAX_BUNDLE_FILE });
+  if (r.ok) return readBundle(r.data, label);
+  if (r.kind === "missing") throw new AgentpkgError("E_NOT_FOUND", `${label}: no such file`, { hint: "make one with agentpkg pack -o FILE" });
+  throw refusal(r, MAX_BUNDLE_FILE, { display: label, what: "a bundle file", hint: "point --from at a bundle made by agentpkg pack -o FILE" });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { semver } from "../util/semver.js";
+import { dict } from "../util/json.js";
 import type { LockEntry, Lockfile } from "../project/lockfile.js";
 import type { Dependency, Manifest } from "../project/manifest.js";
 import { resolveAgent } from "./resolve-agent.js";
@@ -21,7 +22,7 @@ export async function desiredLock(
   manifest: Manifest,
   resolvedNow: ReadonlyMap<string, LockEntry>,
 ): Promise<Lockfile> {
-  const desired: Record<string, LockEntry> = {};
+  const desired = dict<LockEntry>();
   await Promise.all(
     Object.entries(manifest.agents).map(async ([name, dep]) => {
       const locked = ctx.files.lock.agents[name];

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { parseAgent } from "../agent/parse.js";
-import { listAgentFiles } from "../project/agents-dir.js";
+import { listAgentFiles, readLoadableAgentText } from "../project/agents-dir.js";
 import type { Step } from "../plan/plan.js";
 import type { Context } from "./context.js";
 
@@ -30,7 +29,7 @@ export async function checkNameClashes(ctx: Context, steps: readonly Step[], inc
   const incomingNames = [...owners.keys()];
   for (const file of await listAgentFiles(ctx.scope)) {
     if (writing.has(file) || leaving.has(file)) continue;
-    const text = readTextOrUndefined(path.join(ctx.scope.root, file));
+    const text = readLoadableAgentText(path.join(ctx.scope.root, file));
     // a file can only carry one of these names if the name's text is in it: skip the YAML parse otherwise
     if (text === undefined || !incomingNames.some((n) => text.includes(n))) continue;
     const name = parseAgent(text).name;
@@ -39,14 +38,6 @@ export async function checkNameClashes(ctx: Context, steps: readonly Step[], inc
   }
 }
 
-/** Synchronous: hundreds of small files read in a loop beat as many fs.promises round trips. */
-function readTextOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
 
 function clash(name: string, existing: string, incoming: string): AgentpkgError {
   return new AgentpkgError("E_AGENT_INVALID", `${incoming} would be a second agent named "${name}" (${existing} already is); Claude Code would load only one of them`, {

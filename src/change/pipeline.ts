@@ -111,6 +111,4 @@ async function planAndApply(ctx: Context, buildPlan: () => Promise<Plan>, dryRun
   });
 }
 
-export function cloneManifest(m: Manifest): Manifest {
-  return { ...m, registries: { ...m.registries }, ...(m.registryTypes ? { registryTypes: { ...m.registryTypes } } : {}), agents: { ...m.agents }, plugins: { ...m.plugins } };
-}
+export { cloneManifest } from "../project/manifest.js";

@@ -3,7 +3,7 @@ import { type Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 import { computePlan } from "../plan/compute-plan.js";
 import { finishPlan, touchesLocalEdit, writesFile, type Plan } from "../plan/plan.js";
-import { sortedKeys } from "../util/json.js";
+import { dict, sortedKeys } from "../util/json.js";
 import { checkInstallable, loadPristine } from "./content.js";
 import type { Context } from "./context.js";
 import { checkNameClashes } from "./name-clash.js";
@@ -44,7 +44,7 @@ export async function preparePlan(ctx: Context, manifest: Manifest, desired: Loc
 }
 
 function sortedEntries<T>(entries: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out = dict<T>();
   for (const name of sortedKeys(entries)) out[name] = entries[name]!;
   return out;
 }

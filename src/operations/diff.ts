@@ -7,6 +7,7 @@ import { parseSpec } from "../sources/spec.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { loadPristine } from "../change/content.js";
 import { resolveAgent } from "../change/resolve-agent.js";
+import { own } from "../util/json.js";
 
 export interface DiffOptions extends CommonOptions {
   /** one agent; all installed agents when absent */
@@ -75,7 +76,7 @@ async function localDiff(ctx: Context, name: string, always: boolean): Promise<F
 
 async function upstreamDiff(ctx: Context, name: string, always: boolean): Promise<FileDiff | null> {
   const entry = ctx.files.lock.agents[name]!;
-  const dep = ctx.files.manifest.agents[name];
+  const dep = own(ctx.files.manifest.agents, name);
   if (!dep) {
     if (!always) return null;
     throw new AgentpkgError("E_NOT_FOUND", `${name} is in the lockfile but not in .claude/agentpkg.json, so it has no upgrade`, {

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Deps } from "../util/deps.js";
 import { lockState } from "../util/process-lock.js";
 import { parseAgent } from "../agent/parse.js";
-import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
+import { listAgentFiles, readAgentFile, readLoadableAgentText } from "../project/agents-dir.js";
 import { readProjectFiles } from "../project/state.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
@@ -102,11 +102,8 @@ async function folder(ctx: Context): Promise<Finding[]> {
   const out: Finding[] = [];
   const byName = new Map<string, string[]>();
   for (const file of await listAgentFiles(ctx.scope)) {
-    const abs = path.join(ctx.scope.root, file);
-    const st = await fs.stat(abs).catch(() => undefined);
-    // only regular files Claude Code would load (it skips those over 1 MiB); never a device or pipe
-    const content = st?.isFile() && st.size <= 1024 * 1024 ? await fs.readFile(abs).catch(() => undefined) : undefined;
-    const name = content ? parseAgent(content.toString("utf8")).name : undefined;
+    const text = readLoadableAgentText(path.join(ctx.scope.root, file));
+    const name = text === undefined ? undefined : parseAgent(text).name;
     if (name) byName.set(name, [...(byName.get(name) ?? []), file]);
   }
   for (const [name, files] of byName) {

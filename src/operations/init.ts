@@ -7,6 +7,7 @@ import { assertRegistryName } from "../util/names.js";
 import { displayPath, resolveScope, scopeAt } from "../project/scope.js";
 import { emptyManifest, serializeManifest } from "../project/manifest.js";
 import type { CommonOptions } from "../change/context.js";
+import { dict } from "../util/json.js";
 
 export interface InitOptions extends Pick<CommonOptions, "global" | "dryRun"> {
   /** NAME=URL, in lookup order */
@@ -24,7 +25,7 @@ export interface InitResult {
 
 /** Parse repeated --registry NAME=URL flags; urls are checked for form only (nothing is fetched). */
 export function parseRegistryFlags(flags: string[], cwd: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     if (eq <= 0 || eq === flag.length - 1) {
@@ -65,8 +66,8 @@ export async function runInit(o: InitOptions, deps: Pick<Deps, "cwd" | "home">):
       notes.push(`a parent folder has a project owned by another user; agentpkg run in this folder will use the new one`);
     }
   }
-  const lockText = await fs.readFile(scope.lockPath, "utf8").catch(() => undefined);
-  if (lockText !== undefined) notes.push(`${displayPath(scope, scope.lockPath)} exists: agentpkg install will remove the agents it locks unless you add them to the manifest`);
+  const hasLock = await fs.lstat(scope.lockPath).then(() => true, () => false); // only whether it is there: never read
+  if (hasLock) notes.push(`${displayPath(scope, scope.lockPath)} exists: agentpkg install will remove the agents it locks unless you add them to the manifest`);
   const manifest = { ...emptyManifest(), registries };
   if (!o.dryRun) {
     await fs.mkdir(scope.claudeDir, { recursive: true });

@@ -1,9 +1,9 @@
-import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
+import { dict } from "../util/json.js";
 import { cacheDir, type Deps } from "../util/deps.js";
 import { ContentStore } from "../store/cas.js";
-import { readBundle, type Bundle } from "../bundle/read-bundle.js";
+import { readBundleFile, type Bundle } from "../bundle/read-bundle.js";
 import type { LockEntry, Lockfile } from "../project/lockfile.js";
 import type { Dependency, Manifest } from "../project/manifest.js";
 import { BUILTIN_URL, DEFAULT_REGISTRY } from "../sources/bundled/builtin-source.js";
@@ -17,7 +17,6 @@ export interface InstallFromOptions extends ChangeOptions {
   from: string;
 }
 
-const MAX_BUNDLE_FILE = 64 * 1024 * 1024;
 const STORE_WRITERS = 16;
 
 /**
@@ -36,14 +35,7 @@ export async function runInstallFrom(o: InstallFromOptions, deps: Deps, command:
 
 /** Read and verify a bundle file, then put its content in the store (where loadPristine finds it). */
 export async function openBundle(from: string, deps: Deps): Promise<Bundle> {
-  const file = path.resolve(deps.cwd, from);
-  const st = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") throw new AgentpkgError("E_NOT_FOUND", `${from}: no such file`, { hint: "make one with agentpkg pack -o FILE" });
-    throw err;
-  });
-  if (!st.isFile()) throw new AgentpkgError("E_USAGE", `${from} is not a file`);
-  if (st.size > MAX_BUNDLE_FILE) throw new AgentpkgError("E_UNSAFE", `${from} is ${st.size} bytes, over the ${MAX_BUNDLE_FILE}-byte limit for bundles`);
-  const bundle = await readBundle(await fs.readFile(file), from);
+  const bundle = await readBundleFile(path.resolve(deps.cwd, from), from);
   const store = new ContentStore(cacheDir(deps));
   const todo = [...bundle.content.values()];
   const worker = async () => {
@@ -77,7 +69,7 @@ export function bundleIntent(c: Context, bundle: Bundle, label: string): Intent 
       hint: "pack the bundle again from a project whose manifest matches (agentpkg install, then agentpkg pack)",
     });
   }
-  const agents: Record<string, LockEntry> = {};
+  const agents = dict<LockEntry>();
   for (const [name, e] of Object.entries(bundle.lock.agents)) agents[name] = hasLock ? e : pristineEntry(e);
   return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired: { ...bundle.lock, agents } };
 }

@@ -1,6 +1,7 @@
 import type { Deps } from "../util/deps.js";
 import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
 import { openContext, type CommonOptions } from "../change/context.js";
+import { own } from "../util/json.js";
 
 export type AgentState = "ok" | "modified" | "merged" | "missing";
 
@@ -32,7 +33,7 @@ export async function runList(o: ListOptions, deps: Deps): Promise<ListResult> {
       const file = await readAgentFile(ctx.scope, e.file);
       const state: AgentState =
         file.kind === "missing" ? "missing" : file.sha256 === e.sha256 ? "ok" : file.sha256 === e.localSha256 ? "merged" : "modified";
-      const dep = manifest.agents[name];
+      const dep = own(manifest.agents, name);
       return { name, version: e.version, range: dep?.range ?? null, registry: e.registry, file: e.file, state };
     }),
   );

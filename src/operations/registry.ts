@@ -9,6 +9,7 @@ import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { readProjectFiles } from "../project/state.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
+import { dict, own } from "../util/json.js";
 
 export interface RegistryInfo {
   name: string;
@@ -36,7 +37,7 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   classifyGitUrl(o.url);
   const url = normalizeGitUrl(o.url, deps.cwd);
   const ctx = await openContext(o, deps);
-  const existing = ctx.files.manifest.registries[o.name];
+  const existing = own(ctx.files.manifest.registries, o.name);
   if (existing !== undefined && existing !== url) {
     throw new AgentpkgError("E_USAGE", `registry ${o.name} already points at ${existing}`, { hint: `remove it first: agentpkg registry remove ${o.name}` });
   }
@@ -48,9 +49,12 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   // a registry.json registry is what a plain url means; other kinds are recorded as { url, type }
   const fixed = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
   const withType = (m: Manifest): Manifest => {
-    const { [o.name]: _drop, ...others } = m.registryTypes ?? {};
-    const registryTypes = fixed ? { ...others, [o.name]: fixed } : others;
-    return { ...m, registries: { ...m.registries, [o.name]: url }, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }) };
+    const registryTypes = dict(m.registryTypes ?? {});
+    delete registryTypes[o.name];
+    if (fixed) registryTypes[o.name] = fixed;
+    const registries = dict(m.registries);
+    registries[o.name] = url;
+    return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }) };
   };
   if (existing === undefined) await saveManifest(ctx, withType, o.dryRun === true);
   return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: source.warnings ?? [] };
@@ -58,14 +62,14 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
 
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {
   const ctx = await openContext(o, deps);
-  const url = ctx.files.manifest.registries[o.name];
+  const url = own(ctx.files.manifest.registries, o.name);
   if (url === undefined) throw new AgentpkgError("E_NOT_FOUND", `no registry named "${o.name}" in ${ctx.scope.global ? "~/.claude" : ".claude"}/agentpkg.json`);
   const users = Object.entries(ctx.files.manifest.agents).filter(([, d]) => d.registry === o.name).map(([n]) => n);
   if (users.length) {
     throw new AgentpkgError("E_USAGE", `registry ${o.name} is still used by ${users.join(", ")}`, { hint: `remove those agents first: agentpkg remove ${users.join(" ")}` });
   }
   await saveManifest(ctx, (m) => {
-    const registries = { ...m.registries };
+    const registries = dict(m.registries);
     delete registries[o.name];
     return { ...m, registries };
   }, o.dryRun === true);

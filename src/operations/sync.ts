@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { AgentpkgError } from "../util/errors.js";
+import { dict } from "../util/json.js";
 import { cacheDir } from "../util/deps.js";
 import type { Deps } from "../util/deps.js";
 import { emptyLockfile, type LockEntry } from "../project/lockfile.js";
@@ -56,7 +57,7 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
         data: { stale: stale.sort() },
       });
     }
-    const agents: Record<string, LockEntry> = {};
+    const agents = dict<LockEntry>();
     for (const [name, entry] of Object.entries(lock.agents)) if (Object.hasOwn(manifest.agents, name)) agents[name] = entry;
     locked = Object.keys(agents).length;
     return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired: { ...lock, agents }, restoreModified: true };

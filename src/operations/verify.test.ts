@@ -15,7 +15,7 @@ const entry = (name: string, version: string, o: Partial<LockEntry> = {}): LockE
   ...o,
 });
 const lockOf = (agents: Record<string, LockEntry>): Lockfile => ({ lockfileVersion: 1, agents, plugins: {} });
-const manifestOf = (agents: Manifest["agents"]): Manifest => ({ registries: { team: "file:///r" }, agents });
+const manifestOf = (agents: Manifest["agents"]): Manifest => ({ registries: { team: "file:///r" }, agents, plugins: {} });
 
 describe("checkProject", () => {
   const a = entry("a", "1.2.0");

@@ -2,8 +2,8 @@
 // (flags, prompts, merges); this applies them to the plan.
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
-import { copyLock, setLockedFile, type Lockfile } from "../project/lockfile.js";
-import type { Manifest } from "../project/manifest.js";
+import { cloneLockfile, setLockedFile, type Lockfile } from "../project/lockfile.js";
+import { cloneManifest, type Manifest } from "../project/manifest.js";
 import { finishPlan, touchesLocalEdit, type Baseline, type Conflict, type Plan, type Step } from "./plan.js";
 
 /** What to do with files that differ from what agentpkg wrote. */
@@ -36,8 +36,8 @@ export interface Before extends Baseline {
  * written instead of the pristine text and recorded as the new version with the merge's hash.
  */
 export function settle(plan: Plan, decisions: ReadonlyMap<string, Decision>, before: Before): Plan {
-  const lock = copyLock(plan.lock);
-  const manifest: Manifest = { ...plan.manifest, agents: { ...plan.manifest.agents } };
+  const lock = cloneLockfile(plan.lock);
+  const manifest = cloneManifest(plan.manifest);
   const merged = new Map(plan.merged);
   const conflicts: Conflict[] = [];
   const steps = plan.steps.map((step): Step => {

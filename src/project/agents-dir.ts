@@ -1,8 +1,10 @@
 import fs from "node:fs/promises";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
 import { sha256 } from "../util/hash.js";
+import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { AgentpkgError } from "../util/errors.js";
+import { READ_LIMITS, refusal, tryReadRegularFile, type RefusedKind } from "../util/safe-read.js";
 import { scopeFile, type Scope } from "./scope.js";
 import type { StatCache } from "../store/stat-cache.js";
 
@@ -11,12 +13,14 @@ export type FileState =
   | { kind: "present"; sha256: string; content: Buffer };
 
 /** Far above any agent file (Claude Code skips those over 1 MiB); only a hostile or broken file is larger. */
-const MAX_LOCAL_BYTES = 16 * 1024 * 1024;
+const MAX_LOCAL_BYTES = READ_LIMITS.localAgent;
 
 /**
  * Only regular files are ever read: a folder, a device (a symlink to /dev/zero) or a pipe at an agent's
- * path is refused instead of read forever. Reads are synchronous: agent files are small, and 500 of them
- * read in a loop take a fraction of the time of 500 parallel fs.promises round trips (DESIGN.md §7).
+ * path is refused instead of read forever. The stat here answers the stat cache; the read itself goes
+ * through the safe reader, which checks the opened file again. Reads are synchronous: agent files are
+ * small, and 500 of them read in a loop take a fraction of the time of 500 parallel fs.promises round
+ * trips (DESIGN.md §7).
  */
 function statAgentFile(abs: string, rel: string): import("node:fs").Stats | undefined {
   let st: import("node:fs").Stats;
@@ -27,20 +31,28 @@ function statAgentFile(abs: string, rel: string): import("node:fs").Stats | unde
     if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined;
     throw err;
   }
-  const refuse = (why: string): never => {
-    throw new AgentpkgError(st.isDirectory() ? "E_IO" : "E_UNSAFE", `${rel} ${why}; nothing was changed`, { hint: `move ${rel} away, then re-run` });
-  };
-  if (st.isDirectory()) refuse("is a folder, not an agent file");
-  if (!st.isFile()) refuse("is not a regular file (a device, pipe or socket)");
-  if (st.size > MAX_LOCAL_BYTES) refuse(`is ${st.size} bytes, too large for an agent file`);
+  const kind = st.isDirectory() ? "folder" : !st.isFile() ? "special" : st.size > MAX_LOCAL_BYTES ? "too-large" : undefined;
+  if (kind) throw refuseAgentFile({ kind, size: st.size }, rel);
   return st;
+}
+
+function refuseAgentFile(r: { kind: RefusedKind; size?: number }, rel: string): AgentpkgError {
+  return refusal(r, MAX_LOCAL_BYTES, { display: rel, code: r.kind === "folder" ? "E_IO" : "E_UNSAFE", what: "an agent file", hint: `move ${rel} away, then re-run` });
+}
+
+/** The bytes of an agent file whose stat passed statAgentFile; undefined when it vanished since. */
+function readChecked(abs: string, rel: string): Buffer | undefined {
+  const r = tryReadRegularFile(abs, { limit: MAX_LOCAL_BYTES });
+  if (r.ok) return r.data;
+  if (r.kind === "missing") return undefined;
+  throw refuseAgentFile(r, rel);
 }
 
 /** The file at `rel` as it is now, with its content. */
 export async function readAgentFile(scope: Scope, rel: string): Promise<FileState> {
   const abs = scopeFile(scope, rel);
-  if (!statAgentFile(abs, rel)) return { kind: "missing" };
-  const content = readFileSync(abs);
+  const content = statAgentFile(abs, rel) && readChecked(abs, rel);
+  if (!content) return { kind: "missing" };
   return { kind: "present", sha256: sha256(content), content };
 }
 
@@ -62,11 +74,21 @@ export function hashAgentFiles(scope: Scope, files: Iterable<string>, cache?: St
       out.set(rel, known);
       continue;
     }
-    const hash = sha256(readFileSync(abs));
-    cache?.record(rel, st, hash);
+    const content = readChecked(abs, rel);
+    const hash = content ? sha256(content) : null;
+    if (hash) cache?.record(rel, st, hash);
     out.set(rel, hash);
   }
   return out;
+}
+
+/**
+ * The text of a file Claude Code would load as an agent, or undefined: missing, over 1 MiB (Claude Code
+ * skips it), or not a regular file (a device or pipe is never read). For scans that only look at names.
+ */
+export function readLoadableAgentText(abs: string): string | undefined {
+  const r = tryReadRegularFile(abs, { limit: MAX_AGENT_BYTES });
+  return r.ok ? r.data.toString("utf8") : undefined;
 }
 
 /** The agents folder's loadable files (see findAgentFiles), relative to the scope root, sorted. */

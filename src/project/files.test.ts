@@ -104,3 +104,31 @@ describe("scopeFile", () => {
   });
 });
 
+
+describe("names that are also Object.prototype properties", () => {
+  const NAMES = ["constructor", "toString", "hasOwnProperty", "valueOf"];
+
+  it("round-trip through the manifest and the lockfile, and never find inherited entries", () => {
+    const agents = Object.fromEntries(NAMES.map((n) => [n, "^1.0.0"]));
+    const text = serializeManifest(parseManifest(JSON.stringify({ registries: { constructor: "https://example.com/r.git" }, agents }), "m"));
+    const m = parseManifest(text, "m");
+    expect(Object.keys(m.agents)).toEqual(NAMES.slice().sort());
+    expect(m.registries.constructor).toBe("https://example.com/r.git");
+    expect(m.agents.constructor).toEqual({ range: "^1.0.0", registry: undefined });
+    expect(parseManifest("{}", "m").agents.toString).toBeUndefined();
+    expect(parseManifest("{}", "m").registries.constructor).toBeUndefined();
+
+    const entry = { version: "1.0.0", registry: "default", url: "builtin", commit: null, path: "a.md", sha256: "a".repeat(64) };
+    const lockText = JSON.stringify({ lockfileVersion: 1, agents: Object.fromEntries(NAMES.map((n) => [n, { ...entry, file: `.claude/agents/${n}.md` }])) });
+    const lock = parseLockfile(lockText, "l");
+    expect(parseLockfile(serializeLockfile(lock), "l")).toEqual(lock);
+    expect(lock.agents.hasOwnProperty).toMatchObject({ file: ".claude/agents/hasOwnProperty.md" });
+    expect(emptyLockfile().agents.constructor).toBeUndefined();
+    expect(parseLockfile('{"lockfileVersion":1,"agents":{}}', "l").agents.toString).toBeUndefined();
+  });
+
+  it("refuses __proto__ as a name (names start with a letter or digit) instead of losing it", () => {
+    expect(() => parseManifest('{"agents":{"__proto__":"^1"}}', "m")).toThrow('invalid agent name "__proto__"');
+    expect(() => parseLockfile('{"lockfileVersion":1,"agents":{"__proto__":{}}}', "l")).toThrow('invalid agent name "__proto__"');
+  });
+});

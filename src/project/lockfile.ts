@@ -1,8 +1,8 @@
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
-import { isPlainObject, parseJsonFile, sortedKeys, sortKeys } from "../util/json.js";
+import { dict, isPlainObject, parseJsonFile, sortedKeys, sortKeys } from "../util/json.js";
+import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { parsePluginLocks, type PartKind, type PluginFileLock, type PluginLock, type PluginOrigin } from "./lock-plugins.js";
-import { readTextIfExists } from "../util/atomic.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
@@ -112,7 +112,7 @@ export function lockEntryOf(f: LockedFile): LockEntry {
 /**
  * Set (or, with undefined, drop) what the lock says about one file of package `name`: an agent's entry, or
  * one file of a plugin (a file kept at an older version records that version and commit). `lock` must own
- * its `agents`, `plugins` and the touched plugin's `files` (see copyLock).
+ * its `agents`, `plugins` and the touched plugin's `files` (see cloneLockfile).
  */
 export function setLockedFile(lock: Lockfile, name: string, file: string, f: LockedFile | undefined): void {
   let plugin = Object.hasOwn(lock.plugins, name) ? lock.plugins[name] : undefined;
@@ -143,13 +143,14 @@ export function setLockedFile(lock: Lockfile, name: string, file: string, f: Loc
   };
 }
 
-/** A lock whose records may be changed without touching `lock`'s. */
-export function copyLock(lock: Lockfile): Lockfile {
-  return { ...lock, agents: { ...lock.agents }, plugins: { ...lock.plugins } };
+/** `agents` is keyed by agent names, so it has no prototype (see dict). */
+export function emptyLockfile(): Lockfile {
+  return { lockfileVersion: LOCKFILE_VERSION, agents: dict(), plugins: dict() };
 }
 
-export function emptyLockfile(): Lockfile {
-  return { lockfileVersion: LOCKFILE_VERSION, agents: {}, plugins: {} };
+/** A copy whose records can be changed without touching `lock`'s (still without prototypes: never `{ ...lock.agents }`). */
+export function cloneLockfile(lock: Lockfile): Lockfile {
+  return { ...lock, agents: dict(lock.agents), plugins: dict(lock.plugins) };
 }
 
 const ENTRY_KEYS = new Set(["version", "registry", "url", "commit", "path", "sha256", "file", "localSha256"]);
@@ -227,7 +228,7 @@ const SORTED_ENTRY_KEYS = [...ENTRY_KEYS].sort() as (keyof LockEntry)[];
 
 /** stableStringify of the lock (sorted keys, 2-space indent), without its generic deep copy: 500 agents cost ~1 ms less. */
 export function serializeLockfile(lock: Lockfile): string {
-  const agents: Record<string, Partial<LockEntry>> = {};
+  const agents = dict<Partial<LockEntry>>();
   for (const name of sortedKeys(lock.agents)) {
     const entry = lock.agents[name]!;
     const sorted: Partial<LockEntry> = {};
@@ -238,8 +239,12 @@ export function serializeLockfile(lock: Lockfile): string {
   return JSON.stringify({ agents, lockfileVersion: LOCKFILE_VERSION_PLUGINS, plugins: sortKeys(lock.plugins) }, null, 2) + "\n";
 }
 
-export function readLockText(file: string): Promise<string | undefined> {
-  return readTextIfExists(file, (err) => new AgentpkgError("E_LOCK_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
+/** The file's text, or undefined when there is none; `display` names it in errors (a device or pipe there is refused). */
+export function readLockText(file: string, display = file): string | undefined {
+  try {
+    return readRegularFileIfExists(file, { limit: READ_LIMITS.projectFile, display })?.toString("utf8");
+  } catch (err) {
+    if (err instanceof AgentpkgError) throw err;
+    throw new AgentpkgError("E_LOCK_INVALID", `${display}: cannot read (${(err as Error).message})`, { cause: err });
+  }
 }
-
-

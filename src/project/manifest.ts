@@ -1,6 +1,6 @@
 import { AgentpkgError } from "../util/errors.js";
-import { isPlainObject, parseJsonFile, sortedKeys } from "../util/json.js";
-import { readTextIfExists } from "../util/atomic.js";
+import { dict, isPlainObject, own, parseJsonFile, sortedKeys } from "../util/json.js";
+import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { assertAgentName, assertRegistryName, isValidAgentName } from "../util/names.js";
 import { classifyGitUrl } from "../git/run.js";
 import { validRange } from "../util/semver.js";
@@ -29,8 +29,14 @@ export interface Manifest {
   $schema?: string;
 }
 
+/** Every record of a manifest is keyed by names from outside, so none has a prototype (see dict). */
 export function emptyManifest(): Manifest {
-  return { registries: {}, agents: {}, plugins: {} };
+  return { registries: dict(), agents: dict(), plugins: dict() };
+}
+
+/** A copy whose records can be changed without touching `m` (still without prototypes: never `{ ...m.agents }`). */
+export function cloneManifest(m: Manifest): Manifest {
+  return { ...m, registries: dict(m.registries), ...(m.registryTypes ? { registryTypes: dict(m.registryTypes) } : {}), agents: dict(m.agents), plugins: dict(m.plugins) };
 }
 
 const MANIFEST_KEYS = new Set(["$schema", "registries", "agents", "plugins"]);
@@ -56,7 +62,7 @@ export function parseManifest(text: string, file: string): Manifest {
       if (isPlainObject(value)) {
         for (const key of Object.keys(value)) if (key !== "url" && key !== "type") fail(`registries.${name}: unknown field "${key}"`);
         if (value.type !== undefined && !(REGISTRY_TYPES as readonly unknown[]).includes(value.type)) fail(`registries.${name}.type must be one of ${REGISTRY_TYPES.join(", ")}`);
-        if (value.type !== undefined) (manifest.registryTypes ??= {})[name] = value.type as RegistryType;
+        if (value.type !== undefined) (manifest.registryTypes ??= dict())[name] = value.type as RegistryType;
         url = value.url;
       }
       if (typeof url !== "string") fail(`registries.${name} must be a git url string or { "url": ..., "type": ... }`);
@@ -109,7 +115,7 @@ function parseDependency(spec: unknown, where: string, fail: (m: string) => neve
 /** Manifest text: registries keep their order (it is the lookup order), agents are sorted. */
 export function serializeManifest(m: Manifest): string {
   const entries = (deps: Record<string, Dependency>) => {
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>();
     for (const name of sortedKeys(deps)) {
       const dep = deps[name]!;
       out[name] = dep.registry || dep.parts ? { ...(dep.parts ? { parts: dep.parts } : {}), ...(dep.registry ? { registry: dep.registry } : {}), version: dep.range } : dep.range;
@@ -118,15 +124,20 @@ export function serializeManifest(m: Manifest): string {
   };
   const agents = entries(m.agents);
   const plugins = Object.keys(m.plugins).length ? { plugins: entries(m.plugins) } : {};
-  const registries: Record<string, unknown> = {};
+  const registries = dict<unknown>();
   for (const [name, url] of Object.entries(m.registries)) {
-    const type = m.registryTypes?.[name];
+    const type = own(m.registryTypes, name);
     registries[name] = type ? { url, type } : url;
   }
   return JSON.stringify({ ...(m.$schema !== undefined ? { $schema: m.$schema } : {}), registries, agents, ...plugins }, null, 2) + "\n";
 }
 
-export function readManifestText(file: string): Promise<string | undefined> {
-  return readTextIfExists(file, (err) => new AgentpkgError("E_MANIFEST_INVALID", `${file}: cannot read (${err.message})`, { cause: err }));
+/** The file's text, or undefined when there is none; `display` names it in errors (a device or pipe there is refused). */
+export function readManifestText(file: string, display = file): string | undefined {
+  try {
+    return readRegularFileIfExists(file, { limit: READ_LIMITS.projectFile, display })?.toString("utf8");
+  } catch (err) {
+    if (err instanceof AgentpkgError) throw err;
+    throw new AgentpkgError("E_MANIFEST_INVALID", `${display}: cannot read (${(err as Error).message})`, { cause: err });
+  }
 }
-

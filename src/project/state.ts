@@ -13,8 +13,9 @@ export interface ProjectFiles {
 }
 
 export async function readProjectFiles(scope: Scope): Promise<ProjectFiles> {
-  const [manifestText, lockText] = await Promise.all([readManifestText(scope.manifestPath), readLockText(scope.lockPath)]);
   const rel = (p: string) => path.relative(scope.root, p) || p;
+  const manifestText = readManifestText(scope.manifestPath, rel(scope.manifestPath));
+  const lockText = readLockText(scope.lockPath, rel(scope.lockPath));
   return {
     scope,
     manifest: manifestText === undefined ? emptyManifest() : parseManifest(manifestText, rel(scope.manifestPath)),
@@ -25,6 +26,8 @@ export async function readProjectFiles(scope: Scope): Promise<ProjectFiles> {
 }
 
 export async function projectFilesChanged(before: ProjectFiles): Promise<boolean> {
-  const [m, l] = await Promise.all([readManifestText(before.scope.manifestPath), readLockText(before.scope.lockPath)]);
+  const rel = (p: string) => path.relative(before.scope.root, p) || p;
+  const m = readManifestText(before.scope.manifestPath, rel(before.scope.manifestPath));
+  const l = readLockText(before.scope.lockPath, rel(before.scope.lockPath));
   return m !== before.manifestText || l !== before.lockText;
 }

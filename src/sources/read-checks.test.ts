@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -53,6 +54,11 @@ describe("readRegistryFile", () => {
     await expect(read("agents/x/9.0.0.md")).rejects.toMatchObject({ code: "E_REGISTRY_INVALID" });
     await expect(read("agents/x/1.0.0.md/y.md")).rejects.toMatchObject({ code: "E_REGISTRY_INVALID" });
     await expect(read("agents/x")).rejects.toMatchObject({ code: "E_UNSAFE", message: "team: agents/x is not a regular file" });
+  });
+
+  it("refuses a FIFO without waiting for a writer", async () => {
+    execFileSync("mkfifo", [path.join(root, "agents", "x", "3.0.0.md")]);
+    await expect(read("agents/x/3.0.0.md")).rejects.toMatchObject({ code: "E_UNSAFE", message: "team: agents/x/3.0.0.md is not a regular file" });
   });
 });
 

@@ -4,6 +4,7 @@ import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
+import { READ_LIMITS, readRegularFileIfExists, tryReadRegularFile } from "../util/safe-read.js";
 import type { FetchedFile, VersionInfo } from "./source.js";
 
 export { MAX_AGENT_BYTES };
@@ -40,10 +41,20 @@ export async function readRegistryFile(root: string, registry: string, v: Versio
     const last = i === segments.length - 1;
     if (st.isSymbolicLink()) throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} goes through a symlink (${segments.slice(0, i + 1).join("/")}); symlinks are never followed`);
     if (!last && !st.isDirectory()) throw missing();
-    if (last && !st.isFile()) throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is not a regular file`);
-    if (last && st.size > MAX_AGENT_BYTES) throw tooBig(registry, v, st.size);
   }
-  return checkedFile(registry, v, await fs.readFile(abs), commit);
+  // the last step through the safe reader: a regular file (the opened fd is checked), never followed
+  const r = tryReadRegularFile(abs, { limit: MAX_AGENT_BYTES, noFollow: true });
+  if (r.ok) return checkedFile(registry, v, r.data, commit);
+  if (r.kind === "missing") throw missing();
+  if (r.kind === "too-large") throw tooBig(registry, v, r.size ?? MAX_AGENT_BYTES + 1);
+  if (r.kind === "symlink") throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} goes through a symlink (${v.path}); symlinks are never followed`);
+  throw new AgentpkgError("E_UNSAFE", `${registry}: ${v.path} is not a regular file`); // a folder, device or pipe: never read
+}
+
+/** registry.json of a registry on disk, or undefined when there is none (never a symlink, device or pipe). */
+export function readRegistryJsonOnDisk(registry: string, root: string): Buffer | undefined {
+  const display = `${registry}: registry.json`;
+  return readRegularFileIfExists(path.join(root, "registry.json"), { limit: READ_LIMITS.registryIndex, noFollow: true, display, suffix: "", hint: "the registry must hold registry.json as a regular file" });
 }
 
 /** Content must match the registry's sha256 before it is written anywhere. */

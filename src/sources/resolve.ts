@@ -1,6 +1,7 @@
 import { COMMIT_REF_RE, semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import type { AgentEntry, VersionInfo } from "./source.js";
+import { own } from "../util/json.js";
 
 
 /** The newest version a source published at the commit `ref` abbreviates (marketplaces, plain repos). */
@@ -28,7 +29,7 @@ export function resolveVersion(entry: AgentEntry, range: string, registry: strin
   if (isTag) {
     const tagged = Object.hasOwn(entry.tags, range) ? entry.tags[range] : undefined;
     const version = tagged ?? (range === "latest" ? latestVersion(entry) : undefined);
-    const info = version ? entry.versions[version] : undefined;
+    const info = version ? own(entry.versions, version) : undefined;
     if (!info || info.yanked) throw noMatch(entry, range, registry);
     return info;
   }

@@ -1,8 +1,9 @@
-import fs from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { tryReadRegularFile } from "../util/safe-read.js";
+import { MAX_AGENT_BYTES } from "../util/limits.js";
 
 /**
  * Content-addressed store of pristine agent files: <cache>/store/sha256/ab/cdef… (as pnpm's cafs).
@@ -19,8 +20,8 @@ export class ContentStore {
   async get(hash: string): Promise<Buffer | undefined> {
     if (!SHA256_RE.test(hash)) return undefined;
     try {
-      const data = await fs.readFile(this.pathFor(hash));
-      return sha256(data) === hash ? data : undefined;
+      const r = tryReadRegularFile(this.pathFor(hash), { limit: MAX_AGENT_BYTES });
+      return r.ok && sha256(r.data) === hash ? r.data : undefined;
     } catch {
       return undefined;
     }

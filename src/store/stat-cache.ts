@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync, type Stats } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync, type Stats } from "node:fs";
 import path from "node:path";
 import { isPlainObject } from "../util/json.js";
+import { READ_LIMITS, tryReadRegularFile } from "../util/safe-read.js";
 
 type Entry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha: string];
 
@@ -55,7 +56,8 @@ export class StatCache {
     let entries: Record<string, Entry> = {};
     let unchanged: Unchanged | undefined;
     try {
-      const parsed = JSON.parse(readFileSync(file, "utf8")) as { root?: unknown; entries?: unknown; unchanged?: Unchanged };
+      const r = tryReadRegularFile(file, { limit: READ_LIMITS.projectFile });
+      const parsed = (r.ok ? JSON.parse(r.data.toString("utf8")) : undefined) as { root?: unknown; entries?: unknown; unchanged?: Unchanged };
       // another project whose root hashes alike, or another format: start empty
       if (parsed?.root === scopeRoot && isPlainObject(parsed.entries)) {
         entries = parsed.entries as Record<string, Entry>;

@@ -8,6 +8,7 @@ import { classifyGitUrl } from "../git/run.js";
 import { readArchive, type ExtractPolicy } from "../archive/safe-extract.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { redactCredentials } from "../util/redact.js";
+import { refusal, tryReadRegularFile } from "../util/safe-read.js";
 import type { RefreshPolicy } from "./git-mirrors.js";
 
 const MIB = 1024 * 1024;
@@ -75,7 +76,9 @@ async function exists(p: string): Promise<boolean> {
 
 async function readPointer(file: string, url: string): Promise<{ sha256: string; fetchedAt: number } | undefined> {
   try {
-    const raw = JSON.parse(await fs.readFile(file, "utf8")) as { url?: unknown; sha256?: unknown; fetchedAt?: unknown };
+    const r = tryReadRegularFile(file, { limit: 64 * 1024 });
+    if (!r.ok) return undefined;
+    const raw = JSON.parse(r.data.toString("utf8")) as { url?: unknown; sha256?: unknown; fetchedAt?: unknown };
     if (raw.url !== url || typeof raw.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(raw.sha256) || typeof raw.fetchedAt !== "number") return undefined;
     return { sha256: raw.sha256, fetchedAt: raw.fetchedAt };
   } catch {
@@ -84,10 +87,10 @@ async function readPointer(file: string, url: string): Promise<{ sha256: string;
 }
 
 async function readLocal(file: string, label: string): Promise<Buffer> {
-  const st = await fs.stat(file).catch(() => undefined);
-  if (!st?.isFile()) throw new AgentpkgError("E_NOT_FOUND", `registry ${label}: ${file} is not a file`, { hint: "check the path, or make the archive with agentpkg registry pack DIR -o FILE" });
-  if (st.size > MAX_ARCHIVE_BYTES) throw new AgentpkgError("E_UNSAFE", `registry ${label}: ${file} is over the ${MAX_ARCHIVE_BYTES}-byte limit`);
-  return fs.readFile(file);
+  const r = tryReadRegularFile(file, { limit: MAX_ARCHIVE_BYTES });
+  if (r.ok) return r.data;
+  if (r.kind === "missing") throw new AgentpkgError("E_NOT_FOUND", `registry ${label}: ${file} is not a file`, { hint: "check the path, or make the archive with agentpkg registry pack DIR -o FILE" });
+  throw refusal(r, MAX_ARCHIVE_BYTES, { display: `registry ${label}: ${file}`, what: "a registry archive", suffix: "", hint: "point the registry at a .tgz file (agentpkg registry pack DIR -o FILE)" });
 }
 
 async function download(url: string, label: string): Promise<Buffer> {

@@ -3,7 +3,7 @@
 // dozens of them in sequence, and each thread-pool round trip costs several times the call itself
 // (DESIGN.md §7). writeTemp stays asynchronous: staging many files overlaps their fsyncs.
 import fs from "node:fs/promises";
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomHex } from "./hash.js";
 
@@ -70,29 +70,4 @@ export async function writeFileAtomic(target: string, data: string | Buffer, o: 
     throw err;
   }
   if (o.durable !== false) fsyncDirSync(dir);
-}
-
-/** Read a file, or undefined when it does not exist. */
-export async function readIfExists(file: string): Promise<Buffer | undefined> {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw err;
-  }
-}
-
-/**
- * A project file's text, or undefined when it does not exist (ENOTDIR: `.claude` is a file, which is
- * reported when agentpkg would write there). Other read errors become `describe(err)`.
- */
-export async function readTextIfExists(file: string, describe: (err: Error) => Error): Promise<string | undefined> {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw describe(err as Error);
-  }
 }

@@ -10,12 +10,45 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value)) ?? "undefined";
 }
 
+/**
+ * stableJson, unless the value expands past `budget` (see expandedSize): then undefined. For values read
+ * from untrusted YAML, where a shared (aliased) subtree can stand for billions of nodes, or a cycle.
+ */
+export function boundedStableJson(value: unknown, budget: number): string | undefined {
+  return expandedSize(value, budget) > budget ? undefined : stableJson(value);
+}
+
+/**
+ * The size of a value as if every shared subtree were written out in full: 1 per node, plus the length of
+ * every string and key. Walks at most about `budget` nodes and returns budget + 1 as soon as it is over,
+ * so a YAML alias bomb or a cycle costs no more than an honest value of that size.
+ */
+export function expandedSize(value: unknown, budget: number): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    size += 1;
+    if (typeof v === "string") size += v.length;
+    else if (ArrayBuffer.isView(v)) size += v.byteLength; // !!binary: never walked index by index
+    else if (Array.isArray(v)) for (const item of v) stack.push(item);
+    else if (v !== null && typeof v === "object" && !(v instanceof Date)) {
+      for (const key of Object.keys(v)) {
+        size += key.length;
+        stack.push((v as Record<string, unknown>)[key]);
+      }
+    }
+    if (size > budget || stack.length > budget) return budget + 1;
+  }
+  return size;
+}
+
 /** A copy of a JSON value with the keys of every object in sorted order (undefined values left out). */
 export function sortKeys(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>(); // a "__proto__" key stays a key (on {} it would set the prototype, and vanish)
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) out[key] = sortKeys(v);
@@ -48,6 +81,24 @@ export function parseJsonFile(text: string, file: string, code: ErrorCode): unkn
       hint: `fix the JSON syntax in ${file}`,
     });
   }
+}
+
+/**
+ * A record keyed by names from outside (agents, registries, versions, tags, paths): no prototype, so
+ * `record["toString"]` is undefined and `__proto__` is an ordinary key. Every such record is built with
+ * dict() and read with own() or Object.hasOwn. `{ ...record }` gives a normal object back: copy with dict(record).
+ */
+export function dict<T>(from?: Readonly<Record<string, T>> | Iterable<readonly [string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  if (from === undefined) return out;
+  const entries = Symbol.iterator in from ? (from as Iterable<readonly [string, T]>) : Object.entries(from as Record<string, T>);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+/** `record[key]` when it is the record's own entry, never something inherited (`toString`, `constructor`). */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** Object.keys(o).sort(), skipping the sort when they are in order already (a parsed sorted file). */

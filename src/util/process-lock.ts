@@ -5,6 +5,7 @@ import path from "node:path";
 import { AgentpkgError } from "./errors.js";
 import { TEMP_SUFFIX } from "./atomic.js";
 import { randomHex } from "./hash.js";
+import { tryReadRegularFile } from "./safe-read.js";
 
 interface Owner {
   pid: number;
@@ -26,7 +27,8 @@ export function alive(pid: number): boolean {
 
 async function readOwner(dir: string): Promise<Owner | undefined> {
   try {
-    return JSON.parse(await fs.readFile(path.join(dir, "owner.json"), "utf8")) as Owner;
+    const r = tryReadRegularFile(path.join(dir, "owner.json"), { limit: 64 * 1024 });
+    return r.ok ? (JSON.parse(r.data.toString("utf8")) as Owner) : undefined;
   } catch {
     return undefined;
   }

@@ -5,14 +5,14 @@ import { Header } from "tar";
 export interface RawEntry {
   path: string;
   data?: string | Buffer;
-  type?: "File" | "Directory" | "SymbolicLink" | "Link" | "CharacterDevice" | "BlockDevice" | "FIFO";
+  type?: "File" | "Directory" | "SymbolicLink" | "Link" | "CharacterDevice" | "BlockDevice" | "FIFO" | "ExtendedHeader";
   linkpath?: string;
   /** claim this size in the header instead of the data's */
   size?: number;
 }
 
-/** A .tgz (or plain tar) with exactly these entries, in this order. */
-export function craftTar(entries: RawEntry[], o: { gzip?: boolean } = {}): Buffer {
+/** A .tgz (or plain tar) with exactly these entries, in this order, then `trailing` bytes after the end-of-archive marker. */
+export function craftTar(entries: RawEntry[], o: { gzip?: boolean; trailing?: Buffer } = {}): Buffer {
   const blocks: Buffer[] = [];
   for (const e of entries) {
     const data = typeof e.data === "string" ? Buffer.from(e.data) : (e.data ?? Buffer.alloc(0));
@@ -33,6 +33,7 @@ export function craftTar(entries: RawEntry[], o: { gzip?: boolean } = {}): Buffe
     blocks.push(block, data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   blocks.push(Buffer.alloc(1024));
+  if (o.trailing) blocks.push(o.trailing);
   const tar = Buffer.concat(blocks);
   return o.gzip === false ? tar : gzipSync(tar);
 }

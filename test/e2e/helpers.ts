@@ -69,7 +69,7 @@ export class TestRegistry {
     this.dir = path.join(root, name);
     fs.mkdirSync(this.dir, { recursive: true });
     git(this.dir, ["init", "-q", "-b", "main"]);
-    this.index = { name, agents: {} };
+    this.index = { name, agents: Object.create(null) }; // agents named constructor or __proto__ are agents too
   }
 
   get url(): string {
@@ -145,10 +145,12 @@ export class Sandbox {
     return new TestRegistry(this.root, name);
   }
 
-  async run(args: string[], o: { cwd?: string; env?: Record<string, string> } = {}) {
+  /** `timeout` (ms) kills a run that hangs (code -1), for tests of what used to hang or read forever. */
+  async run(args: string[], o: { cwd?: string; env?: Record<string, string>; timeout?: number } = {}) {
     const r = await execa("node", [BIN, ...args], {
       cwd: o.cwd ?? this.project,
       env: { ...this.env, ...o.env },
+      ...(o.timeout ? { timeout: o.timeout } : {}),
       extendEnv: false,
       reject: false,
       stdin: "ignore",

@@ -1,10 +1,9 @@
-import fs from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AgentpkgError } from "../../util/errors.js";
 import { parseRegistryJson, type RegistryIndex } from "../git-registry/registry-json.js";
-import { readRegistryFile } from "../read-checks.js";
+import { readRegistryFile, readRegistryJsonOnDisk } from "../read-checks.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
 
 export const BUILTIN_URL = "builtin";
@@ -34,14 +33,15 @@ export class BuiltinSource implements Source {
   ) {}
 
   static async open(name: string, root = packageRoot()): Promise<BuiltinSource> {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await fs.readFile(path.join(root, "registry.json"), "utf8");
+      text = readRegistryJsonOnDisk(name, root)?.toString("utf8");
     } catch (err) {
-      throw new AgentpkgError("E_REGISTRY_INVALID", `the bundled registry is missing (${path.join(root, "registry.json")})`, {
-        cause: err,
-        hint: "reinstall agentpkg",
-      });
+      if (err instanceof AgentpkgError) throw err;
+      text = undefined;
+    }
+    if (text === undefined) {
+      throw new AgentpkgError("E_REGISTRY_INVALID", `the bundled registry is missing (${path.join(root, "registry.json")})`, { hint: "reinstall agentpkg" });
     }
     return new BuiltinSource(name, root, parseRegistryJson(text, name));
   }

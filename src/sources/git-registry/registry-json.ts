@@ -1,6 +1,6 @@
 import { semver } from "../../util/semver.js";
 import { AgentpkgError } from "../../util/errors.js";
-import { isPlainObject, parseJsonFile } from "../../util/json.js";
+import { dict, isPlainObject, parseJsonFile } from "../../util/json.js";
 import { isValidAgentName } from "../../util/names.js";
 import { SHA256_RE } from "../../util/hash.js";
 import { isSafeRegistryPath } from "../../util/safe-path.js";
@@ -15,7 +15,7 @@ export interface RegistryIndex {
 /** Parse and check registry.json (DESIGN.md §3); every problem names the registry and the field. */
 export function parseRegistryJson(text: string, label: string): RegistryIndex {
   const top = registryTop(parseJsonFile(text, `${label} registry.json`, "E_REGISTRY_INVALID"), label);
-  const agents: Record<string, AgentEntry> = {};
+  const agents = dict<AgentEntry>();
   for (const [name, a] of Object.entries(top.agents)) agents[name] = parseAgentEntry(name, a, label);
   return { name: top.name, description: top.description, agents };
 }
@@ -47,7 +47,7 @@ export function parseAgentEntry(name: string, a: unknown, label: string): AgentE
   const fail = failer(label);
   if (!isPlainObject(a)) return fail(`agents.${name} must be an object`);
   if (!isPlainObject(a.versions)) return fail(`agents.${name}.versions must be an object`);
-  const versions: Record<string, VersionInfo> = {};
+  const versions = dict<VersionInfo>();
   for (const [version, v] of Object.entries(a.versions)) {
     const where = `agents.${name}.versions.${version}`;
     if (!semver.valid(version) || semver.clean(version) !== version) fail(`${where}: "${version}" is not a semver version`);
@@ -64,7 +64,7 @@ export function parseAgentEntry(name: string, a: unknown, label: string): AgentE
       changelog: typeof v.changelog === "string" ? v.changelog : undefined,
     };
   }
-  const tags: Record<string, string> = {};
+  const tags = dict<string>();
   if (a.tags !== undefined) {
     if (!isPlainObject(a.tags)) return fail(`agents.${name}.tags must be an object`);
     for (const [tag, version] of Object.entries(a.tags)) {

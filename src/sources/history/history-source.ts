@@ -1,4 +1,5 @@
 import { AgentpkgError } from "../../util/errors.js";
+import { own } from "../../util/json.js";
 import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { readFileAt } from "../../git/history.js";
 import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
@@ -61,17 +62,19 @@ export class HistorySource implements Source {
   async getAgent(name: string): Promise<AgentEntry | null> {
     const idx = this.index;
     if (Object.hasOwn(idx.agents, name)) return idx.agents[name]!;
-    if (Object.hasOwn(idx.aliases, name)) return { ...idx.agents[idx.aliases[name]!]!, name };
+    const alias = own(idx.aliases, name);
+    const aliased = alias === undefined ? undefined : own(idx.agents, alias);
+    if (aliased) return { ...aliased, name };
     const what = this.kind === "marketplace" ? "plugins" : "folders";
     if (Object.hasOwn(idx.ambiguous, name)) {
-      const choices = idx.ambiguous[name]!;
+      const choices = own(idx.ambiguous, name)!;
       throw new AgentpkgError("E_USAGE", `agent "${name}" is defined by several ${what} of registry ${this.name}: ${choices.join(", ")}`, {
         hint: `name the one you want, e.g. agentpkg install ${choices[0] ?? name}`,
       });
     }
     const plugin = name.includes(":") ? name.slice(0, name.indexOf(":")) : name;
     if (Object.hasOwn(idx.unsupported, plugin)) {
-      const u = idx.unsupported[plugin]!;
+      const u = own(idx.unsupported, plugin)!;
       throw new AgentpkgError("E_NOT_FOUND", `plugin "${plugin}" of registry ${this.name} cannot be installed from: ${u.reason}`, {
         hint: u.url ? `add its repository as a registry of its own: agentpkg registry add ${plugin.toLowerCase().replace(/[^a-z0-9-]/g, "-")} ${redactCredentials(u.url)}` : "install its agents from where the plugin is published",
       });

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRegistryJson } from "../git-registry/registry-json.js";
+import { own } from "../../util/json.js";
 import { RegistryLines, toRegistryLines } from "./registry-lines.js";
 
 const SHA = "a".repeat(64);
@@ -16,6 +17,32 @@ describe("parseRegistryJson", () => {
     expect(() => parseRegistryJson(JSON.stringify({ agents: { good, bad } }), "r")).toThrow(
       /r registry.json: agents\.bad\.versions\.1\.0: "1\.0" is not a semver version/,
     );
+  });
+});
+
+describe("names that are also Object.prototype properties", () => {
+  const proto = { versions: { "1.0.0": { path: "constructor", sha256: SHA } }, tags: { latest: "1.0.0" } };
+  const protoText = JSON.stringify({ name: "p", agents: { constructor: proto, toString: proto, hasOwnProperty: proto } });
+
+  it("are agents like any other, and nothing inherited is ever found", () => {
+    const index = parseRegistryJson(protoText, "p");
+    expect(Object.keys(index.agents).sort()).toEqual(["constructor", "hasOwnProperty", "toString"]);
+    expect(index.agents.valueOf).toBeUndefined();
+    const agent = own(index.agents, "constructor")!;
+    expect(agent.name).toBe("constructor");
+    expect(agent.tags.constructor).toBeUndefined();
+    expect(agent.versions.toString).toBeUndefined();
+    const fromLines = RegistryLines.from(toRegistryLines(protoText, "p", new Map([["constructor", Buffer.from("x")]])), "p")!;
+    expect(fromLines.get("constructor")?.name).toBe("constructor");
+    expect(fromLines.get("valueOf")).toBeNull();
+    expect(fromLines.get("__proto__")).toBeNull();
+    expect(fromLines.file("constructor")?.toString()).toBe("x");
+    expect(fromLines.file("toString")).toBeUndefined();
+  });
+
+  it("keeps a tag named __proto__ as a tag", () => {
+    const raw = '{"agents":{"a":{"versions":{"1.0.0":{"path":"a.md","sha256":"' + SHA + '"}},"tags":{"__proto__":"1.0.0"}}}}';
+    expect(Object.keys(parseRegistryJson(raw, "p").agents.a!.tags)).toEqual(["__proto__"]);
   });
 });
 

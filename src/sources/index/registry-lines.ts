@@ -4,7 +4,7 @@
 // and checks only them, instead of every version of every agent (DESIGN.md §3: never load more than a
 // command needs; §7: a 1,000-agent index is 1.3 MB); installing a newest version needs no git run.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import { isPlainObject, parseJsonFile } from "../../util/json.js";
+import { dict, isPlainObject, own, parseJsonFile } from "../../util/json.js";
 import { parseAgentEntry, registryTop } from "../git-registry/registry-json.js";
 import type { AgentEntry } from "../source.js";
 
@@ -29,7 +29,7 @@ interface Header {
 export function toRegistryLines(registry: string | RegistryTop, label: string, files: ReadonlyMap<string, Buffer> = new Map()): Buffer {
   const top = typeof registry === "string" ? parseRegistryTop(registry, label) : registry;
   const body: Buffer[] = [];
-  const lines: Header["lines"] = {};
+  const lines: Header["lines"] = dict();
   let offset = 0;
   for (const [name, entry] of Object.entries(top.agents)) {
     const line = Buffer.from(JSON.stringify([name, entry]) + "\n");
@@ -37,7 +37,7 @@ export function toRegistryLines(registry: string | RegistryTop, label: string, f
     body.push(line);
     offset += line.length;
   }
-  const fileAt: Header["files"] = {};
+  const fileAt: Header["files"] = dict();
   for (const [file, bytes] of files) {
     fileAt[file] = [offset, bytes.length];
     body.push(bytes);
@@ -58,7 +58,8 @@ export function parseRegistryTop(text: string, label: string): RegistryTop {
 function parseHeader(text: string): Header | undefined {
   try {
     const h = JSON.parse(text) as Partial<Header>;
-    return h.format === FORMAT && typeof h.name === "string" && isPlainObject(h.lines) ? (h as Header) : undefined;
+    if (h.format !== FORMAT || typeof h.name !== "string" || !isPlainObject(h.lines)) return undefined;
+    return { ...(h as Header), lines: dict(h.lines), ...(isPlainObject(h.files) ? { files: dict(h.files) } : {}) };
   } catch {
     return undefined;
   }
@@ -122,7 +123,7 @@ export class RegistryLines {
   get(name: string): AgentEntry | null {
     let entry = this.entries.get(name);
     if (entry === undefined) {
-      const at = Object.hasOwn(this.header.lines, name) ? this.header.lines[name] : undefined;
+      const at = own(this.header.lines, name);
       entry = at === undefined ? null : this.parseLine(name, at);
       this.entries.set(name, entry);
     }
@@ -132,7 +133,7 @@ export class RegistryLines {
   /** The bytes of a version file kept in the index (see toRegistryLines), unchecked: verify its sha256. */
   file(registryPath: string): Buffer | undefined {
     const files = this.header.files;
-    const at = files && Object.hasOwn(files, registryPath) ? files[registryPath] : undefined;
+    const at = own(files, registryPath);
     return at === undefined ? undefined : this.read(this.bodyStart + at[0], at[1]);
   }
 

@@ -3,6 +3,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../util/atomic.js";
+import { dict } from "../../util/json.js";
+import { READ_LIMITS, tryReadRegularFile } from "../../util/safe-read.js";
 import { isValidAgentName } from "../../util/names.js";
 import { parseAgent } from "../../agent/parse.js";
 import { isSafeRegistryPath } from "../../util/safe-path.js";
@@ -105,10 +107,10 @@ export function exposeAgents(found: FoundAgent[], what: "plugin" | "folder", war
     group.push(f);
     byName.set(f.name, group);
   }
-  const agents: Record<string, AgentEntry> = {};
-  const aliases: Record<string, string> = {};
-  const ambiguous: Record<string, string[]> = {};
-  const entry = (name: string, f: FoundAgent): AgentEntry => ({ name, description: f.description, versions: f.versions, tags: {}, deprecated: null });
+  const agents = dict<AgentEntry>();
+  const aliases = dict<string>();
+  const ambiguous = dict<string[]>();
+  const entry = (name: string, f: FoundAgent): AgentEntry => ({ name, description: f.description, versions: dict(f.versions), tags: dict(), deprecated: null });
   for (const [name, group] of [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (group.length === 1) {
       const f = group[0]!;
@@ -139,11 +141,20 @@ function indexFile(mirrorDir: string, kind: string, key: string): string {
 /** The cached index for `key`, or undefined (missing, unreadable or of another format). */
 export async function readCachedIndex(mirrorDir: string, kind: SourceIndex["kind"], key: string): Promise<SourceIndex | undefined> {
   try {
-    const idx = JSON.parse(await fs.readFile(indexFile(mirrorDir, kind, key), "utf8")) as SourceIndex;
-    return idx.formatVersion === INDEX_FORMAT && idx.kind === kind && idx.key === key ? idx : undefined;
+    const r = tryReadRegularFile(indexFile(mirrorDir, kind, key), { limit: READ_LIMITS.registryIndex });
+    if (!r.ok) return undefined;
+    const idx = JSON.parse(r.data.toString("utf8")) as SourceIndex;
+    return idx.formatVersion === INDEX_FORMAT && idx.kind === kind && idx.key === key ? withoutPrototypes(idx) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** JSON.parse gives its records Object.prototype: every record looked up by a name gets none (see dict). */
+function withoutPrototypes(idx: SourceIndex): SourceIndex {
+  const agents = dict<AgentEntry>();
+  for (const [name, a] of Object.entries(idx.agents)) agents[name] = { ...a, versions: dict(a.versions), tags: dict(a.tags) };
+  return { ...idx, agents, aliases: dict(idx.aliases), ambiguous: dict(idx.ambiguous), unsupported: dict(idx.unsupported) };
 }
 
 /** Store an index, dropping the ones of older heads. */

@@ -15,10 +15,11 @@ describe("parseMarketplaceJson", () => {
     );
     expect(m.name).toBe("m");
     expect(m.warnings).toEqual([]);
+    const components = (agents: string[], strict = true) => ({ agents, commands: [], skills: [], outputStyles: [], hooks: [], mcpServers: [], strict });
     expect(m.plugins).toEqual([
-      { name: "a", roots: ["plugins/a"], version: "1.2.0", description: "A", agents: ["./agents/x.md", "./more/"] },
-      { name: "b", roots: ["plugins/b"], version: "2.0.0", description: undefined, agents: ["./custom"] },
-      { name: "c", roots: [""], version: undefined, description: undefined, agents: [] },
+      { name: "a", roots: ["plugins/a"], version: "1.2.0", description: "A", agents: ["./agents/x.md", "./more/"], components: components(["./agents/x.md", "./more/"]) },
+      { name: "b", roots: ["plugins/b"], version: "2.0.0", description: undefined, agents: ["./custom"], components: components(["./custom"]) },
+      { name: "c", roots: [""], version: undefined, description: undefined, agents: [], components: components([]) },
     ]);
   });
 

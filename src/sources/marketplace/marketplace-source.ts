@@ -1,4 +1,5 @@
 import { AgentpkgError } from "../../util/errors.js";
+import { dict } from "../../util/json.js";
 import type { Mirror } from "../../store/git-mirrors.js";
 import { isRegularFile, listTree, readBlobs, type TreeFile } from "../../git/history.js";
 import { commitVersions } from "../history/git-versions.js";
@@ -65,7 +66,7 @@ export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: No
   const jsonBlobs = await readBlobs(dir, [mfile.oid, ...[...tree].filter(([p]) => p.endsWith(PLUGIN_JSON)).map(([, f]) => f.oid)], env);
   const market = parseMarketplaceJson(jsonBlobs.get(mfile.oid)?.toString("utf8") ?? "", label);
   const warnings = [...market.warnings];
-  const unsupported: SourceIndex["unsupported"] = {};
+  const unsupported: SourceIndex["unsupported"] = dict();
   const dirs = new Set<string>();
   for (const p of tree.keys()) for (const a of ancestors(p)) dirs.add(a);
 

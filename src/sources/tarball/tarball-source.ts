@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
 import { parseRegistryJson, type RegistryIndex } from "../git-registry/registry-json.js";
-import { assertSafeVersionPath, readRegistryFile } from "../read-checks.js";
+import { assertSafeVersionPath, readRegistryFile, readRegistryJsonOnDisk } from "../read-checks.js";
 import { ensureTarball, snapshotDir, type TarballSnapshot } from "../../store/tarball-cache.js";
 import type { RefreshPolicy } from "../../store/git-mirrors.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
@@ -28,7 +28,8 @@ export class TarballSource implements Source {
 
   static async open(name: string, url: string, o: { cache: string; policy: RefreshPolicy; ttlMs: number }): Promise<TarballSource> {
     const snap = await ensureTarball(url, { ...o, label: name });
-    const text = await fs.readFile(path.join(snap.dir, "registry.json"), "utf8");
+    const text = readRegistryJsonOnDisk(name, snap.dir)?.toString("utf8");
+    if (text === undefined) throw new AgentpkgError("E_REGISTRY_INVALID", `registry ${name}: the cached copy of ${url} has no registry.json`, { hint: "run agentpkg doctor --fix, or delete the cache folder" });
     return new TarballSource(name, url, snap, parseRegistryJson(text, name), o.cache);
   }
 
