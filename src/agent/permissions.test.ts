@@ -61,14 +61,17 @@ describe("permissionChanges", () => {
       "hooks added",
       {},
       { hooks: { PreToolUse: [{ matcher: "Bash", hooks: [{ type: "command", command: "./x.sh" }] }] } },
-      [{ field: "hooks", kind: "changed", detail: "hooks: (unset) -> {PreToolUse}", risky: true }],
+      [
+        { field: "hooks", kind: "changed", detail: "hooks: (unset) -> {PreToolUse}", risky: true },
+        { field: "hooks", kind: "program-added", detail: "hook PreToolUse: ./x.sh", risky: true },
+      ],
       true,
     ],
     [
       "hooks contents changed",
       { hooks: { Stop: [{ command: "a" }] } },
       { hooks: { Stop: [{ command: "b" }] } },
-      [{ field: "hooks", detail: "hooks: {Stop} -> {Stop} (contents changed)", risky: true }],
+      [{ field: "hooks", detail: "hooks: {Stop} -> {Stop} (contents changed)", risky: true }], // groups without a hooks list run nothing
       true,
     ],
     ["hooks key order is not a change", { hooks: { a: 1, b: 2 } }, { hooks: { b: 2, a: 1 } }, [], false],

@@ -3,7 +3,7 @@ import { MAX_YAML_EXPANSION } from "./yaml.js";
 
 export interface PermissionChange {
   field: string;
-  kind: "tools-added" | "tools-removed" | "tools-unrestricted" | "tools-restricted" | "changed";
+  kind: "tools-added" | "tools-removed" | "tools-unrestricted" | "tools-restricted" | "changed" | "program-added" | "program-removed";
   detail: string;
   risky: boolean;
   added?: string[];
@@ -101,7 +101,75 @@ export function permissionChanges(
     let detail = `${field}: ${summarize(before)} -> ${summarize(after)}`;
     if (summarize(before) === summarize(after)) detail += " (contents changed)";
     changes.push({ field, kind: "changed", detail, risky });
+    changes.push(...programChanges(field, before, after));
   }
+  return changes;
+}
+
+/** How many programs a review lists at most (a bounded walk of untrusted YAML). */
+const MAX_PROGRAMS = 50;
+
+/**
+ * The programs a `hooks` or `mcpServers` value runs, one line each: `PreToolUse: curl ... | sh`,
+ * `server: node x.js` or `server: https://...`. Walks at most MAX_PROGRAMS entries.
+ */
+export function programsOf(field: string, value: unknown): string[] {
+  const out: string[] = [];
+  const str = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? v.filter((x) => typeof x === "string").slice(0, 20).join(" ") : "");
+  if (value === null || typeof value !== "object") return out;
+  // an agent's mcpServers may be a list: names of servers configured elsewhere (no new program), or inline maps
+  const entries = Array.isArray(value)
+    ? value.slice(0, MAX_PROGRAMS).flatMap((item) => (item !== null && typeof item === "object" && !Array.isArray(item) ? Object.entries(item) : []))
+    : Object.entries(value);
+  for (const [key, v] of entries.slice(0, MAX_PROGRAMS)) {
+    if (field === "mcpServers") {
+      const s = v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {};
+      out.push(`${key}: ${typeof s.url === "string" ? s.url : [str(s.command), str(s.args)].filter(Boolean).join(" ") || "(no command)"}`);
+      continue;
+    }
+    for (const group of (Array.isArray(v) ? v : []).slice(0, MAX_PROGRAMS)) {
+      const hooks = group !== null && typeof group === "object" ? (group as { hooks?: unknown }).hooks : undefined;
+      for (const h of (Array.isArray(hooks) ? hooks : []).slice(0, MAX_PROGRAMS)) {
+        const command = h !== null && typeof h === "object" ? (h as { command?: unknown; prompt?: unknown }).command ?? (h as { prompt?: unknown }).prompt : undefined;
+        if (typeof command === "string") out.push(`${key}: ${command}`);
+      }
+      if (out.length >= MAX_PROGRAMS) return out;
+    }
+  }
+  return out;
+}
+
+/** Each program a hooks or mcpServers change starts running (risky) or stops running. */
+function programChanges(field: string, before: unknown, after: unknown): PermissionChange[] {
+  if (field !== "hooks" && field !== "mcpServers") return [];
+  const was = new Set(programsOf(field, before));
+  const now = programsOf(field, after);
+  const label = field === "hooks" ? "hook" : "MCP server";
+  return [
+    ...now.filter((p) => !was.has(p)).map((p) => ({ field, kind: "program-added" as const, risky: true, detail: `${label} ${p}` })),
+    ...[...was].filter((p) => !now.includes(p)).map((p) => ({ field, kind: "program-removed" as const, risky: false, detail: `${label} ${p}` })),
+  ];
+}
+
+/** Permission modes that let an agent act without Claude Code asking first. */
+const UNASKED_MODES = new Set(["acceptEdits", "bypassPermissions", "dontAsk", "auto"]);
+
+/**
+ * What a newly installed agent may do. Programs it runs by itself (hooks, MCP servers) and a permission
+ * mode that skips Claude Code's questions need a yes; its tools are shown, and Claude Code asks before each
+ * use of a risky one unless the user's own permissions allow it.
+ */
+export function firstInstallChanges(fm: Record<string, unknown>): PermissionChange[] {
+  const changes: PermissionChange[] = [];
+  const tools = normalizeTools(fm.tools);
+  if (tools === undefined || tools === "*") changes.push({ field: "tools", kind: "tools-unrestricted", risky: false, detail: "tools: all (no tools list: inherits every tool, MCP tools included)" });
+  else {
+    const reasons = tools.flatMap((t) => (toolRisk(t) ? [`${t} ${toolRisk(t)}`] : []));
+    if (reasons.length) changes.push({ field: "tools", kind: "tools-added", risky: false, added: tools, detail: `tools: ${tools.join(", ")} (${reasons.join("; ")})` });
+  }
+  const mode = fm.permissionMode;
+  if (typeof mode === "string" && UNASKED_MODES.has(mode)) changes.push({ field: "permissionMode", kind: "changed", risky: true, detail: `permissionMode: ${mode} (acts without asking)` });
+  for (const field of ["hooks", "mcpServers"]) changes.push(...programChanges(field, undefined, fm[field]));
   return changes;
 }
 
@@ -164,8 +232,8 @@ export function requiresConfirmation(changes: readonly PermissionChange[]): bool
 /** One-line human description, e.g. `+ tools: Bash (Bash can run any shell command)`. */
 export function describePermissionChange(c: PermissionChange): string {
   let sign = "~";
-  if (c.kind === "tools-added" || c.kind === "tools-unrestricted") sign = "+";
-  else if (c.kind === "tools-removed" || c.kind === "tools-restricted") sign = "-";
+  if (c.kind === "tools-added" || c.kind === "tools-unrestricted" || c.kind === "program-added") sign = "+";
+  else if (c.kind === "tools-removed" || c.kind === "tools-restricted" || c.kind === "program-removed") sign = "-";
   else if (c.field === "disallowedTools") sign = c.removed ? "+" : "-";
   return `${sign} ${c.detail}`;
 }

@@ -40,10 +40,11 @@ export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile):
 const INFO_ONLY = new Set(["tools-comma-string"]);
 
 /** Refuse content Claude Code would not load; return its warnings for display and its `name` field. */
-export function checkInstallable(name: string, entry: LockEntry, content: Buffer): { warnings: string[]; nameField?: string } {
+export function checkInstallable(name: string, entry: LockEntry, content: Buffer, o: { lenient?: boolean } = {}): { warnings: string[]; nameField?: string } {
   const parsed = parseAgent(content.toString("utf8"));
   const where = `${entry.registry}/${name}@${entry.version} (${entry.path})`;
   const errors = parsed.problems.filter((p) => p.severity === "error");
+  if (errors.length && o.lenient) return { warnings: [`${where}: ${errors[0]!.message} (Claude Code will not load this agent)`] };
   if (errors.length) {
     const first = errors[0]!;
     throw new AgentpkgError("E_AGENT_INVALID", `${where}${first.line ? `:${first.line}` : ""}: ${first.message}`, {
@@ -55,6 +56,6 @@ export function checkInstallable(name: string, entry: LockEntry, content: Buffer
     .filter((p) => p.severity === "warning" && !INFO_ONLY.has(p.code))
     .slice(0, 3)
     .map((p) => `${where}${p.line ? `:${p.line}` : ""}: ${p.message}`);
-  if (parsed.name !== undefined && parsed.name !== name) warnings.push(`${where}: its name field is "${parsed.name}", so Claude Code will know it by that name`);
+  if (parsed.name !== undefined && parsed.name !== name && !o.lenient) warnings.push(`${where}: its name field is "${parsed.name}", so Claude Code will know it by that name`);
   return { warnings, nameField: parsed.name };
 }

@@ -21,6 +21,8 @@ export interface Context {
   store: ContentStore;
   /** pristine bytes this run has read, by sha256 (a plugin is read whole; its files are taken from here) */
   pristine: Map<string, Buffer>;
+  /** what resolving found worth saying (a plugin's parts a project cannot get), shown with the plan's warnings */
+  notes: string[];
   registries: Registries;
   /** file hashes by stat, for planning; saved by whoever finishes the command */
   statCache: StatCache;
@@ -41,6 +43,7 @@ export async function openContext(
     files,
     store: new ContentStore(cacheDir(deps)),
     pristine: new Map(),
+    notes: [],
     statCache: statCache ?? StatCache.load(cacheDir(deps), scope.root),
     registries: new Registries(configuredRegistries(files.manifest), deps, { offline: o.offline === true, policy }),
   };

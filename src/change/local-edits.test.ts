@@ -53,7 +53,7 @@ async function upgradePlan(deps: Deps) {
   const ctx = await openContext({}, deps, "always");
   const dep = ctx.files.manifest.agents.x!;
   const target = (await resolveAgent(ctx.registries, "x", dep)).entry;
-  const plan = await preparePlan(ctx, ctx.files.manifest, await desiredLock(ctx, ctx.files.manifest, new Map([["x", target]])));
+  const plan = await preparePlan(ctx, ctx.files.manifest, await desiredLock(ctx, ctx.files.manifest, { agents: new Map([["x", target]]) }));
   return { ctx, plan, prompts: changePrompts(deps) };
 }
 
@@ -123,7 +123,7 @@ describe("settleLocalEdits with a prompt", () => {
     const ctx = await openContext({}, deps, "always");
     const manifest = { ...ctx.files.manifest, agents: { ...ctx.files.manifest.agents, y: { range: "^1.0.0" } } };
     const y = (await resolveAgent(ctx.registries, "y", { range: "^1.0.0" })).entry;
-    const plan: Plan = await preparePlan(ctx, manifest, await desiredLock(ctx, manifest, new Map([["y", y]])));
+    const plan: Plan = await preparePlan(ctx, manifest, await desiredLock(ctx, manifest, { agents: new Map([["y", y]]) }));
     const settled = await settleLocalEdits(ctx, plan, "prompt", changePrompts(deps));
     expect(asked.map((a) => a.question)).toContain(".claude/agents/y.md (not installed by agentpkg): what now?");
     expect(asked.find((a) => a.question.includes("y.md"))!.keys).toEqual(["k", "o", "d"]);

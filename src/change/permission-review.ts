@@ -1,36 +1,64 @@
 import { AgentpkgError } from "../util/errors.js";
 import { parseAgent } from "../agent/parse.js";
-import { permissionChanges, requiresConfirmation } from "../agent/permissions.js";
-import { writesFile, type Plan, type PermissionReview } from "../plan/plan.js";
+import { firstInstallChanges, permissionChanges, programsOf, requiresConfirmation, type PermissionChange } from "../agent/permissions.js";
+import { writesFile, type Plan, type PermissionReview, type Step } from "../plan/plan.js";
 import { permissionLines } from "../plan/review.js";
 import { loadPristine } from "./content.js";
 import type { Context } from "./context.js";
 import type { ChangePrompts } from "./prompts.js";
 
-/** What each update changes in what the agent may do (tools, permissionMode, hooks, mcpServers, model). */
-async function collectPermissionChanges(ctx: Context, plan: Plan): Promise<PermissionReview[]> {
-  const out: PermissionReview[] = [];
-  for (const step of plan.steps) {
-    if (step.op !== "update" || step.kind !== "agent" || !writesFile(step) || step.from.sha256 === step.to.sha256) continue;
-    const incoming = plan.incoming.get(step.file);
-    if (!incoming) continue;
-    const before = parseAgent((await loadPristine(ctx, step.from)).toString("utf8")).frontmatter;
-    const after = parseAgent(incoming.toString("utf8")).frontmatter;
-    const changes = permissionChanges(before, after);
-    if (changes.length) out.push({ name: step.name, from: step.from.version, to: step.to.version, changes, risky: requiresConfirmation(changes) });
+/** A step that puts something new into the lock (not a restore of what the lock already has). */
+const isNew = (s: Step) => s.op === "add" && s.local !== "missing";
+
+const frontmatter = (b: Buffer) => parseAgent(b.toString("utf8")).frontmatter;
+const entryValue = (b: Buffer | undefined): unknown => (b === undefined ? undefined : JSON.parse(b.toString("utf8")));
+
+/** What one step changes in what runs on the user's machine or what an agent may do. */
+async function changesOf(ctx: Context, plan: Plan, s: Step): Promise<PermissionChange[]> {
+  if (s.op === "remove" || !writesFile(s) || s.resolution === "keep") return [];
+  if (s.op === "update" && s.from.sha256 === s.to.sha256) return [];
+  const incoming = plan.incoming.get(s.file);
+  if (!incoming) return [];
+  if (s.kind === "agent") {
+    if (isNew(s)) return firstInstallChanges(frontmatter(incoming));
+    if (s.op === "update") return permissionChanges(frontmatter(await loadPristine(ctx, s.from)), frontmatter(incoming));
+    return [];
   }
-  return out;
+  if (s.kind !== "hook" && s.kind !== "mcp") return [];
+  // a hook group or MCP server of a plugin: each program it starts is shown and needs a yes
+  const field = s.kind === "hook" ? "hooks" : "mcpServers";
+  const wrap = (v: unknown) => (v === undefined ? undefined : { [s.to.part]: s.kind === "hook" ? [v] : v });
+  const before = s.op === "update" ? entryValue(await loadPristine(ctx, s.from)) : undefined;
+  const was = new Set(programsOf(field, wrap(before)));
+  const label = s.kind === "hook" ? "hook" : "MCP server";
+  return programsOf(field, wrap(entryValue(incoming)))
+    .filter((p) => !was.has(p))
+    .map((p) => ({ field, kind: "program-added" as const, risky: true, detail: `${label} ${p}` }));
+}
+
+/** The review of a plan, one entry per package: its version change and what it may now do or run. */
+async function collect(ctx: Context, plan: Plan): Promise<PermissionReview[]> {
+  const byPackage = new Map<string, PermissionReview>();
+  for (const s of plan.steps) {
+    const changes = await changesOf(ctx, plan, s);
+    if (!changes.length || s.op === "remove") continue;
+    const review = byPackage.get(s.name) ?? { name: s.name, from: s.op === "update" ? s.from.version : "(new)", to: s.to.version, changes: [], risky: false };
+    review.changes.push(...changes);
+    review.risky ||= requiresConfirmation(changes);
+    byPackage.set(s.name, review);
+  }
+  return [...byPackage.values()];
 }
 
 /**
- * Updates that grant an agent more power need a yes: --yes, or a prompt on a terminal; otherwise exit 3.
- * A dry run only reports them.
+ * Installs and updates that start programs (hooks, MCP servers) or grant an agent more power need a yes:
+ * --yes, or a prompt on a terminal; otherwise exit 3. A dry run only reports them.
  */
 export async function reviewPermissions(ctx: Context, plan: Plan, o: { yes: boolean; dryRun: boolean }, prompts?: ChangePrompts): Promise<Plan> {
-  const permissions = await collectPermissionChanges(ctx, plan);
+  const permissions = await collect(ctx, plan);
   const risky = permissions.filter((c) => c.risky);
   if (risky.length > 0 && !o.yes && !o.dryRun && !(prompts && (await prompts.permissions(risky)))) {
-    throw new AgentpkgError("E_PERMISSIONS", `${risky.length} update${risky.length > 1 ? "s change" : " changes"} what an agent may do; nothing was changed`, {
+    throw new AgentpkgError("E_PERMISSIONS", `${risky.length} ${risky.length > 1 ? "packages change" : "package changes"} what runs on this machine or what an agent may do; nothing was changed`, {
       details: permissionLines(risky),
       hint: "review the changes above, then re-run with --yes to apply them",
       data: { permissionChanges: risky },

@@ -19,7 +19,7 @@ import { applyPlan, writeConflicts } from "../apply/apply.js";
 import { needsTidy } from "../apply/housekeeping.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { openContext, type CommonOptions, type Context } from "./context.js";
-import { desiredLock } from "./desired-lock.js";
+import { desiredLock, type ResolvedNow } from "./desired-lock.js";
 import { settleLocalEdits } from "./local-edits.js";
 import { reviewPermissions } from "./permission-review.js";
 import { preparePlan } from "./prepare.js";
@@ -41,7 +41,8 @@ export interface ChangeOptions extends CommonOptions {
 /** What a command wants: the new manifest, plus versions it resolved on purpose. */
 export interface Intent {
   manifest: Manifest;
-  resolvedNow: ReadonlyMap<string, import("../project/lockfile.js").LockEntry>;
+  /** versions the command resolved on purpose (install NAME, upgrade) */
+  resolvedNow?: ResolvedNow;
   /** the desired lock as is, skipping resolution (sync: the current lock filtered to the manifest) */
   desired?: Lockfile;
   /** also plan restoring locked files that were edited (sync) */
@@ -65,7 +66,7 @@ export async function runChange(
   const dryRun = o.dryRun === true;
   const buildPlan = async (): Promise<Plan> => {
     const intent = await intend(ctx); // 1
-    const desired = intent.desired ?? (await desiredLock(ctx, intent.manifest, intent.resolvedNow)); // 2
+    const desired = intent.desired ?? (await desiredLock(ctx, intent.manifest, intent.resolvedNow ?? { agents: new Map() })); // 2
     const plan = await preparePlan(ctx, intent.manifest, desired, { restoreModified: intent.restoreModified }); // 3
     if (o.frozen && (plan.lockChanged || plan.manifestChanged)) {
       throw new AgentpkgError("E_LOCK_OUTDATED", ".claude/agentpkg.lock does not match .claude/agentpkg.json (--frozen)", {

@@ -1,5 +1,6 @@
-import { hashAgentFiles, readAgentFile } from "../project/agents-dir.js";
-import { type Lockfile } from "../project/lockfile.js";
+import { readAgentFile } from "../project/agents-dir.js";
+import { lockedFiles, type Lockfile } from "../project/lockfile.js";
+import { hashTargets } from "../project/targets.js";
 import type { Manifest } from "../project/manifest.js";
 import { computePlan } from "../plan/compute-plan.js";
 import { finishPlan, touchesLocalEdit, writesFile, type Plan } from "../plan/plan.js";
@@ -14,9 +15,8 @@ import { checkNameClashes } from "./name-clash.js";
  */
 export async function preparePlan(ctx: Context, manifest: Manifest, desired: Lockfile, o: { restoreModified?: boolean } = {}): Promise<Plan> {
   const current = ctx.files.lock;
-  const files = new Set<string>();
-  for (const e of [...Object.values(desired.agents), ...Object.values(current.agents)]) files.add(e.file);
-  const disk = hashAgentFiles(ctx.scope, files, ctx.statCache);
+  const targets = new Set([...lockedFiles(desired, "the new lock").keys(), ...lockedFiles(current, "the lockfile").keys()]);
+  const disk = hashTargets(ctx.scope, targets, ctx.statCache);
   const steps = computePlan(desired, current, disk, o);
   // the local text is only needed where a step meets a local edit (diff stat, merge, backup)
   const local = new Map<string, Buffer>();
@@ -27,20 +27,22 @@ export async function preparePlan(ctx: Context, manifest: Manifest, desired: Loc
   }
   const incoming = new Map<string, Buffer>();
   const nameFields = new Map<string, string | undefined>();
-  const warnings: string[] = [];
+  const warnings = new Set(ctx.notes);
   await Promise.all(
     steps.map(async (s) => {
       if (s.op === "remove" || !writesFile(s)) return;
       const content = await loadPristine(ctx, s.to);
-      const checked = checkInstallable(s.name, s.to, content);
-      warnings.push(...checked.warnings);
-      nameFields.set(s.file, checked.nameField);
       incoming.set(s.file, content);
+      if (s.kind !== "agent") return;
+      // a plugin's agent is copied as published (Claude Code's own install copies it too): problems are warnings
+      const checked = checkInstallable(s.name, s.to, content, { lenient: s.to.plugin !== undefined });
+      for (const w of checked.warnings) warnings.add(w);
+      nameFields.set(s.file, checked.nameField);
     }),
   );
   await checkNameClashes(ctx, steps, nameFields);
   const lock: Lockfile = { ...desired, lockfileVersion: current.lockfileVersion, agents: sortedEntries(desired.agents) };
-  return finishPlan(ctx.files, { steps, manifest, lock, incoming, local, disk, merged: new Map(), conflicts: [], permissions: [], warnings: warnings.sort() });
+  return finishPlan(ctx.files, { steps, manifest, lock, incoming, local, disk, merged: new Map(), conflicts: [], permissions: [], warnings: [...warnings].sort() });
 }
 
 function sortedEntries<T>(entries: Record<string, T>): Record<string, T> {

@@ -50,7 +50,9 @@ export async function resolvePlugin(ctx: Context, name: string, dep: Dependency)
     });
   }
   const version = resolveVersion({ ...found.plugin, name }, dep.range, found.source.name);
-  return materializePlugin(ctx, found.source, found.plugin, name, version, { parts: dep.parts });
+  const resolved = await materializePlugin(ctx, found.source, found.plugin, name, version, { parts: dep.parts });
+  for (const w of resolved.vendored.warnings) ctx.notes.push(`plugin ${name}: ${w}`);
+  return resolved;
 }
 
 /**

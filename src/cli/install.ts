@@ -11,8 +11,9 @@ type Run = (o: InstallOptions, deps: Deps) => Promise<ChangeResult>;
 export function installCommand(deps: Deps, run?: Run): Command {
   const cmd = new Command("install")
     .aliases(["i", "add"])
-    .description("install agents into .claude/agents (no names: everything in the manifest, at the locked versions)")
-    .argument("[specs...]", "agents to add, e.g. ml-engineer, ml-engineer@^1.2, team/reviewer@latest")
+    .description("install agents and plugins into .claude (no names: everything in the manifest, at the locked versions)")
+    .argument("[specs...]", "agents to add, e.g. ml-engineer, ml-engineer@^1.2, team/reviewer@latest; a plugin's name, or PLUGIN:PART for one of its parts")
+    .option("--plugin", "the names are plugins of a marketplace, installed whole (agents, commands, skills, hooks, MCP servers)")
     .option("--frozen", "fail (exit 4) instead of changing the lockfile; implied when CI=true and no names are given")
     .option("--no-frozen", "allow lockfile changes even when CI=true")
     .option("-E, --exact", "save the exact version in the manifest instead of ^version")
@@ -27,7 +28,7 @@ export function installCommand(deps: Deps, run?: Run): Command {
     }
     const fn = run ?? (await import("../operations/install.js")).runInstall;
     const frozen = self.getOptionValueSource("frozen") === "cli" ? inv.flags.frozen === true : undefined;
-    const result = await fn({ ...changeOptions(inv), specs, frozen, exact: inv.flags.exact === true }, inv.deps);
+    const result = await fn({ ...changeOptions(inv), specs, frozen, exact: inv.flags.exact === true, plugin: inv.flags.plugin === true }, inv.deps);
     inv.deps.setExitCode(printChange(inv.deps.io, inv.out, result));
   });
   return cmd;

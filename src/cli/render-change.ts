@@ -2,7 +2,7 @@ import type { Io } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { ChangeResult } from "../change/result.js";
 import { permissionLines } from "../plan/review.js";
-import { renderStep, stepToJson, summarize } from "./render-plan.js";
+import { renderSteps, stepToJson, summarize } from "./render-plan.js";
 import { paint, printNotes, printResult, type JsonDoc, type OutputFlags } from "./output.js";
 
 /** The --json document of install, upgrade, remove (and, extended, sync). */
@@ -41,8 +41,8 @@ export function printChange(io: Io, flags: OutputFlags, r: ChangeResult): number
   const p = r.plan;
   printNotes(io, flags, p.warnings);
   printResult(io, flags, changeToJson(r), () => {
-    const color = (line: string) => paint(io, line.startsWith("+") ? "green" : line.startsWith("-") ? "red" : "yellow", line);
-    const lines = p.steps.map((s) => color(renderStep(s)));
+    const color = (line: string) => paint(io, /^\s*\+/.test(line) ? "green" : /^\s*-/.test(line) ? "red" : "yellow", line);
+    const lines = renderSteps(p.steps).map(color);
     if (p.permissions.length) lines.push("permission changes:", ...permissionLines(p.permissions).map((l) => `  ${l}`));
     if (r.dryRun && p.permissions.some((c) => c.risky)) lines.push("  applying them needs confirmation (a prompt on a terminal, or --yes)");
     for (const b of r.backups) lines.push(`saved your edited copy as ${b}`);

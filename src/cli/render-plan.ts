@@ -3,6 +3,7 @@ import type { Step } from "../plan/plan.js";
 export interface StepJson {
   op: Step["op"];
   name: string;
+  kind: Step["kind"];
   from?: string;
   to?: string;
   registry?: string;
@@ -13,7 +14,7 @@ export interface StepJson {
 
 /** The stable JSON form of a step (schema of --json output). */
 export function stepToJson(s: Step): StepJson {
-  const base = { op: s.op, name: s.name, local: s.local, ...(s.resolution ? { resolution: s.resolution } : {}) };
+  const base = { op: s.op, name: s.name, kind: s.kind, local: s.local, ...(s.resolution ? { resolution: s.resolution } : {}) };
   if (s.op === "add") return { ...base, to: s.to.version, registry: s.to.registry, file: s.file };
   if (s.op === "remove") return { ...base, from: s.from.version, registry: s.from.registry, file: s.file };
   return { ...base, from: s.from.version, to: s.to.version, registry: s.to.registry, file: s.file };
@@ -31,26 +32,110 @@ const RESOLUTION_NOTES: Record<NonNullable<Step["resolution"]>, string> = {
   conflict: "merge conflicts",
 };
 
-/** One human line per step: `+ name 1.0.0`, `~ name 1.0.0 -> 1.1.0`, `- name 1.0.0`, with notes. */
-export function renderStep(s: Step): string {
+function notesOf(s: Step): string[] {
   const notes: string[] = [];
   if (s.op === "add" && s.local === "missing") notes.push("restore deleted file");
   const localNote = LOCAL_NOTES[s.local];
   if (localNote) notes.push(localNote);
   if (s.resolution) notes.push(RESOLUTION_NOTES[s.resolution]);
-  const suffix = notes.length ? `  (${notes.join(", ")})` : "";
-  if (s.op === "add") return `+ ${s.name} ${s.to.version}${suffix}`;
-  if (s.op === "remove") return `- ${s.name} ${s.from.version}${suffix}`;
-  const versions = s.from.version === s.to.version ? s.to.version : `${s.from.version} -> ${s.to.version}`;
-  return `~ ${s.name} ${versions}${suffix}`;
+  return notes;
 }
 
+const suffix = (notes: string[]) => (notes.length ? `  (${notes.join(", ")})` : "");
+const sign = (op: Step["op"]) => (op === "add" ? "+" : op === "remove" ? "-" : "~");
+
+/** A package's version change: `1.0.0`, or `1.0.0 -> 1.1.0`. */
+function versions(steps: readonly Step[]): string {
+  let a: string | undefined;
+  let b: string | undefined;
+  for (const s of steps) {
+    if (s.op !== "add") a ??= s.from.version;
+    if (s.op !== "remove") b ??= s.to.version;
+  }
+  return a === undefined ? b! : b === undefined || a === b ? a : `${a} -> ${b}`;
+}
+
+/** What one package's steps do as a whole: everything added, everything removed, or changed. */
+function packageOp(steps: readonly Step[]): Step["op"] {
+  if (steps.every((s) => s.op === "add")) return "add";
+  if (steps.every((s) => s.op === "remove")) return "remove";
+  return "update";
+}
+
+/** One human line per step of an agent: `+ name 1.0.0`, `~ name 1.0.0 -> 1.1.0`, `- name 1.0.0`, with notes. */
+export function renderStep(s: Step): string {
+  if (s.op === "add") return `+ ${s.name} ${s.to.version}${suffix(notesOf(s))}`;
+  if (s.op === "remove") return `- ${s.name} ${s.from.version}${suffix(notesOf(s))}`;
+  const v = s.from.version === s.to.version ? s.to.version : `${s.from.version} -> ${s.to.version}`;
+  return `~ ${s.name} ${v}${suffix(notesOf(s))}`;
+}
+
+const PLURAL: Record<string, [string, string]> = {
+  agent: ["agent", "agents"],
+  command: ["command", "commands"],
+  skill: ["skill", "skills"],
+  "output-style": ["output style", "output styles"],
+  hook: ["hook", "hooks"],
+  mcp: ["MCP server", "MCP servers"],
+  file: ["file", "files"],
+};
+
+/** `2 agents, 1 command, 3 files`: parts by kind (a skill counted once, not per file). */
+export function describeParts(steps: readonly Step[]): string {
+  const parts = new Map<string, Set<string>>();
+  for (const s of steps) {
+    const part = s.op === "remove" ? s.from.part : s.to.part;
+    const key = s.kind === "file" ? s.file : part;
+    parts.set(s.kind, (parts.get(s.kind) ?? new Set()).add(key));
+  }
+  return Object.keys(PLURAL)
+    .filter((k) => parts.has(k))
+    .map((k) => `${parts.get(k)!.size} ${PLURAL[k]![parts.get(k)!.size === 1 ? 0 : 1]}`)
+    .join(", ");
+}
+
+/**
+ * The human lines of a plan: an agent is one line; a plugin is one line for the package (its version
+ * change and the parts it touches), then one indented line per file that meets a local edit.
+ */
+export function renderSteps(steps: readonly Step[]): string[] {
+  const lines: string[] = [];
+  for (const [name, group] of groupByPackage(steps)) {
+    if (!isPlugin(group)) {
+      lines.push(...group.map(renderStep));
+      continue;
+    }
+    const op = packageOp(group);
+    lines.push(`${sign(op)} plugin ${name} ${versions(group)}  (${describeParts(group)})`);
+    for (const s of group) {
+      const notes = notesOf(s);
+      if (notes.length) lines.push(`    ${sign(s.op)} ${s.file}${suffix(notes)}`);
+    }
+  }
+  return lines;
+}
+
+function isPlugin(steps: readonly Step[]): boolean {
+  return steps.some((s) => (s.op === "remove" ? s.from.plugin : s.to.plugin) !== undefined);
+}
+
+function groupByPackage(steps: readonly Step[]): Map<string, Step[]> {
+  const out = new Map<string, Step[]>();
+  for (const s of steps) out.set(s.name, [...(out.get(s.name) ?? []), s]);
+  return out;
+}
+
+/** `1 added, 1 updated, 2 kept as edited`: packages by what happens to them; files kept as edited. */
 export function summarize(steps: readonly Step[]): string {
-  const count = (op: Step["op"]) => steps.filter((s) => s.op === op && s.resolution !== "keep").length;
+  const counts = { add: 0, update: 0, remove: 0 };
+  for (const group of groupByPackage(steps).values()) {
+    const acting = group.filter((s) => s.resolution !== "keep");
+    if (acting.length) counts[packageOp(acting)]++;
+  }
   const parts = [
-    [count("add"), "added"],
-    [count("update"), "updated"],
-    [count("remove"), "removed"],
+    [counts.add, "added"],
+    [counts.update, "updated"],
+    [counts.remove, "removed"],
     [steps.filter((s) => s.resolution === "keep").length, "kept as edited"],
   ].filter(([n]) => (n as number) > 0);
   return parts.length ? parts.map(([n, w]) => `${n} ${w}`).join(", ") : "nothing to change";

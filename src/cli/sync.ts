@@ -2,7 +2,7 @@ import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { SyncOptions, SyncResult } from "../operations/sync.js";
-import { renderStep } from "./render-plan.js";
+import { renderSteps } from "./render-plan.js";
 import type { Step } from "../plan/plan.js";
 import { addEditFlags, changeOptions, invocation } from "./shared.js";
 import { paint, printNotes, printResult } from "./output.js";
@@ -40,7 +40,7 @@ export function syncCommand(deps: Deps, run?: Run): Command {
     const p = r.plan;
     printNotes(io, inv.out, p.warnings);
     printResult(io, inv.out, { ...changeToJson(r), inSync, locked: r.locked }, () => {
-      const lines = p.steps.map((s) => paint(io, s.op === "remove" ? "red" : s.resolution === "keep" ? "yellow" : "green", renderStep(s)));
+      const lines = renderSteps(p.steps).map((l) => paint(io, /^\s*-/.test(l) ? "red" : /kept as is\)$/.test(l) ? "yellow" : "green", l));
       for (const b of r.backups) lines.push(`saved your edited copy as ${b}`);
       const kept = p.steps.filter((s) => s.resolution === "keep").length;
       const keptNote = kept ? `; kept ${kept} locally edited file${kept > 1 ? "s" : ""} as is` : "";

@@ -71,7 +71,7 @@ export function bundleIntent(c: Context, bundle: Bundle, label: string): Intent 
   }
   const agents = dict<LockEntry>();
   for (const [name, e] of Object.entries(bundle.lock.agents)) agents[name] = hasLock ? e : pristineEntry(e);
-  return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired: { ...bundle.lock, agents } };
+  return { manifest: cloneManifest(manifest), desired: { ...bundle.lock, agents } };
 }
 
 /** A fresh install writes the pristine content, so a merged file's localSha256 does not carry over. */

@@ -60,7 +60,7 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
     const agents = dict<LockEntry>();
     for (const [name, entry] of Object.entries(lock.agents)) if (Object.hasOwn(manifest.agents, name)) agents[name] = entry;
     locked = Object.keys(agents).length;
-    return { manifest: cloneManifest(manifest), resolvedNow: new Map(), desired: { ...lock, agents }, restoreModified: true };
+    return { manifest: cloneManifest(manifest), desired: { ...lock, agents }, restoreModified: true };
   }, { statCache, inputs });
   return { ...result, locked };
 }

@@ -1,6 +1,9 @@
 import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
-import type { LockEntry } from "../project/lockfile.js";
+import type { LockEntry, PluginLock } from "../project/lockfile.js";
+import { own, stableJson } from "../util/json.js";
+import { contentOf } from "../project/lock-plugins.js";
+import { resolvePlugin } from "../change/resolve-plugin.js";
 import { parseSpec } from "../sources/spec.js";
 import { rangeToSave } from "../sources/resolve.js";
 import { resolveAgent } from "../change/resolve-agent.js";
@@ -25,15 +28,26 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
   });
   return runChange("upgrade", o, deps, "always", async (c) => {
     const manifest = cloneManifest(c.files.manifest);
-    const targets = names.length ? names : Object.keys(manifest.agents);
     for (const name of names) {
-      if (!Object.hasOwn(manifest.agents, name)) {
+      if (!Object.hasOwn(manifest.agents, name) && !Object.hasOwn(manifest.plugins, name)) {
         throw new AgentpkgError("E_NOT_FOUND", `${name} is not in .claude/agentpkg.json`, { hint: `install it first: agentpkg install ${name}` });
       }
     }
+    const agents = names.length ? names.filter((n) => Object.hasOwn(manifest.agents, n)) : Object.keys(manifest.agents);
+    const plugins = names.length ? names.filter((n) => !Object.hasOwn(manifest.agents, n)) : Object.keys(manifest.plugins);
     const resolvedNow = new Map<string, LockEntry>();
-    await Promise.all(
-      targets.map(async (name) => {
+    const resolvedPlugins = new Map<string, PluginLock>();
+    await Promise.all([
+      ...plugins.map(async (name) => {
+        const dep = manifest.plugins[name]!;
+        const resolved = await resolvePlugin(c, name, o.latest ? { ...dep, range: "latest" } : dep);
+        if (o.latest) manifest.plugins[name] = { ...dep, range: rangeToSave(undefined, resolved.lock.version, o.exact === true) };
+        const locked = own(c.files.lock.plugins, name);
+        // the same files at the same version: keep the locked entry (and its commit), the lockfile byte-identical
+        const same = locked && locked.version === resolved.lock.version && stableJson(contentOf(locked)) === stableJson(contentOf(resolved.lock));
+        resolvedPlugins.set(name, same ? locked : resolved.lock);
+      }),
+      ...agents.map(async (name) => {
         const dep = manifest.agents[name]!;
         const resolved = await resolveAgent(c.registries, name, o.latest ? { ...dep, range: "latest" } : dep);
         if (o.latest) manifest.agents[name] = { ...dep, range: rangeToSave(undefined, resolved.entry.version, o.exact === true) };
@@ -41,7 +55,7 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
         // same version as locked: keep the locked entry (and its commit) so the lockfile stays byte-identical
         resolvedNow.set(name, locked && locked.version === resolved.entry.version && locked.sha256 === resolved.entry.sha256 ? locked : resolved.entry);
       }),
-    );
-    return { manifest, resolvedNow };
+    ]);
+    return { manifest, resolvedNow: { agents: resolvedNow, plugins: resolvedPlugins } };
   });
 }

@@ -128,3 +128,10 @@ function parseFileLock(file: string, f: unknown, key: string, at: string, fail: 
   }
   return out;
 }
+
+/** What a plugin's files are (kind, part, source path, content), without what the project did with them. */
+export function contentOf(p: PluginLock): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [file, f] of Object.entries(p.files)) out[file] = [f.kind, f.part, f.path, f.version === undefined ? f.sha256 : "kept", f.executable === true];
+  return out;
+}
