@@ -1,6 +1,6 @@
 import { sha256 } from "../util/hash.js";
 import { AgentpkgError } from "../util/errors.js";
-import type { Plan, Step } from "../plan/plan.js";
+import { writesFile, type Plan, type Step } from "../plan/plan.js";
 import type { Scope } from "../project/scope.js";
 import { editSharedJson, type EntryEdit } from "../project/shared-json.js";
 import { readSharedText, splitTarget } from "../project/targets.js";
@@ -18,8 +18,8 @@ export interface SharedWrite {
 /** The entry a step leaves in its shared file: its new value, or undefined when it goes (or stays untouched: null). */
 function editOf(step: Step, plan: Plan): EntryEdit | null {
   const key = splitTarget(step.file)!.key;
-  if (step.resolution === "keep" || step.resolution === "conflict") return null;
-  if (step.op === "remove") return step.local === "missing" ? null : { key, value: undefined };
+  if (step.op === "remove") return step.local === "missing" || step.resolution === "keep" ? null : { key, value: undefined };
+  if (!writesFile(step)) return null;
   const content = plan.merged.get(step.file) ?? plan.incoming.get(step.file);
   if (!content) throw new Error(`internal: no content for ${step.file}`);
   return { key, value: JSON.parse(content.toString("utf8")) as unknown };

@@ -1,4 +1,5 @@
 import { AgentpkgError } from "../util/errors.js";
+import { own } from "../util/json.js";
 import { parseAgent } from "../agent/parse.js";
 import { firstInstallChanges, permissionChanges, programsOf, requiresConfirmation, type PermissionChange } from "../agent/permissions.js";
 import { writesFile, type Plan, type PermissionReview, type Step } from "../plan/plan.js";
@@ -42,7 +43,8 @@ async function collect(ctx: Context, plan: Plan): Promise<PermissionReview[]> {
   for (const s of plan.steps) {
     const changes = await changesOf(ctx, plan, s);
     if (!changes.length || s.op === "remove") continue;
-    const review = byPackage.get(s.name) ?? { name: s.name, from: s.op === "update" ? s.from.version : "(new)", to: s.to.version, changes: [], risky: false };
+    const locked = own(ctx.files.lock.agents, s.name)?.version ?? own(ctx.files.lock.plugins, s.name)?.version;
+    const review = byPackage.get(s.name) ?? { name: s.name, from: locked ?? "(new)", to: s.to.version, changes: [], risky: false };
     review.changes.push(...changes);
     review.risky ||= requiresConfirmation(changes);
     byPackage.set(s.name, review);

@@ -144,6 +144,7 @@ const registryJson = (r: RegistryInfo) => ({
   ...(r.type !== undefined ? { type: r.type } : {}),
   ...(r.agents !== undefined ? { agents: r.agents } : {}),
   ...(r.commit !== undefined ? { commit: r.commit } : {}),
+  ...(r.plugins !== undefined ? { plugins: r.plugins, parts: r.parts ?? {} } : {}),
 });
 
 export const registryAddJson = (r: RegistryInfo, dryRun: boolean) => ({ ...SCHEMA, ...registryJson(r), dryRun, warnings: r.warnings ?? [] });

@@ -1,5 +1,6 @@
 import { registryAddJson, registryInitJson, registryListJson, registryPackJson, registryRemoveJson, registryUpdateJson } from "./json.js";
 import { Command } from "commander";
+import { describeCounts } from "./render-plan.js";
 import type { Deps } from "../util/deps.js";
 import { invocation } from "./shared.js";
 import { redactCredentials } from "../util/redact.js";
@@ -21,7 +22,8 @@ export function registryCommand(deps: Deps): Command {
       const r = await runRegistryAdd({ ...inv.common, name, url, type }, inv.deps);
       const warnings = r.warnings ?? [];
       if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
-      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${r.agents} agents)${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}` : `${r.agents} agents`;
+      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds})${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
     });
   cmd
     .command("list")

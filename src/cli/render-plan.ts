@@ -80,18 +80,22 @@ const PLURAL: Record<string, [string, string]> = {
   file: ["file", "files"],
 };
 
-/** `2 agents, 1 command, 3 files`: parts by kind (a skill counted once, not per file). */
+/** `2 agents, 1 command, 3 files`: counts by kind, in a fixed order. */
+export function describeCounts(counts: Readonly<Record<string, number>>): string {
+  return Object.keys(PLURAL)
+    .filter((k) => (counts[k] ?? 0) > 0)
+    .map((k) => `${counts[k]} ${PLURAL[k]![counts[k] === 1 ? 0 : 1]}`)
+    .join(", ");
+}
+
+/** The parts a package's steps touch, by kind (a skill counted once, not per file). */
 export function describeParts(steps: readonly Step[]): string {
   const parts = new Map<string, Set<string>>();
   for (const s of steps) {
     const part = s.op === "remove" ? s.from.part : s.to.part;
-    const key = s.kind === "file" ? s.file : part;
-    parts.set(s.kind, (parts.get(s.kind) ?? new Set()).add(key));
+    parts.set(s.kind, (parts.get(s.kind) ?? new Set()).add(s.kind === "file" ? s.file : part));
   }
-  return Object.keys(PLURAL)
-    .filter((k) => parts.has(k))
-    .map((k) => `${parts.get(k)!.size} ${PLURAL[k]![parts.get(k)!.size === 1 ? 0 : 1]}`)
-    .join(", ");
+  return describeCounts(Object.fromEntries([...parts].map(([k, v]) => [k, v.size])));
 }
 
 /**

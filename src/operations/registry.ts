@@ -20,6 +20,9 @@ export interface RegistryInfo {
   type?: string;
   /** what the registry skipped while listing (registry add) */
   warnings?: string[];
+  /** a marketplace's plugins, and their parts by kind (agent, command, skill, hook, mcp, output-style) */
+  plugins?: number;
+  parts?: Record<string, number>;
 }
 
 /** Change the manifest as read under the project lock (after finishing an interrupted run), never a stale copy. */
@@ -57,7 +60,15 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
     return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }) };
   };
   if (existing === undefined) await saveManifest(ctx, withType, o.dryRun === true);
-  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: source.warnings ?? [] };
+  const plugins = (await source.listPlugins?.()) ?? [];
+  const parts: Record<string, number> = {};
+  const notes: string[] = [];
+  for (const p of plugins) {
+    for (const [kind, n] of Object.entries(p.parts ?? {})) parts[kind] = (parts[kind] ?? 0) + n;
+    for (const note of (p as { notes?: string[] }).notes ?? []) notes.push(`plugin ${p.name}: ${note}`);
+  }
+  const pluginInfo = source.listPlugins ? { plugins: plugins.length, parts } : {};
+  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo };
 }
 
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {

@@ -216,3 +216,36 @@ export function snapshot(dir: string): Record<string, string> {
 export function copyTree(from: string, to: string): void {
   fse.copySync(from, to);
 }
+
+/** A temp git repository written file by file, committed and tagged as its maintainers would. */
+export class GitRepo {
+  readonly dir: string;
+  constructor(root: string, name: string) {
+    this.dir = path.join(root, name);
+    fs.mkdirSync(this.dir, { recursive: true });
+    git(this.dir, ["init", "-q", "-b", "main"]);
+  }
+  get url(): string {
+    return `file://${this.dir}`;
+  }
+  /** Write a file (an object as pretty JSON); `executable` sets mode 755, which git records. */
+  write(rel: string, content: string | object, o: { executable?: boolean } = {}): this {
+    const abs = path.join(this.dir, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, typeof content === "string" ? content : JSON.stringify(content, null, 2) + "\n");
+    if (o.executable) fs.chmodSync(abs, 0o755);
+    return this;
+  }
+  remove(rel: string): this {
+    fs.rmSync(path.join(this.dir, rel), { recursive: true, force: true });
+    return this;
+  }
+  commit(message: string): string {
+    git(this.dir, ["add", "-A"]);
+    git(this.dir, ["commit", "-q", "-m", message]);
+    return git(this.dir, ["rev-parse", "HEAD"]).trim();
+  }
+  tag(name: string): void {
+    git(this.dir, ["tag", name]);
+  }
+}

@@ -2,33 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agentText, git, Sandbox, sha256, snapshot } from "./helpers.js";
+import { agentText, git, GitRepo as Repo, Sandbox, sha256, snapshot } from "./helpers.js";
 
-/** A temp git repository written file by file, committed and tagged as its maintainers would. */
-class Repo {
-  readonly dir: string;
-  constructor(root: string, name: string) {
-    this.dir = path.join(root, name);
-    fs.mkdirSync(this.dir, { recursive: true });
-    git(this.dir, ["init", "-q", "-b", "main"]);
-  }
-  get url(): string {
-    return `file://${this.dir}`;
-  }
-  write(rel: string, content: string | object): this {
-    fs.mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(this.dir, rel), typeof content === "string" ? content : JSON.stringify(content, null, 2) + "\n");
-    return this;
-  }
-  commit(message: string): string {
-    git(this.dir, ["add", "-A"]);
-    git(this.dir, ["commit", "-q", "-m", message]);
-    return git(this.dir, ["rev-parse", "HEAD"]).trim();
-  }
-  tag(name: string): void {
-    git(this.dir, ["tag", name]);
-  }
-}
 
 const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at /);
 const lock = (sb: Sandbox) => JSON.parse(sb.file(".claude/agentpkg.lock")).agents;
@@ -95,7 +70,7 @@ describe("a Claude Code plugin marketplace", () => {
     expect(warnings).toMatch(/plugins\/beta\/agents\/broken\.md.*description.*skipped/);
     expect(warnings).toMatch(/agent "reviewer" is defined by several plugins; install it as alpha:reviewer or beta:reviewer/);
     const human = await sb.run(["registry", "add", "mk2", mk.url]);
-    expect(human.stdout).toContain("(marketplace, 4 agents)");
+    expect(human.stdout).toContain("(marketplace, 3 plugins: 6 agents)");
     expect(human.stderr).toMatch(/^warning mk2: plugin "ext" skipped/m);
   });
 
