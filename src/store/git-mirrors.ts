@@ -7,6 +7,7 @@ import { sha256 } from "../util/hash.js";
 import { acquireLock } from "../util/process-lock.js";
 import { redactCredentials } from "../util/redact.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
+import { removeStaleCacheTemps } from "./cache-temps.js";
 
 export type RefreshPolicy = "always" | "if-stale" | "never";
 
@@ -68,6 +69,7 @@ export async function ensureMirror(
       hint: "run the same command once without --offline to fill the cache",
     });
   }
+  removeStaleCacheTemps(o.cache); // a clone a Ctrl-C interrupted: only on this (network) path, never on a warm run
   const release = await acquireLock(`${dir}.busy`, 120_000);
   try {
     // another process may have cloned or fetched it while we waited: never clone over a mirror others read
