@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
-import { mkdirSync, renameSync, rmdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
-import { fsyncDir, writeFileAtomic, writeTemp } from "../util/atomic.js";
+import { fsyncDir, modeOf, writeFileAtomic, writeTemp } from "../util/atomic.js";
 import { sha256 } from "../util/hash.js";
 import { eachLimit } from "../util/each-limit.js";
 import { writesFile, type Conflict, type Plan } from "../plan/plan.js";
@@ -13,7 +13,8 @@ import { serializeManifest } from "../project/manifest.js";
 import { scopeFile, type Scope } from "../project/scope.js";
 import type { ProjectFiles } from "../project/state.js";
 import { removeJournal, textSha, writeJournal, type JournalFile } from "./journal.js";
-import { unwritable } from "./project-lock.js";
+import { applyFailed, unwritable } from "./io-error.js";
+import { FileSwaps, SwapError } from "./swap.js";
 import { sharedWrites, type SharedWrite } from "./shared-files.js";
 import { splitTarget } from "../project/targets.js";
 
@@ -29,6 +30,16 @@ async function freeBackupName(file: string): Promise<string> {
       return candidate;
     }
   }
+}
+
+/**
+ * The mode a staged file gets: an executable (a plugin's script) gets x wherever it can be read, anything else
+ * loses x; a file being replaced keeps its other bits (a 0600 agent stays 0600), a new one is 0644 or 0755.
+ */
+export function stagedMode(target: string, executable: boolean): number {
+  const now = modeOf(target);
+  if (now === undefined) return executable ? 0o755 : 0o644;
+  return executable ? now | ((now & 0o444) >> 2) : now & ~0o111;
 }
 
 const relPath = (scope: Scope, abs: string): string => path.relative(scope.root, abs).split(path.sep).join("/");
@@ -79,10 +90,12 @@ export async function writeConflicts(scope: Scope, conflicts: readonly Conflict[
 
 /**
  * Apply a settled plan (under the project lock), crash-safe: stage every new file, the manifest and the
- * lockfile as temp files, save backups, write the journal (what is about to change), rename files into
- * place, delete removed ones, rename the manifest and (last) the lockfile into place, then drop the
- * journal. Killed at any moment, each file is old or new, and the next run finishes from the journal.
- * `before` is the project as the plan was made from. Returns the backups written, relative to the scope root.
+ * lockfile as temp files, save backups, write the journal (what is about to change), put files in place,
+ * delete removed ones, put the manifest and (last) the lockfile in place, then drop the journal. Killed at
+ * any moment, each file is old or new, and the next run finishes from the journal. An error while putting
+ * files in place (an immutable file, a full disk) puts back every file already changed, so the project is as
+ * it was, and names the file. `before` is the project as the plan was made from. Returns the backups
+ * written, relative to the scope root.
  */
 export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan): Promise<string[]> {
   const staged = new Map<string, { tmp: string; sha: string }>();
@@ -95,10 +108,14 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
   const stageFinal = async (slot: number, target: string, text: string | null) => {
     if (text !== null) finals[slot] = { tmp: await writeTemp(target, text), target };
   };
-  const stage = async (file: string, content: string | Buffer, mode: number) => {
+  const stage = async (file: string, content: string | Buffer, executable: boolean) => {
     const target = scopeFile(scope, file);
     mkdirSync(path.dirname(target), { recursive: true });
-    staged.set(file, { tmp: await writeTemp(target, content, mode), sha: sha256(content) });
+    staged.set(file, { tmp: await writeTemp(target, content, stagedMode(target, executable)), sha: sha256(content) });
+  };
+  const temps = () => [...[...staged.values()].map((s) => s.tmp), ...finals.flatMap((f) => (f ? [f.tmp] : []))];
+  const dropTemps = () => {
+    for (const tmp of [...temps(), ...backups.map((b) => scopeFile(scope, b))]) rmSync(tmp, { force: true });
   };
   const shared = sharedWrites(scope, plan);
   await assertInScope(scope, [...plan.steps.filter((s) => !splitTarget(s.file)).map((s) => s.file), ...shared.map((w) => w.host)]);
@@ -112,10 +129,10 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
         if (step.op === "remove" || !writesFile(step) || splitTarget(step.file)) return;
         const content = plan.merged.get(step.file) ?? plan.incoming.get(step.file);
         if (!content) throw new Error(`internal: no content staged for ${step.file}`);
-        await stage(step.file, content, step.to.executable ? 0o755 : 0o644);
+        await stage(step.file, content, step.to.executable === true);
       }),
       eachLimit(shared, STAGE_PARALLEL, async (w) => {
-        if (w.text !== undefined) await stage(w.host, w.text, 0o644);
+        if (w.text !== undefined) await stage(w.host, w.text, false);
       }),
     ]);
     const stagingFailed = stagedAll.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -131,7 +148,7 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
       if (!local || backedUp.has(file)) continue;
       backedUp.add(file);
       const backup = await freeBackupName(scopeFile(scope, file));
-      await writeFileAtomic(backup, local);
+      await writeFileAtomic(backup, local, { mode: modeOf(scopeFile(scope, file)) }); // a 0600 file's copy stays 0600
       backups.push(relPath(scope, backup));
     }
     await writeJournal(scope, {
@@ -144,22 +161,32 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
       files,
     });
   } catch (err) {
-    const temps = [...[...staged.values()].map((s) => s.tmp), ...finals.flatMap((f) => (f ? [f.tmp] : []))];
-    await Promise.all(temps.map((tmp) => fs.rm(tmp, { force: true })));
+    dropTemps();
     throw unwritable(scope, err);
   }
-  // renames are synchronous: hundreds of them in a row, each far cheaper than a thread-pool round trip
-  for (const f of files) {
-    const target = scopeFile(scope, f.file);
-    if (f.tmp) renameSync(scopeFile(scope, f.tmp), target);
-    else rmSync(target, { force: true });
-  }
+  // swaps are synchronous: hundreds of them in a row, each far cheaper than a thread-pool round trip
+  const swaps = new FileSwaps();
   const dirs = new Set(files.map((f) => path.dirname(scopeFile(scope, f.file))));
-  for (const dir of dirs) await fsyncDir(dir);
-  pruneEmptyDirs(scope, files.filter((f) => f.newSha === null).map((f) => f.file));
-  for (const f of finals) if (f) renameSync(f.tmp, f.target);
+  try {
+    for (const f of files) swaps.put(scopeFile(scope, f.file), f.tmp ? scopeFile(scope, f.tmp) : null);
+    for (const dir of dirs) await fsyncDir(dir);
+    for (const f of finals) if (f) swaps.put(f.target, f.tmp);
+  } catch (err) {
+    if (!(err instanceof SwapError)) throw err;
+    const stuck = swaps.rollback();
+    if (stuck.length === 0) {
+      // the project is as it was: nothing for the journal to finish
+      dropTemps();
+      await removeJournal(scope);
+    }
+    for (const dir of dirs) await fsyncDir(dir);
+    throw applyFailed(scope, err.file, err.error, stuck);
+  }
   await fsyncDir(scope.claudeDir);
   await removeJournal(scope);
+  swaps.commit();
+  // after the old copies are gone: until then a folder a removed file leaves is not empty
+  pruneEmptyDirs(scope, files.filter((f) => f.newSha === null).map((f) => f.file));
   return backups;
 }
 

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import { readdirSync, type Dirent } from "node:fs";
 import path from "node:path";
-import { TEMP_SUFFIX } from "../util/atomic.js";
+import { tempNamePid } from "../util/atomic.js";
 import { alive, lockState } from "../util/process-lock.js";
 import type { Scope } from "../project/scope.js";
 import type { ContentStore } from "../store/cas.js";
@@ -11,12 +11,22 @@ export interface TempFile {
   /** relative to the scope root */
   file: string;
   /** the process that made it (from its name) */
-  pid?: number;
+  pid: number;
+  /** a staged lock folder (the others are files) */
+  folder: boolean;
   /** its process is gone: nobody will ever rename it into place */
   stale: boolean;
 }
 
-/** Temp files (and staged lock dirs) next to the files agentpkg writes: in .claude/, the scope root, and below .claude's part folders. */
+/** A lock folder being built aside (or removed) under this name: `.agentpkg-busy.<pid>.<hex>.agentpkg-tmp`. */
+const isLockStage = (name: string) => name.startsWith(".agentpkg-busy.");
+
+/**
+ * Temp files (and staged lock folders) next to the files agentpkg writes: in .claude/, the scope root, and
+ * below .claude's part folders. Only what agentpkg makes, by its exact name (`.<name>.<pid>.<8 hex>.agentpkg-tmp`):
+ * regular files, and lock folders directly in .claude. A user's own `notes.agentpkg-tmp` folder (or file, or
+ * symlink) is none of these, and is kept.
+ */
 export async function findTemps(scope: Scope): Promise<TempFile[]> {
   const out: TempFile[] = [];
   async function walk(dir: string, depth: number, recurse: boolean): Promise<void> {
@@ -27,11 +37,11 @@ export async function findTemps(scope: Scope): Promise<TempFile[]> {
       return;
     }
     for (const e of entries) {
-      if (e.name.endsWith(TEMP_SUFFIX)) {
-        const pid = Number(/\.(\d+)\.[0-9a-f]+\.agentpkg-tmp$/.exec(e.name)?.[1] ?? NaN);
-        const known = Number.isInteger(pid) && pid > 0;
+      const pid = tempNamePid(e.name);
+      const ours = pid !== undefined && (e.isFile() || (e.isDirectory() && dir === scope.claudeDir && isLockStage(e.name)));
+      if (ours) {
         const file = path.relative(scope.root, path.join(dir, e.name)).split(path.sep).join("/");
-        out.push({ file, pid: known ? pid : undefined, stale: !known || !alive(pid) });
+        out.push({ file, pid, stale: pid !== process.pid && !alive(pid), folder: e.isDirectory() });
       } else if (recurse && e.isDirectory() && depth < 8) await walk(path.join(dir, e.name), depth + 1, true);
     }
   }
@@ -65,7 +75,7 @@ export async function tidyScope(scope: Scope, store?: ContentStore): Promise<Tid
   const removedTemps: string[] = [];
   for (const t of await findTemps(scope)) {
     if (!t.stale) continue;
-    await fs.rm(path.join(scope.root, ...t.file.split("/")), { recursive: true, force: true });
+    await fs.rm(path.join(scope.root, ...t.file.split("/")), { recursive: t.folder, force: true });
     removedTemps.push(t.file);
   }
   return { recovery, removedTemps };
@@ -80,6 +90,7 @@ export function describeTidy(t: Tidied): string[] {
   else if (r) {
     lines.push(`finished an interrupted run (${r.completed.length} file${r.completed.length === 1 ? "" : "s"})`);
     for (const f of r.kept) lines.push(`${f} was edited since the interrupted run: left as it is, with its old lock entry`);
+    for (const f of r.failed) lines.push(`${f.file} could not be written (${f.reason}): left at its old version, with its old lock entry`);
   }
   if (t.removedTemps.length) lines.push(`removed ${t.removedTemps.length} leftover temp file${t.removedTemps.length === 1 ? "" : "s"}`);
   return lines;

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -64,7 +65,7 @@ describe("recoverJournal", () => {
     const { newLock, journal } = interrupted();
     await writeJournal(scope, journal);
     const r = await recoverJournal(scope);
-    expect(r).toEqual({ completed: [".claude/agents/a.md", ".claude/agents/b.md", ".claude/agents/c.md"], kept: [], abandoned: false, invalid: false });
+    expect(r).toEqual({ completed: [".claude/agents/a.md", ".claude/agents/b.md", ".claude/agents/c.md"], kept: [], failed: [], abandoned: false, invalid: false });
     expect(read(".claude/agents/a.md")).toBe(text("a", "2"));
     expect(read(".claude/agents/b.md")).toBe(text("b", "2"));
     expect(exists(".claude/agents/c.md")).toBe(false);
@@ -88,6 +89,29 @@ describe("recoverJournal", () => {
     expect(lock.agents.a.version).toBe("2.0.0");
     expect(lock.agents.b).toEqual(oldLock.agents.b);
     expect(lock.agents.c).toEqual(oldLock.agents.c);
+  });
+
+  it("a file that cannot be written (immutable) stays as it was with its old lock entry; the rest goes ahead", async () => {
+    const { oldLock, journal } = interrupted();
+    await writeJournal(scope, journal);
+    const frozen = [".claude/agents/b.md", ".claude/agents/c.md"].map((f) => path.join(root, f));
+    for (const f of frozen) execFileSync("chattr", ["+i", f]);
+    try {
+      const r = await recoverJournal(scope);
+      expect(r?.completed).toEqual([".claude/agents/a.md"]);
+      expect(r?.failed.map((f) => f.file)).toEqual([".claude/agents/b.md", ".claude/agents/c.md"]);
+      expect(r?.failed[0]?.reason).toMatch(/operation not permitted/);
+    } finally {
+      for (const f of frozen) execFileSync("chattr", ["-i", f]);
+    }
+    expect(read(".claude/agents/b.md")).toBe(text("b", "1"));
+    expect(read(".claude/agents/c.md")).toBe(text("c", "1"));
+    const lock = JSON.parse(read(".claude/agentpkg.lock"));
+    expect(lock.agents.a.version).toBe("2.0.0");
+    expect(lock.agents.b).toEqual(oldLock.agents.b);
+    expect(lock.agents.c).toEqual(oldLock.agents.c);
+    expect(fs.existsSync(journalPath(scope))).toBe(false);
+    expect(exists(tmpFor("b"))).toBe(false);
   });
 
   it("takes the new content from the store when the staged temp is gone", async () => {
@@ -170,5 +194,22 @@ describe("tidyScope", () => {
     const t = await tidyScope(scope);
     expect(t.removedTemps).toHaveLength(3);
     expect((await findTemps(scope)).map((x) => x.file)).toEqual([tmpFor("live", process.pid)]);
+  });
+
+  it("leaves a user's own *.agentpkg-tmp folders, files and symlinks alone: only agentpkg's exact temp names go", async () => {
+    write(".claude/agents/notes.agentpkg-tmp/keep.md", "mine");
+    write(".claude/agents/drafts.agentpkg-tmp", "mine");
+    write(".claude/my.agentpkg-tmp/x", "mine");
+    fs.mkdirSync(path.join(root, ".claude/agents/.x.md.4194999.0badf00d.agentpkg-tmp")); // a folder, never a temp file
+    fs.symlinkSync("/etc/hostname", path.join(root, ".claude/agents/.y.md.4194999.0badf00d.agentpkg-tmp"));
+    write(".claude/.agentpkg-busy.4194999.0badf00d.agentpkg-tmp/owner.json", "{}"); // a lock folder being built
+    expect((await findTemps(scope)).map((t) => t.file)).toEqual([".claude/.agentpkg-busy.4194999.0badf00d.agentpkg-tmp"]);
+    await tidyScope(scope);
+    expect(read(".claude/agents/notes.agentpkg-tmp/keep.md")).toBe("mine");
+    expect(read(".claude/agents/drafts.agentpkg-tmp")).toBe("mine");
+    expect(read(".claude/my.agentpkg-tmp/x")).toBe("mine");
+    expect(exists(".claude/agents/.x.md.4194999.0badf00d.agentpkg-tmp")).toBe(true);
+    expect(fs.lstatSync(path.join(root, ".claude/agents/.y.md.4194999.0badf00d.agentpkg-tmp")).isSymbolicLink()).toBe(true);
+    expect(exists(".claude/.agentpkg-busy.4194999.0badf00d.agentpkg-tmp")).toBe(false);
   });
 });

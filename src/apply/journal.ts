@@ -1,16 +1,19 @@
 import fs from "node:fs/promises";
-import { lstatSync, rmSync } from "node:fs";
+import { lstatSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { TEMP_SUFFIX, writeFileAtomic } from "../util/atomic.js";
 import { READ_LIMITS, readRegularFileIfExists, tryReadRegularFile } from "../util/safe-read.js";
 import { sha256, SHA256_RE } from "../util/hash.js";
-import { isPlainObject } from "../util/json.js";
+import { isPlainObject, stripBom } from "../util/json.js";
 import { readAgentFile } from "../project/agents-dir.js";
 import { cloneLockfile, emptyLockfile, lockedFiles, parseLockfile, serializeLockfile, setLockedFile, type Lockfile } from "../project/lockfile.js";
 import { parseManifest } from "../project/manifest.js";
 import { displayPath, type Scope } from "../project/scope.js";
 import { isInScope, isProjectTarget } from "../project/containment.js";
 import type { ContentStore } from "../store/cas.js";
+import { AgentpkgError } from "../util/errors.js";
+import { ioReason } from "./io-error.js";
+import { realSwapFs } from "./swap.js";
 
 /**
  * The intent of one multi-file apply, written (atomically) before the first agent file is replaced and
@@ -46,6 +49,8 @@ export interface Recovery {
   completed: string[];
   /** files edited since: left alone, with their old lock entries */
   kept: string[];
+  /** files that could not be written (an immutable file, a full disk): left as they were, with their old lock entries */
+  failed: { file: string; reason: string }[];
   /** the manifest or lockfile changed since the interruption: the journal was dropped, files left as they are */
   abandoned: boolean;
   /** the journal was not one agentpkg wrote (or is damaged): dropped, nothing else touched */
@@ -147,7 +152,7 @@ async function newContent(scope: Scope, f: JournalFile, store: ContentStore | un
 export async function recoverJournal(scope: Scope, store?: ContentStore): Promise<Recovery | undefined> {
   const text = readProjectFile(scope, journalPath(scope));
   if (text === undefined) return undefined;
-  const result: Recovery = { completed: [], kept: [], abandoned: false, invalid: false };
+  const result: Recovery = { completed: [], kept: [], failed: [], abandoned: false, invalid: false };
   const j = parseJournal(text.toString("utf8"));
   if (!j || !(await allInScope(scope, j))) {
     result.invalid = true;
@@ -158,8 +163,9 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
   const lockNow = readProjectFile(scope, scope.lockPath);
   const lockAfter = j.lock ? sha256(serializeLockfile(j.lock)) : j.lockBefore;
   const manifestAfter = j.manifest !== null ? sha256(j.manifest) : j.manifestBefore;
-  const m = manifestNow === undefined ? null : sha256(manifestNow);
-  const l = lockNow === undefined ? null : sha256(lockNow);
+  // as readProjectFiles reads them (without a byte order mark), which is what the journal's hashes are of
+  const m = manifestNow === undefined ? null : sha256(stripBom(manifestNow.toString("utf8")));
+  const l = lockNow === undefined ? null : sha256(stripBom(lockNow.toString("utf8")));
   if ((m !== j.manifestBefore && m !== manifestAfter) || (l !== j.lockBefore && l !== lockAfter)) {
     result.abandoned = true;
     await dropTemps(scope, j);
@@ -175,21 +181,43 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
       result.completed.push(f.file);
       continue;
     }
+    const keepOld = () => {
+      if (lock) setLockedFile(lock, f.name, f.file, before.get(f.file));
+    };
     const content = disk === f.oldSha ? (f.newSha === null ? {} : await newContent(scope, f, store)) : undefined;
     if (content === undefined) {
       result.kept.push(f.file);
-      if (lock) setLockedFile(lock, f.name, f.file, before.get(f.file));
+      keepOld();
       continue;
     }
     const target = abs(scope, f.file);
-    if (f.newSha === null) await fs.rm(target, { force: true });
-    else if (content.tmp) await fs.rename(content.tmp, target);
-    else await writeFileAtomic(target, content.data!);
+    try {
+      if (f.newSha === null) realSwapFs.rm(target);
+      else if (content.tmp) renameSync(content.tmp, target);
+      else await writeFileAtomic(target, content.data!);
+    } catch (err) {
+      // the file is still as it was: it keeps its old lock entry, and the rest of the change goes ahead
+      result.failed.push({ file: f.file, reason: ioReason(err) ?? String((err as Error)?.message ?? err).split("\n")[0]! });
+      keepOld();
+      continue;
+    }
     result.completed.push(f.file);
   }
   await dropTemps(scope, j);
-  if (j.manifest !== null) await writeFileAtomic(scope.manifestPath, j.manifest);
-  if (lock) await writeFileAtomic(scope.lockPath, serializeLockfile(lock));
+  for (const [file, text] of [
+    [scope.manifestPath, j.manifest],
+    [scope.lockPath, lock ? serializeLockfile(lock) : null],
+  ] as const) {
+    if (text === null) continue;
+    try {
+      await writeFileAtomic(file, text);
+    } catch (err) {
+      throw new AgentpkgError("E_IO", `cannot finish an interrupted run: cannot write ${path.relative(scope.root, file)}: ${ioReason(err) ?? (err as Error).message}`, {
+        cause: err,
+        hint: `fix ${path.relative(scope.root, file)}, then run agentpkg doctor --fix`,
+      });
+    }
+  }
   await removeJournal(scope);
   return result;
 }

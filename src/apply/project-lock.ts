@@ -1,11 +1,10 @@
 import fs from "node:fs/promises";
-import path from "node:path";
-import { AgentpkgError } from "../util/errors.js";
 import { acquireLock } from "../util/process-lock.js";
 import { assertScopeFolders } from "../project/containment.js";
 import type { Scope } from "../project/scope.js";
 import type { ContentStore } from "../store/cas.js";
 import { describeTidy, tidyScope } from "./housekeeping.js";
+import { unwritable } from "./io-error.js";
 
 const LOCK_WAIT_MS = 15_000;
 
@@ -14,17 +13,6 @@ export interface LockTarget {
   scope: Scope;
   store: ContentStore;
   deps: { env: NodeJS.ProcessEnv };
-}
-
-const UNWRITABLE = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT"]);
-
-/** A folder agentpkg cannot write to: one line naming the folder (not a temp file), nothing changed. */
-export function unwritable(scope: Scope, err: unknown): unknown {
-  const e = err as NodeJS.ErrnoException;
-  if (err instanceof AgentpkgError || !e?.path || !UNWRITABLE.has(String(e.code))) return err;
-  const dir = path.relative(scope.root, path.dirname(e.path)) || ".";
-  const why = e.code === "ENOSPC" || e.code === "EDQUOT" ? "no space left" : e.code === "EROFS" ? "read-only file system" : "permission denied";
-  return new AgentpkgError("E_IO", `cannot write in ${dir}: ${why}; nothing was changed`, { cause: err, hint: `check ${dir} (permissions, free space), then re-run` });
 }
 
 /**

@@ -71,13 +71,28 @@ describe("runValidate", () => {
     expect(real).toMatchObject({ errors: 0, warnings: 0, fixed: 1 });
   });
 
-  it("--fix writes through a symlink to the real file", async () => {
-    write("real/x.md", "---\nname: x\ndescription: d\ntools: Read\n---\nbody\n");
+  it("--fix never writes through a symlink or a symlinked folder: it says which file to name instead", async () => {
+    const text = "---\nname: x\ndescription: d\ntools: Read\n---\nbody\n";
+    write("real/x.md", text);
+    write("elsewhere/y.md", text.replace("name: x", "name: y"));
     fs.mkdirSync(path.join(root, "agents"));
     fs.symlinkSync(path.join(root, "real/x.md"), path.join(root, "agents/x.md"));
-    await runValidate({ paths: ["agents"], fix: true }, deps());
+    fs.symlinkSync(path.join(root, "elsewhere"), path.join(root, "agents/linked"));
+    const r = await runValidate({ paths: ["agents"], fix: true }, deps());
     expect(fs.lstatSync(path.join(root, "agents/x.md")).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(path.join(root, "real/x.md"), "utf8")).toBe(text);
+    expect(fs.readFileSync(path.join(root, "elsewhere/y.md"), "utf8")).toBe(text.replace("name: x", "name: y"));
+    expect(r.fixed).toBe(0);
+    expect(r.files.map((f) => f.notFixed)).toEqual([
+      expect.stringMatching(/^it is reached through a symlinked folder; to fix that file, name it: agentpkg validate --fix elsewhere\/y\.md$/),
+      expect.stringMatching(/^it is a symlink \(to real\/x\.md\); to fix that file, name it: agentpkg validate --fix real\/x\.md$/),
+    ]);
+    // named, the real file is fixed in place, keeping its mode
+    fs.chmodSync(path.join(root, "real/x.md"), 0o600);
+    const named = await runValidate({ paths: ["real/x.md"], fix: true }, deps());
+    expect(named.fixed).toBe(1);
     expect(fs.readFileSync(path.join(root, "real/x.md"), "utf8")).toContain("tools:\n  - Read\n");
+    expect(fs.statSync(path.join(root, "real/x.md")).mode & 0o777).toBe(0o600);
   });
 
   it("formats problems as file:line: severity code: message", () => {

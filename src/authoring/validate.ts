@@ -27,6 +27,8 @@ export interface ValidatedFile {
   /** --fix: what was (or, with --dry-run, would be) rewritten */
   fixes?: string[];
   diff?: string;
+  /** --fix would rewrite it but leaves it alone: why (a symlink, or a file reached through a symlinked folder) */
+  notFixed?: string;
 }
 
 export interface ValidateResult {
@@ -42,14 +44,19 @@ export interface ValidateResult {
   searched: string[];
 }
 
+/** A file found: with the folder it was found in when walked (its writes must stay in that folder). */
+interface Found extends FoundFile {
+  root?: string;
+}
+
 /** Explicit paths: files as given (any name), directories expanded. */
-async function collect(paths: string[], cwd: string): Promise<FoundFile[]> {
-  const out: FoundFile[] = [];
+async function collect(paths: string[], cwd: string): Promise<Found[]> {
+  const out: Found[] = [];
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     const st = await fs.stat(abs).catch(() => undefined);
     if (!st) throw new AgentpkgError("E_NOT_FOUND", `${p}: no such file or directory`);
-    if (st.isDirectory()) out.push(...(await findAgentFiles(abs)));
+    if (st.isDirectory()) out.push(...(await findAgentFiles(abs)).map((f) => ({ ...f, root: abs })));
     else out.push({ abs, size: st.size });
   }
   const seen = new Set<string>();
@@ -62,7 +69,7 @@ function display(abs: string, cwd: string): string {
 }
 
 interface Loaded {
-  found: FoundFile;
+  found: Found;
   shown: string;
   /** undefined when the file is not read (see `unreadable`) */
   text?: string;
@@ -111,21 +118,48 @@ function planFixes(loaded: Loaded[]): Map<string, Fix> {
   return out;
 }
 
+/**
+ * Why --fix must not write a file: `--fix` rewrites files in place, never through a symlink (a link in a
+ * cloned repository could point at any file of yours) nor in a folder a symlinked folder leads to. The user
+ * can name the real file to fix it.
+ */
+async function writeRefusal(f: Found, cwd: string): Promise<string | undefined> {
+  const st = await fs.lstat(f.abs).catch(() => undefined);
+  const real = await fs.realpath(f.abs).catch(() => f.abs);
+  if (st?.isSymbolicLink()) return `it is a symlink (to ${display(real, cwd)}); to fix that file, name it: agentpkg validate --fix ${display(real, cwd)}`;
+  if (f.root !== undefined) {
+    const [root, dir] = await Promise.all([fs.realpath(f.root), fs.realpath(path.dirname(f.abs))]);
+    const rel = path.relative(root, dir);
+    if (rel.startsWith("..") || path.isAbsolute(rel)) return `it is reached through a symlinked folder; to fix that file, name it: agentpkg validate --fix ${display(real, cwd)}`;
+  }
+  return undefined;
+}
+
 export async function runValidate(o: ValidateOptions, deps: Deps): Promise<ValidateResult> {
-  let found: FoundFile[];
+  let found: Found[];
   const searched: string[] = [];
   if (o.paths.length === 0) {
     const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
     searched.push(display(scope.agentsDir, deps.cwd));
-    found = await findAgentFiles(scope.agentsDir);
+    found = (await findAgentFiles(scope.agentsDir)).map((f) => ({ ...f, root: scope.agentsDir }));
   } else {
     found = await collect(o.paths, deps.cwd);
   }
   const loaded = found.map((f) => load(f, display(f.abs, deps.cwd)));
   const candidates = planFixes(loaded);
-  const fixes = o.fix ? candidates : new Map<string, Fix>();
-  // Atomic writes, through symlinks to the real file.
-  if (!o.dryRun) for (const [abs, fx] of fixes) await writeFileAtomic(await fs.realpath(abs), fx.text);
+  const fixes = new Map<string, Fix>();
+  const notFixed = new Map<string, string>();
+  if (o.fix) {
+    for (const f of loaded) {
+      const fx = candidates.get(f.found.abs);
+      if (!fx) continue;
+      const refusal = await writeRefusal(f.found, deps.cwd);
+      if (refusal) notFixed.set(f.found.abs, refusal);
+      else fixes.set(f.found.abs, fx);
+    }
+  }
+  // atomic replace in place; the file keeps its mode (a 0600 file stays 0600)
+  if (!o.dryRun) for (const [abs, fx] of fixes) await writeFileAtomic(abs, fx.text);
   // After a real fix, report what is left; a dry run reports the files as they are.
   const current = (f: Loaded): string | undefined => (o.dryRun ? f.text : (fixes.get(f.found.abs)?.text ?? f.text));
   const readable = loaded.filter((f) => f.text !== undefined);
@@ -135,7 +169,8 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
     const problems: AgentProblem[] =
       f.text === undefined ? [f.unreadable!] : (byPath.get(f.shown) ?? []);
     const fx = fixes.get(f.found.abs);
-    return { path: f.shown, problems, ...(fx ? { fixes: fx.changes, diff: fx.diff } : {}) };
+    const refusal = notFixed.get(f.found.abs);
+    return { path: f.shown, problems, ...(fx ? { fixes: fx.changes, diff: fx.diff } : {}), ...(refusal ? { notFixed: refusal } : {}) };
   });
   const count = (s: AgentProblem["severity"]) => files.reduce((n, f) => n + f.problems.filter((p) => p.severity === s).length, 0);
   return {

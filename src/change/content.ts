@@ -3,11 +3,13 @@ import type { LockedFile, LockEntry } from "../project/lockfile.js";
 import { materializePlugin } from "./resolve-plugin.js";
 import { sourceForEntry } from "../sources/registries.js";
 import { parseAgent } from "../agent/parse.js";
+import { readAgentFile } from "../project/agents-dir.js";
 import type { Context } from "./context.js";
 
 /**
  * Pristine bytes of a locked file: read this run, else from the store, else from its registry (then stored).
- * A plugin's file is found by reading that version of the plugin again (at the locked commit).
+ * When the registry cannot give them (its history was rewritten and the locked commit is gone), the
+ * installed file is the pristine copy if it is unedited (its sha256 decides).
  */
 export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile): Promise<Buffer> {
   const read = ctx.pristine.get(entry.sha256);
@@ -17,6 +19,20 @@ export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile):
   }
   const stored = await ctx.store.get(entry.sha256);
   if (stored) return stored;
+  let fetched: Buffer;
+  try {
+    fetched = await fetchPristine(ctx, entry);
+  } catch (err) {
+    const installed = await readAgentFile(ctx.scope, entry.file).catch(() => undefined);
+    if (installed?.kind !== "present" || installed.sha256 !== entry.sha256) throw err;
+    fetched = installed.content;
+  }
+  await ctx.store.put(fetched);
+  return fetched;
+}
+
+/** A locked file's bytes from its registry. A plugin's file is found by reading that version of the plugin again (at the locked commit). */
+async function fetchPristine(ctx: Context, entry: LockEntry | LockedFile): Promise<Buffer> {
   const source = await sourceForEntry(ctx.registries, entry);
   if ("plugin" in entry && entry.plugin) {
     const { root, parts } = entry.plugin;
@@ -28,12 +44,9 @@ export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile):
         hint: "the registry's history was rewritten or tampered with; nothing was written. Run agentpkg upgrade to take what it has now",
       });
     }
-    await ctx.store.put(again);
     return again;
   }
-  const fetched = await source.readVersion({ version: entry.version, path: entry.path, sha256: entry.sha256 }, entry.commit);
-  await ctx.store.put(fetched.content);
-  return fetched.content;
+  return (await source.readVersion({ version: entry.version, path: entry.path, sha256: entry.sha256 }, entry.commit)).content;
 }
 
 /** Style notes that `validate` shows but an install should not repeat (Claude Code's own docs use them). */

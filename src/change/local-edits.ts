@@ -4,6 +4,7 @@ import { AgentpkgError } from "../util/errors.js";
 import type { LockedFile } from "../project/lockfile.js";
 import { touchesLocalEdit, type Plan, type Step } from "../plan/plan.js";
 import { settle, type Decision, type EditMode } from "../plan/settle.js";
+import { isCommitGone } from "../store/git-mirrors.js";
 import { loadPristine } from "./content.js";
 import type { Context } from "./context.js";
 import type { ChangePrompts } from "./prompts.js";
@@ -19,7 +20,12 @@ export async function describeEdit(ctx: Context, plan: Plan, step: Step): Promis
   const local = plan.local.get(step.file)?.toString("utf8") ?? "";
   // loaded only when a local edit is met: the diff library is ~20 modules every install would initialise
   const { diffStat } = await import("../util/text-diff.js");
-  const stat = diffStat((await baseOf(ctx, plan, step)).toString("utf8"), local);
+  const base = await baseOf(ctx, plan, step).catch((err: unknown) => {
+    if (isCommitGone(err)) return undefined;
+    throw err;
+  });
+  if (!base) return `${step.file} (modified; its installed version is gone from the registry, so no diff)`;
+  const stat = diffStat(base.toString("utf8"), local);
   return `${step.file} (modified: +${stat.added} -${stat.removed})`;
 }
 
@@ -65,7 +71,7 @@ async function decide(ctx: Context, plan: Plan, step: Step, mode: Exclude<EditMo
     }
     resolution = "keep";
   }
-  if (resolution === "merge" && step.op === "update") return merge(ctx, step.from, step.to, mine, plan.incoming.get(step.file) ?? Buffer.alloc(0));
+  if (resolution === "merge" && step.op === "update") return merge(ctx, step.file, step.from, step.to, mine, plan.incoming.get(step.file) ?? Buffer.alloc(0));
   return { resolution: resolution === "merge" ? "keep" : resolution };
 }
 
@@ -85,8 +91,16 @@ function ask(ctx: Context, plan: Plan, step: Step, prompts: ChangePrompts): Prom
 }
 
 /** Three-way: base = the pristine installed version, ours = the local file, theirs = the new version. */
-async function merge(ctx: Context, from: LockedFile, to: LockedFile, ours: Buffer, theirs: Buffer): Promise<Decision> {
-  const base = (await loadPristine(ctx, from)).toString("utf8");
+async function merge(ctx: Context, file: string, from: LockedFile, to: LockedFile, ours: Buffer, theirs: Buffer): Promise<Decision> {
+  const base = (
+    await loadPristine(ctx, from).catch((err: unknown) => {
+      if (!isCommitGone(err)) throw err;
+      throw new AgentpkgError("E_LOCAL_EDITS", `cannot merge ${file}: ${err.message}, and it is the merge base`, {
+        cause: err,
+        hint: "re-run with --keep (leave your file) or --force (take the new version, saving yours as .orig)",
+      });
+    })
+  ).toString("utf8");
   const { mergeAgent } = await import("../agent/merge.js"); // diff3: only when merging
   const result = mergeAgent(base, ours.toString("utf8"), theirs.toString("utf8"), { ours: "local", base: from.version, theirs: to.version });
   return { resolution: result.clean ? "merge" : "conflict", text: Buffer.from(result.text) };

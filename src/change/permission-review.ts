@@ -4,6 +4,7 @@ import { parseAgent } from "../agent/parse.js";
 import { firstInstallChanges, permissionChanges, programsOf, requiresConfirmation, type PermissionChange } from "../agent/permissions.js";
 import { writesFile, type Plan, type PermissionReview, type Step } from "../plan/plan.js";
 import { permissionLines } from "../plan/review.js";
+import { isCommitGone } from "../store/git-mirrors.js";
 import { loadPristine } from "./content.js";
 import type { Context } from "./context.js";
 import type { ChangePrompts } from "./prompts.js";
@@ -14,6 +15,17 @@ const isNew = (s: Step) => s.op === "add" && s.local !== "missing";
 const frontmatter = (b: Buffer) => parseAgent(b.toString("utf8")).frontmatter;
 const entryValue = (b: Buffer | undefined): unknown => (b === undefined ? undefined : JSON.parse(b.toString("utf8")));
 
+/**
+ * The pristine bytes an update replaces; undefined when a registry whose history was rewritten no longer
+ * has them (the caller compares with the file as it is, or reviews the step as a first install).
+ */
+async function pristineOf(ctx: Context, s: Step & { op: "update" }): Promise<Buffer | undefined> {
+  return loadPristine(ctx, s.from).catch((err: unknown) => {
+    if (isCommitGone(err)) return undefined;
+    throw err;
+  });
+}
+
 /** What one step changes in what runs on the user's machine or what an agent may do. */
 async function changesOf(ctx: Context, plan: Plan, s: Step): Promise<PermissionChange[]> {
   if (s.op === "remove" || !writesFile(s) || s.resolution === "keep") return [];
@@ -22,14 +34,15 @@ async function changesOf(ctx: Context, plan: Plan, s: Step): Promise<PermissionC
   if (!incoming) return [];
   if (s.kind === "agent") {
     if (isNew(s)) return firstInstallChanges(frontmatter(incoming));
-    if (s.op === "update") return permissionChanges(frontmatter(await loadPristine(ctx, s.from)), frontmatter(incoming));
-    return [];
+    if (s.op !== "update") return [];
+    const before = (await pristineOf(ctx, s)) ?? plan.local.get(s.file);
+    return before ? permissionChanges(frontmatter(before), frontmatter(incoming)) : firstInstallChanges(frontmatter(incoming));
   }
   if (s.kind !== "hook" && s.kind !== "mcp") return [];
   // a hook group or MCP server of a plugin: each program it starts is shown and needs a yes
   const field = s.kind === "hook" ? "hooks" : "mcpServers";
   const wrap = (v: unknown) => (v === undefined ? undefined : { [s.to.part]: s.kind === "hook" ? [v] : v });
-  const before = s.op === "update" ? entryValue(await loadPristine(ctx, s.from)) : undefined;
+  const before = s.op === "update" ? entryValue(await pristineOf(ctx, s)) : undefined;
   const was = new Set(programsOf(field, wrap(before)));
   const label = s.kind === "hook" ? "hook" : "MCP server";
   return programsOf(field, wrap(entryValue(incoming)))

@@ -129,7 +129,7 @@ export const registryEditJson = (r: RegistryEditResult) => ({
 export const validateJson = (r: ValidateResult, ok: boolean) => ({
   ...SCHEMA,
   ok,
-  files: r.files.map((f) => ({ path: f.path, problems: f.problems.map(problemJson), ...(f.fixes ? { fixes: f.fixes } : {}), ...(f.diff !== undefined ? { diff: f.diff } : {}) })),
+  files: r.files.map((f) => ({ path: f.path, problems: f.problems.map(problemJson), ...(f.fixes ? { fixes: f.fixes } : {}), ...(f.diff !== undefined ? { diff: f.diff } : {}), ...(f.notFixed ? { notFixed: f.notFixed } : {}) })),
   errors: r.errors,
   warnings: r.warnings,
   fixed: r.fixed,

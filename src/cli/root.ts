@@ -1,4 +1,6 @@
+import { statSync } from "node:fs";
 import { Command, Option } from "commander";
+import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
 import { VERSION } from "../version.js";
 
@@ -68,9 +70,21 @@ function inherit(cmd: Command, program: Command): void {
   for (const sub of cmd.commands) inherit(sub, cmd);
 }
 
+/** -C must name a folder that exists: a typo would otherwise become a new folder tree (exit 2, one line). */
+function assertFolder(flag: string, dir: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new AgentpkgError("E_USAGE", `-C ${flag}: no such folder`, { hint: "name an existing folder (agentpkg never creates the folder -C names)" });
+  }
+  if (!st.isDirectory()) throw new AgentpkgError("E_USAGE", `-C ${flag}: not a folder`, { hint: "name an existing folder" });
+}
+
 /** Apply global flags that change the environment of the run (cwd, colors). */
 export function effectiveDeps(deps: Deps, g: GlobalFlags): Deps {
   const cwd = g.cwd ? (g.cwd.startsWith("/") ? g.cwd : `${deps.cwd}/${g.cwd}`) : deps.cwd;
+  if (g.cwd) assertFolder(g.cwd, cwd);
   const io = deps.io;
   // getters: the terminal checks behind them run only if something asks (util/deps.ts)
   return {

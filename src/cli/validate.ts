@@ -38,6 +38,7 @@ type Problem = ValidateResult["files"][number]["problems"][number];
 
 function humanLines(io: Io, r: ValidateResult, fix: boolean, format: (file: string, p: Problem) => string, colorize: (diff: string) => string): string[] {
   const lines: string[] = [];
+  for (const f of r.files) if (f.notFixed) lines.push(`not fixed ${f.path}: ${f.notFixed}`);
   for (const f of r.files) {
     if (!f.diff) continue;
     lines.push(...(io.color ? colorize(f.diff) : f.diff).replace(/\n$/, "").split("\n"));

@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { Deps } from "../util/deps.js";
+import { cacheDir, type Deps } from "../util/deps.js";
 import { lockState } from "../util/process-lock.js";
 import { parseAgent } from "../agent/parse.js";
 import { listAgentFiles, readAgentFile, readLoadableAgentText } from "../project/agents-dir.js";
@@ -9,10 +9,11 @@ import { openContext, type CommonOptions, type Context } from "../change/context
 import { withProjectLock } from "../apply/project-lock.js";
 import { findTemps } from "../apply/housekeeping.js";
 import { hasJournal } from "../apply/journal.js";
+import { findStaleCacheTemps, removeStaleCacheTemps } from "../store/cache-temps.js";
 
 export type FindingKind =
   | "busy" | "stale-lock" | "journal" | "temp" | "missing" | "modified"
-  | "not-installed" | "not-in-manifest" | "backup" | "duplicate-name";
+  | "not-installed" | "not-in-manifest" | "backup" | "duplicate-name" | "cache-temp";
 
 /** problem: something to fix (doctor exits 4); note: worth knowing, nothing wrong (a local edit, a backup). */
 export interface Finding {
@@ -51,6 +52,10 @@ export async function runDoctor(o: DoctorOptions, deps: Deps): Promise<DoctorRes
     if (fixed.length) ctx.files = await readProjectFiles(ctx.scope); // finishing a run rewrote them
     if (before.state === "stale") fixed.unshift(`removed a stale lock left by process ${before.pid ?? "(unknown)"}`);
   }
+  if (o.fix && !o.dryRun) {
+    const removed = removeStaleCacheTemps(cacheDir(deps));
+    if (removed.length) fixed.push(`removed ${removed.length} unfinished clone${removed.length === 1 ? "" : "s"} or temp folder${removed.length === 1 ? "" : "s"} from the cache`);
+  }
   const findings = [...(await leftovers(ctx)), ...(await agreement(ctx)), ...(await folder(ctx))];
   return { fixed, findings, healthy: !findings.some((f) => f.severity === "problem") };
 }
@@ -68,6 +73,9 @@ async function leftovers(ctx: Context): Promise<Finding[]> {
   }
   for (const t of await findTemps(ctx.scope)) {
     if (t.stale) out.push({ kind: "temp", severity: "problem", file: t.file, message: `${t.file} is a temp file left by an interrupted run`, hint: FIX });
+  }
+  for (const t of findStaleCacheTemps(cacheDir(ctx.deps))) {
+    out.push({ kind: "cache-temp", severity: "problem", file: t.path, message: `${t.path} is an unfinished clone or temp folder in the cache, left by process ${t.pid} (gone)`, hint: FIX });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { emptyManifest, parseManifest, readManifestText, type Manifest } from "./manifest.js";
 import { emptyLockfile, parseLockfile, readLockText, type Lockfile } from "./lockfile.js";
 import type { Scope } from "./scope.js";
+import { stripBom } from "../util/json.js";
 
 /** The committed project files as read at one moment (texts kept for change detection). */
 export interface ProjectFiles {
@@ -12,10 +13,20 @@ export interface ProjectFiles {
   lockText: string | undefined;
 }
 
+/**
+ * The manifest's and lockfile's text without a byte order mark: a file saved with one reads, and compares
+ * equal to, the same file without (it is written back without one only when it changes anyway).
+ */
+function readTexts(scope: Scope): [string | undefined, string | undefined] {
+  const rel = (p: string) => path.relative(scope.root, p) || p;
+  const m = readManifestText(scope.manifestPath, rel(scope.manifestPath));
+  const l = readLockText(scope.lockPath, rel(scope.lockPath));
+  return [m === undefined ? m : stripBom(m), l === undefined ? l : stripBom(l)];
+}
+
 export async function readProjectFiles(scope: Scope): Promise<ProjectFiles> {
   const rel = (p: string) => path.relative(scope.root, p) || p;
-  const manifestText = readManifestText(scope.manifestPath, rel(scope.manifestPath));
-  const lockText = readLockText(scope.lockPath, rel(scope.lockPath));
+  const [manifestText, lockText] = readTexts(scope);
   return {
     scope,
     manifest: manifestText === undefined ? emptyManifest() : parseManifest(manifestText, rel(scope.manifestPath)),
@@ -26,8 +37,6 @@ export async function readProjectFiles(scope: Scope): Promise<ProjectFiles> {
 }
 
 export async function projectFilesChanged(before: ProjectFiles): Promise<boolean> {
-  const rel = (p: string) => path.relative(before.scope.root, p) || p;
-  const m = readManifestText(before.scope.manifestPath, rel(before.scope.manifestPath));
-  const l = readLockText(before.scope.lockPath, rel(before.scope.lockPath));
+  const [m, l] = readTexts(before.scope);
   return m !== before.manifestText || l !== before.lockText;
 }

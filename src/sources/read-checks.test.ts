@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
 import { BuiltinSource } from "./bundled/builtin-source.js";
-import { readRegistryFile } from "./read-checks.js";
+import { readAtHeadInstead, readRegistryFile } from "./read-checks.js";
+import { commitGone } from "../store/git-mirrors.js";
 
 const AGENT = "---\nname: x\ndescription: X\n---\nYou are x.\n";
 const SECRET = "---\nname: x\ndescription: outside\n---\nnot in the registry\n";
@@ -68,5 +69,35 @@ describe("BuiltinSource.readVersion", () => {
     const src = await BuiltinSource.open("default", root);
     expect((await src.readVersion({ version: "1.0.0", path: "agents/x/1.0.0.md", sha256: sha256(AGENT) })).content.toString()).toBe(AGENT);
     await expect(src.readVersion({ version: "1.0.0", path: "../outside/x/1.0.0.md", sha256: sha256(SECRET) })).rejects.toMatchObject({ code: "E_UNSAFE" });
+  });
+});
+
+describe("readAtHeadInstead (a lockfile's commit the registry no longer has)", () => {
+  const commit = "31fa90ec3353df99be5bb5326bd18884dff54efe";
+  const v = { version: "1.0.0", path: "agents/x/1.0.0.md", sha256: sha256(AGENT) };
+  const gone = commitGone("https://example.com/team.git", commit);
+  const atHead = (content: string) => async () => ({ content: Buffer.from(content), sha256: sha256(content), commit: "f".repeat(40) });
+
+  it("takes the file at the head when its bytes are the locked ones", async () => {
+    const f = await readAtHeadInstead("team", v, commit, gone, atHead(AGENT));
+    expect(f.content.toString()).toBe(AGENT);
+    expect(f.commit).toBe("f".repeat(40));
+  });
+
+  it.each([
+    ["other bytes at the head", atHead(SECRET)],
+    ["no such file at the head", async () => Promise.reject(new Error("missing"))],
+  ])("%s: says the history was rewritten, naming the registry, the commit and the file (exit 5)", async (_what, read) => {
+    const err = await readAtHeadInstead("team", v, commit, gone, read).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AgentpkgError);
+    expect((err as AgentpkgError).code).toBe("E_COMMIT_GONE");
+    expect((err as AgentpkgError).exitCode).toBe(5);
+    expect((err as AgentpkgError).message).toBe("registry team's history was rewritten: the locked commit 31fa90ec3353 (agents/x/1.0.0.md, version 1.0.0) is gone");
+    expect((err as AgentpkgError).hint).toMatch(/agentpkg upgrade/);
+  });
+
+  it("never takes the head's bytes for a version without a known sha256", async () => {
+    const err = await readAtHeadInstead("team", { version: "1.0.0", path: v.path }, commit, gone, atHead(AGENT)).catch((e: unknown) => e);
+    expect((err as AgentpkgError).code).toBe("E_COMMIT_GONE");
   });
 });

@@ -68,3 +68,19 @@ export function checkedFile(registry: string, v: VersionInfo, content: Buffer, c
   }
   return { content, sha256: actual, commit };
 }
+
+/**
+ * A lockfile's commit that a git registry no longer has (its history was rewritten): the same path at the
+ * registry's head does instead when its bytes are the locked ones (the sha256 decides, not the commit).
+ * Otherwise the error says which registry and which file.
+ */
+export async function readAtHeadInstead(registry: string, v: VersionInfo, commit: string, gone: AgentpkgError, readAtHead: () => Promise<FetchedFile>): Promise<FetchedFile> {
+  if (v.sha256) {
+    const atHead = await readAtHead().catch(() => undefined);
+    if (atHead && atHead.sha256 === v.sha256) return atHead;
+  }
+  throw new AgentpkgError("E_COMMIT_GONE", `registry ${registry}'s history was rewritten: the locked commit ${commit.slice(0, 12)} (${v.path}, version ${v.version}) is gone`, {
+    cause: gone,
+    hint: gone.hint,
+  });
+}

@@ -7,6 +7,7 @@ import { sha256 } from "../util/hash.js";
 import { acquireLock } from "../util/process-lock.js";
 import { redactCredentials } from "../util/redact.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
+import { removeStaleCacheTemps } from "./cache-temps.js";
 
 export type RefreshPolicy = "always" | "if-stale" | "never";
 
@@ -68,6 +69,7 @@ export async function ensureMirror(
       hint: "run the same command once without --offline to fill the cache",
     });
   }
+  removeStaleCacheTemps(o.cache); // a clone a Ctrl-C interrupted: only on this (network) path, never on a warm run
   const release = await acquireLock(`${dir}.busy`, 120_000);
   try {
     // another process may have cloned or fetched it while we waited: never clone over a mirror others read
@@ -118,7 +120,41 @@ async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
   }
 }
 
-/** Make sure one older commit (a lockfile's) is present in the mirror. */
+/**
+ * What git says when a server will not give a commit it no longer has (a force-push rewrote the history
+ * and the old commit is unreachable, or gone): "not our ref" (upload-pack), "unadvertised object" (http).
+ */
+const NO_SUCH_COMMIT = /not our ref|unadvertised object|no such remote ref|couldn't find remote ref|not a valid object|bad object/i;
+
+/**
+ * The registry answers, but not with this commit: a fetch that fails with one of git's "no such commit"
+ * messages, or one after which the registry's head can still be listed (so the network and access are fine).
+ */
+async function registryLacksCommit(mirror: Mirror, err: GitError, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (err.timedOut) return false;
+  if (NO_SUCH_COMMIT.test(err.stderr)) return true;
+  return git(["ls-remote", "--", mirror.url, "HEAD"], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS }).then(
+    (out) => out.trim() !== "",
+    () => false,
+  );
+}
+
+/** The error when a registry no longer has a commit a lockfile names (sources add which agent needed it). */
+export function commitGone(url: string, commit: string, cause?: unknown): AgentpkgError {
+  return new AgentpkgError("E_COMMIT_GONE", `registry ${redactCredentials(url)}'s history was rewritten: the locked commit ${commit.slice(0, 12)} is gone`, {
+    cause,
+    hint: "run agentpkg upgrade to lock what the registry has now (an edited file can be kept or overwritten, not merged)",
+  });
+}
+
+export function isCommitGone(err: unknown): err is AgentpkgError {
+  return err instanceof AgentpkgError && err.code === "E_COMMIT_GONE";
+}
+
+/**
+ * Make sure one older commit (a lockfile's) is present in the mirror. A registry whose history was
+ * rewritten (force-push) may no longer have it: that is E_COMMIT_GONE (exit 5), not "unreachable".
+ */
 export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.ProcessEnv, offline: boolean): Promise<void> {
   const have = await git(["cat-file", "-t", commit], { cwd: mirror.dir, env }).then(
     () => true,
@@ -134,7 +170,8 @@ export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.Pr
     const depth = mirror.history ? [] : ["--depth", "1"];
     await git(["fetch", ...depth, "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
   } catch (err) {
-    if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
-    throw err;
+    if (!(err instanceof GitError)) throw err;
+    if (await registryLacksCommit(mirror, err, env)) throw commitGone(mirror.url, commit, err);
+    throw explainGitFailure(err, mirror.url);
   }
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { removeStaleCacheTemps } from "./cache-temps.js";
 import { sha256, randomHex } from "../util/hash.js";
 import { classifyGitUrl } from "../git/run.js";
 import { readArchive, type ExtractPolicy } from "../archive/safe-extract.js";
@@ -126,6 +127,7 @@ async function extractSnapshot(bytes: Buffer, cache: string, label: string): Pro
   if (await exists(path.join(dir, "registry.json"))) return { sha256: hash, dir };
   const files = await readArchive(bytes, registryPolicy(label));
   const prefix = registryRoot(files, label);
+  removeStaleCacheTemps(cache);
   const tmp = `${dir}.tmp-${process.pid}-${randomHex()}`;
   try {
     for (const [p, data] of files) {

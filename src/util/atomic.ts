@@ -3,7 +3,7 @@
 // dozens of them in sequence, and each thread-pool round trip costs several times the call itself
 // (DESIGN.md §7). writeTemp stays asynchronous: staging many files overlaps their fsyncs.
 import fs from "node:fs/promises";
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomHex } from "./hash.js";
 
@@ -15,17 +15,63 @@ export function tempPathFor(target: string): string {
 
 export const TEMP_SUFFIX = ".agentpkg-tmp";
 
-/** Write a temp file next to `target` and fsync it; the caller renames it into place. */
-export async function writeTemp(target: string, data: string | Buffer, mode = 0o644): Promise<string> {
-  const tmp = tempPathFor(target);
-  const fh = await fs.open(tmp, "wx", mode);
+/**
+ * The exact name tempPathFor gives (`.<name>.<pid>.<8 hex>.agentpkg-tmp`), and its pid: only such
+ * entries are agentpkg's to clean up (a user's own `x.agentpkg-tmp` folder is not).
+ */
+export function tempNamePid(name: string): number | undefined {
+  const m = /^\..+\.(\d{1,10})\.[0-9a-f]{8}\.agentpkg-tmp$/.exec(name);
+  const pid = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** The permission bits of an existing regular file (undefined: none there). */
+export function modeOf(file: string): number | undefined {
   try {
+    const st = statSync(file);
+    return st.isFile() ? st.mode & 0o777 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * open() applies the umask, which only takes bits away: a mode within 0644 (0644, 0600, 0400) comes out
+ * as asked under the usual umasks, so only wider ones (0664, 0755) need a chmod, a thread-pool call saved
+ * per staged file otherwise.
+ */
+function needsChmod(mode: number | undefined): boolean {
+  return mode !== undefined && (mode & ~0o644) !== 0;
+}
+
+/**
+ * Errors from writing through a file descriptor (ENOSPC, EIO) carry no path: give them the temp's, so the
+ * message can name the folder.
+ */
+function withPath(err: unknown, file: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === "object" && e.code && !e.path) e.path = file;
+  return err;
+}
+
+/**
+ * Write a temp file next to `target` and fsync it; the caller renames it into place. The temp takes
+ * `mode`, else the mode of the file it will replace (a 0600 file stays 0600), else 0644 less the umask.
+ */
+export async function writeTemp(target: string, data: string | Buffer, wanted?: number): Promise<string> {
+  const tmp = tempPathFor(target);
+  const mode = wanted ?? modeOf(target);
+  const fh = await fs.open(tmp, "wx", mode ?? 0o644).catch((err: unknown) => {
+    throw withPath(err, tmp);
+  });
+  try {
+    if (needsChmod(mode)) await fh.chmod(mode!);
     await fh.writeFile(data);
     await fh.sync();
   } catch (err) {
     await fh.close();
     rmSync(tmp, { force: true });
-    throw err;
+    throw withPath(err, tmp);
   }
   await fh.close();
   return tmp;
@@ -51,14 +97,17 @@ export async function fsyncDir(dir: string): Promise<void> {
 /**
  * Atomic replace: temp file in the same dir + fsync + rename. Readers see old or new, never torn.
  * `durable: false` skips the fsyncs, for caches that verify what they read (a crash may lose the write).
+ * The file keeps its mode (or takes `mode`); a new one gets 0644 less the umask.
  */
-export async function writeFileAtomic(target: string, data: string | Buffer, o: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Buffer, o: { durable?: boolean; mode?: number } = {}): Promise<void> {
   const dir = path.dirname(target);
   mkdirSync(dir, { recursive: true });
   const tmp = tempPathFor(target);
+  const mode = o.mode ?? (o.durable === false ? undefined : modeOf(target));
   try {
-    const fd = openSync(tmp, "wx", 0o644);
+    const fd = openSync(tmp, "wx", mode ?? 0o644);
     try {
+      if (needsChmod(mode)) fchmodSync(fd, mode!);
       writeFileSync(fd, data);
       if (o.durable !== false) fsyncSync(fd);
     } finally {
@@ -67,7 +116,7 @@ export async function writeFileAtomic(target: string, data: string | Buffer, o: 
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw withPath(err, tmp);
   }
   if (o.durable !== false) fsyncDirSync(dir);
 }

@@ -10,6 +10,7 @@ export type ErrorCode =
   | "E_NO_MATCH"
   | "E_REGISTRY_INVALID"
   | "E_REGISTRY_UNREACHABLE"
+  | "E_COMMIT_GONE"
   | "E_OFFLINE"
   | "E_INTEGRITY"
   | "E_LOCAL_EDITS"
@@ -38,6 +39,7 @@ const DEFAULT_EXIT: Partial<Record<ErrorCode, number>> = {
   E_NOT_FOUND: EXIT.notFound,
   E_NO_MATCH: EXIT.notFound,
   E_REGISTRY_UNREACHABLE: EXIT.unreachable,
+  E_COMMIT_GONE: EXIT.notFound,
   E_OFFLINE: EXIT.unreachable,
   E_LOCAL_EDITS: EXIT.refused,
   E_PERMISSIONS: EXIT.refused,

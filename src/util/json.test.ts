@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { boundedStableJson, dict, expandedSize, own, stableJson, stableStringify } from "./json.js";
+import { AgentpkgError } from "./errors.js";
+import { boundedStableJson, dict, expandedSize, own, parseJsonFile, stableJson, stableStringify, stripBom } from "./json.js";
 
 const PROTO_NAMES = ["constructor", "toString", "hasOwnProperty", "valueOf", "__proto__", "isPrototypeOf"];
 
@@ -50,5 +51,25 @@ describe("expandedSize", () => {
     expect(expandedSize(cycle, 10_000)).toBe(10_001);
     expect(boundedStableJson(cycle, 10_000)).toBeUndefined();
     expect(boundedStableJson({ b: 1, a: [2] }, 100)).toBe('{"a":[2],"b":1}');
+  });
+});
+
+describe("a UTF-8 byte order mark", () => {
+  it("is skipped when parsing, as npm does for package.json", () => {
+    expect(parseJsonFile('\uFEFF{"agents":{}}', "x.json", "E_MANIFEST_INVALID")).toEqual({ agents: {} });
+    expect(stripBom("\uFEFFabc")).toBe("abc");
+    expect(stripBom("abc\uFEFF")).toBe("abc\uFEFF");
+  });
+
+  it("only at the start: elsewhere it is still invalid JSON, named by file", () => {
+    const err = (() => {
+      try {
+        parseJsonFile('{"agents":\uFEFF{}}', ".claude/agentpkg.json", "E_MANIFEST_INVALID");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(AgentpkgError);
+    expect((err as AgentpkgError).message).toMatch(/^\.claude\/agentpkg\.json(:1)?: invalid JSON/);
   });
 });

@@ -58,12 +58,18 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** A UTF-8 byte order mark some Windows editors put first is not part of the JSON (npm reads package.json so too). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
- * Parse a JSON file's text; errors name the file, the line, and conflict markers when present.
+ * Parse a JSON file's text (a leading byte order mark is skipped); errors name the file, the line, and conflict markers when present.
  * Markers are looked for only when parsing fails (a marker line is never valid JSON): a 2 MB
  * registry.json is not scanned twice.
  */
-export function parseJsonFile(text: string, file: string, code: ErrorCode): unknown {
+export function parseJsonFile(bomText: string, file: string, code: ErrorCode): unknown {
+  const text = stripBom(bomText);
   try {
     return JSON.parse(text);
   } catch (err) {

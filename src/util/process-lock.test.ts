@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acquireLock, lockState } from "./process-lock.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { acquireLock, lockState, startedAfter } from "./process-lock.js";
 
 let root: string;
 let dir: string;
@@ -62,5 +62,32 @@ describe("acquireLock", () => {
     expect(done).toBe(12);
     expect(most).toBe(1);
     expect(fs.readdirSync(root)).toEqual([]);
+  });
+});
+
+describe("a live owner on this host", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is never taken for stale, however long it has held the lock", async () => {
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "owner.json"), JSON.stringify({ pid: process.pid, host: os.hostname(), started: Date.now() }));
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 60 * 60 * 1000 }); // an hour later
+    expect(await lockState(dir)).toEqual({ state: "held", pid: process.pid });
+  });
+
+  it("is a different process when its pid started after the lock was taken (the id was reused)", async () => {
+    expect(startedAfter(process.pid, Date.now() - 60 * 60 * 1000)).toBe(true);
+    expect(startedAfter(process.pid, Date.now())).toBe(false);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "owner.json"), JSON.stringify({ pid: process.pid, host: os.hostname(), started: Date.now() - 60 * 60 * 1000 }));
+    expect((await lockState(dir)).state).toBe("stale");
+  });
+
+  it("on another host, only age tells (10 minutes)", async () => {
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "owner.json"), JSON.stringify({ pid: process.pid, host: "elsewhere", started: Date.now() - 11 * 60 * 1000 }));
+    expect((await lockState(dir)).state).toBe("stale");
+    fs.writeFileSync(path.join(dir, "owner.json"), JSON.stringify({ pid: process.pid, host: "elsewhere", started: Date.now() }));
+    expect((await lockState(dir)).state).toBe("held");
   });
 });

@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AgentpkgError } from "./errors.js";
@@ -13,7 +13,8 @@ interface Owner {
   started: number;
 }
 
-const STALE_AFTER_MS = 10 * 60 * 1000;
+/** A lock held by a process on another host (a shared folder) cannot be checked: it is taken as gone after this. */
+const OTHER_HOST_STALE_AFTER_MS = 10 * 60 * 1000;
 
 /** Whether a process with this id runs on this host (EPERM: it does, as another user). */
 export function alive(pid: number): boolean {
@@ -41,8 +42,37 @@ async function isStale(dir: string): Promise<boolean> {
     const st = await fs.stat(dir).catch(() => undefined);
     return st !== undefined && Date.now() - st.mtimeMs > 2000;
   }
-  if (owner.host === os.hostname() && !alive(owner.pid)) return true;
-  return Date.now() - owner.started > STALE_AFTER_MS;
+  // on this host a live owner is never broken, however long it works (an upgrade waiting at a prompt)
+  if (owner.host === os.hostname()) return !alive(owner.pid) || startedAfter(owner.pid, owner.started);
+  return Date.now() - owner.started > OTHER_HOST_STALE_AFTER_MS;
+}
+
+/**
+ * Whether the process with this id started after `time` (ms since the epoch): then it is not the one that
+ * took the lock, only one that got its id later. Linux only (/proc); elsewhere (or unreadable): false.
+ */
+export function startedAfter(pid: number, time: number): boolean {
+  const started = processStartMs(pid);
+  return started !== undefined && started > time + 2000; // /proc's clock ticks and btime are coarse
+}
+
+let bootMs: number | undefined | null = null;
+
+function processStartMs(pid: number): number | undefined {
+  try {
+    if (bootMs === null) {
+      const btime = /^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1];
+      bootMs = btime === undefined ? undefined : Number(btime) * 1000;
+    }
+    if (bootMs === undefined) return undefined;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[19]);
+    return Number.isFinite(ticks) ? bootMs + ticks * 10 : undefined; // USER_HZ is 100 on every Linux build
+  } catch {
+    return undefined;
+  }
 }
 
 /**

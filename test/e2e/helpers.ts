@@ -102,6 +102,20 @@ export class TestRegistry {
     return git(this.dir, ["rev-parse", "HEAD"]).trim();
   }
 
+  /**
+   * A force-push that rewrites history: the current files become one new root commit on main, and every
+   * earlier commit is gone for good (reflog expired, pruned), as on a server after the push.
+   */
+  squashHistory(message = "rewritten history"): string {
+    git(this.dir, ["checkout", "-q", "--orphan", "rewritten"]);
+    git(this.dir, ["commit", "-q", "-m", message]);
+    git(this.dir, ["branch", "-q", "-M", "main"]);
+    git(this.dir, ["tag", "-l"]).split("\n").filter(Boolean).forEach((t) => git(this.dir, ["tag", "-d", t]));
+    git(this.dir, ["reflog", "expire", "--expire=now", "--all"]);
+    git(this.dir, ["gc", "-q", "--prune=now"]);
+    return git(this.dir, ["rev-parse", "HEAD"]).trim();
+  }
+
   /** Overwrite a published file in place (tampering) and commit it. */
   tamper(rel: string, content: string): void {
     fs.writeFileSync(path.join(this.dir, rel), content);
@@ -189,9 +203,61 @@ export class Sandbox {
     fse.outputFileSync(path.join(dir, rel), content);
   }
 
+  /** Files made immutable (`chattr +i`: even root cannot replace or delete them), cleared again by cleanup. */
+  private readonly frozen = new Set<string>();
+
+  /** `chattr +i` on a file or folder of the project: a write that fails whoever runs it. */
+  immutable(rel: string, dir = this.project): void {
+    const file = path.join(dir, rel);
+    execaSync("chattr", ["+i", file]);
+    this.frozen.add(file);
+  }
+
+  mutable(rel: string, dir = this.project): void {
+    const file = path.join(dir, rel);
+    execaSync("chattr", ["-i", file]);
+    this.frozen.delete(file);
+  }
+
+  private readonly mounts: string[] = [];
+
+  /** A small tmpfs at `rel` (under the sandbox root): a disk that fills up. Unmounted by cleanup. */
+  smallDisk(rel: string, bytes: number): string {
+    const dir = path.join(this.root, rel);
+    fs.mkdirSync(dir, { recursive: true });
+    execaSync("mount", ["-t", "tmpfs", "-o", `size=${bytes}`, "tmpfs", dir]);
+    this.mounts.push(dir);
+    return dir;
+  }
+
   cleanup(): void {
+    for (const file of this.frozen) execaSync("chattr", ["-i", file], { reject: false });
+    for (const dir of this.mounts.reverse()) execaSync("umount", ["-l", dir], { reject: false });
     fse.removeSync(this.root);
   }
+}
+
+/**
+ * A registry in one commit: `agents[name][version]` is the file's content (TestRegistry.publish would make
+ * one commit per agent). Returns its folder (a local path, which is also its url).
+ */
+export function writeRegistry(dir: string, agents: Record<string, Record<string, string>>): string {
+  fs.mkdirSync(dir, { recursive: true });
+  git(dir, ["init", "-q", "-b", "main"]);
+  const index: Record<string, unknown> = {};
+  for (const [name, versions] of Object.entries(agents)) {
+    const entry: Record<string, unknown> = {};
+    for (const [v, text] of Object.entries(versions)) {
+      fs.mkdirSync(path.join(dir, "agents", name), { recursive: true });
+      fs.writeFileSync(path.join(dir, "agents", name, `${v}.md`), text);
+      entry[v] = { path: `agents/${name}/${v}.md`, sha256: sha256(text) };
+    }
+    index[name] = { description: `${name} agent`, versions: entry, tags: {} };
+  }
+  fs.writeFileSync(path.join(dir, "registry.json"), JSON.stringify({ name: path.basename(dir), agents: index }, null, 2));
+  git(dir, ["add", "-A"]);
+  git(dir, ["commit", "-q", "-m", "publish"]);
+  return dir;
 }
 
 /** Hash of every file under dir (relative path -> sha256; symlinks by target, never followed): "nothing changed on disk" checks. */

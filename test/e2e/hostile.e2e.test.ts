@@ -74,6 +74,9 @@ function immutable(dir: string, on: boolean): boolean {
   }
 }
 
+/** What a write into a folder `immutable` made read-only fails with: EPERM under chattr (root), else EACCES. */
+const READ_ONLY_WHY = () => (process.getuid?.() === 0 ? "operation not permitted" : "permission denied");
+
 interface Case {
   name: string;
   setup?: () => void | Promise<void>;
@@ -177,7 +180,7 @@ const cases: Case[] = [
     teardown: () => void immutable(path.join(sb.project, ".claude"), false),
     args: ["install", "ml-engineer"],
     code: 1,
-    message: () => (readOnly ? "cannot write in .claude: permission denied" : ".claude is a file, not a folder"),
+    message: () => (readOnly ? `cannot write in .claude: ${READ_ONLY_WHY()}` : ".claude is a file, not a folder"),
   },
   {
     name: "read-only .claude/agents",
@@ -190,7 +193,7 @@ const cases: Case[] = [
     teardown: () => void immutable(path.join(sb.project, ".claude/agents"), false),
     args: ["install"],
     code: 1,
-    message: () => (readOnly ? "cannot write in .claude/agents: permission denied" : "is a folder, not an agent file"),
+    message: () => (readOnly ? `cannot write in .claude/agents: ${READ_ONLY_WHY()}` : "is a folder, not an agent file"),
   },
   {
     name: ".claude/agents symlinked out of the project",

@@ -3,9 +3,9 @@ import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
 import { git, runGit } from "../../git/run.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
+import { ensureMirror, fetchCommit, isCommitGone, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { INDEX_FORMAT, parseRegistryTop, RegistryLines, toRegistryLines } from "../index/registry-lines.js";
-import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
+import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
 import { isRegularFile, listBlobs, readObjects } from "../../git/history.js";
 import { semver } from "../../util/semver.js";
 import { isPlainObject } from "../../util/json.js";
@@ -70,10 +70,16 @@ export class GitRegistrySource implements Source {
         // a damaged cached copy: read it from git below
       }
     }
-    if (at !== this.mirror.commit) {
+    const head = this.mirror.commit;
+    if (at !== head) {
       let fetched = this.fetched.get(at);
       if (!fetched) this.fetched.set(at, (fetched = fetchCommit(this.mirror, at, this.env, this.offline)));
-      await fetched;
+      try {
+        await fetched;
+      } catch (err) {
+        if (!isCommitGone(err)) throw err;
+        return readAtHeadInstead(this.name, v, at, err, async () => checkedFile(this.name, v, await this.blobs.read(head, v), head));
+      }
     }
     const content = await this.blobs.read(at, v);
     return checkedFile(this.name, v, content, at);

@@ -1,8 +1,8 @@
 import { AgentpkgError } from "../../util/errors.js";
 import { own } from "../../util/json.js";
-import { ensureMirror, fetchCommit, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
+import { ensureMirror, fetchCommit, isCommitGone, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { readFileAt } from "../../git/history.js";
-import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES } from "../read-checks.js";
+import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
 import { readCachedIndex, writeCachedIndex, type SourceIndex } from "../index/source-index.js";
 import { redactCredentials } from "../../util/redact.js";
 import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
@@ -89,7 +89,16 @@ export class HistorySource implements Source {
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     assertSafeVersionPath(this.name, v);
     const at = commit ?? v.commit ?? this.mirror.commit;
-    if (at !== this.mirror.commit) await fetchCommit(this.mirror, at, this.env, this.offline);
+    const head = this.mirror.commit;
+    if (at !== head) {
+      try {
+        await fetchCommit(this.mirror, at, this.env, this.offline);
+      } catch (err) {
+        if (!isCommitGone(err)) throw err;
+        const readHead = async () => checkedFile(this.name, v, await readFileAt(this.mirror.dir, head, v, this.env, this.name, MAX_AGENT_BYTES), head);
+        return readAtHeadInstead(this.name, v, at, err, readHead);
+      }
+    }
     const content = await readFileAt(this.mirror.dir, at, v, this.env, this.name, MAX_AGENT_BYTES);
     return checkedFile(this.name, v, content, at);
   }
