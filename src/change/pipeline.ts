@@ -14,7 +14,7 @@ import { projectFilesChanged, readProjectFiles } from "../project/state.js";
 import type { StatCache } from "../store/stat-cache.js";
 import type { SourceOptions } from "../sources/registries.js";
 import { isNoop, type Plan } from "../plan/plan.js";
-import { editModeFrom } from "../plan/settle.js";
+import { editModeFrom, withPatchRemovals } from "../plan/settle.js";
 import { applyPlan, writeConflicts } from "../apply/apply.js";
 import { needsTidy } from "../apply/housekeeping.js";
 import { withProjectLock } from "../apply/project-lock.js";
@@ -74,7 +74,7 @@ export async function runChange(
         hint: "run agentpkg install without --frozen (or with --no-frozen under CI) and commit the lockfile",
       });
     }
-    const settled = await settleLocalEdits(ctx, plan, mode, o.prompts); // 4
+    const settled = withPatchRemovals(await settleLocalEdits(ctx, plan, mode, o.prompts), ctx.files.lock); // 4
     return reviewPermissions(ctx, settled, { yes: o.yes === true, dryRun }, o.prompts); // 5
   };
   const { plan, applied, backups } = await planAndApply(ctx, buildPlan, dryRun); // 6

@@ -83,7 +83,7 @@ async function upstreamDiff(ctx: Context, name: string, always: boolean): Promis
       hint: `add it back with agentpkg install ${name}, or drop it with agentpkg remove ${name}`,
     });
   }
-  const target = (await resolveAgent(ctx.registries, name, dep)).entry;
+  const target = (await resolveAgent(ctx.registries, name, dep, entry)).entry;
   const pending = target.version !== entry.version || target.sha256 !== entry.sha256;
   if (!pending && !always) return null;
   const local = await localState(ctx, entry);

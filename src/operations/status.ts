@@ -54,12 +54,12 @@ export async function runStatus(o: StatusOptions, deps: Deps): Promise<StatusRes
     if (!dep) return null;
     let resolved;
     try {
-      resolved = await resolveAgent(ctx.registries, a.name, dep);
+      resolved = await resolveAgent(ctx.registries, a.name, dep, locked);
     } catch (err) {
       if (!checkError(err)) throw err;
       try {
         if (err.code !== "E_REGISTRY_UNREACHABLE" || o.offline) throw err;
-        resolved = await resolveAgent(fromCache(), a.name, dep);
+        resolved = await resolveAgent(fromCache(), a.name, dep, locked);
         note(staleChecks, err.message, a.name);
       } catch {
         note(unchecked, err.message, a.name);

@@ -40,7 +40,7 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
     await Promise.all([
       ...plugins.map(async (name) => {
         const dep = manifest.plugins[name]!;
-        const resolved = await resolvePlugin(c, name, o.latest ? { ...dep, range: "latest" } : dep);
+        const resolved = await resolvePlugin(c, name, o.latest ? { ...dep, range: "latest" } : dep, own(c.files.lock.plugins, name));
         if (o.latest) manifest.plugins[name] = { ...dep, range: rangeToSave(undefined, resolved.lock.version, o.exact === true) };
         const locked = own(c.files.lock.plugins, name);
         // the same files at the same version: keep the locked entry (and its commit), the lockfile byte-identical
@@ -49,7 +49,7 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
       }),
       ...agents.map(async (name) => {
         const dep = manifest.agents[name]!;
-        const resolved = await resolveAgent(c.registries, name, o.latest ? { ...dep, range: "latest" } : dep);
+        const resolved = await resolveAgent(c.registries, name, o.latest ? { ...dep, range: "latest" } : dep, own(c.files.lock.agents, name));
         if (o.latest) manifest.agents[name] = { ...dep, range: rangeToSave(undefined, resolved.entry.version, o.exact === true) };
         const locked = c.files.lock.agents[name];
         // same version as locked: keep the locked entry (and its commit) so the lockfile stays byte-identical

@@ -219,9 +219,13 @@ export function isSafeAgentFile(rel: string): boolean {
   return rel.startsWith(".claude/agents/") && rel.endsWith(".md") && isNormalRelative(rel);
 }
 
-/** `plugin:agent` (one of several same-named agents of a registry) is installed as `plugin--agent.md`. */
+/**
+ * Where an agent is installed: `name.md`, and `plugin:agent` (one of several same-named agents of a registry)
+ * as `plugin/agent.md` (no plain name can map there: names have no "/"). Locks from agentpkg 0.1 may hold
+ * `plugin--agent.md`; an installed agent keeps its file.
+ */
 export function agentFileFor(name: string): string {
-  return `.claude/agents/${name.replace(":", "--")}.md`;
+  return `.claude/agents/${name.replace(":", "/")}.md`;
 }
 
 const SORTED_ENTRY_KEYS = [...ENTRY_KEYS].sort() as (keyof LockEntry)[];

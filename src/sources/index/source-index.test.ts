@@ -73,7 +73,7 @@ describe("exposeAgents", () => {
 });
 
 describe("plugin:agent names", () => {
-  it("are valid agent refs, parse as specs, and install as plugin--agent.md", () => {
+  it("are valid agent refs, parse as specs, and install as plugin/agent.md", () => {
     expect(isValidAgentRef("alpha:reviewer")).toBe(true);
     expect(isValidAgentRef("a:b:c")).toBe(false);
     expect(isValidAgentRef(":x")).toBe(false);
@@ -81,7 +81,7 @@ describe("plugin:agent names", () => {
     expect(parseSpec("mk/alpha:reviewer@^1.0")).toMatchObject({ registry: "mk", name: "alpha:reviewer", range: "^1.0" });
     expect(parseSpec("alpha:reviewer@abc1234")).toMatchObject({ name: "alpha:reviewer", range: "abc1234" });
     expect(() => parseSpec("a:b:c")).toThrow(/invalid agent spec/);
-    expect(agentFileFor("alpha:reviewer")).toBe(".claude/agents/alpha--reviewer.md");
+    expect(agentFileFor("alpha:reviewer")).toBe(".claude/agents/alpha/reviewer.md");
     expect(agentFileFor("reviewer")).toBe(".claude/agents/reviewer.md");
   });
 });
