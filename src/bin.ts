@@ -1,3 +1,4 @@
+import { isVerbose } from "./cli/verbose.js";
 import { isVersionQuery, VERSION } from "./version.js";
 
 /** The only place that reads argv and decides the exit code. */
@@ -16,8 +17,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     await (await programFor(deps, argv)).parseAsync(argv);
   } catch (err) {
-    const verbose = argv.includes("--verbose") || /(^|,)agentpkg(,|$)/.test(process.env.DEBUG ?? "");
-    process.exitCode = reportError(err, deps.io, { json: argv.includes("--json"), verbose });
+    process.exitCode = reportError(err, deps.io, { json: argv.includes("--json"), verbose: isVerbose(argv, process.env) });
   }
 }
 
