@@ -39,6 +39,8 @@ if (builds.length < 2) {
 if (500 + (runs + 1) * builds.length > 1000) throw new Error(`--runs ${runs} x ${builds.length} builds: the warm install row has 500 agents to install`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-compare-"));
+// each build gets a code cache folder of its own (unless its variables set one), in the temp dir
+builds.forEach((x, i) => (x.env.AGENTPKG_CODE_CACHE ??= path.join(tmp, `code-cache-${i}`)));
 const cpuFile = path.join(tmp, "cpu");
 const log = (s) => process.stderr.write(`${s}\n`);
 const b = new Bench({ tmp, bin: builds[0].cmd[1], runs, slowRuns: runs, log, inheritEnv: false });
@@ -49,9 +51,9 @@ const wanted = (name) => !opt.only || opt.only.split(",").some((o) => name.inclu
 function timed(cmd, cwd, env) {
   fs.rmSync(cpuFile, { force: true });
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { cwd, env: { ...b.env, ...probeEnv, ...env }, stdio: "ignore" });
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd, env: { ...b.env, ...probeEnv, ...env }, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd.join(" ")} exited ${r.status} in ${cwd}`);
+  if (r.status !== 0) throw new Error(`${cmd.join(" ")} exited ${r.status} in ${cwd}\n${r.stderr.slice(0, 2000)}`);
   return { wall, cpu: Number(fs.readFileSync(cpuFile, "utf8")) / 1000 };
 }
 
@@ -98,10 +100,11 @@ const rows = [];
 try {
   log(`comparing ${builds.map((x) => x.name).join(", ")}: ${runs} runs per row, temp dir ${tmp}`);
   if (wanted("--version")) rows.push(compare("--version", () => ({ args: ["--version"], cwd: tmp })));
+  const needsProject = ["warm install", "no-op sync", "no-op verify"].some(wanted);
+  const installed = needsProject ? b.installedProject(500) : undefined; // also fills the warm registry cache
   if (wanted("warm install")) {
     const template = b.dir("project-empty");
     writeProject(template, b.registry(1000));
-    b.installedProject(500); // fills the warm cache, as the benchmark's row does
     rows.push(
       compare("warm install (1 agent)", (x, i, run) => {
         const project = b.dir(`warm-${i}`);
@@ -111,8 +114,7 @@ try {
   }
   for (const command of ["sync", "verify"]) {
     if (!wanted(`no-op ${command}`)) continue;
-    const template = b.installedProject(500);
-    builds.forEach((x, i) => restore(template, b.dir(`${command}-${i}`)));
+    builds.forEach((x, i) => restore(installed, b.dir(`${command}-${i}`)));
     rows.push(compare(`no-op ${command} (500 agents)`, (x, i) => ({ args: [command], cwd: b.dir(`${command}-${i}`) })));
   }
   console.log(`\nmedians of ${runs} runs; Δ = paired difference to ${builds[0].name}, median [quartiles], ms\n`);

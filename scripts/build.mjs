@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Builds the CLI: src/bin.ts and everything it imports -> <outdir>/agentpkg.cjs (one CommonJS bundle),
-// and src/code-cache-launcher.ts -> <outdir>/code-cache-launcher.cjs, which runs that bundle through a V8 code cache.
-// One file instead of ~100 ES modules is most of agentpkg's start-up budget (DESIGN.md §7).
+// Builds the CLI: src/bin.ts and everything it imports -> <outdir>/agentpkg.cjs (one CommonJS bundle, with
+// agentpkg.cjs.map), and src/code-cache-launcher.ts -> <outdir>/code-cache-launcher.cjs, which runs that
+// bundle through a V8 code cache. One file instead of ~100 ES modules is most of agentpkg's start-up
+// budget (DESIGN.md §7). The two dependency patches below each measurably pay (docs/architecture.md,
+// "Start-up"): drop one only after measuring with bench/compare.mjs.
 //
 //   node scripts/build.mjs [--outdir DIR] [--no-minify]
 //   (outdir default: dist; tests and the bench use .build/<name>; --no-minify keeps the bundle readable)

@@ -91,22 +91,23 @@ describe("output", () => {
 describe("stack traces", () => {
   // An internal error without a test hook: a cache folder whose name is longer than a file system allows
   // (ENAMETOOLONG when the content store is first written), thrown from deep inside the install pipeline.
-  const install = (env: Record<string, string>) => sb.run(["install", "debugger", ...(env.DEBUG ? [] : ["--verbose"])], { env: { XDG_CACHE_HOME: path.join(sb.root, "c".repeat(300)), ...env } });
-  const frames = (stderr: string) => stderr.split("\n").filter((l) => /^\s+at /.test(l));
+  const failingInstall = (args: string[], more: Record<string, string> = {}) =>
+    sb.run(["install", "debugger", ...args], { env: { ...env, XDG_CACHE_HOME: path.join(sb.root, "c".repeat(300)), ...more } });
+  const frames = (stderr: string) => stderr.split("\n").filter((l) => /^\s+at .*:\d+:\d+\)?$/.test(l) && !l.includes("(node:"));
 
-  it("name src/*.ts lines under --verbose and DEBUG=agentpkg (source maps), and are not shown otherwise", async () => {
-    expect((await sb.run(["init"])).code).toBe(0);
-    for (const env of [{}, { DEBUG: "other,agentpkg" }]) {
-      const r = await install(env);
+  it("name src/*.ts lines under --verbose and DEBUG=agentpkg (source maps, no code cache), and are not shown otherwise", async () => {
+    expect((await sb.run(["init"], { env })).code).toBe(0);
+    for (const r of [await failingInstall(["--verbose"]), await failingInstall([], { DEBUG: "other,agentpkg" })]) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/ENAMETOOLONG/);
-      const located = frames(r.stderr).filter((l) => /:\d+:\d+\)?$/.test(l) && !l.includes("(node:"));
-      expect(located.filter((l) => /[/\\]src[/\\][\w/\\.-]+\.ts:\d+:\d+\)?$/.test(l)).length, r.stderr).toBeGreaterThan(2);
-      expect(located.filter((l) => l.includes("agentpkg.cjs")), r.stderr).toEqual([]);
+      expect(frames(r.stderr).filter((l) => /[/\\]src[/\\][\w/\\.-]+\.ts:\d+:\d+\)?$/.test(l)).length, r.stderr).toBeGreaterThan(2);
+      expect(frames(r.stderr).filter((l) => l.includes("agentpkg.cjs")), r.stderr).toEqual([]);
     }
-    const quiet = await sb.run(["install", "debugger"], { env: { XDG_CACHE_HOME: path.join(sb.root, "c".repeat(300)) } });
+    expect(cacheFiles().filter((f) => f.endsWith("-install.bin"))).toEqual([]);
+    const quiet = await failingInstall([]);
     expect(quiet.code).toBe(1);
     expect(frames(quiet.stderr)).toEqual([]);
     expect(quiet.stderr).toMatch(/re-run with --verbose/);
+    expect(cacheFiles().filter((f) => f.endsWith("-install.bin"))).toHaveLength(1);
   });
 });
