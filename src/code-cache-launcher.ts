@@ -1,9 +1,9 @@
 // The start of every agentpkg run (bin/agentpkg.js requires it; built to code-cache-launcher.cjs beside the
 // bundle): answers `--version` without reading the bundle, and otherwise runs the bundled CLI (agentpkg.cjs)
-// through a V8 code cache. Compiling the bundle is a large share of a run's start-up, and Node 20 has no
-// module.enableCompileCache (docs/architecture.md, "Start-up"). Like Node's own compile cache, the code cache
-// lives in a per-user folder of the temp dir: it is not agentpkg data, and a failed command leaves ~/.cache
-// as it was. scripts/build.mjs fills in BUNDLE_HASH.
+// through a V8 code cache, or with source maps under --verbose. Compiling the bundle is a large share of a
+// run's start-up, and Node 20 has no module.enableCompileCache (docs/architecture.md, "Start-up"). Like
+// Node's own compile cache, the code cache lives in a per-user folder of the temp dir: it is not agentpkg
+// data, and a failed command leaves ~/.cache as it was. scripts/build.mjs fills in BUNDLE_HASH.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
