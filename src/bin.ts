@@ -13,7 +13,15 @@ async function main(argv: readonly string[]): Promise<void> {
     import("./cli/program.js"),
     import("./cli/report-error.js"),
   ]);
-  const deps = realDeps();
+  let deps: ReturnType<typeof realDeps>;
+  try {
+    deps = realDeps();
+  } catch (err) {
+    // process.cwd() fails when the folder it was started in has been deleted
+    process.stderr.write(`error cannot read the current folder (${(err as Error).message}); was it deleted?\nhint: cd into an existing folder, or use -C DIR\n`);
+    process.exitCode = 1;
+    return;
+  }
   try {
     await (await programFor(deps, argv)).parseAsync(argv);
   } catch (err) {
