@@ -3,10 +3,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
+import { execa, execaSync } from "execa";
 import { REPO_ROOT } from "./helpers.js";
 
-const TOOL = path.join(REPO_ROOT, "..", "shared", "tools", "claude-code-inventory");
+/** The clone's folder: for a linked worktree (git worktree add), the main clone's, beside which the shared tools sit. */
+function cloneDir(): string {
+  const common = execaSync("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: REPO_ROOT, reject: false });
+  return common.exitCode === 0 && path.basename(String(common.stdout).trim()) === ".git" ? path.dirname(String(common.stdout).trim()) : REPO_ROOT;
+}
+const TOOL = process.env.CC_INVENTORY ?? path.join(cloneDir(), "..", "shared", "tools", "claude-code-inventory");
 /** Where .ci/run installed Claude Code: the tool's default for the user running the tests. */
 export const CC_DIR = process.env.CC_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "claude-code-2.1.197");
 const CLAUDE = path.join(CC_DIR, "node_modules", ".bin", "claude");
