@@ -11,6 +11,7 @@ import type { Deps } from "../util/deps.js";
 import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 import { projectFilesChanged, readProjectFiles } from "../project/state.js";
+import { splitTarget } from "../project/targets.js";
 import type { StatCache } from "../store/stat-cache.js";
 import type { SourceOptions } from "../sources/registries.js";
 import { isNoop, type Plan } from "../plan/plan.js";
@@ -79,7 +80,11 @@ export async function runChange(
   };
   const { plan, applied, backups } = await planAndApply(ctx, buildPlan, dryRun); // 6
   const unchanged = !applied && isNoop(plan) && plan.conflicts.length === 0 && plan.warnings.length === 0;
-  if (remember?.inputs !== undefined && unchanged) ctx.statCache.rememberUnchanged(command, remember.inputs, [...plan.disk.keys()].sort(), Object.keys(plan.lock.agents).length);
+  if (remember?.inputs !== undefined && unchanged) {
+    // files by their own stat: an entry in a shared file (`.mcp.json#mcpServers/x`) is covered by its host file's
+    const files = [...plan.disk.keys()].filter((f) => !splitTarget(f)).sort();
+    ctx.statCache.rememberUnchanged(command, remember.inputs, files, Object.keys(plan.lock.agents).length + Object.keys(plan.lock.plugins).length);
+  }
   ctx.statCache.save();
   return { command, dryRun, applied, backups, scopeRoot: ctx.scope.root, plan };
 }

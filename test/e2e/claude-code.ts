@@ -68,3 +68,11 @@ export async function claudePluginInstall(project: string, marketplaceDir: strin
   await run(["plugin", "install", `${plugin}@${marketplace}`, "--scope", "project"]);
   return home;
 }
+
+/** `claude mcp list` in `dir`, offline, with `home` as HOME: one line per server Claude Code sees. */
+export async function claudeMcpList(dir: string, home: string): Promise<string[]> {
+  const env = { HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", PATH: process.env.PATH ?? "" };
+  const r = await execa(CLAUDE, ["mcp", "list"], { cwd: dir, env, extendEnv: false, reject: false, timeout: 120_000 });
+  if (r.exitCode !== 0) throw new Error(`claude mcp list failed (${r.exitCode}): ${r.stderr}`);
+  return String(r.stdout).split("\n").filter((l) => /^\S+: /.test(l));
+}

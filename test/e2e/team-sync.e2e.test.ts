@@ -162,7 +162,7 @@ describe("sync", () => {
       return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
     };
     await settle();
-    expect((await sb.run(["sync"])).stdout).toContain("already in sync: 3 agents");
+    expect((await sb.run(["sync"])).stdout).toContain("already in sync: 3 packages");
     expect(statFile().unchanged).toMatchObject({ command: "sync", count: 3 });
     const quick = await sb.json(["sync"]);
     expect([quick.code, quick.data.inSync, quick.data.locked, quick.data.steps]).toEqual([0, true, 3, []]);

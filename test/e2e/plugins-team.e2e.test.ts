@@ -1,0 +1,208 @@
+// The team flows with plugins (issue #15): sync, a teammate's fresh clone, bundles (pack, install --from,
+// sync --from) and --global (user scope), through the built CLI, checked with the real Claude Code where it
+// is installed.
+import fs from "node:fs";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Sandbox, sha256, snapshot, type GitRepo } from "./helpers.js";
+import { kitMarketplace, writeKit } from "./plugin-fixtures.js";
+import { claudeCodeMissing, claudeMcpList, inventory } from "./claude-code.js";
+
+let sb: Sandbox;
+let mk: GitRepo;
+const others: Sandbox[] = [];
+
+const LOCK = ".claude/agentpkg.lock";
+const MANIFEST = ".claude/agentpkg.json";
+const GREET = ".claude/commands/kit/greet.md";
+const RUN_SH = ".claude/skills/alpha/scripts/run.sh";
+const HELLO_SH = ".claude/agentpkg/plugins/kit/scripts/hello.sh";
+const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
+const readJson = (s: Sandbox, rel: string, dir = s.project) => JSON.parse(s.file(rel, dir));
+const lock = (s = sb) => readJson(s, LOCK);
+const settle = () => new Promise((r) => setTimeout(r, 150)); // past the stat cache's racy window
+
+/** The user's own hook and server, there before agentpkg. */
+const USER_SETTINGS = { model: "opus", hooks: { SessionStart: [{ hooks: [{ type: "command", command: "echo mine" }] }] } };
+const USER_MCP = { mcpServers: { mine: { command: "my-server" } } };
+
+/** Another sandbox (a teammate's machine: its own HOME and cache), cleaned up after the test. */
+function machine(): Sandbox {
+  const s = new Sandbox();
+  others.push(s);
+  return s;
+}
+
+/** What a commit of the project holds: the manifest and the lockfile, nothing else. */
+function cloneOf(from: Sandbox, to: Sandbox): void {
+  for (const f of [MANIFEST, LOCK]) to.write(f, from.file(f));
+}
+
+/** Every file under the project but agentpkg's own lock and what tests leave, with its mode. */
+function tree(s: Sandbox, dir = s.project): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [f, h] of Object.entries(snapshot(dir))) {
+    if (f.endsWith("/")) continue;
+    out[f] = `${h} ${(fs.statSync(path.join(dir, f)).mode & 0o777).toString(8)}`;
+  }
+  return out;
+}
+
+/** Each file and shared-file entry the lock records for a plugin, checked on disk (what verify checks). */
+function lockedOnDisk(s: Sandbox, plugin: string, root = s.project): Record<string, boolean> {
+  const l = JSON.parse(fs.readFileSync(path.join(root, LOCK), "utf8"));
+  const out: Record<string, boolean> = {};
+  for (const [file, f] of Object.entries(l.plugins[plugin].files as Record<string, { sha256: string }>)) {
+    const [host, key] = file.split("#");
+    const abs = path.join(root, host!);
+    if (!fs.existsSync(abs)) {
+      out[file] = false;
+      continue;
+    }
+    if (key === undefined) out[file] = sha256(fs.readFileSync(abs)) === f.sha256;
+    else {
+      const [top, a, b] = key.split("/");
+      const section = JSON.parse(fs.readFileSync(abs, "utf8"))[top!] ?? {};
+      const value = top === "hooks" ? (section[a!] ?? []).find((g: unknown) => sha256(stable(g)).startsWith(b!)) : section[a!];
+      out[file] = value !== undefined && sha256(stable(value)) === f.sha256;
+    }
+  }
+  return out;
+}
+
+/** Canonical JSON (sorted keys, no spaces): how the lock hashes an entry. */
+function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  return JSON.stringify(v);
+}
+
+const allTrue = (r: Record<string, boolean>) => Object.entries(r).filter(([, ok]) => !ok).map(([f]) => f);
+
+beforeEach(async () => {
+  sb = new Sandbox();
+  mk = kitMarketplace(sb.root);
+  const r = await sb.run(["registry", "add", "mk", mk.url]);
+  expect(r.code, r.stderr).toBe(0);
+});
+afterEach(() => {
+  sb.cleanup();
+  for (const s of others.splice(0)) s.cleanup();
+});
+
+describe("sync with plugins", () => {
+  beforeEach(async () => {
+    sb.write(".claude/settings.json", json(USER_SETTINGS));
+    sb.write(".mcp.json", json(USER_MCP));
+    const r = await sb.run(["install", "--plugin", "kit", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it("restores deleted and edited plugin files and hook and MCP entries under the local-edit rules; a second run writes nothing", async () => {
+    const installed = tree(sb);
+    const kitServer = readJson(sb, ".mcp.json").mcpServers["kit-server"];
+    fs.rmSync(path.join(sb.project, RUN_SH));
+    fs.rmSync(path.join(sb.project, HELLO_SH));
+    fs.rmSync(path.join(sb.project, ".claude/skills/beta-folder"), { recursive: true });
+    sb.write(GREET, sb.file(GREET).replace("Line two.", "Line two, mine."));
+    const settings = readJson(sb, ".claude/settings.json");
+    settings.hooks.PreToolUse = []; // the plugin's hook group deleted by hand
+    sb.write(".claude/settings.json", json(settings));
+    const servers = readJson(sb, ".mcp.json");
+    servers.mcpServers["kit-server"].args.push("--debug"); // the plugin's server edited by hand
+    servers.mcpServers.theirs = { command: "their-server" };
+    sb.write(".mcp.json", json(servers));
+
+    const refused = await sb.run(["sync"]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`${GREET} (modified: +1 -1)`);
+    expect(refused.stderr).toContain(".mcp.json#mcpServers/kit-server");
+    expect(refused.stderr).not.toContain("run.sh"); // a deleted file is no local edit
+
+    const kept = await sb.json(["sync", "--keep"]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.data.steps.filter((s: { resolution?: string }) => s.resolution !== "keep")).toHaveLength(4); // the deleted ones
+    expect(sb.file(GREET)).toContain("Line two, mine.");
+    expect(sb.exists(RUN_SH) && sb.exists(HELLO_SH) && sb.exists(".claude/skills/beta-folder/SKILL.md")).toBe(true);
+    expect(readJson(sb, ".claude/settings.json").hooks.PreToolUse).toHaveLength(1);
+    expect(readJson(sb, ".mcp.json").mcpServers["kit-server"].args).toContain("--debug");
+
+    const forced = await sb.run(["sync", "--force"]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain("synced 1 package: 2 restored");
+    expect(forced.stdout).toContain(`saved your edited copy as ${GREET}.orig`);
+    expect(forced.stdout).toContain("saved your edited copy as .mcp.json.orig");
+    expect(sb.file(`${GREET}.orig`)).toContain("Line two, mine.");
+    const now = tree(sb);
+    for (const f of Object.keys(installed)) if (f !== ".mcp.json") expect(now[f], f).toBe(installed[f]);
+    // the server is as installed again; their own server stays
+    expect(readJson(sb, ".mcp.json").mcpServers).toEqual({ ...USER_MCP.mcpServers, theirs: { command: "their-server" }, "kit-server": kitServer });
+    expect(allTrue(lockedOnDisk(sb, "kit"))).toEqual([]);
+
+    const again = await sb.json(["sync"]);
+    expect([again.code, again.data.inSync, again.data.locked, again.data.steps]).toEqual([0, true, 1, []]);
+  });
+
+  it("refuses (exit 4) a manifest the lock does not cover: a plugin it lacks, a range, a registry pin, other parts; nothing written", async () => {
+    const m = readJson(sb, MANIFEST);
+    const cases: [string, unknown, string][] = [
+      ["missing", { ...m, plugins: { ...m.plugins, solo: "^0.3.0" } }, "plugin solo: in the manifest but not in the lockfile"],
+      ["range", { ...m, plugins: { kit: "^2.0.0" } }, 'plugin kit: locked mk@1.0.0 does not satisfy "^2.0.0"'],
+      ["registry", { ...m, registries: { ...m.registries, mk2: mk.url }, plugins: { kit: { version: "^1.0.0", registry: "mk2" } } }, 'plugin kit: locked mk@1.0.0 does not satisfy "mk2/^1.0.0"'],
+      ["parts", { ...m, plugins: { kit: { version: "^1.0.0", parts: ["greet"] } } }, "plugin kit: locked with the whole plugin, the manifest wants parts greet"],
+    ];
+    fs.rmSync(path.join(sb.project, RUN_SH)); // something sync would restore, were it allowed to
+    for (const [what, manifest, message] of cases) {
+      sb.write(MANIFEST, json(manifest));
+      const before = snapshot(sb.project);
+      const r = await sb.json(["sync"]);
+      expect(r.code, what).toBe(4);
+      expect(r.data.error.details, what).toEqual([message]);
+      expect(snapshot(sb.project), what).toEqual(before);
+    }
+  });
+
+  it("removes a plugin dropped from the manifest: its files, folders and entries go, the user's own stay", async () => {
+    const m = readJson(sb, MANIFEST);
+    delete m.plugins.kit;
+    sb.write(MANIFEST, json(m));
+    const r = await sb.json(["sync"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.data.locked).toBe(0);
+    for (const f of [".claude/agents", ".claude/commands", ".claude/skills", ".claude/agentpkg"]) expect(sb.exists(f), f).toBe(false);
+    expect(readJson(sb, ".claude/settings.json")).toEqual(USER_SETTINGS);
+    expect(readJson(sb, ".mcp.json")).toEqual(USER_MCP);
+    expect(lock().plugins ?? {}).toEqual({});
+  });
+
+  it("answers a repeated no-op from the stat cache, and still sees a deleted plugin file and a changed hook or MCP entry", async () => {
+    const statFile = () => {
+      const dir = path.join(sb.root, "cache", "agentpkg", "stat");
+      return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
+    };
+    await settle();
+    expect((await sb.run(["sync"])).stdout).toContain("already in sync: 1 package");
+    const remembered = statFile().unchanged;
+    expect(remembered).toMatchObject({ command: "sync", count: 1 });
+    expect(remembered.files).toEqual(expect.arrayContaining([".claude/settings.json", ".mcp.json", GREET, RUN_SH]));
+    expect(remembered.files.some((f: string) => f.includes("#"))).toBe(false);
+    const quick = await sb.json(["sync"]);
+    expect([quick.code, quick.data.inSync, quick.data.locked]).toEqual([0, true, 1]);
+
+    const edits: [string, () => void, number][] = [
+      ["an MCP server removed by hand", () => sb.write(".mcp.json", json(USER_MCP)), 1],
+      ["the hook groups removed by hand", () => sb.write(".claude/settings.json", json(USER_SETTINGS)), 2],
+      ["a skill's script deleted", () => fs.rmSync(path.join(sb.project, RUN_SH)), 1],
+    ];
+    for (const [what, edit, restored] of edits) {
+      await settle();
+      expect((await sb.run(["sync"])).stdout, what).toContain("already in sync");
+      edit();
+      const r = await sb.run(["sync"]);
+      expect(r.code, `${what}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, what).toContain(`synced 1 package: ${restored} restored`);
+      expect(allTrue(lockedOnDisk(sb, "kit")), what).toEqual([]);
+    }
+  });
+});
