@@ -206,3 +206,28 @@ describe("sync with plugins", () => {
     }
   });
 });
+
+describe("a teammate's fresh clone (manifest and lock committed, no plugin files)", () => {
+  it("install writes exactly what the lock says, byte for byte, without a review; verify passes", async () => {
+    expect((await sb.run(["install", "--plugin", "kit", "--yes"])).code).toBe(0);
+    expect((await sb.run(["install", "debugger"])).code).toBe(0);
+    const teammate = machine(); // another HOME, an empty cache
+    cloneOf(sb, teammate);
+    const r = await teammate.run(["install"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("--yes");
+    expect(tree(teammate)).toEqual(tree(sb));
+    expect(allTrue(lockedOnDisk(teammate, "kit"))).toEqual([]);
+    const verify = await teammate.run(["verify"]);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    const again = await teammate.run(["install"]);
+    expect([again.code, again.stdout]).toEqual([0, expect.stringContaining("up to date")]);
+    expect(tree(teammate)).toEqual(tree(sb));
+    // CI=true implies --frozen: the lock is complete, so it installs the same
+    const ci = machine();
+    cloneOf(sb, ci);
+    const frozen = await ci.run(["install"], { env: { CI: "true" } });
+    expect(frozen.code, frozen.stderr).toBe(0);
+    expect(tree(ci)).toEqual(tree(sb));
+  });
+});
