@@ -91,6 +91,7 @@ export const packJson = (r: PackResult) => ({
   bytes: r.bytes,
   sha256: r.sha256,
   agents: r.agents.map((a) => ({ name: a.name, version: a.version, sha256: a.sha256 })),
+  plugins: r.plugins.map((p) => ({ name: p.name, version: p.version, files: p.files })),
   fetched: r.fetched,
 });
 

@@ -78,7 +78,13 @@ function stable(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const allTrue = (r: Record<string, boolean>) => Object.entries(r).filter(([, ok]) => !ok).map(([f]) => f);
+const notAsLocked = (r: Record<string, boolean>) => Object.entries(r).filter(([, ok]) => !ok).map(([f]) => f);
+
+/** The stdout of a run that must succeed. */
+function human(r: { code: number; stdout: string; stderr: string }): string {
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
 
 beforeEach(async () => {
   sb = new Sandbox();
@@ -138,7 +144,7 @@ describe("sync with plugins", () => {
     for (const f of Object.keys(installed)) if (f !== ".mcp.json") expect(now[f], f).toBe(installed[f]);
     // the server is as installed again; their own server stays
     expect(readJson(sb, ".mcp.json").mcpServers).toEqual({ ...USER_MCP.mcpServers, theirs: { command: "their-server" }, "kit-server": kitServer });
-    expect(allTrue(lockedOnDisk(sb, "kit"))).toEqual([]);
+    expect(notAsLocked(lockedOnDisk(sb, "kit"))).toEqual([]);
 
     const again = await sb.json(["sync"]);
     expect([again.code, again.data.inSync, again.data.locked, again.data.steps]).toEqual([0, true, 1, []]);
@@ -202,7 +208,7 @@ describe("sync with plugins", () => {
       const r = await sb.run(["sync"]);
       expect(r.code, `${what}: ${r.stderr}`).toBe(0);
       expect(r.stdout, what).toContain(`synced 1 package: ${restored} restored`);
-      expect(allTrue(lockedOnDisk(sb, "kit")), what).toEqual([]);
+      expect(notAsLocked(lockedOnDisk(sb, "kit")), what).toEqual([]);
     }
   });
 });
@@ -217,7 +223,7 @@ describe("a teammate's fresh clone (manifest and lock committed, no plugin files
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain("--yes");
     expect(tree(teammate)).toEqual(tree(sb));
-    expect(allTrue(lockedOnDisk(teammate, "kit"))).toEqual([]);
+    expect(notAsLocked(lockedOnDisk(teammate, "kit"))).toEqual([]);
     const verify = await teammate.run(["verify"]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     const again = await teammate.run(["install"]);
@@ -229,5 +235,92 @@ describe("a teammate's fresh clone (manifest and lock committed, no plugin files
     const frozen = await ci.run(["install"], { env: { CI: "true" } });
     expect(frozen.code, frozen.stderr).toBe(0);
     expect(tree(ci)).toEqual(tree(sb));
+  });
+});
+
+/** A PATH holding only node: any attempt to run git fails. */
+function nodeOnlyPath(s: Sandbox): string {
+  const bin = path.join(s.root, "node-only-bin");
+  fs.mkdirSync(bin, { recursive: true });
+  if (!fs.existsSync(path.join(bin, "node"))) fs.symlinkSync(process.execPath, path.join(bin, "node"));
+  return bin;
+}
+
+describe("bundles with plugins: pack, install --from, sync --from", () => {
+  let bundle: string;
+  beforeEach(async () => {
+    expect((await sb.run(["install", "--plugin", "kit", "--yes"])).code).toBe(0);
+    expect((await sb.run(["install", "debugger"])).code).toBe(0);
+    const r = await sb.json(["pack", "-o", "one.tgz"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.data.plugins).toEqual([{ name: "kit", version: "1.0.0", files: Object.keys(lock().plugins.kit.files).length }]);
+    bundle = path.join(sb.project, "one.tgz");
+    fs.renameSync(bundle, (bundle = path.join(sb.root, "one.tgz"))); // not part of the project tree
+  });
+
+  it("carries every plugin file and entry by sha256; packing again, with an empty store, gives the same bytes", async () => {
+    const listing = execFileSync("tar", ["-tzf", bundle], { encoding: "utf8" }).trim().split("\n");
+    const l = lock();
+    const shas = new Set([l.agents.debugger.sha256, ...Object.values(l.plugins.kit.files as Record<string, { sha256: string }>).map((f) => f.sha256)]);
+    expect(listing.sort()).toEqual(["agentpkg.json", "agentpkg.lock", "index.json", ...[...shas].map((s) => `content/${s}`)].sort());
+    const index = JSON.parse(execFileSync("tar", ["-xzOf", bundle, "index.json"], { encoding: "utf8" }));
+    expect(index).toMatchObject({ bundleVersion: 2, plugins: [{ name: "kit", version: "1.0.0", root: "plugins/kit" }] });
+    expect(human(await sb.run(["pack", "-o", "two.tgz"]))).toContain("packed 1 agent and 1 plugin");
+    fs.rmSync(path.join(sb.root, "cache", "agentpkg", "store"), { recursive: true });
+    const again = await sb.json(["pack", "-o", "three.tgz"]);
+    expect(again.data.fetched).toEqual(expect.arrayContaining(["plugin kit"]));
+    for (const f of ["two.tgz", "three.tgz"]) expect(fs.readFileSync(path.join(sb.project, f)).equals(fs.readFileSync(bundle)), f).toBe(true);
+  });
+
+  it("install --from on a fresh clone installs the plugin with no network and no git, byte for byte; sync --from restores it", async () => {
+    const teammate = machine();
+    cloneOf(sb, teammate);
+    const env = { PATH: nodeOnlyPath(teammate) };
+    const r = await teammate.run(["install", "--from", bundle], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(tree(teammate)).toEqual(tree(sb));
+    expect(teammate.file(LOCK)).toBe(sb.file(LOCK));
+    // the store was filled from the bundle: without git, a deleted skill comes back offline
+    fs.rmSync(path.join(teammate.project, ".claude/skills/alpha"), { recursive: true });
+    const offline = await teammate.run(["install", "--offline"], { env });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(tree(teammate)).toEqual(tree(sb));
+    // sync --from: local-edit rules apply, --force restores
+    teammate.write(GREET, "mine\n");
+    fs.rmSync(path.join(teammate.project, ".mcp.json"));
+    expect((await teammate.run(["sync", "--from", bundle], { env })).code).toBe(3);
+    const forced = await teammate.json(["sync", "--from", bundle, "--force"], { env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.data.locked).toBe(2);
+    expect(teammate.file(`${GREET}.orig`)).toBe("mine\n");
+    fs.rmSync(path.join(teammate.project, `${GREET}.orig`));
+    expect(tree(teammate)).toEqual(tree(sb));
+  });
+
+  it("a project without a lock takes the bundle's, after the review of its hooks and MCP servers", async () => {
+    const fresh = machine();
+    const env = { PATH: nodeOnlyPath(fresh) };
+    const before = snapshot(fresh.project);
+    const refused = await fresh.run(["install", "--from", bundle], { env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("MCP server kit-server: node .claude/agentpkg/plugins/kit/scripts/server.js");
+    expect(snapshot(fresh.project)).toEqual(before);
+    const r = await fresh.run(["install", "--from", bundle, "--yes"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(tree(fresh)).toEqual(tree(sb));
+  });
+
+  it("a project whose lock has another version of the plugin is refused (exit 4), nothing written", async () => {
+    const other = machine();
+    cloneOf(sb, other);
+    const l = JSON.parse(other.file(LOCK));
+    const [file] = Object.keys(l.plugins.kit.files);
+    l.plugins.kit.files[file!].sha256 = "0".repeat(64);
+    other.write(LOCK, json(l));
+    const before = snapshot(other.project);
+    const r = await other.json(["install", "--from", bundle]);
+    expect(r.code).toBe(4);
+    expect(r.data.error.details).toEqual(["plugin kit: project has 1.0.0 from mk, bundle has 1.0.0 from mk (other files)"]);
+    expect(snapshot(other.project)).toEqual(before);
   });
 });
