@@ -45,10 +45,13 @@ function bad(label: string, msg: string): AgentpkgError {
 /** A bundle file is at most this large (its content is at most 64 MiB uncompressed, too). */
 export const MAX_BUNDLE_FILE = 64 * MIB;
 
-/** Read a bundle file (a regular file: never a device or pipe) and verify it; `label` names it in errors. */
-export async function readBundleFile(file: string, label: string): Promise<Bundle> {
+/**
+ * Read a bundle file (a regular file: never a device or pipe) and verify it; `label` names it in errors.
+ * `global`: for the user scope (its lock's MCP servers are entries of ~/.claude.json).
+ */
+export async function readBundleFile(file: string, label: string, o: { global?: boolean } = {}): Promise<Bundle> {
   const r = tryReadRegularFile(file, { limit: MAX_BUNDLE_FILE });
-  if (r.ok) return readBundle(r.data, label);
+  if (r.ok) return readBundle(r.data, label, o);
   if (r.kind === "missing") throw new AgentpkgError("E_NOT_FOUND", `${label}: no such file`, { hint: "make one with agentpkg pack -o FILE" });
   throw refusal(r, MAX_BUNDLE_FILE, { display: label, what: "a bundle file", hint: "point --from at a bundle made by agentpkg pack -o FILE" });
 }
@@ -57,7 +60,7 @@ export async function readBundleFile(file: string, label: string): Promise<Bundl
  * Read and verify a bundle (see pack.ts) entirely in memory: only the expected entry names, a lockfile
  * and index that agree, and content whose sha256 matches its name and the lock. Nothing is written.
  */
-export async function readBundle(archive: Buffer, label: string): Promise<Bundle> {
+export async function readBundle(archive: Buffer, label: string, o: { global?: boolean } = {}): Promise<Bundle> {
   const files = await readArchive(archive, bundlePolicy(label));
   for (const name of files.keys()) {
     const known = name === LOCK_ENTRY || name === MANIFEST_ENTRY || name === INDEX_ENTRY;
@@ -70,7 +73,7 @@ export async function readBundle(archive: Buffer, label: string): Promise<Bundle
   const indexText = text(INDEX_ENTRY);
   if (lockText === undefined) throw bad(label, `has no ${LOCK_ENTRY}`);
   if (indexText === undefined) throw bad(label, `has no ${INDEX_ENTRY}`);
-  const lock = parseLockfile(lockText, `${label}: ${LOCK_ENTRY}`);
+  const lock = parseLockfile(lockText, `${label}: ${LOCK_ENTRY}`, o);
   checkIndex(label, parseJsonFile(indexText, `${label}: ${INDEX_ENTRY}`, "E_INTEGRITY"), lock);
 
   const content = new Map<string, Buffer>();

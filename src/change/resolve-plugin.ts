@@ -73,7 +73,7 @@ export async function materializePlugin(
   const content = await source.readPlugin(name, v, o.commit);
   const namespace = content.pluginJson?.name && isValidAgentName(content.pluginJson.name) ? content.pluginJson.name : name;
   const layout = pluginLayout(content.files, content.pluginJson, content.entry, name);
-  const vendored = vendorPlugin(content.files, layout, { key: name, namespace, parts: o.parts });
+  const vendored = vendorPlugin(content.files, layout, { key: name, namespace, parts: o.parts, scope: ctx.scope });
   vendored.warnings.unshift(...content.warnings);
   if (o.parts) checkParts(name, o.parts, vendored);
   const files: PluginLock["files"] = {};

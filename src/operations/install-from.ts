@@ -25,7 +25,7 @@ const STORE_WRITERS = 16;
  * the normal pipeline runs offline with the bundle's lock as the wanted lock.
  */
 export async function runInstallFrom(o: InstallFromOptions, deps: Deps, command: "install" | "sync" = "install"): Promise<ChangeResult & { locked: number }> {
-  const bundle = await openBundle(o.from, deps);
+  const bundle = await openBundle(o.from, deps, { global: o.global === true });
   const result = await runChange(command, { ...o, offline: true, frozen: false }, deps, "if-stale", async (c) => ({
     ...bundleIntent(c, bundle, o.from),
     restoreModified: command === "sync", // sync also restores edited files (local-edit rules apply)
@@ -34,8 +34,8 @@ export async function runInstallFrom(o: InstallFromOptions, deps: Deps, command:
 }
 
 /** Read and verify a bundle file, then put its content in the store (where loadPristine finds it). */
-export async function openBundle(from: string, deps: Deps): Promise<Bundle> {
-  const bundle = await readBundleFile(path.resolve(deps.cwd, from), from);
+export async function openBundle(from: string, deps: Deps, o: { global?: boolean } = {}): Promise<Bundle> {
+  const bundle = await readBundleFile(path.resolve(deps.cwd, from), from, o);
   const store = new ContentStore(cacheDir(deps));
   const todo = [...bundle.content.values()];
   const worker = async () => {

@@ -155,7 +155,8 @@ export function cloneLockfile(lock: Lockfile): Lockfile {
 
 const ENTRY_KEYS = new Set(["version", "registry", "url", "commit", "path", "sha256", "file", "localSha256"]);
 
-export function parseLockfile(text: string, file: string): Lockfile {
+/** Parse a lockfile; `global`: the user scope's (its MCP servers are entries of ~/.claude.json, not .mcp.json). */
+export function parseLockfile(text: string, file: string, o: { global?: boolean } = {}): Lockfile {
   const raw = parseJsonFile(text, file, "E_LOCK_INVALID");
   const fail = (msg: string): never => {
     throw new AgentpkgError("E_LOCK_INVALID", `${file}: ${msg}`, {
@@ -173,7 +174,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
   if (!isPlainObject(raw.agents)) return fail(`"agents" must be an object`);
   const lock = emptyLockfile();
   lock.lockfileVersion = raw.lockfileVersion;
-  if (raw.plugins !== undefined) lock.plugins = parsePluginLocks(raw.plugins, fail);
+  if (raw.plugins !== undefined) lock.plugins = parsePluginLocks(raw.plugins, fail, o.global === true);
   const urls = new Set<string>(); // a lock has a few registries for many agents: each url is checked once
   for (const [name, e] of Object.entries(raw.agents)) {
     if (!isValidAgentRef(name)) fail(`invalid agent name ${JSON.stringify(name)}`);

@@ -8,9 +8,14 @@ import type { StatCache } from "../store/stat-cache.js";
 import { hashAgentFiles } from "./agents-dir.js";
 import { scopeFile, type Scope } from "./scope.js";
 import { entryValue } from "./shared-json.js";
+import { mcpHost } from "./shared-hosts.js";
 
-/** A shared file is small JSON: anything larger is not one agentpkg should parse. */
+/**
+ * A shared file is small JSON: anything larger is not one agentpkg should parse. ~/.claude.json (the user
+ * scope's MCP servers) is Claude Code's own state file too, and grows with it: it may be larger.
+ */
 const MAX_SHARED_BYTES = 4 * 1024 * 1024;
+const MAX_USER_STATE_BYTES = 64 * 1024 * 1024;
 
 /** `<host>#<key path>` -> its parts; undefined for a plain file. */
 export function splitTarget(target: string): { host: string; key: string[] } | undefined {
@@ -24,11 +29,11 @@ function readShared(scope: Scope, host: string): { text: string; st: Stats } | u
   const st = statSync(abs, { throwIfNoEntry: false });
   if (!st) return undefined;
   if (!st.isFile()) throw new AgentpkgError("E_UNSAFE", `${host} is not a regular file; nothing was changed`, { hint: `move ${host} away, then re-run` });
-  if (st.size > MAX_SHARED_BYTES) throw new AgentpkgError("E_UNSAFE", `${host} is ${st.size} bytes, too large for a settings file; nothing was changed`);
+  if (st.size > (scope.global && host === mcpHost(true) ? MAX_USER_STATE_BYTES : MAX_SHARED_BYTES)) throw new AgentpkgError("E_UNSAFE", `${host} is ${st.size} bytes, too large for a settings file; nothing was changed`);
   return { text: readFileSync(abs, "utf8"), st };
 }
 
-/** The text of a shared file (.claude/settings.json, .mcp.json), or undefined when there is none. */
+/** The text of a shared file (.claude/settings.json, .mcp.json, ~/.claude.json), or undefined when there is none. */
 export function readSharedText(scope: Scope, host: string): string | undefined {
   return readShared(scope, host)?.text;
 }

@@ -324,3 +324,107 @@ describe("bundles with plugins: pack, install --from, sync --from", () => {
     expect(snapshot(other.project)).toEqual(before);
   });
 });
+
+/** Every text file under `dir` whose content matches `re`, relative to `dir`. */
+function filesMatching(dir: string, re: RegExp): string[] {
+  return Object.keys(snapshot(dir)).filter((f) => !f.endsWith("/") && re.test(fs.readFileSync(path.join(dir, f), "utf8"))).sort();
+}
+
+describe("--global: a plugin in the user scope (~/.claude)", () => {
+  /** Claude Code's own state file, with a user-scope server and other keys it keeps there. */
+  const USER_STATE = { numStartups: 3, mcpServers: { mine: { command: "my-server" } }, projects: { "/somewhere": { allowedTools: [] } } };
+  const home = (rel: string) => path.join(sb.home, rel);
+
+  beforeEach(async () => {
+    sb.write(".claude.json", json(USER_STATE), sb.home);
+    sb.write(".claude/settings.json", json(USER_SETTINGS), sb.home);
+    expect((await sb.run(["registry", "add", "mk", mk.url, "--global"])).code).toBe(0);
+    const r = await sb.run(["install", "--global", "--plugin", "kit", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it("lands where Claude Code reads user-level parts, its MCP server in ~/.claude.json, every path absolute; remove leaves the user's own", async () => {
+    for (const f of ["agents/kit/planner.md", "commands/kit/greet.md", "commands/kit/sub/deep.md", "skills/alpha/SKILL.md", "skills/alpha/scripts/run.sh", "skills/beta-folder/SKILL.md", "agentpkg/plugins/kit/scripts/hello.sh"]) {
+      expect(fs.existsSync(home(`.claude/${f}`)), f).toBe(true);
+    }
+    expect(fs.existsSync(home(".mcp.json"))).toBe(false); // Claude Code reads no ~/.mcp.json
+    expect(fs.readdirSync(sb.project)).toEqual([".claude"]); // the project got only its manifest (registry add, earlier)
+    const root = `${sb.home}/.claude/agentpkg/plugins/kit`;
+    const state = readJson(sb, ".claude.json", sb.home);
+    expect(state).toMatchObject({ numStartups: 3, projects: USER_STATE.projects });
+    expect(state.mcpServers.mine).toEqual(USER_STATE.mcpServers.mine);
+    expect(state.mcpServers["kit-server"]).toEqual({ command: "node", args: [`${root}/scripts/server.js`], env: { KIT_MODE: "test", CLAUDE_PLUGIN_ROOT: root } });
+    const hooks = readJson(sb, ".claude/settings.json", sb.home).hooks;
+    expect(hooks.SessionStart[0]).toEqual(USER_SETTINGS.hooks.SessionStart[0]);
+    expect(hooks.SessionStart[1].hooks[0].command).toBe(`export CLAUDE_PLUGIN_ROOT="${root}" CLAUDE_PLUGIN_DATA="${sb.home}/.claude/agentpkg/data/kit"; ${root}/scripts/hello.sh`);
+    expect(sb.file(".claude/commands/kit/greet.md", sb.home)).toContain(`Run ${root}/scripts/greet.sh`);
+    expect(sb.file(".claude/skills/alpha/SKILL.md", sb.home)).toContain(`Run ${root}/skills/alpha/scripts/run.sh`);
+    // nothing outside the plugin's own copy names the project or the plugin variables
+    const parts = [".claude/agents", ".claude/commands", ".claude/skills", ".claude/settings.json", ".claude.json"].map(home);
+    expect(parts.flatMap((p) => (fs.statSync(p).isDirectory() ? filesMatching(p, /CLAUDE_PROJECT_DIR|\$\{CLAUDE_PLUGIN_ROOT\}/) : /CLAUDE_PROJECT_DIR|\$\{CLAUDE_PLUGIN_ROOT\}/.test(fs.readFileSync(p, "utf8")) ? [p] : []))).toEqual([]);
+    const l = JSON.parse(sb.file(LOCK, sb.home));
+    expect(l.plugins.kit.files[".claude.json#mcpServers/kit-server"]).toMatchObject({ kind: "mcp", part: "kit-server" });
+    expect(notAsLocked(lockedOnDisk(sb, "kit", sb.home))).toEqual([]);
+
+    // Claude Code rewrites its state file as it pleases: sync only cares about the entries
+    sb.write(".claude.json", JSON.stringify({ ...state, numStartups: 4, firstStartTime: "2026-01-01" }), sb.home);
+    expect(human(await sb.run(["sync", "--global"]))).toContain("already in sync: 1 package");
+    delete state.mcpServers["kit-server"];
+    sb.write(".claude.json", json(state), sb.home);
+    expect(human(await sb.run(["sync", "--global"]))).toContain("synced 1 package: 1 restored");
+    expect(readJson(sb, ".claude.json", sb.home).mcpServers["kit-server"].command).toBe("node");
+
+    expect(human(await sb.run(["remove", "--global", "kit"]))).toContain("- plugin kit 1.0.0");
+    expect(readJson(sb, ".claude.json", sb.home)).toEqual(USER_STATE);
+    expect(readJson(sb, ".claude/settings.json", sb.home)).toEqual(USER_SETTINGS);
+    for (const f of ["agents", "commands", "skills", "agentpkg"]) expect(fs.existsSync(home(`.claude/${f}`)), f).toBe(false);
+  });
+
+  it("a user lock's MCP server must be an entry of ~/.claude.json, a project lock's one of .mcp.json", async () => {
+    const userLock = sb.file(LOCK, sb.home);
+    sb.write(LOCK, userLock.replaceAll(".claude.json#mcpServers/", ".mcp.json#mcpServers/"), sb.home);
+    const r = await sb.run(["sync", "--global"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('.claude/agentpkg.lock: plugins.kit.files[".mcp.json#mcpServers/kit-server"]: a mcp may not be written there (MCP servers go to .claude.json in the user scope)');
+    sb.write(LOCK, userLock, sb.project);
+    const project = await sb.run(["sync"]);
+    expect(project.code).toBe(1);
+    expect(project.stderr).toContain('plugins.kit.files[".claude.json#mcpServers/kit-server"]: a mcp may not be written there (MCP servers go to .mcp.json)');
+  });
+});
+
+describe.skipIf(claudeCodeMissing() !== undefined)(`the real Claude Code ${claudeCodeMissing() ? `(skipped: ${claudeCodeMissing()})` : ""}`, () => {
+  it("loads in a teammate's fresh clone, after agentpkg install, the same parts as in the project it was locked in", async () => {
+    expect((await sb.run(["install", "--plugin", "kit", "--yes"])).code).toBe(0);
+    const teammate = machine();
+    cloneOf(sb, teammate);
+    expect((await teammate.run(["install"])).code).toBe(0);
+    const [ours, theirs] = await Promise.all([inventory(sb.project), inventory(teammate.project)]);
+    expect(ours.agents).toEqual(["inner", "planner"]);
+    expect(ours.commands).toEqual(expect.arrayContaining(["kit:greet", "kit:sub:deep"]));
+    expect(ours.skills).toBe(2);
+    expect(ours.hooks).toEqual(["SessionStart success 0"]);
+    expect(theirs).toEqual(ours);
+    expect(fs.readFileSync(path.join(teammate.project, ".kit-hook-ran"), "utf8")).toContain("kit hook ran");
+    // the project's server is listed (pending the user's approval, as every .mcp.json server)
+    const [mine, clone] = await Promise.all([claudeMcpList(sb.project, sb.home), claudeMcpList(teammate.project, teammate.home)]);
+    expect(mine).toEqual([expect.stringMatching(/^kit-server: node \.claude\/agentpkg\/plugins\/kit\/scripts\/server\.js /)]);
+    expect(clone).toEqual(mine);
+  }, 240_000);
+
+  it("loads a --global plugin's agents, commands, skills and hooks in any project, and connects to its MCP server", async () => {
+    expect((await sb.run(["registry", "add", "mk", mk.url, "--global"])).code).toBe(0);
+    const r = await sb.run(["install", "--global", "--plugin", "kit", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    const anywhere = path.join(sb.root, "anywhere");
+    fs.mkdirSync(anywhere);
+    const inv = await inventory(anywhere, sb.home);
+    expect(inv.agents).toEqual(["inner", "planner"]);
+    expect(inv.commands).toEqual(expect.arrayContaining(["kit:greet", "kit:sub:deep"]));
+    expect(inv.skills).toBe(2);
+    expect(inv.hooks).toEqual(["SessionStart success 0"]); // exit 7 if it had not found its plugin folder
+    expect(fs.readFileSync(path.join(anywhere, ".kit-hook-ran"), "utf8")).toContain("kit hook ran");
+    const servers = await claudeMcpList(anywhere, sb.home);
+    expect(servers).toEqual([`kit-server: node ${sb.home}/.claude/agentpkg/plugins/kit/scripts/server.js - ✔ Connected`]);
+  }, 240_000);
+});
