@@ -6,7 +6,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox, sha256, snapshot, type GitRepo } from "./helpers.js";
-import { kitMarketplace, writeKit } from "./plugin-fixtures.js";
+import { kitMarketplace } from "./plugin-fixtures.js";
 import { claudeCodeMissing, claudeMcpList, inventory } from "./claude-code.js";
 
 let sb: Sandbox;
@@ -20,7 +20,7 @@ const RUN_SH = ".claude/skills/alpha/scripts/run.sh";
 const HELLO_SH = ".claude/agentpkg/plugins/kit/scripts/hello.sh";
 const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
 const readJson = (s: Sandbox, rel: string, dir = s.project) => JSON.parse(s.file(rel, dir));
-const lock = (s = sb) => readJson(s, LOCK);
+const lock = () => readJson(sb, LOCK);
 const settle = () => new Promise((r) => setTimeout(r, 150)); // past the stat cache's racy window
 
 /** The user's own hook and server, there before agentpkg. */
@@ -39,7 +39,7 @@ function cloneOf(from: Sandbox, to: Sandbox): void {
   for (const f of [MANIFEST, LOCK]) to.write(f, from.file(f));
 }
 
-/** Every file under the project but agentpkg's own lock and what tests leave, with its mode. */
+/** Every file under the project: its sha256 and mode. */
 function tree(s: Sandbox, dir = s.project): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [f, h] of Object.entries(snapshot(dir))) {
@@ -49,26 +49,21 @@ function tree(s: Sandbox, dir = s.project): Record<string, string> {
   return out;
 }
 
-/** Each file and shared-file entry the lock records for a plugin, checked on disk (what verify checks). */
-function lockedOnDisk(s: Sandbox, plugin: string, root = s.project): Record<string, boolean> {
+/** The files and shared-file entries the lock records for a plugin that are not on disk as recorded (what verify checks). */
+function notAsLocked(s: Sandbox, plugin: string, root = s.project): string[] {
   const l = JSON.parse(fs.readFileSync(path.join(root, LOCK), "utf8"));
-  const out: Record<string, boolean> = {};
-  for (const [file, f] of Object.entries(l.plugins[plugin].files as Record<string, { sha256: string }>)) {
-    const [host, key] = file.split("#");
-    const abs = path.join(root, host!);
-    if (!fs.existsSync(abs)) {
-      out[file] = false;
-      continue;
-    }
-    if (key === undefined) out[file] = sha256(fs.readFileSync(abs)) === f.sha256;
-    else {
+  return Object.entries(l.plugins[plugin].files as Record<string, { sha256: string }>)
+    .filter(([file, f]) => {
+      const [host, key] = file.split("#");
+      const abs = path.join(root, host!);
+      if (!fs.existsSync(abs)) return true;
+      if (key === undefined) return sha256(fs.readFileSync(abs)) !== f.sha256;
       const [top, a, b] = key.split("/");
       const section = JSON.parse(fs.readFileSync(abs, "utf8"))[top!] ?? {};
       const value = top === "hooks" ? (section[a!] ?? []).find((g: unknown) => sha256(stable(g)).startsWith(b!)) : section[a!];
-      out[file] = value !== undefined && sha256(stable(value)) === f.sha256;
-    }
-  }
-  return out;
+      return value === undefined || sha256(stable(value)) !== f.sha256;
+    })
+    .map(([file]) => file);
 }
 
 /** Canonical JSON (sorted keys, no spaces): how the lock hashes an entry. */
@@ -77,8 +72,6 @@ function stable(v: unknown): string {
   if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(",")}}`;
   return JSON.stringify(v);
 }
-
-const notAsLocked = (r: Record<string, boolean>) => Object.entries(r).filter(([, ok]) => !ok).map(([f]) => f);
 
 /** The stdout of a run that must succeed. */
 function human(r: { code: number; stdout: string; stderr: string }): string {
@@ -144,7 +137,7 @@ describe("sync with plugins", () => {
     for (const f of Object.keys(installed)) if (f !== ".mcp.json") expect(now[f], f).toBe(installed[f]);
     // the server is as installed again; their own server stays
     expect(readJson(sb, ".mcp.json").mcpServers).toEqual({ ...USER_MCP.mcpServers, theirs: { command: "their-server" }, "kit-server": kitServer });
-    expect(notAsLocked(lockedOnDisk(sb, "kit"))).toEqual([]);
+    expect(notAsLocked(sb, "kit")).toEqual([]);
 
     const again = await sb.json(["sync"]);
     expect([again.code, again.data.inSync, again.data.locked, again.data.steps]).toEqual([0, true, 1, []]);
@@ -208,7 +201,7 @@ describe("sync with plugins", () => {
       const r = await sb.run(["sync"]);
       expect(r.code, `${what}: ${r.stderr}`).toBe(0);
       expect(r.stdout, what).toContain(`synced 1 package: ${restored} restored`);
-      expect(notAsLocked(lockedOnDisk(sb, "kit")), what).toEqual([]);
+      expect(notAsLocked(sb, "kit"), what).toEqual([]);
     }
   });
 });
@@ -223,7 +216,7 @@ describe("a teammate's fresh clone (manifest and lock committed, no plugin files
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain("--yes");
     expect(tree(teammate)).toEqual(tree(sb));
-    expect(notAsLocked(lockedOnDisk(teammate, "kit"))).toEqual([]);
+    expect(notAsLocked(teammate, "kit")).toEqual([]);
     const verify = await teammate.run(["verify"]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     const again = await teammate.run(["install"]);
@@ -323,9 +316,10 @@ describe("bundles with plugins: pack, install --from, sync --from", () => {
   });
 });
 
-/** Every text file under `dir` whose content matches `re`, relative to `dir`. */
-function filesMatching(dir: string, re: RegExp): string[] {
-  return Object.keys(snapshot(dir)).filter((f) => !f.endsWith("/") && re.test(fs.readFileSync(path.join(dir, f), "utf8"))).sort();
+/** The files (each path, or every file under it when it is a folder) whose text matches `re`. */
+function filesMatching(paths: string[], re: RegExp): string[] {
+  const files = paths.flatMap((p) => (fs.statSync(p).isDirectory() ? Object.keys(snapshot(p)).filter((f) => !f.endsWith("/")).map((f) => path.join(p, f)) : [p]));
+  return files.filter((f) => re.test(fs.readFileSync(f, "utf8")));
 }
 
 describe("--global: a plugin in the user scope (~/.claude)", () => {
@@ -359,10 +353,10 @@ describe("--global: a plugin in the user scope (~/.claude)", () => {
     expect(sb.file(".claude/skills/alpha/SKILL.md", sb.home)).toContain(`Run ${root}/skills/alpha/scripts/run.sh`);
     // nothing outside the plugin's own copy names the project or the plugin variables
     const parts = [".claude/agents", ".claude/commands", ".claude/skills", ".claude/settings.json", ".claude.json"].map(home);
-    expect(parts.flatMap((p) => (fs.statSync(p).isDirectory() ? filesMatching(p, /CLAUDE_PROJECT_DIR|\$\{CLAUDE_PLUGIN_ROOT\}/) : /CLAUDE_PROJECT_DIR|\$\{CLAUDE_PLUGIN_ROOT\}/.test(fs.readFileSync(p, "utf8")) ? [p] : []))).toEqual([]);
+    expect(filesMatching(parts, /CLAUDE_PROJECT_DIR|\$\{?CLAUDE_PLUGIN_(ROOT|DATA)\b/).map((f) => path.relative(sb.home, f))).toEqual([]);
     const l = JSON.parse(sb.file(LOCK, sb.home));
     expect(l.plugins.kit.files[".claude.json#mcpServers/kit-server"]).toMatchObject({ kind: "mcp", part: "kit-server" });
-    expect(notAsLocked(lockedOnDisk(sb, "kit", sb.home))).toEqual([]);
+    expect(notAsLocked(sb, "kit", sb.home)).toEqual([]);
 
     // Claude Code rewrites its state file as it pleases: sync only cares about the entries
     sb.write(".claude.json", JSON.stringify({ ...state, numStartups: 4, firstStartTime: "2026-01-01" }), sb.home);
