@@ -399,9 +399,7 @@ describe.skipIf(claudeCodeMissing() !== undefined)(`the real Claude Code ${claud
     expect(theirs).toEqual(ours);
     expect(fs.readFileSync(path.join(teammate.project, ".kit-hook-ran"), "utf8")).toContain("kit hook ran");
     // the project's server is listed (pending the user's approval, as every .mcp.json server)
-    const [mine, clone] = await Promise.all([claudeMcpList(sb.project, sb.home), claudeMcpList(teammate.project, teammate.home)]);
-    expect(mine).toEqual([expect.stringMatching(/^kit-server: node \.claude\/agentpkg\/plugins\/kit\/scripts\/server\.js /)]);
-    expect(clone).toEqual(mine);
+    expect(await claudeMcpList(teammate.project, teammate.home)).toEqual([expect.stringMatching(/^kit-server: node \.claude\/agentpkg\/plugins\/kit\/scripts\/server\.js .*Pending approval/)]);
   }, 240_000);
 
   it("loads a --global plugin's agents, commands, skills and hooks in any project, and connects to its MCP server", async () => {
