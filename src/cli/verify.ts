@@ -16,8 +16,8 @@ export function verifyCommand(deps: Deps, run?: Run): Command {
       const fn = run ?? (await import("../operations/verify.js")).runVerify;
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
-      const plugins = r.checkedPlugins ? ` and ${r.checkedPlugins} plugin${r.checkedPlugins === 1 ? "" : "s"}` : "";
-      const agents = `${r.checked} agent${r.checked === 1 ? "" : "s"}${plugins}`;
+      const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+      const agents = !r.checkedPlugins ? count(r.checked, "agent") : r.checked ? `${count(r.checked, "agent")} and ${count(r.checkedPlugins, "plugin")}` : count(r.checkedPlugins, "plugin");
       printNotes(io, inv.out, r.warnings);
       if (r.ok || inv.out.json) {
         printResult(io, inv.out, verifyJson(r), () => [
