@@ -179,7 +179,7 @@ describe("verify", () => {
     expect(snapshot(sb.project)).toEqual(before);
   });
 
-  it("reports a locked plugin the manifest dropped, and a settings.json that is not JSON without a stack trace", async () => {
+  it("reports a locked plugin the manifest dropped (doctor too), and a settings.json that is not JSON without a stack trace", async () => {
     await installKit();
     const m = readJson(".claude/agentpkg.json");
     delete m.plugins;
@@ -188,6 +188,9 @@ describe("verify", () => {
     expect(dropped.code).toBe(4);
     expect(dropped.data.problems).toEqual([expect.objectContaining({ type: "plugin", kind: "not-in-manifest", name: "kit" })]);
     expect(dropped.data.untracked).toEqual([]);
+    const doctor = await sb.run(["doctor"]);
+    expect(doctor.code).toBe(4);
+    expect(doctor.stdout).toContain("plugin kit is in .claude/agentpkg.lock but not in .claude/agentpkg.json");
     expect((await sb.run(["install", "--plugin", "kit", "--yes"])).code).toBe(0);
     sb.write(".claude/settings.json", "{ not json");
     const r = await sb.run(["verify"]);
@@ -205,6 +208,7 @@ describe("doctor", () => {
     sb.write(GREET, sb.file(GREET) + "mine\n");
     sb.write(`${GREET}.orig`, "a backup\n");
     sb.write(".claude/agents/planner.md", agentText("planner", { description: "my own planner" }));
+    sb.write(".claude/agents/kit/inner.md", sb.file(".claude/agents/kit/inner.md").replace("name: inner", "name: planner"));
     const m = readJson(".claude/agentpkg.json");
     m.plugins.solo = "^0.3.0";
     writeJson(".claude/agentpkg.json", m);
@@ -216,24 +220,14 @@ describe("doctor", () => {
         ["missing", "problem", ALPHA],
         ["modified", "note", GREET],
         ["not-installed", "problem", null],
-        ["duplicate-name", "problem", ".claude/agents/kit/planner.md"],
+        ["duplicate-name", "problem", ".claude/agents/kit/inner.md"],
         ["backup", "note", `${GREET}.orig`],
       ]),
     );
     const human = await sb.run(["doctor"]);
     expect(human.stdout).toContain(`${ALPHA} (plugin kit 1.0.0) is locked but missing`);
     expect(human.stdout).toContain("plugin solo is in .claude/agentpkg.json but not installed");
-    expect(human.stdout).toContain('.claude/agents/kit/planner.md (plugin kit) and .claude/agents/planner.md are all named "planner"');
-  });
-
-  it("reports a locked plugin that is not in the manifest", async () => {
-    await installKit();
-    const m = readJson(".claude/agentpkg.json");
-    delete m.plugins;
-    writeJson(".claude/agentpkg.json", m);
-    const r = await sb.run(["doctor"]);
-    expect(r.code).toBe(4);
-    expect(r.stdout).toContain("plugin kit is in .claude/agentpkg.lock but not in .claude/agentpkg.json");
+    expect(human.stdout).toContain('.claude/agents/kit/inner.md (plugin kit) and .claude/agents/kit/planner.md (plugin kit) and .claude/agents/planner.md are all named "planner"');
   });
 });
 
