@@ -42,7 +42,7 @@ beforeEach(async () => {
 afterEach(() => sb.cleanup());
 
 describe("list", () => {
-  it("lists an installed plugin with its version, range, parts by kind and state; its agent files are not untracked", async () => {
+  it("lists a plugin's version, range, parts and state (its agent files are not untracked), then each file not as written and stray files in its folders", async () => {
     await installKit();
     expect((await sb.run(["install", "debugger"])).code).toBe(0);
     const r = await sb.json(["list"]);
@@ -65,17 +65,15 @@ describe("list", () => {
     const human = await sb.run(["list"]);
     expect(human.stdout).toMatch(/^NAME +VERSION +REGISTRY +STATE +PARTS\n/);
     expect(human.stdout).toMatch(/\nkit +1\.0\.0 +mk +ok +plugin: 2 agents, 2 commands, 2 skills, 2 hooks, 1 MCP server\n?/);
-  });
 
-  it("shows each file and entry that is not as written, and stray files in the plugin's own folders", async () => {
-    await installKit();
+    // then each file and entry that is not as written, and stray files in the plugin's own folders
     editEverything();
     sb.write(".claude/skills/alpha/notes.txt", "mine\n");
     sb.write(".claude/commands/kit/mine.md", "---\ndescription: mine\n---\nMine.\n");
     sb.write(`${GREET}.orig`, "an old backup\n"); // agentpkg's own leftovers are not untracked
-    const r = await sb.json(["list"]);
-    expect(r.code, r.stderr).toBe(0);
-    const kit = r.data.plugins[0];
+    const edited = await sb.json(["list"]);
+    expect(edited.code, edited.stderr).toBe(0);
+    const kit = edited.data.plugins[0];
     expect(kit.state).toBe("missing");
     expect(kit.files.map((f: { kind: string; part: string; state: string }) => [f.kind, f.part, f.state])).toEqual([
       ["command", "kit:greet", "modified"],
@@ -84,10 +82,10 @@ describe("list", () => {
       ["mcp", "kit-server", "modified"],
     ]);
     expect(kit.untracked).toEqual([".claude/commands/kit/mine.md", ".claude/skills/alpha/notes.txt"]);
-    const human = await sb.run(["list"]);
-    expect(human.stdout).toContain("\nplugin kit:\n  modified  .claude/commands/kit/greet.md\n  missing   hook PreToolUse in .claude/settings.json\n");
-    expect(human.stdout).toContain("  modified  MCP server kit-server in .mcp.json");
-    expect(human.stdout).toMatch(/\.claude\/skills\/alpha\/notes\.txt +- +- +untracked +in plugin kit's folder/);
+    const lines = await sb.run(["list"]);
+    expect(lines.stdout).toContain("\nplugin kit:\n  modified  .claude/commands/kit/greet.md\n  missing   hook PreToolUse in .claude/settings.json\n");
+    expect(lines.stdout).toContain("  modified  MCP server kit-server in .mcp.json");
+    expect(lines.stdout).toMatch(/\.claude\/skills\/alpha\/notes\.txt +- +- +untracked +in plugin kit's folder/);
   });
 
   it("names the parts a PLUGIN:PART install chose, plugins the manifest wants but the lock lacks, and a settings.json that is not JSON", async () => {
@@ -290,7 +288,7 @@ describe("diff", () => {
 });
 
 describe("info and search", () => {
-  it("info PLUGIN shows its versions, description and parts by kind and name; info REGISTRY/PLUGIN and --plugin too", async () => {
+  it("info PLUGIN shows its versions, description and parts; info AGENT and search name the plugin an agent or command comes from", async () => {
     writeKit(mk, "1.1.0").commit("kit 1.1.0");
     const r = await sb.json(["info", "kit"]);
     expect(r.code, r.stderr).toBe(0);
@@ -313,6 +311,21 @@ describe("info and search", () => {
     const missing = await sb.run(["info", "--plugin", "planner"]);
     expect(missing.code).toBe(5);
     expect(missing.stderr).toContain('plugin "planner" not found');
+    // info AGENT and search name the plugin an agent or command comes from; search finds plugins as such
+    const info = await sb.json(["info", "planner"]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.data).toMatchObject({ type: "agent", name: "planner", plugin: "kit", alsoPlugin: false, parts: null });
+    expect((await sb.run(["info", "planner"])).stdout).toContain("from plugin kit (see it whole with agentpkg info --plugin mk/kit)");
+    const plugin = await sb.json(["search", "kit"]);
+    expect(plugin.data.results).toEqual([expect.objectContaining({ name: "kit", type: "plugin", plugin: null, registry: "mk", version: "1.1.0", match: "exact" })]);
+    const command = await sb.json(["search", "greet"]);
+    expect(command.data.results).toEqual([expect.objectContaining({ name: "kit:greet", type: "command", plugin: "kit", registry: "mk" })]);
+    const agent = await sb.json(["search", "planner"]);
+    expect(agent.data.results).toEqual([expect.objectContaining({ name: "planner", type: "agent", plugin: "kit" })]);
+    const table = await sb.run(["search", "plan"]);
+    expect(table.stdout).toMatch(/^NAME +VERSION +REGISTRY +DESCRIPTION\nplanner +1\.1\.0 +mk +\(agent of plugin kit\) Plans work/);
+    expect((await sb.run(["search", "kit"])).stdout).toMatch(/\nkit +1\.1\.0 +mk +\(plugin\) A kit of every part/);
+    expect((await sb.run(["search", "greet"])).stdout).toMatch(/\nkit:greet +1\.1\.0 +mk +\(command of plugin kit\)/);
   });
 
   it("info names the parts a project cannot get in a warning", async () => {
@@ -330,22 +343,5 @@ describe("info and search", () => {
     expect(r.data.notes).toEqual([expect.stringContaining("its LSP servers (.lsp.json) load only through Claude Code's own plugin install")]);
     const human = await sb.run(["info", "lsp-kit"]);
     expect(human.stderr).toMatch(/^warning plugin lsp-kit: its LSP servers/m);
-  });
-
-  it("info AGENT and search name the plugin an agent or command comes from; search finds plugins as such", async () => {
-    const info = await sb.json(["info", "planner"]);
-    expect(info.code, info.stderr).toBe(0);
-    expect(info.data).toMatchObject({ type: "agent", name: "planner", plugin: "kit", alsoPlugin: false, parts: null });
-    expect((await sb.run(["info", "planner"])).stdout).toContain("from plugin kit (see it whole with agentpkg info --plugin mk/kit)");
-    const plugin = await sb.json(["search", "kit"]);
-    expect(plugin.data.results).toEqual([expect.objectContaining({ name: "kit", type: "plugin", plugin: null, registry: "mk", version: "1.0.0", match: "exact" })]);
-    const command = await sb.json(["search", "greet"]);
-    expect(command.data.results).toEqual([expect.objectContaining({ name: "kit:greet", type: "command", plugin: "kit", registry: "mk" })]);
-    const agent = await sb.json(["search", "planner"]);
-    expect(agent.data.results).toEqual([expect.objectContaining({ name: "planner", type: "agent", plugin: "kit" })]);
-    const human = await sb.run(["search", "plan"]);
-    expect(human.stdout).toMatch(/^NAME +VERSION +REGISTRY +DESCRIPTION\nplanner +1\.0\.0 +mk +\(agent of plugin kit\) Plans work/);
-    expect((await sb.run(["search", "kit"])).stdout).toMatch(/\nkit +1\.0\.0 +mk +\(plugin\) A kit of every part/);
-    expect((await sb.run(["search", "greet"])).stdout).toMatch(/\nkit:greet +1\.0\.0 +mk +\(command of plugin kit\)/);
   });
 });
