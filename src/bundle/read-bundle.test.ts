@@ -123,7 +123,7 @@ describe("bundles with plugins (version 2)", () => {
     ["an index without the plugin", (e) => e.map((x) => (x.path === "index.json" ? { ...x, data: stableStringify({ ...bundleIndex(plock), plugins: [] }) } : x)), /agentpkg\.lock has plugin kit, which index\.json does not list/],
     ["an index naming other content", (e) => e.map((x) => (x.path === "index.json" ? { ...x, data: stableStringify({ ...bundleIndex(plock), plugins: [{ ...bundleIndex(plock).plugins![0], content: [sha256(CMD)] }] }) } : x)), /index\.json and agentpkg\.lock disagree about kit/],
     ["a version-1 index for a lock with plugins", (e) => e.map((x) => (x.path === "index.json" ? { ...x, data: stableStringify({ bundleVersion: 1, agents: bundleIndex(plock).agents }) } : x)), /index\.json says bundleVersion 1, but agentpkg\.lock has plugins/],
-    ["a lock writing a plugin's file outside its places", (e) => e.map((x) => (x.path === "agentpkg.lock" ? { ...x, data: plockText.replace(".claude/agentpkg/plugins/kit/scripts/big.sh", ".claude/agentpkg/plugins/other/big.sh") } : x)), /a file may not be written there/],
+    ["a lock writing a plugin's file outside its places", (e) => e.map((x) => (x.path === "agentpkg.lock" ? { ...x, data: plockText.replace(".claude/agentpkg/plugins/kit/scripts/big.sh", ".claude/agentpkg/plugins/other/big.sh") } : x)), /a plugin file may not be written there/],
   ];
   it.each(cases)("refuses %s", async (_what, alter, message) => {
     await expect(readBundle(craftTar(alter(pentries())), "b.tgz")).rejects.toMatchObject({ message: expect.stringMatching(message) });

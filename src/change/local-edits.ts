@@ -41,7 +41,7 @@ export async function settleLocalEdits(ctx: Context, plan: Plan, mode: EditMode,
   if (edited.length === 0) return plan;
   if (mode === "refuse" || (mode === "prompt" && !prompts)) {
     const lines = await Promise.all(edited.map((s) => describeEdit(ctx, plan, s)));
-    throw new AgentpkgError("E_LOCAL_EDITS", `${edited.length} agent file${edited.length > 1 ? "s have" : " has"} local edits; nothing was changed`, {
+    throw new AgentpkgError("E_LOCAL_EDITS", `${edited.length} file${edited.length > 1 ? "s have" : " has"} local edits; nothing was changed`, {
       details: lines,
       hint: WAYS_OUT,
       data: { files: lines },

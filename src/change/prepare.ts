@@ -20,7 +20,8 @@ export async function preparePlan(ctx: Context, manifest: Manifest, desired: Loc
   const current = ctx.files.lock;
   const targets = new Set([...lockedFiles(desired, "the new lock").keys(), ...lockedFiles(current, "the lockfile").keys()]);
   const disk = hashTargets(ctx.scope, targets, ctx.statCache);
-  const steps = computePlan(desired, current, disk, o);
+  // a file holding a version agentpkg installed before is outdated, not edited (a lock pulled from git)
+  const steps = computePlan(desired, current, { hashes: disk, installedBefore: (sha) => ctx.store.hasSync(sha) }, o);
   // the local text is only needed where a step meets a local edit (diff stat, merge, backup)
   const local = new Map<string, Buffer>();
   for (const s of steps) {

@@ -9,6 +9,7 @@ import { vendorPlugin, type VendoredPlugin } from "../plugin/vendor.js";
 import { resolveVersion } from "../sources/resolve.js";
 import type { PluginEntry, Source, VersionInfo } from "../sources/source.js";
 import type { Context } from "./context.js";
+import type { Registries } from "../sources/registries.js";
 import { stickyRegistry } from "./resolve-agent.js";
 
 export interface ResolvedPlugin {
@@ -19,11 +20,12 @@ export interface ResolvedPlugin {
 }
 
 /** The registries a plugin is looked up in: the pinned one, or every configured one in order. */
-async function findPlugin(ctx: Context, name: string, registry: string | undefined): Promise<{ source: Source; plugin: PluginEntry } | null> {
-  const names = registry ? [registry] : ctx.registries.refs.map((r) => r.name);
+/** A plugin in the pinned registry, or the first configured one listing it (fetched once more on a miss). */
+export async function findPlugin(registries: Registries, name: string, registry?: string): Promise<{ source: Source; plugin: PluginEntry } | null> {
+  const names = registry ? [registries.ref(registry).name] : registries.refs.map((r) => r.name);
   for (const refresh of [false, true]) {
     for (const n of names) {
-      const source = refresh ? await ctx.registries.refreshed(n) : await ctx.registries.get(n);
+      const source = refresh ? await registries.refreshed(n) : await registries.get(n);
       const plugin = source?.getPlugin ? await source.getPlugin(name) : null;
       if (source && plugin) return { source, plugin };
     }
@@ -44,7 +46,7 @@ export async function pluginNames(ctx: Context, registry?: string): Promise<{ na
 /** name + range (+ registry, + parts) -> the exact plugin version, read and vendored, as the lock will record it. */
 export async function resolvePlugin(ctx: Context, name: string, dep: Dependency, locked?: { registry: string }): Promise<ResolvedPlugin> {
   const registry = stickyRegistry(ctx.registries, dep, locked);
-  const found = await findPlugin(ctx, name, registry);
+  const found = await findPlugin(ctx.registries, name, registry);
   if (!found) {
     const close = closeMatches(name, (await pluginNames(ctx, registry)).map((p) => p.name));
     throw new AgentpkgError("E_NOT_FOUND", `plugin "${name}" not found in ${registry ? `registry ${registry}` : "any configured registry"}`, {

@@ -1,5 +1,5 @@
 import type { Io } from "../util/deps.js";
-import { sgr } from "../util/terminal-text.js";
+import { sgr, visibleLength } from "../util/terminal-text.js";
 
 export interface OutputFlags {
   json: boolean;
@@ -36,6 +36,6 @@ export function printNotes(io: Io, flags: OutputFlags, notes: string[]): void {
 /** A fixed-width table, columns padded to their widest cell. */
 export function table(rows: string[][]): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd());
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(c))));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - visibleLength(c)))).join("  ").trimEnd());
 }

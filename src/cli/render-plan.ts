@@ -21,6 +21,7 @@ export function stepToJson(s: Step): StepJson {
 }
 
 const LOCAL_NOTES: Partial<Record<Step["local"], string>> = {
+  outdated: "an earlier version: brought to the locked one",
   untracked: "replaces a file agentpkg did not write",
   modified: "locally modified",
 };

@@ -12,7 +12,7 @@ import type { AgentEntry, PluginEntry, Source, VersionInfo } from "../sources/so
 import type { Registries } from "../sources/registries.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { materializePlugin } from "../change/resolve-plugin.js";
-import { findPluginEntry } from "./plugin-read.js";
+import { findPlugin } from "../change/resolve-plugin.js";
 
 export interface InfoOptions extends CommonOptions {
   /** [registry/]name[@range]: the range picks which version's file is described (default: latest) */
@@ -125,7 +125,7 @@ export async function runInfo(o: InfoOptions, deps: Deps): Promise<InfoResult> {
   const ctx = await openContext(o, deps);
   const agent = o.plugin ? null : await findAgent(ctx.registries, spec.name, spec.registry);
   if (agent) return agentInfo(agent.source, agent.agent, spec.range);
-  const plugin = await findPluginEntry(ctx.registries, spec.name, spec.registry);
+  const plugin = await findPlugin(ctx.registries, spec.name, spec.registry);
   if (plugin) return pluginInfo(ctx, plugin.source, { ...plugin.plugin, name: spec.name }, spec.range);
   throw await notFound(ctx.registries, spec.name, spec.registry, o.plugin === true);
 }

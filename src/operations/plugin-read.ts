@@ -7,6 +7,7 @@ import { readTarget } from "../project/plugin-disk.js";
 import { sourceForEntry, type Registries } from "../sources/registries.js";
 import type { PluginEntry, Source } from "../sources/source.js";
 import type { Context } from "../change/context.js";
+import { findPlugin } from "../change/resolve-plugin.js";
 import { loadPristine } from "../change/content.js";
 
 /**
@@ -14,17 +15,6 @@ import { loadPristine } from "../change/content.js";
  * stickyRegistry), else in every configured one in order (a cached copy that misses is fetched again once).
  * null when none lists it.
  */
-export async function findPluginEntry(registries: Registries, name: string, registry?: string): Promise<{ source: Source; plugin: PluginEntry } | null> {
-  const names = registry ? [registries.ref(registry).name] : registries.refs.map((r) => r.name);
-  for (const refresh of [false, true]) {
-    for (const n of names) {
-      const source = refresh ? await registries.refreshed(n) : await registries.get(n);
-      const plugin = source?.getPlugin ? await source.getPlugin(name) : null;
-      if (source && plugin) return { source, plugin };
-    }
-  }
-  return null;
-}
 
 /** outdated's view: the registry a plugin was locked from, else where upgrade would look it up. */
 export async function lockedPluginEntry(registries: Registries, name: string, dep: Dependency, locked: PluginLock | undefined): Promise<{ source: Source | null; plugin: PluginEntry | null }> {
@@ -32,7 +22,7 @@ export async function lockedPluginEntry(registries: Registries, name: string, de
     const source = await sourceForEntry(registries, locked);
     return { source, plugin: (await source.getPlugin?.(name)) ?? null };
   }
-  const found = await findPluginEntry(registries, name, dep.registry);
+  const found = await findPlugin(registries, name, dep.registry);
   return found ?? { source: null, plugin: null };
 }
 

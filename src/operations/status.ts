@@ -11,7 +11,8 @@ import { loadPristine } from "../change/content.js";
 import { resolveAgent, stickyRegistry } from "../change/resolve-agent.js";
 import { own } from "../util/json.js";
 import { runList, type ListedAgent, type ListedPlugin } from "./list.js";
-import { diffableText, findPluginEntry, lockedPluginFiles, pristineAndLocal } from "./plugin-read.js";
+import { diffableText, lockedPluginFiles, pristineAndLocal } from "./plugin-read.js";
+import { findPlugin } from "../change/resolve-plugin.js";
 
 export interface StatusAgent extends ListedAgent {
   /** lines changed against the pristine installed version (modified and merged files) */
@@ -90,7 +91,7 @@ export async function runStatus(o: StatusOptions, deps: Deps): Promise<StatusRes
     const dep = own(ctx.files.manifest.plugins, p.name);
     if (!dep) return null;
     const version = await checked(p.name, async (r) => {
-      const found = await findPluginEntry(r, p.name, stickyRegistry(r, dep, own(ctx.files.lock.plugins, p.name)));
+      const found = await findPlugin(r, p.name, stickyRegistry(r, dep, own(ctx.files.lock.plugins, p.name)));
       if (!found) return undefined;
       return resolveVersion({ ...found.plugin, name: p.name }, dep.range, found.source.name).version;
     });

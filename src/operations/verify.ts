@@ -4,6 +4,7 @@ import { cacheDir, type Deps } from "../util/deps.js";
 import { resolveScope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { hashAgentFiles, listAgentFiles } from "../project/agents-dir.js";
+import { ContentStore } from "../store/cas.js";
 import { StatCache } from "../store/stat-cache.js";
 import { hashPluginTargets } from "../project/plugin-disk.js";
 import { describeTarget, trackedFiles } from "../project/plugin-state.js";
@@ -11,7 +12,7 @@ import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 import type { CommonOptions } from "../change/context.js";
 
-export type ProblemKind = "modified" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry" | "parts";
+export type ProblemKind = "modified" | "outdated" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry" | "parts";
 
 export interface Problem {
   kind: ProblemKind;
@@ -43,10 +44,20 @@ export interface CheckInput {
   lock: Lockfile;
   /** sha256 of each locked file by its path relative to the scope root; null when missing */
   disk: ReadonlyMap<string, string | null>;
+  /** sha256 of content agentpkg installed before (an earlier version: the lock moved on, nothing was edited) */
+  installedBefore?: (sha256: string) => boolean;
+}
+
+/** A file that differs from the lock: an earlier version agentpkg installed (outdated), or an edit. */
+function differs(c: CheckInput, name: string, file: string, what: string, modified: string): Omit<Problem, "type"> {
+  const sha = c.disk.get(file)!;
+  if (c.installedBefore?.(sha)) return { kind: "outdated", name, file, message: `${what} holds an earlier version than the lockfile's`, fix: FIX_OUTDATED };
+  return { kind: "modified", name, file, message: `${what} ${modified}`, fix: FIX_MODIFIED };
 }
 
 const FIX_MISSING = "agentpkg sync";
 const FIX_MODIFIED = "agentpkg sync --force (restores the locked file, saving yours as .orig)";
+const FIX_OUTDATED = "agentpkg install (brings it to the locked version)";
 const FIX_LOCK = "agentpkg install, then commit .claude/agentpkg.lock";
 
 const inRange = (version: string, range: string): boolean => !semver.isValidRange(range) || semver.satisfies(version, range, { includePrerelease: true });
@@ -57,7 +68,8 @@ export function checkProject(input: CheckInput): Problem[] {
   return problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
 }
 
-function checkAgents({ manifest, lock, disk }: CheckInput): Problem[] {
+function checkAgents(c: CheckInput): Problem[] {
+  const { manifest, lock, disk } = c;
   const problems: Problem[] = [];
   const push = (p: Omit<Problem, "type">) => problems.push({ ...p, type: "agent" });
   for (const [name, dep] of Object.entries(manifest.agents)) {
@@ -75,7 +87,7 @@ function checkAgents({ manifest, lock, disk }: CheckInput): Problem[] {
     const actual = disk.get(entry.file) ?? null;
     if (actual === null) push({ kind: "missing", name, file: entry.file, message: `${entry.file} is missing`, fix: FIX_MISSING });
     else if (actual !== entry.sha256 && actual !== entry.localSha256) {
-      push({ kind: "modified", name, file: entry.file, message: `${entry.file} was modified (its sha256 differs from the lockfile's)`, fix: FIX_MODIFIED });
+      push(differs(c, name, entry.file, entry.file, "was modified (its sha256 differs from the lockfile's)"));
     }
   }
   for (const name of Object.keys(lock.agents)) {
@@ -90,7 +102,8 @@ const sorted = (parts: readonly string[] | undefined) => [...(parts ?? [])].sort
 const partsText = (parts: readonly string[] | undefined) => (parts ? `only the parts ${parts.join(", ")}` : "the whole plugin");
 
 /** A plugin as the manifest asks: locked, from the pinned registry, in range, with the parts it names; every file and entry as written. */
-function checkPlugins({ manifest, lock, disk }: CheckInput): Problem[] {
+function checkPlugins(c: CheckInput): Problem[] {
+  const { manifest, lock, disk } = c;
   const problems: Problem[] = [];
   const push = (p: Omit<Problem, "type">) => problems.push({ ...p, type: "plugin" });
   for (const [name, dep] of Object.entries(manifest.plugins)) {
@@ -114,8 +127,8 @@ function checkPlugins({ manifest, lock, disk }: CheckInput): Problem[] {
       const actual = disk.get(file) ?? null;
       if (actual === null) push({ kind: "missing", name, file, message: `${what} (plugin ${name}) is missing`, fix: FIX_MISSING });
       else if (actual !== f.sha256 && actual !== f.localSha256) {
-        const differs = f.kind === "mcp" ? "was changed (it differs from what the plugin installed)" : "was modified (its sha256 differs from the lockfile's)";
-        push({ kind: "modified", name, file, message: `${what} (plugin ${name}) ${differs}`, fix: FIX_MODIFIED });
+        const how = f.kind === "mcp" ? "was changed (it differs from what the plugin installed)" : "was modified (its sha256 differs from the lockfile's)";
+        push(differs(c, name, file, `${what} (plugin ${name})`, how));
       }
     }
   }
@@ -148,6 +161,7 @@ export async function runVerify(o: Pick<CommonOptions, "global">, deps: Pick<Dep
   for (const [file, sha] of targets.hashes) disk.set(file, sha);
   statCache.save();
   const untracked = (await all).filter((f) => !tracked.has(f));
-  const problems = checkProject({ manifest, lock, disk });
+  const store = new ContentStore(cacheDir(deps));
+  const problems = checkProject({ manifest, lock, disk, installedBefore: (sha) => store.hasSync(sha) });
   return { ok: problems.length === 0, checked: locked.length, problems, untracked, checkedPlugins: plugins.length, warnings: targets.warnings };
 }

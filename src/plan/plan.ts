@@ -7,9 +7,10 @@ import { serializeManifest, type Manifest } from "../project/manifest.js";
 /**
  * What the file on disk is, relative to what agentpkg last wrote:
  * absent (nothing there, nothing expected), missing (locked but deleted), clean (matches the lock),
- * modified (differs from the lock), untracked (a file agentpkg never wrote is in the way).
+ * modified (differs from the lock), outdated (differs, but is a version agentpkg installed before: a lock
+ * pulled from git that moved on, not an edit), untracked (a file agentpkg never wrote is in the way).
  */
-export type LocalState = "absent" | "missing" | "clean" | "modified" | "untracked";
+export type LocalState = "absent" | "missing" | "clean" | "modified" | "outdated" | "untracked";
 
 /** How a step that meets a local edit was settled: a conflicted merge writes only `<file>.conflict`. */
 export type Resolution = "overwrite" | "keep" | "merge" | "conflict";
@@ -27,8 +28,8 @@ interface StepOf {
 export type Step = StepOf &
   (
     | { op: "add"; to: LockedFile; local: "absent" | "missing" | "untracked" | "clean" }
-    | { op: "update"; from: LockedFile; to: LockedFile; local: "clean" | "modified" | "missing" }
-    | { op: "remove"; from: LockedFile; local: "clean" | "modified" | "missing" }
+    | { op: "update"; from: LockedFile; to: LockedFile; local: "clean" | "modified" | "outdated" | "missing" }
+    | { op: "remove"; from: LockedFile; local: "clean" | "modified" | "outdated" | "missing" }
   );
 
 /** A merge that left conflicts: the merged text with markers, written next to the file (nothing else is). */
@@ -109,5 +110,5 @@ export function writesFile(step: Step): boolean {
   if (step.resolution === "keep" || step.resolution === "conflict") return false;
   if (step.op === "remove") return step.local !== "missing";
   if (step.op === "add") return step.local !== "clean";
-  return step.local === "missing" || step.local === "modified" || step.from.sha256 !== step.to.sha256;
+  return step.local === "missing" || step.local === "modified" || step.local === "outdated" || step.from.sha256 !== step.to.sha256;
 }

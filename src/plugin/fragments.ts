@@ -3,7 +3,7 @@
 // a key, and its content by the sha256 of its canonical JSON.
 import { isPlainObject, stableJson } from "../util/json.js";
 import type { ConfigSource } from "./layout.js";
-import { rewritePluginVars, userConfigKeys, vendorHookCommand, pluginFolders, type VendorScope } from "./rewrite.js";
+import { rewritePluginVars, userConfigKeys, vendorHookCommand, type VendorScope } from "./rewrite.js";
 import { sha256 } from "../util/hash.js";
 import { mcpHost, SETTINGS_FILE } from "../project/shared-hosts.js";
 

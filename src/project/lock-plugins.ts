@@ -121,7 +121,7 @@ function parseFileLock(file: string, f: unknown, key: string, at: string, fail: 
   for (const k of Object.keys(f)) if (!FILE_KEYS.has(k)) fail(`${at}: unknown field "${k}"`);
   const kind = f.kind as PartKind;
   if (!KINDS.includes(kind)) fail(`${at}.kind must be one of ${KINDS.join(", ")}`);
-  if (!isSafePluginTarget(file, kind, key, global)) fail(`${at}: a ${kind} may not be written there${kind === "mcp" ? ` (MCP servers go to ${mcpHost(global)}${global ? " in the user scope" : ""})` : ""}`);
+  if (!isSafePluginTarget(file, kind, key, global)) fail(`${at}: ${kind === "mcp" ? "an MCP server entry" : kind === "hook" ? "a hook entry" : kind === "file" ? "a plugin file" : `a ${kind} file`} may not be written there${kind === "mcp" ? ` (MCP servers go to ${mcpHost(global)}${global ? " in the user scope" : ""})` : ""}`);
   if (typeof f.part !== "string" || f.part === "") fail(`${at}.part must be a name`);
   if (typeof f.path !== "string" || !isSafeRegistryPath(f.path)) fail(`${at}.path must be a relative path inside the plugin`);
   const sha = (k: string) => (typeof f[k] === "string" && SHA256_RE.test(f[k] as string) ? (f[k] as string) : fail(`${at}.${k} is not a sha256 hex digest`));

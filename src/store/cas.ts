@@ -27,6 +27,11 @@ export class ContentStore {
     }
   }
 
+  /** Whether the store holds these bytes (by name only: a caller that uses them reads them with get). */
+  hasSync(hash: string): boolean {
+    return SHA256_RE.test(hash) && existsSync(this.pathFor(hash));
+  }
+
   async has(hash: string): Promise<boolean> {
     return existsSync(this.pathFor(hash));
   }

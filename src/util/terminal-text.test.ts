@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sgr, terminalSafe } from "./terminal-text.js";
+import { sgr, terminalSafe, visibleLength } from "./terminal-text.js";
 
 describe("terminalSafe", () => {
   it("leaves plain text, tabs and newlines alone", () => {
@@ -24,5 +24,12 @@ describe("terminalSafe", () => {
   it("keeps a JSON document exact: its escapes are JSON's own", () => {
     const doc = JSON.stringify({ d: "x\u009b\u202ey\u0085" });
     expect(JSON.parse(terminalSafe(doc))).toEqual(JSON.parse(doc));
+  });
+});
+
+describe("visibleLength", () => {
+  it("counts what is shown, not colour markers", () => {
+    expect(visibleLength(`${sgr(31)}red${sgr(0)}`)).toBe(3);
+    expect(visibleLength("plain")).toBe(5);
   });
 });

@@ -19,6 +19,11 @@ export function sgr(code: number): string {
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\uE000\uE001]/g;
 const MARKER = new RegExp(`\uE000${NONCE}:(\\d{1,2})\uE001`, "g");
 
+/** The length of a text as shown: colour markers take no room. */
+export function visibleLength(text: string): number {
+  return text.replace(MARKER, "").length;
+}
+
 const escape = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 export function terminalSafe(text: string): string {

@@ -144,3 +144,32 @@ describe("merged edits survive a teammate's clone (#14.13)", () => {
     expect(lock().agents.x.localSha256).toBeUndefined();
   });
 });
+
+describe("a lock pulled from git that moved on", () => {
+  it("install brings files that hold an earlier installed version to the locked one; edits stay untouched", async () => {
+    const reg = sb.registry("r");
+    reg.publish("x", [{ version: "1.0.0", content: agentText("x") }]);
+    reg.publish("y", [{ version: "1.0.0", content: agentText("y") }]);
+    expect((await sb.run(["registry", "add", "r", reg.url])).code).toBe(0);
+    expect((await sb.run(["install", "x", "y"])).code).toBe(0);
+    // a teammate upgrades and commits the manifest and lock (agent files are not committed)
+    const theirs = path.join(sb.root, "teammate");
+    for (const f of [".claude/agentpkg.json", ".claude/agentpkg.lock"]) sb.write(f, sb.file(f), theirs);
+    reg.publish("x", [{ version: "1.1.0", content: agentText("x", { body: "You are x, 1.1.\n" }) }]);
+    reg.publish("y", [{ version: "1.1.0", content: agentText("y", { body: "You are y, 1.1.\n" }) }]);
+    expect((await sb.run(["upgrade"], { cwd: theirs })).code).toBe(0);
+    sb.write(".claude/agents/y.md", `${sb.file(".claude/agents/y.md")}my edit\n`);
+    for (const f of [".claude/agentpkg.json", ".claude/agentpkg.lock"]) sb.write(f, sb.file(f, theirs));
+    const verify = await sb.json(["verify"]);
+    expect(verify.code).toBe(4);
+    expect(verify.data.problems.map((p: { kind: string; name: string }) => `${p.kind} ${p.name}`)).toEqual(["outdated x", "modified y"]);
+    const install = await sb.run(["install"]);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain("~ x 1.1.0  (an earlier version: brought to the locked one)");
+    expect(sb.file(".claude/agents/x.md")).toBe(sb.file(".claude/agents/x.md", theirs));
+    expect(sb.file(".claude/agents/y.md")).toContain("my edit"); // an edit is never overwritten by install
+    const sync = await sb.run(["sync"]);
+    expect(sync.code).toBe(3); // sync restores edited files only when told how
+    expect(sync.stderr).toContain(".claude/agents/y.md");
+  });
+});

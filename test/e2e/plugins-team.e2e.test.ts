@@ -377,11 +377,11 @@ describe("--global: a plugin in the user scope (~/.claude)", () => {
     sb.write(LOCK, userLock.replaceAll(".claude.json#mcpServers/", ".mcp.json#mcpServers/"), sb.home);
     const r = await sb.run(["sync", "--global"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('.claude/agentpkg.lock: plugins.kit.files[".mcp.json#mcpServers/kit-server"]: a mcp may not be written there (MCP servers go to .claude.json in the user scope)');
+    expect(r.stderr).toContain('.claude/agentpkg.lock: plugins.kit.files[".mcp.json#mcpServers/kit-server"]: an MCP server entry may not be written there (MCP servers go to .claude.json in the user scope)');
     sb.write(LOCK, userLock, sb.project);
     const project = await sb.run(["sync"]);
     expect(project.code).toBe(1);
-    expect(project.stderr).toContain('plugins.kit.files[".claude.json#mcpServers/kit-server"]: a mcp may not be written there (MCP servers go to .mcp.json)');
+    expect(project.stderr).toContain('plugins.kit.files[".claude.json#mcpServers/kit-server"]: an MCP server entry may not be written there (MCP servers go to .mcp.json)');
   });
 });
 
