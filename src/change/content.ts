@@ -35,9 +35,9 @@ export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile):
 async function fetchPristine(ctx: Context, entry: LockEntry | LockedFile): Promise<Buffer> {
   const source = await sourceForEntry(ctx.registries, entry);
   if ("plugin" in entry && entry.plugin) {
-    const { root, parts } = entry.plugin;
+    const { root, parts, origin } = entry.plugin;
     const plugin = (await source.getPlugin?.(entry.name)) ?? { name: entry.name, versions: {}, tags: {} };
-    await materializePlugin(ctx, source, plugin, entry.name, { version: entry.version, path: root, commit: entry.commit ?? undefined }, { commit: entry.commit, parts });
+    await materializePlugin(ctx, source, plugin, entry.name, { version: entry.version, path: root, commit: entry.commit ?? undefined, ...(origin ? { origin } : {}) }, { commit: entry.commit, parts });
     const again = ctx.pristine.get(entry.sha256);
     if (!again) {
       throw new AgentpkgError("E_INTEGRITY", `${entry.registry}: ${entry.file} of plugin ${entry.name}@${entry.version} no longer has the content the lock records`, {
