@@ -11,7 +11,7 @@ const GIT_ENV = { GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" };
 export const fakeSha = (n) => (BigInt(n + 1) * 0x9e3779b97f4a7c15n).toString(16).padStart(40, "a").slice(-40);
 
 /** Build the bare repository at `dir`; returns its file:// url. */
-export function makeLongMarketplace(dir, { plugins = 300, commits = 3000 } = {}) {
+export function makeLongMarketplace(dir, { plugins = 300, commits = 3000, descriptionBytes = 100 } = {}) {
   fs.rmSync(dir, { recursive: true, force: true });
   execFileSync("git", ["init", "-q", "--bare", "-b", "main", dir], { env: { ...process.env, ...GIT_ENV } });
   const list = [];
@@ -19,7 +19,7 @@ export function makeLongMarketplace(dir, { plugins = 300, commits = 3000 } = {})
     const inRepo = i % 3 === 0;
     list.push({
       name: `plugin-${i}`,
-      description: `Plugin number ${i}: tools for a part of the developer's day, described at the length real entries have.`,
+      description: `Plugin number ${i}: tools for a part of the developer's day. `.padEnd(descriptionBytes, "Described at length. "),
       author: { name: `Author ${i}` },
       category: "development",
       source: inRepo ? `./plugins/p${i}` : { source: "git-subdir", url: `https://github.com/org${i}/repo${i}.git`, path: `plugins/p${i}`, ref: "main", sha: fakeSha(i) },

@@ -86,23 +86,27 @@ export interface StreamedObject {
  * Many objects through one `git cat-file --batch`, handed to `each` one by one as git writes them, in the
  * order asked (undefined where git has none): memory holds one object at a time, so any number of objects
  * of any total size can be read. Objects over `maxObjectBytes` are passed without their data (never
- * buffered). An exception from `each` stops git and rejects.
+ * buffered). With `reuse`, every object's data is a view of one buffer, valid only during its call (no
+ * allocation per object: copy what must outlive it). An exception from `each` stops git and rejects.
  */
 export function streamObjects(
   dir: string,
   names: readonly string[],
   env: NodeJS.ProcessEnv,
   each: (index: number, obj: StreamedObject | undefined) => void,
-  o: { maxObjectBytes?: number } = {},
+  o: { maxObjectBytes?: number; reuse?: boolean } = {},
 ): Promise<void> {
   if (names.length === 0) return Promise.resolve();
   const max = o.maxObjectBytes ?? Infinity;
+  let scratch = Buffer.alloc(0); // with `reuse`: every object's bytes, one after the other
   return new Promise((resolve, reject) => {
-    const child = spawnGit(["cat-file", "--batch"], { cwd: dir, env });
+    // git's cache of delta bases defaults to 96 MiB; a small one measured as fast for a file's successive versions
+    const child = spawnGit(["-c", "core.deltaBaseCacheLimit=8m", "cat-file", "--batch"], { cwd: dir, env });
     let index = 0;
     let head: Buffer[] = [];
     let current: StreamedObject | undefined;
     let body: Buffer[] = [];
+    let filled = 0;
     let need = 0; // bytes of the current object still to come, its trailing newline included
     let failed: unknown;
     const err: Buffer[] = [];
@@ -119,13 +123,17 @@ export function streamObjects(
       while (pos < chunk.length && failed === undefined) {
         if (need > 0) {
           const take = Math.min(need, chunk.length - pos);
-          if (current!.size <= max) body.push(chunk.subarray(pos, pos + take));
+          const obj = current!;
+          if (obj.size <= max) {
+            if (o.reuse) filled += chunk.copy(scratch, filled, pos, pos + take);
+            else body.push(chunk.subarray(pos, pos + take));
+          }
           need -= take;
           pos += take;
           if (need === 0) {
-            const obj = current!;
-            if (obj.size <= max) obj.data = Buffer.concat(body).subarray(0, obj.size);
+            if (obj.size <= max) obj.data = (o.reuse ? scratch : Buffer.concat(body)).subarray(0, obj.size);
             body = [];
+            filled = 0;
             current = undefined;
             emit(obj);
           }
@@ -147,6 +155,7 @@ export function streamObjects(
         }
         current = { oid: m[1]!, type: m[2]!, size: Number(m[3]) };
         need = current.size + 1;
+        if (o.reuse && current.size <= max && scratch.length < need) scratch = Buffer.allocUnsafe(need);
       }
     });
     child.stderr.on("data", (d: Buffer) => void err.push(d));

@@ -2,6 +2,7 @@ import { COMMIT_REF_RE, semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import type { AgentEntry, Source, VersionInfo } from "./source.js";
 import { own } from "../util/json.js";
+import { isCommitVersion } from "./history/git-versions.js";
 
 
 /** The newest version a source published at the commit `ref` abbreviates (marketplaces, plain repos). */
@@ -66,10 +67,11 @@ export function resolveVersion(entry: AgentEntry, range: string, registry: strin
 
 /**
  * A provisional version, once read, still answers the range that picked it: its listed label or the
- * version its content declares matches (a tag or a commit always does).
+ * version its content declares matches (a tag or a commit always does, and so does the version of the
+ * commit a followed branch is at: commits made in the same second need not sort in history order).
  */
 export function versionStillMatches(v: VersionInfo, declared: string, range: string): boolean {
-  if (!v.provisional || declared === v.version || !semver.isValidRange(range) || COMMIT_REF_RE.test(range)) return true;
+  if (!v.provisional || declared === v.version || !semver.isValidRange(range) || COMMIT_REF_RE.test(range) || isCommitVersion(declared)) return true;
   const o = { includePrerelease: true };
   return semver.satisfies(v.version, range, o) || semver.satisfies(declared, range, o);
 }
@@ -77,7 +79,7 @@ export function versionStillMatches(v: VersionInfo, declared: string, range: str
 /** The error when the version read declares a version outside the range. */
 export function noVersionMatches(entry: AgentEntry, name: string, range: string, registry: string, declared: string): AgentpkgError {
   const err = noMatch({ ...entry, name }, range, registry);
-  return new AgentpkgError("E_NO_MATCH", `${err.message} (its newest version declares ${declared} in plugin.json)`, { hint: err.hint });
+  return new AgentpkgError("E_NO_MATCH", `${err.message} (its newest listed version declares ${declared} in its plugin.json)`, { hint: err.hint });
 }
 
 function noMatch(entry: AgentEntry, range: string, registry: string): AgentpkgError {

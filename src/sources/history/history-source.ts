@@ -4,10 +4,7 @@ import { ensureMirror, fetchCommit, isCommitGone, type Mirror, type RefreshPolic
 import { readFileAt } from "../../git/history.js";
 import { git } from "../../git/run.js";
 import { semver } from "../../util/semver.js";
-import { commitVersion } from "./git-versions.js";
-
-/** agentpkg's version of a commit (`0.0.0-<yyyymmddhhmmss>.<sha7>`, see commitVersion). */
-const COMMIT_VERSION_RE = /^0\.0\.0-\d{14}\.g?[0-9a-f]{7}$/;
+import { commitVersion, isCommitVersion } from "./git-versions.js";
 import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
 import { readCachedIndex, writeCachedIndex, type SourceIndex } from "../index/source-index.js";
 import { redactCredentials } from "../../util/redact.js";
@@ -117,7 +114,7 @@ export class HistorySource implements Source {
     let path: string | undefined;
     for (const p of paths) if (await run(["cat-file", "-t", `${full}:${p}`])) { path = p; break; }
     if (path === undefined) return undefined;
-    if (inForce.provisional || !COMMIT_VERSION_RE.test(inForce.version)) return { ...inForce, path, commit: full };
+    if (inForce.provisional || !isCommitVersion(inForce.version)) return { ...inForce, path, commit: full };
     const time = Number(await run(["log", "-1", "--format=%ct", full]));
     return { version: commitVersion(time, full), path, commit: full };
   }

@@ -219,7 +219,7 @@ export async function marketplaceHistory(
     // a broken marketplace.json in history (undefined): the previous one stays in force
     const parsed = obj?.type === "blob" && obj.data ? versions.next(obj.data) : undefined;
     step(log[next++]!, parsed);
-  }, { maxObjectBytes: MAX_MARKETPLACE_JSON_BYTES });
+  }, { maxObjectBytes: MAX_MARKETPLACE_JSON_BYTES, reuse: true });
   while (next < log.length) step(log[next++]!, undefined);
   // the current state of each holds at the head
   for (const states of external.values()) if (states.length) states[states.length - 1]!.commit = head;

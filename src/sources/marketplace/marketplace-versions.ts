@@ -126,10 +126,18 @@ export function commonSuffix(a: Buffer, b: Buffer, max: number): number {
 /** The successive versions of one repository's marketplace.json, each parsed against the one before. */
 export class MarketplaceVersions {
   private last?: Version;
+  /** two buffers in turn: one holds the previous version, the other takes the next (no allocation per version) */
+  private readonly buffers: [Buffer, Buffer] = [Buffer.alloc(0), Buffer.alloc(0)];
   constructor(private readonly o: MarketplaceParseOptions = {}) {}
 
-  /** The next version, parsed; undefined when it is not a valid marketplace.json (the previous one stays the base). */
-  next(text: Buffer): Marketplace | undefined {
+  /**
+   * The next version, parsed; undefined when it is not a valid marketplace.json (the previous one stays the
+   * base). `bytes` are copied: the caller may reuse them.
+   */
+  next(bytes: Buffer): Marketplace | undefined {
+    const slot = this.last && this.buffers[0].buffer === this.last.text.buffer && this.buffers[0].length > 0 ? 1 : 0;
+    if (this.buffers[slot].length < bytes.length) this.buffers[slot] = Buffer.allocUnsafeSlow(Math.max(bytes.length, Math.ceil(this.buffers[slot].length * 1.5)));
+    const text = this.buffers[slot].subarray(0, bytes.copy(this.buffers[slot]));
     const v = (this.last && this.patch(this.last, text)) ?? this.whole(text);
     if (v) this.last = v;
     return v?.market;
