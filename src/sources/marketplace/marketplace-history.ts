@@ -215,7 +215,7 @@ export async function marketplaceHistory(
   let next = 0;
   const versions = new MarketplaceVersions({ allowLocal: o.allowLocal });
   await streamObjects(dir, marketOids, env, (i, obj) => {
-    while (next < marketCommits[i]!) step(log[next]!, undefined);
+    while (next < marketCommits[i]!) step(log[next++]!, undefined);
     // a broken marketplace.json in history (undefined): the previous one stays in force
     const parsed = obj?.type === "blob" && obj.data ? versions.next(obj.data) : undefined;
     step(log[next++]!, parsed);

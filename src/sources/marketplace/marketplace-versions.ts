@@ -85,7 +85,7 @@ export function scanPlugins(b: Buffer): { open: number; close: number; spans: Sp
       i = skipSpace(b, i + 1, end);
       while (b[i] !== 0x5d) {
         const e = skipValue(b, i, end);
-        if (e < 0) return undefined;
+        if (e <= i) return undefined;
         spans.push([i, e]);
         i = skipSpace(b, e, end);
         if (b[i] === 0x2c) i = skipSpace(b, i + 1, end);
@@ -94,8 +94,9 @@ export function scanPlugins(b: Buffer): { open: number; close: number; spans: Sp
       found = { open, close: i, spans };
       i++;
     } else {
-      i = skipValue(b, i, end);
-      if (i < 0) return undefined;
+      const e = skipValue(b, i, end);
+      if (e <= i) return undefined;
+      i = e;
     }
     i = skipSpace(b, i, end);
     if (b[i] === 0x7d) return found;
@@ -189,7 +190,7 @@ export class MarketplaceVersions {
         continue;
       }
       const e = skipValue(b, i, to);
-      if (e < 0) return undefined;
+      if (e <= i) return undefined; // a stray "]" or "}": not a list of entries
       mid.push([i, e]);
       tokens.push("v");
       i = e;
