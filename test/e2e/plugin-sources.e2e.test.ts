@@ -14,7 +14,7 @@ let solo: GitRepo;
 let mono: GitRepo;
 let follow: GitRepo;
 let mk: GitRepo;
-const c: Record<string, string> = {};
+const c = {} as Record<"solo1" | "solo2" | "mono1" | "follow1" | "mk1", string>;
 
 const lock = () => JSON.parse(sb.file(".claude/agentpkg.lock"));
 const manifest = () => JSON.parse(sb.file(".claude/agentpkg.json"));
@@ -165,7 +165,7 @@ describe("plugins from other repositories", () => {
     expect(lock().plugins.follow.version).toContain(follow2.slice(0, 7));
   });
 
-  it("an unreachable repository fails only its own install (exit 6), naming the plugin; the others install", async () => {
+  it("an unreachable repository fails only its own install or upgrade (exit 6), naming the plugin; the others go on", async () => {
     const before = snapshot(sb.project);
     const r = await sb.run(["install", "--plugin", "gone"]);
     expect(r.code).toBe(6);
@@ -173,8 +173,15 @@ describe("plugins from other repositories", () => {
     expect(snapshot(sb.project)).toEqual(before);
     const ok = await sb.run(["install", "--plugin", "pinned"]);
     expect(ok.code, ok.stderr).toBe(0);
+    expect((await sb.run(["install", "--plugin", "follow"])).code).toBe(0);
+    // follow's repository goes away: upgrading everything keeps it as locked, with a warning; naming it is exit 6
+    fs.renameSync(follow.dir, `${follow.dir}.moved`);
     const upgrade = await sb.run(["upgrade"]);
     expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(upgrade.stderr).toMatch(/plugin follow not upgraded: .*acme\/follow\.git, which is unreachable/);
+    expect(lock().plugins.follow.origin.commit).toBe(c.follow1);
+    const named = await sb.run(["upgrade", "follow"]);
+    expect(named.code).toBe(6);
   });
 
   it("--offline reinstalls from the cache, and says what is missing from it", async () => {

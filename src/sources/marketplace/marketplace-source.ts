@@ -63,6 +63,12 @@ export class MarketplaceSource extends HistorySource {
     const entry = await marketplaceEntryAt(this.mirror.dir, this.env, at, name, isLocalUrl(this.url));
     const components = entry?.components ?? noEntryComponents();
     const external = v.origin ? { url: v.origin.url, path: v.path, ref: v.origin.ref, sha: v.origin.sha } : entry?.external;
+    if (v.origin && !isLocalUrl(this.url) && isLocalUrl(v.origin.url)) {
+      // a lockfile is input like any other: it may not point a remote marketplace's plugin at a repository of yours
+      throw new AgentpkgError("E_UNSAFE", `${this.name}: plugin ${name} is locked to the local repository ${redactCredentials(v.origin.url)}, which a marketplace at ${redactCredentials(this.url)} cannot name`, {
+        hint: "run agentpkg upgrade to lock what the marketplace lists",
+      });
+    }
     if (external) {
       return readExternalPlugin({
         registry: this.name,
