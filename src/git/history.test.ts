@@ -105,6 +105,10 @@ describe("bulk reads", () => {
     expect(got[2]!.data!.toString()).toBe(big);
     expect(got[names.length - 1]!.data!.toString()).toBe("other\n");
     expect(bytes).toBe(400 * big.length + 2 * "other\n".length);
+    // reuse: each object's bytes are a view of one buffer, the same bytes
+    let reused = 0;
+    await streamObjects(dir, names, env, (_, o) => void (reused += o?.data?.toString() === big ? 1 : 0), { reuse: true });
+    expect(reused).toBe(400);
     const limited: (number | undefined)[] = [];
     await streamObjects(dir, [bigOid, small], env, (_, o) => limited.push(o?.data?.length), { maxObjectBytes: 1000 });
     expect(limited).toEqual([undefined, 6]);
