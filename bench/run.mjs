@@ -22,7 +22,7 @@ const { values: opt } = parseArgs({
   options: {
     json: { type: "string" },
     runs: { type: "string", default: "11" },
-    bin: { type: "string", default: path.join(REPO, ".build", "bench", "bin.cjs") },
+    bin: { type: "string", default: path.join(REPO, ".build", "bench", "code-cache-launcher.cjs") },
     only: { type: "string" },
     "no-growth": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },

@@ -29,6 +29,8 @@ export class Bench {
       AGENTPKG_REGISTRY_TTL: "1000000000",
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: "/dev/null",
+      // a V8 code cache of the bench's own, written by each row's warm-up run (see setup)
+      AGENTPKG_CODE_CACHE: path.join(tmp, "code-cache"),
     };
     fs.mkdirSync(this.env.HOME, { recursive: true });
     this.registries = new Map();
@@ -53,9 +55,12 @@ export class Bench {
     return [NODE, this.bin, ...args];
   }
 
-  /** Run agentpkg untimed (fixtures); throws on failure. */
+  /**
+   * Run agentpkg untimed (fixtures); throws on failure. Without a code cache: a command's cache is written
+   * by its first run, and one written by a 500-agent install costs every later 1-agent install ~4 ms.
+   */
   setup(args, cwd, env = {}) {
-    return runOnce(this.ap(args), { cwd, env: { ...this.env, ...env } });
+    return runOnce(this.ap(args), { cwd, env: { ...this.env, AGENTPKG_CODE_CACHE: "0", ...env } });
   }
 
   /** The build has this command (sync and verify may not exist in older builds). */

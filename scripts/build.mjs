@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Builds the CLI: src/bin.ts and everything it imports -> <outdir>/agentpkg.cjs (one CommonJS bundle),
-// and src/code-cache-launcher.ts -> <outdir>/bin.cjs, which runs that bundle through a V8 code cache.
-// One file instead of ~100 ES modules is most of agentpkg's start-up budget (DESIGN.md §7).
+// Builds the CLI: src/bin.ts and everything it imports -> <outdir>/agentpkg.cjs (one CommonJS bundle, with
+// agentpkg.cjs.map), and src/code-cache-launcher.ts -> <outdir>/code-cache-launcher.cjs, which runs that
+// bundle through a V8 code cache. One file instead of ~100 ES modules is most of agentpkg's start-up
+// budget (DESIGN.md §7). The two dependency patches below each measurably pay (docs/architecture.md,
+// "Start-up"): drop one only after measuring with bench/compare.mjs.
 //
 //   node scripts/build.mjs [--outdir DIR] [--no-minify]
 //   (outdir default: dist; tests and the bench use .build/<name>; --no-minify keeps the bundle readable)
@@ -63,21 +65,6 @@ const lazyChildProcess = {
   },
 };
 
-/**
- * `import fs from "node:fs"` becomes `x = __toESM(require("node:fs"), 1)`, which copies every export of the
- * builtin onto a new object as a getter (about 100 for node:fs), once per importing module: 1-2 ms of
- * each start. Where the bundle only ever reads `x.default`, `{ default: require(...) }` is the same thing.
- */
-function plainBuiltinImports(text) {
-  const decls = new Set(text.match(/\b[A-Za-z_$][\w$]*\s*=\s*__toESM\(require\("node:[\w/]+"\),\s*1\)/g) ?? []);
-  for (const decl of decls) {
-    const [, name, builtin] = /^([\w$]+)\s*=\s*__toESM\(require\("(node:[\w/]+)"\),\s*1\)$/.exec(decl);
-    const uses = text.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])(\\.[\\w$]+)?`, "g")) ?? [];
-    if (uses.every((u) => u === name || u === `${name}.default`)) text = text.replaceAll(decl, `${name}={default:require("${builtin}")}`);
-  }
-  return text;
-}
-
 const cli = await esbuild.build({
   ...common,
   entryPoints: ["src/bin.ts"],
@@ -85,20 +72,27 @@ const cli = await esbuild.build({
   // the source is ES modules: import.meta.url becomes the bundle's own file URL
   define: { "import.meta.url": "__agentpkg_bundle_url" },
   banner: { js: 'var __agentpkg_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+  // agentpkg.cjs.map: --verbose stack traces name src/*.ts lines (code-cache-launcher.ts turns maps on)
+  sourcemap: "linked",
+  sourcesContent: false,
   plugins: [noEsprima, lazyChildProcess],
 });
-const bundleText = plainBuiltinImports(cli.outputFiles[0].text);
+const output = (build, ext) => build.outputFiles.find((f) => f.path.endsWith(ext));
+const bundleText = output(cli, ".cjs").text;
 const hash = createHash("sha256").update(bundleText).digest("hex");
 
 const launcher = await esbuild.build({
   ...common,
   entryPoints: ["src/code-cache-launcher.ts"],
-  outfile: path.join(outdir, "bin.cjs"),
+  outfile: path.join(outdir, "code-cache-launcher.cjs"),
   define: { BUNDLE_HASH: JSON.stringify(hash) },
 });
 
 fs.rmSync(outdir, { recursive: true, force: true });
 fs.mkdirSync(outdir, { recursive: true });
 fs.writeFileSync(path.join(outdir, "agentpkg.cjs"), bundleText);
-for (const file of launcher.outputFiles) fs.writeFileSync(file.path, file.contents);
-console.log(`built ${path.relative(ROOT, outdir) || "."}/agentpkg.cjs (${Math.round(bundleText.length / 1024)} KB) and bin.cjs`);
+fs.writeFileSync(path.join(outdir, "agentpkg.cjs.map"), output(cli, ".map").contents);
+fs.writeFileSync(path.join(outdir, "code-cache-launcher.cjs"), output(launcher, ".cjs").contents);
+const kb = (bytes) => `${Math.round(bytes / 1024)} KB`;
+const where = path.relative(ROOT, outdir) || ".";
+console.log(`built ${where}/agentpkg.cjs (${kb(bundleText.length)}, map ${kb(output(cli, ".map").contents.length)}) and ${where}/code-cache-launcher.cjs`);

@@ -1,3 +1,4 @@
+import { isVerbose } from "./cli/verbose.js";
 import { isVersionQuery, VERSION } from "./version.js";
 
 /** The only place that reads argv and decides the exit code. */
@@ -12,12 +13,19 @@ async function main(argv: readonly string[]): Promise<void> {
     import("./cli/program.js"),
     import("./cli/report-error.js"),
   ]);
-  const deps = realDeps();
+  let deps: ReturnType<typeof realDeps>;
+  try {
+    deps = realDeps();
+  } catch (err) {
+    // process.cwd() fails when the folder it was started in has been deleted
+    process.stderr.write(`error cannot read the current folder (${(err as Error).message}); was it deleted?\nhint: cd into an existing folder, or use -C DIR\n`);
+    process.exitCode = 1;
+    return;
+  }
   try {
     await (await programFor(deps, argv)).parseAsync(argv);
   } catch (err) {
-    const verbose = argv.includes("--verbose") || /(^|,)agentpkg(,|$)/.test(process.env.DEBUG ?? "");
-    process.exitCode = reportError(err, deps.io, { json: argv.includes("--json"), verbose });
+    process.exitCode = reportError(err, deps.io, { json: argv.includes("--json"), verbose: isVerbose(argv, process.env) });
   }
 }
 

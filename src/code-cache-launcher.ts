@@ -1,13 +1,15 @@
-// The `agentpkg` executable: runs the bundled CLI (agentpkg.cjs, beside this file) through a V8 code cache.
-// Compiling the bundle is a large share of a run's start-up, and Node 20 has no module.enableCompileCache
-// (DESIGN.md §7; docs/design-notes.md, "One bundle"). Like Node's own compile cache, the code cache lives in
-// a per-user folder of the temp dir: it is not agentpkg data, and a failed command leaves ~/.cache as it was.
-// Built to bin.cjs by scripts/build.mjs, which also fills in BUNDLE_HASH.
+// The start of every agentpkg run (bin/agentpkg.js requires it; built to code-cache-launcher.cjs beside the
+// bundle): answers `--version` without reading the bundle, and otherwise runs the bundled CLI (agentpkg.cjs)
+// through a V8 code cache, or with source maps under --verbose. Compiling the bundle is a large share of a
+// run's start-up, and Node 20 has no module.enableCompileCache (docs/architecture.md, "Start-up"). Like
+// Node's own compile cache, the code cache lives in a per-user folder of the temp dir: it is not agentpkg
+// data, and a failed command leaves ~/.cache as it was. scripts/build.mjs fills in BUNDLE_HASH.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import vm from "node:vm";
+import { isVerbose } from "./cli/verbose.js";
 import { isVersionQuery, VERSION } from "./version.js";
 
 /** sha256 of agentpkg.cjs, set at build time: a cache made for another bundle is never used. */
@@ -86,11 +88,10 @@ function saveCache(script: vm.Script, file: string): void {
   }
 }
 
-function runBundle(): void {
-  const bundle = path.join(__dirname, "agentpkg.cjs");
+function runBundle(bundle: string): void {
   const cacheFile = codeCacheFile(bundle);
   const cachedData = readCache(cacheFile);
-  // the CommonJS wrapper on the first line keeps line numbers in stack traces (--verbose) right
+  // the CommonJS wrapper on the first line keeps line numbers in stack traces right
   const source = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(bundle, "utf8")}\n})`;
   const script = new vm.Script(source, { filename: bundle, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
@@ -101,7 +102,18 @@ function runBundle(): void {
   (script.runInThisContext() as CommonJsWrapper)(cli.exports, createRequire(bundle), cli, bundle, __dirname);
 }
 
+/**
+ * Stack traces that name src/*.ts lines (agentpkg.cjs.map): Node maps only the code its module loader compiled,
+ * not a vm.Script, so this run goes without the code cache. Only --verbose and DEBUG=agentpkg pay for the map.
+ */
+function runBundleWithSourceMaps(bundle: string): void {
+  process.setSourceMapsEnabled(true);
+  require(bundle);
+}
+
 // `--version` is answered without reading the bundle at all (start-up within 1.5x of bare node)
 // (written straight to fd 1: creating process.stdout for a pipe costs more than the rest of this)
+const bundle = path.join(__dirname, "agentpkg.cjs");
 if (isVersionQuery(process.argv)) fs.writeSync(1, `${VERSION}\n`);
-else runBundle();
+else if (isVerbose(process.argv, process.env)) runBundleWithSourceMaps(bundle);
+else runBundle(bundle);

@@ -15,7 +15,7 @@ import type { ProjectFiles } from "../project/state.js";
 import { removeJournal, textSha, writeJournal, type JournalFile } from "./journal.js";
 import { applyFailed, unwritable } from "./io-error.js";
 import { FileSwaps, SwapError } from "./swap.js";
-import { sharedWrites, type SharedWrite } from "./shared-files.js";
+import { patchWrites, sharedWrites, type SharedWrite } from "./shared-files.js";
 import { splitTarget } from "../project/targets.js";
 
 const STAGE_PARALLEL = 16;
@@ -117,7 +117,7 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
   const dropTemps = () => {
     for (const tmp of [...temps(), ...backups.map((b) => scopeFile(scope, b))]) rmSync(tmp, { force: true });
   };
-  const shared = sharedWrites(scope, plan);
+  const shared = [...sharedWrites(scope, plan), ...patchWrites(scope, plan)];
   await assertInScope(scope, [...plan.steps.filter((s) => !splitTarget(s.file)).map((s) => s.file), ...shared.map((w) => w.host)]);
   try {
     // STAGE_PARALLEL at a time: every temp file is fsynced, and overlapping those waits saves most of the time.

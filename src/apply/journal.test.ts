@@ -8,7 +8,7 @@ import { serializeLockfile } from "../project/lockfile.js";
 import { scopeAt, type Scope } from "../project/scope.js";
 import type { LockEntry, Lockfile } from "../project/lockfile.js";
 import { ContentStore } from "../store/cas.js";
-import { journalPath, recoverJournal, writeJournal, type Journal, type JournalFile } from "./journal.js";
+import { journalPath, recoverJournal, writeJournal, type Journal, type JournalFile, parseJournal } from "./journal.js";
 import { findTemps, tidyScope } from "./housekeeping.js";
 
 let root: string;
@@ -211,5 +211,13 @@ describe("tidyScope", () => {
     expect(exists(".claude/agents/.x.md.4194999.0badf00d.agentpkg-tmp")).toBe(true);
     expect(fs.lstatSync(path.join(root, ".claude/agents/.y.md.4194999.0badf00d.agentpkg-tmp")).isSymbolicLink()).toBe(true);
     expect(exists(".claude/.agentpkg-busy.4194999.0badf00d.agentpkg-tmp")).toBe(false);
+  });
+});
+
+describe("parseJournal", () => {
+  it("a journal of the user scope may name ~/.claude.json (its MCP servers), a project's may not", () => {
+    const text = JSON.stringify({ journalVersion: 1, manifestBefore: null, lockBefore: null, manifest: null, lock: null, files: [{ name: "", file: ".claude.json", oldSha: null, newSha: null, tmp: null }] });
+    expect(parseJournal(text, true)?.files).toEqual([{ name: "", file: ".claude.json", oldSha: null, newSha: null, tmp: null }]);
+    expect(parseJournal(text)).toBeUndefined();
   });
 });

@@ -100,8 +100,8 @@ function isTempFor(tmp: string, file: string): boolean {
   return tmp.startsWith(prefix) && tmp.endsWith(TEMP_SUFFIX) && /^\d+\.[0-9a-f]+$/.test(tmp.slice(prefix.length, -TEMP_SUFFIX.length));
 }
 
-/** Parse and check a journal strictly: it lives in the project, so it is input like any other. */
-export function parseJournal(text: string): Journal | undefined {
+/** Parse and check a journal strictly: it lives in the project, so it is input like any other (`global`: the user scope's). */
+export function parseJournal(text: string, global = false): Journal | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -113,14 +113,14 @@ export function parseJournal(text: string): Journal | undefined {
   if (raw.manifest !== null && typeof raw.manifest !== "string") return undefined;
   try {
     if (typeof raw.manifest === "string") parseManifest(raw.manifest, "journal manifest");
-    const asLock = (v: unknown) => (v === null || v === undefined ? null : parseLockfile(serializeLockfile({ ...emptyLockfile(), ...(v as Lockfile) }), "journal lock"));
+    const asLock = (v: unknown) => (v === null || v === undefined ? null : parseLockfile(serializeLockfile({ ...emptyLockfile(), ...(v as Lockfile) }), "journal lock", { global }));
     const lock = asLock(raw.lock);
     // a journal of agentpkg 0.1 kept each file's old lock entry with the file (agents only)
     const oldEntries = (raw.files as unknown[]).map((f) => (isPlainObject(f) && typeof f.name === "string" && isPlainObject(f.oldEntry) ? [f.name, f.oldEntry] : []));
     const previousLock = raw.previousLock !== undefined ? asLock(raw.previousLock) : asLock({ lockfileVersion: 1, agents: Object.fromEntries(oldEntries.filter((e) => e.length)) });
     const files: JournalFile[] = [];
     for (const f of raw.files as unknown[]) {
-      if (!isPlainObject(f) || typeof f.name !== "string" || typeof f.file !== "string" || !isProjectTarget(f.file)) return undefined;
+      if (!isPlainObject(f) || typeof f.name !== "string" || typeof f.file !== "string" || !isProjectTarget(f.file, global)) return undefined;
       if (!shaOrNull(f.oldSha) || !shaOrNull(f.newSha)) return undefined;
       if (f.tmp !== null && (typeof f.tmp !== "string" || !isTempFor(f.tmp, f.file))) return undefined;
       files.push({ name: f.name, file: f.file, oldSha: f.oldSha, newSha: f.newSha, tmp: f.tmp as string | null });
@@ -153,7 +153,7 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
   const text = readProjectFile(scope, journalPath(scope));
   if (text === undefined) return undefined;
   const result: Recovery = { completed: [], kept: [], failed: [], abandoned: false, invalid: false };
-  const j = parseJournal(text.toString("utf8"));
+  const j = parseJournal(text.toString("utf8"), scope.global);
   if (!j || !(await allInScope(scope, j))) {
     result.invalid = true;
     await removeJournal(scope);

@@ -1,9 +1,10 @@
 import { sha256 } from "../util/hash.js";
 import { AgentpkgError } from "../util/errors.js";
 import { writesFile, type Plan, type Step } from "../plan/plan.js";
-import type { Scope } from "../project/scope.js";
 import { editSharedJson, type EntryEdit } from "../project/shared-json.js";
 import { readSharedText, splitTarget } from "../project/targets.js";
+import { scopeFile, type Scope } from "../project/scope.js";
+import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 
 /** A shared file (.claude/settings.json, .mcp.json) as an apply leaves it: its new text, or undefined (delete). */
 export interface SharedWrite {
@@ -47,6 +48,17 @@ export function sharedWrites(scope: Scope, plan: Plan): SharedWrite[] {
     }
     const text = editSharedJson(before, host, edits);
     if (text !== before) out.push({ host, text, oldSha, names: [...names].sort() });
+  }
+  return out;
+}
+
+/** The merge patches the plan writes or deletes (.claude/agentpkg/patches/...), as whole-file writes. */
+export function patchWrites(scope: Scope, plan: Plan): SharedWrite[] {
+  const out: SharedWrite[] = [];
+  for (const [file, content] of plan.patches) {
+    const before = readRegularFileIfExists(scopeFile(scope, file), { limit: READ_LIMITS.projectFile, display: file });
+    if (content === null && before === undefined) continue;
+    out.push({ host: file, text: content === null ? undefined : content.toString("utf8"), oldSha: before === undefined ? null : sha256(before), names: [] });
   }
   return out;
 }

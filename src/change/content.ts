@@ -2,6 +2,7 @@ import { AgentpkgError } from "../util/errors.js";
 import type { LockedFile, LockEntry } from "../project/lockfile.js";
 import { materializePlugin } from "./resolve-plugin.js";
 import { sourceForEntry } from "../sources/registries.js";
+import type { Source } from "../sources/source.js";
 import { parseAgent } from "../agent/parse.js";
 import { readAgentFile } from "../project/agents-dir.js";
 import type { Context } from "./context.js";
@@ -31,13 +32,31 @@ export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile):
   return fetched;
 }
 
+/** Plugin versions read again this run, per context: a plugin's files are all found by one read. */
+const rematerialized = new WeakMap<Context, Map<string, Promise<unknown>>>();
+
+/** Read a locked plugin version again (at the locked commit), once per run, filling ctx.pristine. */
+function rematerialize(ctx: Context, source: Source, entry: LockedFile & { plugin: NonNullable<LockedFile["plugin"]> }): Promise<unknown> {
+  const { root, parts, origin } = entry.plugin;
+  const key = JSON.stringify([entry.registry, entry.url, entry.name, entry.version, entry.commit, root, parts ?? null, origin ?? null]);
+  const runs = rematerialized.get(ctx) ?? new Map<string, Promise<unknown>>();
+  rematerialized.set(ctx, runs);
+  let run = runs.get(key);
+  if (!run) {
+    run = (async () => {
+      const plugin = (await source.getPlugin?.(entry.name)) ?? { name: entry.name, versions: {}, tags: {} };
+      await materializePlugin(ctx, source, plugin, entry.name, { version: entry.version, path: root, commit: entry.commit ?? undefined, ...(origin ? { origin } : {}) }, { commit: entry.commit, parts });
+    })();
+    runs.set(key, run);
+  }
+  return run;
+}
+
 /** A locked file's bytes from its registry. A plugin's file is found by reading that version of the plugin again (at the locked commit). */
 async function fetchPristine(ctx: Context, entry: LockEntry | LockedFile): Promise<Buffer> {
   const source = await sourceForEntry(ctx.registries, entry);
   if ("plugin" in entry && entry.plugin) {
-    const { root, parts, origin } = entry.plugin;
-    const plugin = (await source.getPlugin?.(entry.name)) ?? { name: entry.name, versions: {}, tags: {} };
-    await materializePlugin(ctx, source, plugin, entry.name, { version: entry.version, path: root, commit: entry.commit ?? undefined, ...(origin ? { origin } : {}) }, { commit: entry.commit, parts });
+    await rematerialize(ctx, source, { ...entry, plugin: entry.plugin });
     const again = ctx.pristine.get(entry.sha256);
     if (!again) {
       throw new AgentpkgError("E_INTEGRITY", `${entry.registry}: ${entry.file} of plugin ${entry.name}@${entry.version} no longer has the content the lock records`, {

@@ -32,11 +32,11 @@ export async function desiredLock(ctx: Context, manifest: Manifest, now: Resolve
   await Promise.all([
     ...Object.entries(manifest.agents).map(async ([name, dep]) => {
       const locked = own(lock.agents, name);
-      agents[name] = now.agents.get(name) ?? (lockSatisfies(locked, dep) ? locked : (await resolveAgent(ctx.registries, name, dep)).entry);
+      agents[name] = now.agents.get(name) ?? (lockSatisfies(locked, dep) ? locked : (await resolveAgent(ctx.registries, name, dep, locked)).entry);
     }),
     ...Object.entries(manifest.plugins).map(async ([name, dep]) => {
       const locked = own(lock.plugins, name);
-      plugins[name] = now.plugins?.get(name) ?? (lockSatisfies(locked, dep) ? locked : (await resolvePlugin(ctx, name, dep)).lock);
+      plugins[name] = now.plugins?.get(name) ?? (lockSatisfies(locked, dep) ? locked : (await resolvePlugin(ctx, name, dep, locked)).lock);
     }),
   ]);
   return { ...lock, agents, plugins };

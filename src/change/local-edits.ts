@@ -2,6 +2,7 @@
 // a decision (from the flags, a merge, or a question); plan/settle.ts applies the decisions (DESIGN.md §5).
 import { AgentpkgError } from "../util/errors.js";
 import type { LockedFile } from "../project/lockfile.js";
+import { makePatch } from "../project/patches.js";
 import { touchesLocalEdit, type Plan, type Step } from "../plan/plan.js";
 import { settle, type Decision, type EditMode } from "../plan/settle.js";
 import { isCommitGone } from "../store/git-mirrors.js";
@@ -60,7 +61,7 @@ async function decide(ctx: Context, plan: Plan, step: Step, mode: Exclude<EditMo
         hint: `edit it into the text you want (the .conflict file shows both sides), then re-run with --resolved`,
       });
     }
-    return { resolution: "merge", text: mine };
+    return { resolution: "merge", text: mine, patch: await makePatch(step.file, plan.incoming.get(step.file) ?? Buffer.alloc(0), mine) };
   }
   let resolution: "keep" | "overwrite" | "merge" =
     mode === "prompt" ? await ask(ctx, plan, step, prompts!) : mode === "force" ? "overwrite" : mode === "resolved" ? "keep" : mode;
@@ -103,5 +104,6 @@ async function merge(ctx: Context, file: string, from: LockedFile, to: LockedFil
   ).toString("utf8");
   const { mergeAgent } = await import("../agent/merge.js"); // diff3: only when merging
   const result = mergeAgent(base, ours.toString("utf8"), theirs.toString("utf8"), { ours: "local", base: from.version, theirs: to.version });
-  return { resolution: result.clean ? "merge" : "conflict", text: Buffer.from(result.text) };
+  const text = Buffer.from(result.text);
+  return result.clean ? { resolution: "merge", text, patch: await makePatch(to.file, theirs, text) } : { resolution: "conflict", text };
 }

@@ -29,7 +29,8 @@ async function pristineOf(ctx: Context, s: Step & { op: "update" }): Promise<Buf
 /** What one step changes in what runs on the user's machine or what an agent may do. */
 async function changesOf(ctx: Context, plan: Plan, s: Step): Promise<PermissionChange[]> {
   if (s.op === "remove" || !writesFile(s) || s.resolution === "keep") return [];
-  if (s.op === "update" && s.from.sha256 === s.to.sha256) return [];
+  // putting back what the lock already has (a fresh clone, sync) changes nothing the lock did not say
+  if ((s.op === "add" && !isNew(s)) || (s.op === "update" && s.from.sha256 === s.to.sha256)) return [];
   const incoming = plan.incoming.get(s.file);
   if (!incoming) return [];
   if (s.kind === "agent") {

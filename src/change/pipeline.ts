@@ -11,10 +11,11 @@ import type { Deps } from "../util/deps.js";
 import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 import { projectFilesChanged, readProjectFiles } from "../project/state.js";
+import { splitTarget } from "../project/targets.js";
 import type { StatCache } from "../store/stat-cache.js";
 import type { SourceOptions } from "../sources/registries.js";
 import { isNoop, type Plan } from "../plan/plan.js";
-import { editModeFrom } from "../plan/settle.js";
+import { editModeFrom, withPatchRemovals } from "../plan/settle.js";
 import { applyPlan, writeConflicts } from "../apply/apply.js";
 import { needsTidy } from "../apply/housekeeping.js";
 import { withProjectLock } from "../apply/project-lock.js";
@@ -74,12 +75,16 @@ export async function runChange(
         hint: "run agentpkg install without --frozen (or with --no-frozen under CI) and commit the lockfile",
       });
     }
-    const settled = await settleLocalEdits(ctx, plan, mode, o.prompts); // 4
+    const settled = withPatchRemovals(await settleLocalEdits(ctx, plan, mode, o.prompts), ctx.files.lock); // 4
     return reviewPermissions(ctx, settled, { yes: o.yes === true, dryRun }, o.prompts); // 5
   };
   const { plan, applied, backups } = await planAndApply(ctx, buildPlan, dryRun); // 6
   const unchanged = !applied && isNoop(plan) && plan.conflicts.length === 0 && plan.warnings.length === 0;
-  if (remember?.inputs !== undefined && unchanged) ctx.statCache.rememberUnchanged(command, remember.inputs, [...plan.disk.keys()].sort(), Object.keys(plan.lock.agents).length);
+  if (remember?.inputs !== undefined && unchanged) {
+    // files by their own stat: an entry in a shared file (`.mcp.json#mcpServers/x`) is covered by its host file's
+    const files = [...plan.disk.keys()].filter((f) => !splitTarget(f)).sort();
+    ctx.statCache.rememberUnchanged(command, remember.inputs, files, Object.keys(plan.lock.agents).length + Object.keys(plan.lock.plugins).length);
+  }
   ctx.statCache.save();
   return { command, dryRun, applied, backups, scopeRoot: ctx.scope.root, plan };
 }

@@ -1,6 +1,9 @@
 import { readAgentFile } from "../project/agents-dir.js";
 import { lockedFiles, type Lockfile } from "../project/lockfile.js";
 import { hashTargets } from "../project/targets.js";
+import { applyMergePatch, patchPathFor } from "../project/patches.js";
+import { scopeFile } from "../project/scope.js";
+import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import type { Manifest } from "../project/manifest.js";
 import { computePlan } from "../plan/compute-plan.js";
 import { finishPlan, touchesLocalEdit, writesFile, type Plan } from "../plan/plan.js";
@@ -41,8 +44,16 @@ export async function preparePlan(ctx: Context, manifest: Manifest, desired: Loc
     }),
   );
   await checkNameClashes(ctx, steps, nameFields);
+  // a file the lock records as a merge is written as that merge: its patch, applied to the pristine text
+  const merged = new Map<string, Buffer>();
+  for (const s of steps) {
+    const pristine = incoming.get(s.file);
+    if (s.op === "remove" || !pristine || !s.to.localSha256) continue;
+    const patch = readRegularFileIfExists(scopeFile(ctx.scope, patchPathFor(s.file)), { limit: READ_LIMITS.projectFile, display: patchPathFor(s.file) });
+    merged.set(s.file, await applyMergePatch(s.file, pristine, patch, s.to.localSha256));
+  }
   const lock: Lockfile = { ...desired, lockfileVersion: current.lockfileVersion, agents: sortedEntries(desired.agents) };
-  return finishPlan(ctx.files, { steps, manifest, lock, incoming, local, disk, merged: new Map(), conflicts: [], permissions: [], warnings: [...warnings].sort() });
+  return finishPlan(ctx.files, { steps, manifest, lock, incoming, local, disk, merged, conflicts: [], patches: new Map(), permissions: [], warnings: [...warnings].sort() });
 }
 
 function sortedEntries<T>(entries: Record<string, T>): Record<string, T> {

@@ -39,10 +39,23 @@ async function notFound(registries: Registries, name: string, registry: string |
   });
 }
 
-/** name + range (+ registry) -> the exact version to lock, with its registry coordinates. */
-export async function resolveAgent(registries: Registries, name: string, dep: Dependency): Promise<Resolved> {
-  const found = await findAgent(registries, name, dep.registry);
-  if (!found) throw await notFound(registries, name, dep.registry);
+/**
+ * The registry a locked package is resolved in: the manifest's pin, else the registry it was locked from
+ * while that is still configured (a registry added later never takes an installed package over silently).
+ */
+export function stickyRegistry(registries: Registries, dep: Dependency, locked: { registry: string } | undefined): string | undefined {
+  if (dep.registry !== undefined || !locked) return dep.registry;
+  return registries.refs.some((r) => r.name === locked.registry) ? locked.registry : undefined;
+}
+
+/**
+ * name + range (+ registry) -> the exact version to lock, with its registry coordinates. `locked`: what the
+ * lock has for it now, whose registry it stays with and whose file it keeps.
+ */
+export async function resolveAgent(registries: Registries, name: string, dep: Dependency, locked?: LockEntry): Promise<Resolved> {
+  const registry = stickyRegistry(registries, dep, locked);
+  const found = await findAgent(registries, name, registry);
+  if (!found) throw await notFound(registries, name, registry);
   let { source, agent } = found;
   let version: VersionInfo;
   try {
@@ -67,7 +80,7 @@ export async function resolveAgent(registries: Registries, name: string, dep: De
       commit: version.commit ?? source.commit,
       path: version.path,
       sha256,
-      file: agentFileFor(name),
+      file: locked?.file ?? agentFileFor(name),
     },
   };
 }

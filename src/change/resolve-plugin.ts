@@ -9,6 +9,7 @@ import { vendorPlugin, type VendoredPlugin } from "../plugin/vendor.js";
 import { noVersionMatches, resolveVersionIn, versionStillMatches } from "../sources/resolve.js";
 import type { PluginEntry, Source, VersionInfo } from "../sources/source.js";
 import type { Context } from "./context.js";
+import { stickyRegistry } from "./resolve-agent.js";
 
 export interface ResolvedPlugin {
   lock: PluginLock;
@@ -41,11 +42,12 @@ export async function pluginNames(ctx: Context, registry?: string): Promise<{ na
 }
 
 /** name + range (+ registry, + parts) -> the exact plugin version, read and vendored, as the lock will record it. */
-export async function resolvePlugin(ctx: Context, name: string, dep: Dependency): Promise<ResolvedPlugin> {
-  const found = await findPlugin(ctx, name, dep.registry);
+export async function resolvePlugin(ctx: Context, name: string, dep: Dependency, locked?: { registry: string }): Promise<ResolvedPlugin> {
+  const registry = stickyRegistry(ctx.registries, dep, locked);
+  const found = await findPlugin(ctx, name, registry);
   if (!found) {
-    const close = closeMatches(name, (await pluginNames(ctx, dep.registry)).map((p) => p.name));
-    throw new AgentpkgError("E_NOT_FOUND", `plugin "${name}" not found in ${dep.registry ? `registry ${dep.registry}` : "any configured registry"}`, {
+    const close = closeMatches(name, (await pluginNames(ctx, registry)).map((p) => p.name));
+    throw new AgentpkgError("E_NOT_FOUND", `plugin "${name}" not found in ${registry ? `registry ${registry}` : "any configured registry"}`, {
       hint: close.length ? `did you mean ${close.join(", ")}?` : "add its marketplace with agentpkg registry add NAME URL, then agentpkg search",
     });
   }
@@ -72,7 +74,7 @@ export async function materializePlugin(
   const content = await source.readPlugin(name, v, o.commit);
   const namespace = content.pluginJson?.name && isValidAgentName(content.pluginJson.name) ? content.pluginJson.name : name;
   const layout = pluginLayout(content.files, content.pluginJson, content.entry, name);
-  const vendored = vendorPlugin(content.files, layout, { key: name, namespace, parts: o.parts });
+  const vendored = vendorPlugin(content.files, layout, { key: name, namespace, parts: o.parts, scope: ctx.scope });
   vendored.warnings.unshift(...content.warnings);
   if (o.parts) checkParts(name, o.parts, vendored);
   const files: PluginLock["files"] = {};

@@ -6,7 +6,8 @@ import type { DiffResult } from "../operations/diff.js";
 import type { DoctorResult } from "../operations/doctor.js";
 import type { InfoResult } from "../operations/info.js";
 import type { InitResult } from "../operations/init.js";
-import type { ListedAgent, ListResult } from "../operations/list.js";
+import type { ListedAgent, ListedPlugin, ListResult } from "../operations/list.js";
+import type { TargetState } from "../project/plugin-state.js";
 import type { OutdatedResult } from "../operations/outdated.js";
 import type { PackResult } from "../operations/pack.js";
 import type { RegistryInfo } from "../operations/registry.js";
@@ -24,26 +25,53 @@ const SCHEMA = { schemaVersion: 1 } as const;
 const problemJson = (p: AgentProblem) => ({ severity: p.severity, code: p.code, message: p.message, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.field !== undefined ? { field: p.field } : {}) });
 const agentJson = (a: ListedAgent) => ({ name: a.name, version: a.version, range: a.range, registry: a.registry, file: a.file, state: a.state });
 
-export const listJson = (r: ListResult) => ({ ...SCHEMA, agents: r.agents.map(agentJson), untracked: r.untracked, notInstalled: r.notInstalled });
+const targetJson = (t: TargetState) => ({ file: t.file, kind: t.kind, part: t.part, state: t.state });
+const pluginJson = (p: ListedPlugin) => ({
+  name: p.name,
+  version: p.version,
+  range: p.range,
+  registry: p.registry,
+  selected: p.selected,
+  parts: p.parts,
+  state: p.state,
+  files: p.files.map(targetJson),
+  untracked: p.untracked,
+});
+
+export const listJson = (r: ListResult) => ({
+  ...SCHEMA,
+  agents: r.agents.map(agentJson),
+  untracked: r.untracked,
+  notInstalled: r.notInstalled,
+  plugins: r.plugins.map(pluginJson),
+  pluginsNotInstalled: r.pluginsNotInstalled,
+  warnings: r.warnings,
+});
+
+const editsJson = (e: { added: number; removed: number } | null) => e && { added: e.added, removed: e.removed };
 
 export const statusJson = (r: StatusResult) => ({
   ...SCHEMA,
-  agents: r.agents.map((a) => ({ ...agentJson(a), edits: a.edits && { added: a.edits.added, removed: a.edits.removed }, upgrade: a.upgrade })),
+  agents: r.agents.map((a) => ({ ...agentJson(a), edits: editsJson(a.edits), upgrade: a.upgrade })),
   untracked: r.untracked,
   notInstalled: r.notInstalled,
+  plugins: r.plugins.map((p) => ({ ...pluginJson(p), files: p.files.map((f) => ({ ...targetJson(f), edits: editsJson(f.edits) })), edits: editsJson(p.edits), upgrade: p.upgrade })),
+  pluginsNotInstalled: r.pluginsNotInstalled,
   problems: r.problems,
 });
 
 export const diffJson = (r: DiffResult) => ({
   ...SCHEMA,
   upstream: r.upstream,
-  diffs: r.diffs.map((d) => ({ name: d.name, file: d.file, version: d.version, installed: d.installed, missing: d.missing, diff: d.diff })),
+  diffs: r.diffs.map((d) => ({ name: d.name, type: d.type, kind: d.kind, part: d.part, file: d.file, version: d.version, installed: d.installed, missing: d.missing, diff: d.diff })),
+  unchanged: r.unchanged.map((u) => ({ name: u.name, installed: u.installed, version: u.version })),
 });
 
 export const outdatedJson = (r: OutdatedResult) => ({
   ...SCHEMA,
   checked: r.checked,
-  outdated: r.outdated.map((o) => ({ name: o.name, current: o.current, wanted: o.wanted, latest: o.latest, range: o.range, registry: o.registry, ...(o.deprecated ? { deprecated: o.deprecated } : {}) })),
+  checkedPlugins: r.checkedPlugins,
+  outdated: r.outdated.map((o) => ({ name: o.name, type: o.type, current: o.current, wanted: o.wanted, latest: o.latest, range: o.range, registry: o.registry, ...(o.deprecated ? { deprecated: o.deprecated } : {}) })),
   warnings: r.warnings,
 });
 
@@ -51,12 +79,15 @@ export const verifyJson = (r: VerifyResult) => ({
   ...SCHEMA,
   ok: r.ok,
   checked: r.checked,
-  problems: r.problems.map((p) => ({ kind: p.kind, name: p.name, ...(p.file !== undefined ? { file: p.file } : {}), message: p.message, fix: p.fix })),
+  problems: r.problems.map((p) => ({ kind: p.kind, name: p.name, type: p.type, ...(p.file !== undefined ? { file: p.file } : {}), message: p.message, fix: p.fix })),
   untracked: r.untracked,
+  checkedPlugins: r.checkedPlugins,
+  warnings: r.warnings,
 });
 
 export const infoJson = (r: InfoResult) => ({
   ...SCHEMA,
+  type: r.type,
   name: r.name,
   registry: r.registry,
   url: r.url,
@@ -69,12 +100,16 @@ export const infoJson = (r: InfoResult) => ({
   tools: r.tools,
   model: r.model,
   warnings: r.warnings,
+  plugin: r.plugin,
+  alsoPlugin: r.alsoPlugin,
+  parts: r.parts,
+  notes: r.notes,
 });
 
 export const searchJson = (r: SearchResult) => ({
   ...SCHEMA,
   query: r.query,
-  results: r.results.map((h) => ({ name: h.name, registry: h.registry, version: h.version, description: h.description, deprecated: h.deprecated, match: h.match })),
+  results: r.results.map((h) => ({ name: h.name, type: h.type, plugin: h.plugin, registry: h.registry, version: h.version, description: h.description, deprecated: h.deprecated, match: h.match })),
   warnings: r.warnings,
 });
 
@@ -91,6 +126,7 @@ export const packJson = (r: PackResult) => ({
   bytes: r.bytes,
   sha256: r.sha256,
   agents: r.agents.map((a) => ({ name: a.name, version: a.version, sha256: a.sha256 })),
+  plugins: r.plugins.map((p) => ({ name: p.name, version: p.version, files: p.files })),
   fetched: r.fetched,
 });
 

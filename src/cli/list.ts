@@ -3,26 +3,34 @@ import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import type { ListOptions, ListResult } from "../operations/list.js";
 import { invocation } from "./shared.js";
-import { paint, printResult, table } from "./output.js";
+import { printNotes, printResult, table } from "./output.js";
+import { partsCell, pluginFileLines, stateText } from "./render-packages.js";
 
 type Run = (o: ListOptions, deps: Deps) => Promise<ListResult>;
+
+const isEmpty = (r: ListResult) => r.agents.length + r.untracked.length + r.notInstalled.length + r.plugins.length + r.pluginsNotInstalled.length === 0;
 
 export function listCommand(deps: Deps, run?: Run): Command {
   return new Command("list")
     .alias("ls")
-    .description("list installed agents with version, registry and state (ok / modified / missing), and untracked agent files")
+    .description("list installed agents and plugins with version, registry and state (ok / modified / merged / missing), and untracked files")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
       const fn = run ?? (await import("../operations/list.js")).runList;
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
+      printNotes(io, inv.out, r.warnings);
       printResult(io, inv.out, listJson(r), () => {
-        if (r.agents.length === 0 && r.untracked.length === 0 && r.notInstalled.length === 0) return ["no agents installed (try agentpkg install ml-engineer)"];
-        const state = (s: string) => (s === "ok" ? s : paint(io, s === "missing" ? "red" : "yellow", s));
-        const rows = r.agents.map((a) => [a.name, a.version, a.registry, state(a.state)]);
+        if (isEmpty(r)) return ["no agents installed (try agentpkg install ml-engineer)"];
+        const withPlugins = r.plugins.length + r.pluginsNotInstalled.length > 0;
+        const rows = r.agents.map((a) => [a.name, a.version, a.registry, stateText(io, a.state)]);
+        for (const p of r.plugins) rows.push([p.name, p.version, p.registry, stateText(io, p.state), partsCell(p)]);
         for (const n of r.notInstalled) rows.push([n, "-", "-", "not installed"]);
+        for (const n of r.pluginsNotInstalled) rows.push([n, "-", "-", "not installed", "plugin"]);
         for (const f of r.untracked) rows.push([f, "-", "-", "untracked"]);
-        return table([["NAME", "VERSION", "REGISTRY", "STATE"], ...rows]);
+        for (const p of r.plugins) for (const f of p.untracked) rows.push([f, "-", "-", "untracked", `in plugin ${p.name}'s folder`]);
+        const header = ["NAME", "VERSION", "REGISTRY", "STATE", ...(withPlugins ? ["PARTS"] : [])];
+        return [...table([header, ...rows]), ...pluginFileLines(io, r.plugins)];
       });
     });
 }

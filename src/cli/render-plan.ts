@@ -32,6 +32,12 @@ const RESOLUTION_NOTES: Record<NonNullable<Step["resolution"]>, string> = {
   conflict: "merge conflicts",
 };
 
+/** A package that moves to another registry (only ever when the user asked for it): said on its line. */
+function registryMove(steps: readonly Step[]): string[] {
+  const moved = steps.find((s) => s.op === "update" && s.from.registry !== s.to.registry);
+  return moved && moved.op === "update" ? [`registry ${moved.from.registry} -> ${moved.to.registry}`] : [];
+}
+
 function notesOf(s: Step): string[] {
   const notes: string[] = [];
   if (s.op === "add" && s.local === "missing") notes.push("restore deleted file");
@@ -67,7 +73,7 @@ export function renderStep(s: Step): string {
   if (s.op === "add") return `+ ${s.name} ${s.to.version}${suffix(notesOf(s))}`;
   if (s.op === "remove") return `- ${s.name} ${s.from.version}${suffix(notesOf(s))}`;
   const v = s.from.version === s.to.version ? s.to.version : `${s.from.version} -> ${s.to.version}`;
-  return `~ ${s.name} ${v}${suffix(notesOf(s))}`;
+  return `~ ${s.name} ${v}${suffix([...registryMove([s]), ...notesOf(s)])}`;
 }
 
 const PLURAL: Record<string, [string, string]> = {
@@ -110,7 +116,7 @@ export function renderSteps(steps: readonly Step[]): string[] {
       continue;
     }
     const op = packageOp(group);
-    lines.push(`${sign(op)} plugin ${name} ${versions(group)}  (${describeParts(group)})`);
+    lines.push(`${sign(op)} plugin ${name} ${versions(group)}  (${[describeParts(group), ...registryMove(group)].join("; ")})`);
     for (const s of group) {
       const notes = notesOf(s);
       if (notes.length) lines.push(`    ${sign(s.op)} ${s.file}${suffix(notes)}`);

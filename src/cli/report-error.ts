@@ -13,6 +13,22 @@ function isCommanderError(err: unknown): err is CommanderLike {
   return err instanceof Error && typeof (err as Partial<CommanderLike>).code === "string" && (err as unknown as CommanderLike).code.startsWith("commander.");
 }
 
+/** File-system errors of the user's environment (a folder that is not writable, a name too long ...), by code. */
+const IO_CODES: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "permission denied",
+  ENOSPC: "ENOSPC",
+  EDQUOT: "disk quota exceeded (EDQUOT)",
+  EISDIR: "EISDIR",
+  ENOTDIR: "ENOTDIR",
+  EEXIST: "EEXIST",
+  ENOENT: "ENOENT",
+  ENAMETOOLONG: "file name too long (ENAMETOOLONG)",
+  ELOOP: "too many levels of symbolic links (ELOOP)",
+  EMFILE: "too many open files (EMFILE)",
+};
+
 /**
  * Print an error the way the user asked (human on stderr, or JSON on stdout); return the exit code.
  * Every line goes through the one credential redaction (a git message may quote a url from the user's
@@ -43,9 +59,8 @@ export function reportError(err: unknown, rawIo: Io, o: { json: boolean; verbose
     return err.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
-  const ioCodes = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC", "EISDIR", "ENOTDIR", "EEXIST", "ENOENT"]);
-  if (e && typeof e.code === "string" && ioCodes.has(e.code)) {
-    const msg = `${e.code === "EACCES" || e.code === "EPERM" || e.code === "EROFS" ? "permission denied" : e.code}: ${e.path ?? e.message}`;
+  if (e && typeof e.code === "string" && Object.hasOwn(IO_CODES, e.code)) {
+    const msg = `${IO_CODES[e.code]}: ${e.path ?? e.message}`;
     if (o.json) io.out(JSON.stringify({ schemaVersion: 1, error: { code: "E_IO", message: msg } }, null, 2));
     else io.err(`${paint(io, "red", "error")} ${msg}\nhint: check that the folder exists and is writable`);
     if (o.verbose) io.err(String(e.stack));

@@ -13,9 +13,15 @@ function oneLine(text: string, max = 72): string {
   return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** What a hit is, when it is more than an agent: `plugin`, `agent of plugin kit`, `command of plugin kit`. */
+function describeHit(h: SearchResult["results"][number]): string {
+  if (h.type === "plugin") return "plugin";
+  return h.plugin ? `${h.type} of plugin ${h.plugin}` : "";
+}
+
 export function searchCommand(deps: Deps, run?: Run): Command {
   return new Command("search")
-    .description("find agents by name and description in the configured registries")
+    .description("find agents and plugins by name and description (and plugins' commands by name) in the configured registries")
     .argument("<query...>", "words to look for")
     .action(async (words: string[], _o, self: Command) => {
       const inv = invocation(self, deps);
@@ -24,12 +30,12 @@ export function searchCommand(deps: Deps, run?: Run): Command {
       printNotes(inv.deps.io, inv.out, r.warnings);
       printResult(inv.deps.io, inv.out, searchJson(r), () => {
         if (r.results.length === 0) return [`no agents match "${r.query}"`];
-        const rows = r.results.map((h) => [
-          h.name,
-          h.version ?? "-",
-          h.registry,
-          h.deprecated ? `(deprecated) ${oneLine(h.description, 58)}` : oneLine(h.description),
-        ]);
+        const rows = r.results.map((h) => {
+          const what = describeHit(h);
+          const tag = [...(h.deprecated ? ["deprecated"] : []), ...(what ? [what] : [])];
+          const text = tag.length ? `(${tag.join(", ")}) ${h.description}` : h.description;
+          return [h.name, h.version ?? "-", h.registry, oneLine(text.trim())];
+        });
         return table([["NAME", "VERSION", "REGISTRY", "DESCRIPTION"], ...rows]);
       });
     });

@@ -4,12 +4,15 @@ import type { Deps } from "../util/deps.js";
 import type { StatusOptions, StatusResult } from "../operations/status.js";
 import { invocation } from "./shared.js";
 import { paint, printNotes, printResult, table } from "./output.js";
+import { partsCell, pluginFileLines, stateText } from "./render-packages.js";
 
 type Run = (o: StatusOptions, deps: Deps) => Promise<StatusResult>;
 
+const isEmpty = (r: StatusResult) => r.agents.length + r.untracked.length + r.notInstalled.length + r.plugins.length + r.pluginsNotInstalled.length === 0;
+
 export function statusCommand(deps: Deps, run?: Run): Command {
   return new Command("status")
-    .description("show which installed agents are modified, merged, missing or untracked, and which have a newer version in range")
+    .description("show which installed agents and plugins are modified, merged, missing or untracked, and which have a newer version in range")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
       const fn = run ?? (await import("../operations/status.js")).runStatus;
@@ -17,19 +20,22 @@ export function statusCommand(deps: Deps, run?: Run): Command {
       const io = inv.deps.io;
       printNotes(io, inv.out, r.problems);
       printResult(io, inv.out, statusJson(r), () => {
-        if (r.agents.length === 0 && r.untracked.length === 0 && r.notInstalled.length === 0) return ["no agents installed (try agentpkg install ml-engineer)"];
-        const state = (a: StatusResult["agents"][number]) => {
-          const text = a.edits ? `${a.state} (+${a.edits.added} -${a.edits.removed})` : a.state;
-          return a.state === "ok" ? text : paint(io, a.state === "missing" ? "red" : "yellow", text);
-        };
-        const rows = r.agents.map((a) => [a.name, a.version, a.registry, state(a), a.upgrade ? paint(io, "cyan", `${a.upgrade} available`) : ""]);
+        if (isEmpty(r)) return ["no agents installed (try agentpkg install ml-engineer)"];
+        const withPlugins = r.plugins.length + r.pluginsNotInstalled.length > 0;
+        const upgrade = (v: string | null) => (v ? paint(io, "cyan", `${v} available`) : "");
+        const rows = r.agents.map((a) => [a.name, a.version, a.registry, stateText(io, a.state, a.edits), upgrade(a.upgrade)]);
+        for (const p of r.plugins) rows.push([p.name, p.version, p.registry, stateText(io, p.state, p.edits), upgrade(p.upgrade), partsCell(p)]);
         for (const n of r.notInstalled) rows.push([n, "-", "-", "not installed", ""]);
+        for (const n of r.pluginsNotInstalled) rows.push([n, "-", "-", "not installed", "", "plugin"]);
         for (const f of r.untracked) rows.push([f, "-", "-", "untracked", ""]);
-        const lines = table([["NAME", "VERSION", "REGISTRY", "STATE", "UPGRADE"], ...rows]);
+        for (const p of r.plugins) for (const f of p.untracked) rows.push([f, "-", "-", "untracked", "", `in plugin ${p.name}'s folder`]);
+        const header = ["NAME", "VERSION", "REGISTRY", "STATE", "UPGRADE", ...(withPlugins ? ["PARTS"] : [])];
+        const lines = [...table([header, ...rows]), ...pluginFileLines(io, r.plugins)];
+        const states = [...r.agents.map((a) => a.state), ...r.plugins.flatMap((p) => p.files.map((f) => f.state))];
         const hints: string[] = [];
-        if (r.agents.some((a) => a.state === "modified" || a.state === "merged")) hints.push("see local edits with agentpkg diff [name]");
-        if (r.agents.some((a) => a.state === "missing") || r.notInstalled.length) hints.push("restore missing agents with agentpkg install");
-        if (r.agents.some((a) => a.upgrade)) hints.push("preview upgrades with agentpkg diff --upstream, apply them with agentpkg upgrade");
+        if (states.some((s) => s === "modified" || s === "merged")) hints.push("see local edits with agentpkg diff [name]");
+        if (states.includes("missing") || r.notInstalled.length || r.pluginsNotInstalled.length) hints.push("restore missing agents and plugin files with agentpkg install");
+        if ([...r.agents, ...r.plugins].some((a) => a.upgrade)) hints.push("preview upgrades with agentpkg diff --upstream, apply them with agentpkg upgrade");
         return hints.length ? [...lines, "", ...hints] : lines;
       });
     });

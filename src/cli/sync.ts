@@ -25,7 +25,7 @@ function summary(steps: Step[]): string {
 
 export function syncCommand(deps: Deps, run?: Run): Command {
   const cmd = new Command("sync").description(
-    "make .claude/agents match the lockfile exactly: write missing files, restore edited ones, remove agents dropped from the manifest (never resolves versions)",
+    "make the project match the lockfile exactly: write missing files and entries, restore edited ones, remove agents and plugins dropped from the manifest (never resolves versions)",
   );
   cmd.option("--from <file>", "sync to the lock in a bundle made by agentpkg pack: no network, no git");
   addEditFlags(cmd).action(async (_o, self: Command) => {
@@ -44,11 +44,11 @@ export function syncCommand(deps: Deps, run?: Run): Command {
       for (const b of r.backups) lines.push(`saved your edited copy as ${b}`);
       const kept = p.steps.filter((s) => s.resolution === "keep").length;
       const keptNote = kept ? `; kept ${kept} locally edited file${kept > 1 ? "s" : ""} as is` : "";
-      const agents = `${r.locked} agent${r.locked === 1 ? "" : "s"}`;
+      const packages = `${r.locked} package${r.locked === 1 ? "" : "s"}`;
       if (p.conflicts.length) lines.push(...conflictLines(r, "--keep or --force"));
-      else if (inSync) lines.push(`already in sync: ${agents} match .claude/agentpkg.lock; nothing written${keptNote}`);
+      else if (inSync) lines.push(`already in sync: ${packages} match .claude/agentpkg.lock; nothing written${keptNote}`);
       else if (r.dryRun) lines.push(`dry run: ${summary(p.steps)} (nothing written)`);
-      else lines.push(`synced ${agents}: ${summary(p.steps)}${keptNote}`);
+      else lines.push(`synced ${packages}: ${summary(p.steps)}${keptNote}`);
       return lines;
     });
     inv.deps.setExitCode(p.conflicts.length ? EXIT.refused : EXIT.ok);

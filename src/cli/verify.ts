@@ -4,19 +4,21 @@ import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { VerifyResult } from "../operations/verify.js";
 import { invocation } from "./shared.js";
-import { paint, printResult } from "./output.js";
+import { paint, printNotes, printResult } from "./output.js";
 
 type Run = (o: { global?: boolean }, deps: Deps) => Promise<VerifyResult>;
 
 export function verifyCommand(deps: Deps, run?: Run): Command {
   return new Command("verify")
-    .description("check (for CI) that the agent files, lockfile and manifest agree; exit 4 listing every problem; never writes or fetches")
+    .description("check (for CI) that the agent and plugin files, lockfile and manifest agree; exit 4 listing every problem; never writes or fetches")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
       const fn = run ?? (await import("../operations/verify.js")).runVerify;
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
-      const agents = `${r.checked} agent${r.checked === 1 ? "" : "s"}`;
+      const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+      const agents = !r.checkedPlugins ? count(r.checked, "agent") : r.checked ? `${count(r.checked, "agent")} and ${count(r.checkedPlugins, "plugin")}` : count(r.checkedPlugins, "plugin");
+      printNotes(io, inv.out, r.warnings);
       if (r.ok || inv.out.json) {
         printResult(io, inv.out, verifyJson(r), () => [
           `ok: ${agents} match .claude/agentpkg.lock and .claude/agentpkg.json`,

@@ -5,6 +5,8 @@ import { lockState } from "../util/process-lock.js";
 import { parseAgent } from "../agent/parse.js";
 import { listAgentFiles, readAgentFile, readLoadableAgentText } from "../project/agents-dir.js";
 import { readProjectFiles } from "../project/state.js";
+import { inspectPlugins } from "../project/plugin-disk.js";
+import { describeTarget, isAgentpkgLeftover, ownedFolders, trackedFiles } from "../project/plugin-state.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { findTemps } from "../apply/housekeeping.js";
@@ -56,7 +58,7 @@ export async function runDoctor(o: DoctorOptions, deps: Deps): Promise<DoctorRes
     const removed = removeStaleCacheTemps(cacheDir(deps));
     if (removed.length) fixed.push(`removed ${removed.length} unfinished clone${removed.length === 1 ? "" : "s"} or temp folder${removed.length === 1 ? "" : "s"} from the cache`);
   }
-  const findings = [...(await leftovers(ctx)), ...(await agreement(ctx)), ...(await folder(ctx))];
+  const findings = [...(await leftovers(ctx)), ...(await agreement(ctx)), ...pluginAgreement(ctx), ...(await folder(ctx))];
   return { fixed, findings, healthy: !findings.some((f) => f.severity === "problem") };
 }
 
@@ -105,7 +107,45 @@ async function agreement(ctx: Context): Promise<Finding[]> {
   return out;
 }
 
-/** Backups, and agent files that share a name (Claude Code would load an unpredictable one). */
+/** Locked plugins vs the manifest and what is on disk: each file and hook / MCP server entry. */
+function pluginAgreement(ctx: Context): Finding[] {
+  const out: Finding[] = [];
+  const { manifest, lock } = ctx.files;
+  let inspected;
+  try {
+    inspected = inspectPlugins(ctx.scope, lock.plugins, trackedFiles(lock));
+  } catch (err) {
+    // a folder or device where a plugin file should be: say so, as for agents
+    return [{ kind: "missing", severity: "problem", message: (err as Error).message.replace(/; nothing was changed$/, ""), hint: "move it away, then agentpkg install" }];
+  }
+  for (const w of inspected.warnings) out.push({ kind: "missing", severity: "problem", message: w, hint: "fix the file, then agentpkg install" });
+  for (const p of inspected.plugins) {
+    for (const t of p.targets) {
+      const what = describeTarget(t);
+      if (t.state === "missing") out.push({ kind: "missing", severity: "problem", file: t.file, message: `${what} (plugin ${p.name} ${p.lock.version}) is locked but missing`, hint: "agentpkg install" });
+      if (t.state === "modified") out.push({ kind: "modified", severity: "note", file: t.file, message: `${what} (plugin ${p.name}) has local edits (agentpkg keeps them unless told --force or --merge)` });
+    }
+    if (!Object.hasOwn(manifest.plugins, p.name)) {
+      out.push({ kind: "not-in-manifest", severity: "problem", message: `plugin ${p.name} is in .claude/agentpkg.lock but not in .claude/agentpkg.json`, hint: "agentpkg install" });
+    }
+  }
+  for (const name of Object.keys(manifest.plugins)) {
+    if (!Object.hasOwn(lock.plugins, name)) {
+      out.push({ kind: "not-installed", severity: "problem", message: `plugin ${name} is in .claude/agentpkg.json but not installed`, hint: "agentpkg install" });
+    }
+  }
+  return out;
+}
+
+/** Which package a file in the agents folder belongs to, for messages: ` (plugin kit)`, ` (agent x)`, or nothing. */
+function ownerOf(ctx: Context): (file: string) => string {
+  const owners = new Map<string, string>();
+  for (const [name, e] of Object.entries(ctx.files.lock.agents)) owners.set(e.file, `agent ${name}`);
+  for (const [name, p] of Object.entries(ctx.files.lock.plugins)) for (const f of Object.keys(p.files)) owners.set(f, `plugin ${name}`);
+  return (file) => (owners.has(file) ? `${file} (${owners.get(file)})` : file);
+}
+
+/** Backups, and agent files that share a name (Claude Code would load an unpredictable one), plugins' agents included. */
 async function folder(ctx: Context): Promise<Finding[]> {
   const out: Finding[] = [];
   const byName = new Map<string, string[]>();
@@ -114,17 +154,33 @@ async function folder(ctx: Context): Promise<Finding[]> {
     const name = text === undefined ? undefined : parseAgent(text).name;
     if (name) byName.set(name, [...(byName.get(name) ?? []), file]);
   }
+  const owned = ownerOf(ctx);
   for (const [name, files] of byName) {
     if (files.length > 1) {
-      out.push({ kind: "duplicate-name", severity: "problem", file: files[0], message: `${files.join(" and ")} are all named "${name}": Claude Code loads only one of them`, hint: "rename or remove all but one" });
+      out.push({ kind: "duplicate-name", severity: "problem", file: files[0], message: `${files.map(owned).join(" and ")} are all named "${name}": Claude Code loads only one of them`, hint: "rename or remove all but one" });
     }
   }
-  const entries = await fs.readdir(ctx.scope.agentsDir).catch(() => [] as string[]);
-  for (const f of entries.sort()) {
-    if (/\.(orig(\.\d+)?|conflict)$/.test(f)) {
-      const file = `.claude/agents/${f}`;
-      out.push({ kind: "backup", severity: "note", file, message: `${file} is a backup or merge result agentpkg left for you (never loaded as an agent)`, hint: `delete it when you no longer need it` });
-    }
+  for (const file of await backups(ctx)) {
+    out.push({ kind: "backup", severity: "note", file, message: `${file} is a backup or merge result agentpkg left for you (never loaded by Claude Code)`, hint: `delete it when you no longer need it` });
   }
   return out;
+}
+
+/** Backups and conflict files in the agents folder and in the folders plugins have to themselves. */
+async function backups(ctx: Context): Promise<string[]> {
+  const isBackup = (f: string) => isAgentpkgLeftover(f) && !f.endsWith(".agentpkg-tmp");
+  const out = new Set((await fs.readdir(ctx.scope.agentsDir).catch(() => [] as string[])).filter(isBackup).map((f) => `.claude/agents/${f}`));
+  const folders = new Set<string>();
+  for (const [name, p] of Object.entries(ctx.files.lock.plugins)) {
+    const files = Object.entries(p.files).map(([file, f]) => ({ file, kind: f.kind }));
+    for (const f of ownedFolders(name, files)) folders.add(f);
+    for (const { file } of files) if (!file.includes("#")) folders.add(path.posix.dirname(file)); // agents, output styles: next to their file
+  }
+  for (const dir of [...folders].sort()) {
+    for (const f of await fs.readdir(path.join(ctx.scope.root, dir), { recursive: true }).catch(() => [] as string[])) {
+      const rel = `${dir}/${f.split(path.sep).join("/")}`;
+      if (isBackup(path.posix.basename(rel))) out.add(rel);
+    }
+  }
+  return [...out].sort();
 }

@@ -72,7 +72,7 @@ async function wantAgent(c: Context, w: Wanted, spec: AgentSpec): Promise<void> 
     manifest.agents[spec.name] = { range: rangeToSave(spec.range, locked.version, w.exact), registry };
     return;
   }
-  const resolved = await resolveAgent(c.registries, spec.name, dep);
+  const resolved = await resolveAgent(c.registries, spec.name, dep, spec.registry === undefined ? locked : undefined);
   manifest.agents[spec.name] = { range: rangeToSave(spec.range, resolved.entry.version, w.exact), registry };
   w.agents.set(spec.name, resolved.entry);
 }
@@ -106,7 +106,7 @@ async function wantPlugin(c: Context, w: Wanted, spec: AgentSpec, name: string, 
     save(locked.version);
     return;
   }
-  const resolved = await resolvePlugin(c, name, dep);
+  const resolved = await resolvePlugin(c, name, dep, spec.registry === undefined ? locked : undefined);
   save(resolved.lock.version);
   w.plugins.set(name, resolved.lock);
 }

@@ -1,5 +1,8 @@
 import type { Deps } from "../util/deps.js";
 import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
+import type { Manifest } from "../project/manifest.js";
+import { inspectPlugins, type InspectedPlugin } from "../project/plugin-disk.js";
+import { partsByKind, trackedFiles, type TargetState } from "../project/plugin-state.js";
 import { openContext, type CommonOptions } from "../change/context.js";
 import { own } from "../util/json.js";
 
@@ -14,17 +17,55 @@ export interface ListedAgent {
   state: AgentState;
 }
 
+export interface ListedPlugin {
+  name: string;
+  version: string;
+  range: string | null;
+  registry: string;
+  /** the parts installed on their own (install PLUGIN:PART); null: the whole plugin */
+  selected: string[] | null;
+  /** its parts by kind, by the names Claude Code shows */
+  parts: Record<string, string[]>;
+  /** its worst file's state: missing, then modified, then merged, else ok */
+  state: AgentState;
+  /** each file (or hook / MCP server entry) that is not ok */
+  files: TargetState[];
+  /** files in its own folders (command namespace, skill folders, vendored copy) that no lock entry owns */
+  untracked: string[];
+}
+
 export interface ListResult {
   agents: ListedAgent[];
   /** agent files in the folder that agentpkg did not install */
   untracked: string[];
   /** manifest entries with no lock entry yet (run install) */
   notInstalled: string[];
+  plugins: ListedPlugin[];
+  /** manifest plugins with no lock entry yet */
+  pluginsNotInstalled: string[];
+  /** what could not be read (a .claude/settings.json that is not JSON) */
+  warnings: string[];
 }
 
 export type ListOptions = CommonOptions;
 
-/** Installed agents and the state of each file, plus untracked agent files (never touches the network). */
+/** Pure: one listed plugin from its inspection and the manifest. */
+export function listedPlugin(p: InspectedPlugin, manifest: Manifest): ListedPlugin {
+  const { lock } = p;
+  return {
+    name: p.name,
+    version: lock.version,
+    range: own(manifest.plugins, p.name)?.range ?? null,
+    registry: lock.registry,
+    selected: lock.parts ? [...lock.parts] : null,
+    parts: partsByKind(p.targets),
+    state: p.state,
+    files: p.targets.filter((t) => t.state !== "ok"),
+    untracked: p.untracked,
+  };
+}
+
+/** Installed agents and plugins and the state of each file, plus untracked files (never touches the network). */
 export async function runList(o: ListOptions, deps: Deps): Promise<ListResult> {
   const ctx = await openContext(o, deps);
   const { lock, manifest } = ctx.files;
@@ -37,8 +78,17 @@ export async function runList(o: ListOptions, deps: Deps): Promise<ListResult> {
       return { name, version: e.version, range: dep?.range ?? null, registry: e.registry, file: e.file, state };
     }),
   );
-  const tracked = new Set(Object.values(lock.agents).map((e) => e.file));
+  const tracked = trackedFiles(lock);
   const untracked = (await listAgentFiles(ctx.scope)).filter((f) => !tracked.has(f));
   const notInstalled = Object.keys(manifest.agents).filter((n) => !Object.hasOwn(lock.agents, n)).sort();
-  return { agents: agents.sort((a, b) => a.name.localeCompare(b.name)), untracked, notInstalled };
+  const inspected = inspectPlugins(ctx.scope, lock.plugins, tracked, ctx.statCache);
+  ctx.statCache.save();
+  return {
+    agents: agents.sort((a, b) => a.name.localeCompare(b.name)),
+    untracked,
+    notInstalled,
+    plugins: inspected.plugins.map((p) => listedPlugin(p, manifest)),
+    pluginsNotInstalled: Object.keys(manifest.plugins).filter((n) => !Object.hasOwn(lock.plugins, n)).sort(),
+    warnings: inspected.warnings,
+  };
 }

@@ -14,7 +14,7 @@ const locked = (version: string) => ({ version }) as LockEntry;
 describe("outdatedRow / isOutdated", () => {
   it("wanted is the newest in range, latest the newest overall", () => {
     const row = outdatedRow("x", { range: "^1.0.0" }, locked("1.0.0"), "team", agent(["1.0.0", "1.1.0", "2.0.0"]));
-    expect(row).toEqual({ name: "x", current: "1.0.0", wanted: "1.1.0", latest: "2.0.0", range: "^1.0.0", registry: "team" });
+    expect(row).toEqual({ name: "x", type: "agent", current: "1.0.0", wanted: "1.1.0", latest: "2.0.0", range: "^1.0.0", registry: "team" });
     expect(isOutdated(row)).toBe(true);
   });
 
@@ -36,6 +36,12 @@ describe("outdatedRow / isOutdated", () => {
     expect(outdatedRow("x", { range: "^3.0.0" }, locked("1.0.0"), "t", agent(["1.0.0"])).wanted).toBeNull();
     const gone = outdatedRow("x", { range: "^1" }, locked("1.0.0"), "t", null);
     expect([gone.wanted, gone.latest, isOutdated(gone)]).toEqual([null, null, false]);
+  });
+
+  it("makes plugin rows from a plugin's versions", () => {
+    const row = outdatedRow("kit", { range: "^1.0.0" }, { version: "1.0.0" }, "mk", agent(["1.0.0", "1.2.0"]), "plugin");
+    expect(row).toMatchObject({ name: "kit", type: "plugin", current: "1.0.0", wanted: "1.2.0", latest: "1.2.0" });
+    expect(isOutdated(row)).toBe(true);
   });
 
   it("carries the deprecation message", () => {

@@ -71,6 +71,13 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   }
   const external = plugins.filter((p) => (p as { external?: unknown }).external !== undefined).length;
   const pluginInfo = source.listPlugins ? { plugins: plugins.length, parts, ...(external ? { externalPlugins: external } : {}) } : {};
+  // installed packages stay with the registry they came from: say which ones the new registry also has
+  for (const [name, e] of Object.entries(ctx.files.lock.agents)) {
+    if (e.registry !== o.name && (await source.getAgent(name).catch(() => null))) notes.push(`installed agent ${name} (from ${e.registry}) is also in ${o.name}; it stays with ${e.registry} (agentpkg install ${o.name}/${name} switches it)`);
+  }
+  for (const [name, p] of Object.entries(ctx.files.lock.plugins)) {
+    if (p.registry !== o.name && (await source.getPlugin?.(name))) notes.push(`installed plugin ${name} (from ${p.registry}) is also in ${o.name}; it stays with ${p.registry} (agentpkg install --plugin ${o.name}/${name} switches it)`);
+  }
   return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo };
 }
 

@@ -1,8 +1,9 @@
-// `agentpkg search QUERY`: agents by name and description across the configured registries, ranked.
+// `agentpkg search QUERY`: agents and plugins by name and description, and plugins' commands by name, across
+// the configured registries, ranked.
 import type { Deps } from "../util/deps.js";
 import { errorMessage } from "../util/errors.js";
 import { latestVersion } from "../sources/resolve.js";
-import type { AgentEntry } from "../sources/source.js";
+import type { AgentEntry, PluginEntry, Source } from "../sources/source.js";
 import { openContext, type CommonOptions } from "../change/context.js";
 
 export interface SearchOptions extends CommonOptions {
@@ -14,7 +15,11 @@ export type MatchKind = "exact" | "prefix" | "name" | "description";
 const RANK: Record<MatchKind, number> = { exact: 0, prefix: 1, name: 2, description: 3 };
 
 export interface SearchHit {
+  /** what to install: an agent's or a plugin's name, or a command's name as Claude Code shows it */
   name: string;
+  type: "agent" | "plugin" | "command";
+  /** the plugin an agent or command comes from (marketplaces) */
+  plugin: string | null;
   registry: string;
   version: string | null;
   description: string;
@@ -42,6 +47,36 @@ export function matchAgent(entry: Pick<AgentEntry, "name" | "description">, quer
   return words.every((w) => name.includes(w) || desc.includes(w)) ? "description" : null;
 }
 
+/** How a plugin's command matches: by its own name (`greet` of `kit:greet`), never by its plugin's name or a description. */
+export function matchCommand(command: string, query: string): MatchKind | null {
+  const q = query.trim().toLowerCase();
+  const own = command.slice(command.indexOf(":") + 1).toLowerCase();
+  if (!q) return null;
+  if (own === q || command.toLowerCase() === q) return "exact";
+  if (own.startsWith(q)) return "prefix";
+  return own.includes(q) ? "name" : null;
+}
+
+/** Pure: the hits of one registry's agents, plugins and plugins' commands. */
+export function registryHits(registry: string, agents: readonly AgentEntry[], plugins: readonly PluginEntry[], query: string): SearchHit[] {
+  const hits: SearchHit[] = [];
+  for (const a of agents) {
+    const match = matchAgent(a, query);
+    if (!match) continue;
+    hits.push({ name: a.name, type: "agent", plugin: a.plugin ?? null, registry, version: latestVersion(a) ?? null, description: a.description ?? "", deprecated: a.deprecated ?? null, match });
+  }
+  for (const p of plugins) {
+    const version = latestVersion(p) ?? null;
+    const match = matchAgent(p, query);
+    if (match) hits.push({ name: p.name, type: "plugin", plugin: null, registry, version, description: p.description ?? "", deprecated: p.deprecated ?? null, match });
+    for (const c of p.commands ?? []) {
+      const m = matchCommand(c, query);
+      if (m) hits.push({ name: c, type: "command", plugin: p.name, registry, version, description: "", deprecated: p.deprecated ?? null, match: m });
+    }
+  }
+  return hits;
+}
+
 /** Sort hits: match kind, then name, then registry lookup order (stable). */
 export function rankHits(hits: SearchHit[]): SearchHit[] {
   return hits
@@ -55,19 +90,17 @@ export async function runSearch(o: SearchOptions, deps: Deps): Promise<SearchRes
   const hits: SearchHit[] = [];
   const warnings: string[] = [];
   for (const ref of ctx.registries.refs) {
+    let source: Source;
     let agents: AgentEntry[];
+    let plugins: PluginEntry[];
     try {
-      agents = await (await ctx.registries.get(ref.name)).listAgents();
+      source = await ctx.registries.get(ref.name);
+      [agents, plugins] = await Promise.all([source.listAgents(), source.listPlugins?.() ?? []]);
     } catch (err) {
       warnings.push(`registry ${ref.name} skipped: ${errorMessage(err)}`);
       continue;
     }
-    for (const a of agents) {
-      const match = matchAgent(a, o.query);
-      if (!match) continue;
-      const version = latestVersion(a) ?? null;
-      hits.push({ name: a.name, registry: ref.name, version, description: a.description ?? "", deprecated: a.deprecated ?? null, match });
-    }
+    hits.push(...registryHits(ref.name, agents, plugins, o.query));
   }
   return { query: o.query, results: rankHits(hits), warnings };
 }

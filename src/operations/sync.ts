@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
 import { AgentpkgError } from "../util/errors.js";
-import { dict } from "../util/json.js";
+import { dict, own } from "../util/json.js";
 import { cacheDir } from "../util/deps.js";
 import type { Deps } from "../util/deps.js";
-import { emptyLockfile, type LockEntry } from "../project/lockfile.js";
-import { emptyManifest, type Dependency } from "../project/manifest.js";
+import { emptyLockfile, type LockEntry, type Lockfile, type PluginLock } from "../project/lockfile.js";
+import { emptyManifest, type Dependency, type Manifest } from "../project/manifest.js";
 import { emptyPlan } from "../plan/plan.js";
 import { resolveScope, scopeFile, type Scope } from "../project/scope.js";
 import { StatCache, statKey } from "../store/stat-cache.js";
@@ -16,17 +16,37 @@ import type { ChangeResult } from "../change/result.js";
 export type SyncOptions = ChangeOptions;
 
 /** lockSatisfies without its type guard (a false answer here does not mean "no entry"). */
-const satisfies = (entry: LockEntry, dep: Dependency): boolean => lockSatisfies(entry, dep);
+const satisfies = (entry: LockEntry | PluginLock, dep: Dependency): boolean => lockSatisfies(entry, dep);
+const wanted = (dep: Dependency) => `"${dep.registry ? `${dep.registry}/` : ""}${dep.range}"`;
+const partsOf = (parts: readonly string[] | undefined) => (parts?.length ? `parts ${parts.join(", ")}` : "the whole plugin");
+
+/**
+ * Every manifest agent and plugin the lock does not serve as it is (no entry, another registry, a range the
+ * locked version misses, other parts of a plugin), one line each, sorted: sync never resolves them.
+ */
+export function uncovered(manifest: Manifest, lock: Lockfile): string[] {
+  const out: string[] = [];
+  const check = (label: string, entry: (LockEntry & { parts?: string[] }) | PluginLock | undefined, dep: Dependency) => {
+    if (!entry) out.push(`${label}: in the manifest but not in the lockfile`);
+    else if (satisfies(entry, dep)) return;
+    else if ((entry.parts ?? []).join("\n") !== (dep.parts ?? []).join("\n")) out.push(`${label}: locked with ${partsOf(entry.parts)}, the manifest wants ${partsOf(dep.parts)}`);
+    else out.push(`${label}: locked ${entry.registry}@${entry.version} does not satisfy ${wanted(dep)}`);
+  };
+  for (const [name, dep] of Object.entries(manifest.agents)) check(name, own(lock.agents, name), dep);
+  for (const [name, dep] of Object.entries(manifest.plugins)) check(`plugin ${name}`, own(lock.plugins, name), dep);
+  return out.sort();
+}
 
 export interface SyncResult extends ChangeResult {
-  /** agents the lock pins (after dropping those no longer in the manifest) */
+  /** packages (agents and plugins) the lock pins, after dropping those no longer in the manifest */
   locked: number;
 }
 
 /**
- * sync: make .claude/agents match the lockfile exactly, never resolving anything. Missing files are
- * written, edited files restored (local-edit rules apply: refuse / --keep / --force / --merge), and
- * agents dropped from the manifest are removed. A manifest the lock does not cover is exit 4.
+ * sync: make the project match the lockfile exactly, never resolving anything. Missing files (an agent, a
+ * plugin's files) and hook or MCP entries are written, edited ones restored (local-edit rules apply: refuse /
+ * --keep / --force / --merge), and agents and plugins dropped from the manifest are removed. A manifest the
+ * lock does not cover is exit 4.
  */
 export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
   const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
@@ -42,25 +62,20 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
       });
     }
     const { manifest, lock } = c.files;
-    const stale: string[] = [];
-    for (const [name, dep] of Object.entries(manifest.agents)) {
-      const entry = lock.agents[name];
-      if (!entry) stale.push(`${name}: in the manifest but not in the lockfile`);
-      else if (!satisfies(entry, dep)) {
-        stale.push(`${name}: locked ${entry.registry}@${entry.version} does not satisfy "${dep.registry ? `${dep.registry}/` : ""}${dep.range}"`);
-      }
-    }
+    const stale = uncovered(manifest, lock);
     if (stale.length) {
       throw new AgentpkgError("E_LOCK_OUTDATED", ".claude/agentpkg.lock does not cover .claude/agentpkg.json; sync never resolves versions", {
-        details: stale.sort(),
+        details: stale,
         hint: "run agentpkg install (it resolves what the lock lacks), then commit the lockfile",
-        data: { stale: stale.sort() },
+        data: { stale },
       });
     }
     const agents = dict<LockEntry>();
     for (const [name, entry] of Object.entries(lock.agents)) if (Object.hasOwn(manifest.agents, name)) agents[name] = entry;
-    locked = Object.keys(agents).length;
-    return { manifest: cloneManifest(manifest), desired: { ...lock, agents }, restoreModified: true };
+    const plugins = dict<PluginLock>();
+    for (const [name, entry] of Object.entries(lock.plugins)) if (Object.hasOwn(manifest.plugins, name)) plugins[name] = entry;
+    locked = Object.keys(agents).length + Object.keys(plugins).length;
+    return { manifest: cloneManifest(manifest), desired: { ...lock, agents, plugins }, restoreModified: true };
   }, { statCache, inputs });
   return { ...result, locked };
 }

@@ -43,7 +43,7 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
         const locked = own(c.files.lock.plugins, name);
         let resolved;
         try {
-          resolved = await resolvePlugin(c, name, o.latest ? { ...dep, range: "latest" } : dep);
+          resolved = await resolvePlugin(c, name, o.latest ? { ...dep, range: "latest" } : dep, locked);
         } catch (err) {
           // a plugin whose own repository is unreachable stays as locked, unless it was named
           if (!(err instanceof AgentpkgError && err.code === "E_REGISTRY_UNREACHABLE" && names.length === 0 && locked)) throw err;
@@ -58,7 +58,7 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
       }),
       ...agents.map(async (name) => {
         const dep = manifest.agents[name]!;
-        const resolved = await resolveAgent(c.registries, name, o.latest ? { ...dep, range: "latest" } : dep);
+        const resolved = await resolveAgent(c.registries, name, o.latest ? { ...dep, range: "latest" } : dep, own(c.files.lock.agents, name));
         if (o.latest) manifest.agents[name] = { ...dep, range: rangeToSave(undefined, resolved.entry.version, o.exact === true) };
         const locked = c.files.lock.agents[name];
         // same version as locked: keep the locked entry (and its commit) so the lockfile stays byte-identical

@@ -5,16 +5,20 @@ import { resolveScope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { hashAgentFiles, listAgentFiles } from "../project/agents-dir.js";
 import { StatCache } from "../store/stat-cache.js";
+import { hashPluginTargets } from "../project/plugin-disk.js";
+import { describeTarget, trackedFiles } from "../project/plugin-state.js";
 import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 import type { CommonOptions } from "../change/context.js";
 
-export type ProblemKind = "modified" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry";
+export type ProblemKind = "modified" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry" | "parts";
 
 export interface Problem {
   kind: ProblemKind;
+  /** the package's name: an agent's, or a plugin's */
   name: string;
-  /** the agent file, for modified / missing */
+  type: "agent" | "plugin";
+  /** the agent file (or the plugin's file or hook / MCP server entry), for modified / missing */
   file?: string;
   message: string;
   /** the command that repairs it */
@@ -28,6 +32,10 @@ export interface VerifyResult {
   problems: Problem[];
   /** agent files agentpkg did not install: reported, never a failure (teams keep hand-written agents) */
   untracked: string[];
+  /** manifest plugins whose lock entry and files were checked */
+  checkedPlugins: number;
+  /** shared files that could not be read (their plugin entries are reported missing) */
+  warnings: string[];
 }
 
 export interface CheckInput {
@@ -41,34 +49,82 @@ const FIX_MISSING = "agentpkg sync";
 const FIX_MODIFIED = "agentpkg sync --force (restores the locked file, saving yours as .orig)";
 const FIX_LOCK = "agentpkg install, then commit .claude/agentpkg.lock";
 
-/** Pure: every way disk, lock and manifest disagree, sorted by agent name. */
-export function checkProject({ manifest, lock, disk }: CheckInput): Problem[] {
+const inRange = (version: string, range: string): boolean => !semver.isValidRange(range) || semver.satisfies(version, range, { includePrerelease: true });
+
+/** Pure: every way disk, lock and manifest disagree, sorted by package name. */
+export function checkProject(input: CheckInput): Problem[] {
+  const problems = [...checkAgents(input), ...checkPlugins(input)];
+  return problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+}
+
+function checkAgents({ manifest, lock, disk }: CheckInput): Problem[] {
   const problems: Problem[] = [];
-  const inRange = (version: string, range: string): boolean => !semver.isValidRange(range) || semver.satisfies(version, range, { includePrerelease: true });
+  const push = (p: Omit<Problem, "type">) => problems.push({ ...p, type: "agent" });
   for (const [name, dep] of Object.entries(manifest.agents)) {
     const entry = Object.hasOwn(lock.agents, name) ? lock.agents[name] : undefined;
     if (!entry) {
-      problems.push({ kind: "not-locked", name, message: `${name}: in the manifest but not in the lockfile`, fix: FIX_LOCK });
+      push({ kind: "not-locked", name, message: `${name}: in the manifest but not in the lockfile`, fix: FIX_LOCK });
       continue;
     }
     if (dep.registry && dep.registry !== entry.registry) {
-      problems.push({ kind: "registry", name, message: `${name}: locked from registry "${entry.registry}" but the manifest pins "${dep.registry}"`, fix: FIX_LOCK });
+      push({ kind: "registry", name, message: `${name}: locked from registry "${entry.registry}" but the manifest pins "${dep.registry}"`, fix: FIX_LOCK });
     }
     if (!inRange(entry.version, dep.range)) {
-      problems.push({ kind: "range", name, message: `${name}: locked version ${entry.version} does not satisfy "${dep.range}"`, fix: FIX_LOCK });
+      push({ kind: "range", name, message: `${name}: locked version ${entry.version} does not satisfy "${dep.range}"`, fix: FIX_LOCK });
     }
     const actual = disk.get(entry.file) ?? null;
-    if (actual === null) problems.push({ kind: "missing", name, file: entry.file, message: `${entry.file} is missing`, fix: FIX_MISSING });
+    if (actual === null) push({ kind: "missing", name, file: entry.file, message: `${entry.file} is missing`, fix: FIX_MISSING });
     else if (actual !== entry.sha256 && actual !== entry.localSha256) {
-      problems.push({ kind: "modified", name, file: entry.file, message: `${entry.file} was modified (its sha256 differs from the lockfile's)`, fix: FIX_MODIFIED });
+      push({ kind: "modified", name, file: entry.file, message: `${entry.file} was modified (its sha256 differs from the lockfile's)`, fix: FIX_MODIFIED });
     }
   }
   for (const name of Object.keys(lock.agents)) {
     if (!Object.hasOwn(manifest.agents, name)) {
-      problems.push({ kind: "not-in-manifest", name, message: `${name}: in the lockfile but not in the manifest`, fix: "agentpkg sync (removes it)" });
+      push({ kind: "not-in-manifest", name, message: `${name}: in the lockfile but not in the manifest`, fix: "agentpkg sync (removes it)" });
     }
   }
-  return problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+  return problems;
+}
+
+const sorted = (parts: readonly string[] | undefined) => [...(parts ?? [])].sort().join("\n");
+const partsText = (parts: readonly string[] | undefined) => (parts ? `only the parts ${parts.join(", ")}` : "the whole plugin");
+
+/** A plugin as the manifest asks: locked, from the pinned registry, in range, with the parts it names; every file and entry as written. */
+function checkPlugins({ manifest, lock, disk }: CheckInput): Problem[] {
+  const problems: Problem[] = [];
+  const push = (p: Omit<Problem, "type">) => problems.push({ ...p, type: "plugin" });
+  for (const [name, dep] of Object.entries(manifest.plugins)) {
+    const entry = Object.hasOwn(lock.plugins, name) ? lock.plugins[name] : undefined;
+    if (!entry) {
+      push({ kind: "not-locked", name, message: `plugin ${name}: in the manifest but not in the lockfile`, fix: FIX_LOCK });
+      continue;
+    }
+    if (dep.registry && dep.registry !== entry.registry) {
+      push({ kind: "registry", name, message: `plugin ${name}: locked from registry "${entry.registry}" but the manifest pins "${dep.registry}"`, fix: FIX_LOCK });
+    }
+    if (!inRange(entry.version, dep.range)) {
+      push({ kind: "range", name, message: `plugin ${name}: locked version ${entry.version} does not satisfy "${dep.range}"`, fix: FIX_LOCK });
+    }
+    if (sorted(entry.parts) !== sorted(dep.parts)) {
+      push({ kind: "parts", name, message: `plugin ${name}: the manifest asks for ${partsText(dep.parts)} but the lockfile has ${partsText(entry.parts)}`, fix: FIX_LOCK });
+    }
+    for (const file of Object.keys(entry.files).sort()) {
+      const f = entry.files[file]!;
+      const what = describeTarget({ file, kind: f.kind, part: f.part });
+      const actual = disk.get(file) ?? null;
+      if (actual === null) push({ kind: "missing", name, file, message: `${what} (plugin ${name}) is missing`, fix: FIX_MISSING });
+      else if (actual !== f.sha256 && actual !== f.localSha256) {
+        const differs = f.kind === "mcp" ? "was changed (it differs from what the plugin installed)" : "was modified (its sha256 differs from the lockfile's)";
+        push({ kind: "modified", name, file, message: `${what} (plugin ${name}) ${differs}`, fix: FIX_MODIFIED });
+      }
+    }
+  }
+  for (const name of Object.keys(lock.plugins)) {
+    if (!Object.hasOwn(manifest.plugins, name)) {
+      push({ kind: "not-in-manifest", name, message: `plugin ${name}: in the lockfile but not in the manifest`, fix: "agentpkg sync (removes it)" });
+    }
+  }
+  return problems;
 }
 
 
@@ -82,13 +138,16 @@ export async function runVerify(o: Pick<CommonOptions, "global">, deps: Pick<Dep
     });
   }
   const { manifest, lock } = files;
-  const tracked = new Set(Object.values(lock.agents).map((e) => e.file));
+  const tracked = trackedFiles(lock);
   const locked = Object.entries(lock.agents).filter(([name]) => Object.hasOwn(manifest.agents, name)).map(([, e]) => e.file);
+  const plugins = Object.keys(lock.plugins).filter((name) => Object.hasOwn(manifest.plugins, name));
   const all = listAgentFiles(scope); // the folder walk overlaps with hashing
   const statCache = StatCache.load(cacheDir(deps), scope.root);
   const disk = hashAgentFiles(scope, locked, statCache);
+  const targets = hashPluginTargets(scope, plugins.flatMap((name) => Object.keys(lock.plugins[name]!.files)), statCache);
+  for (const [file, sha] of targets.hashes) disk.set(file, sha);
   statCache.save();
   const untracked = (await all).filter((f) => !tracked.has(f));
   const problems = checkProject({ manifest, lock, disk });
-  return { ok: problems.length === 0, checked: locked.length, problems, untracked };
+  return { ok: problems.length === 0, checked: locked.length, problems, untracked, checkedPlugins: plugins.length, warnings: targets.warnings };
 }

@@ -67,6 +67,8 @@ export interface Plan {
   disk: ReadonlyMap<string, string | null>;
   /** merges that conflicted: a plan with conflicts is never applied */
   conflicts: Conflict[];
+  /** files that record merges (.claude/agentpkg/patches/...): new content, or null to delete */
+  patches: ReadonlyMap<string, Buffer | null>;
   permissions: PermissionReview[];
   warnings: string[];
 }
@@ -90,7 +92,7 @@ export function finishPlan(before: Baseline, p: Omit<Plan, "manifestChanged" | "
 /** A plan that changes nothing (the answer of a sync the stat cache knows is unchanged). */
 export function emptyPlan(manifest: Manifest, lock: Lockfile): Plan {
   const none = new Map();
-  return { steps: [], manifest, lock, manifestChanged: false, lockChanged: false, incoming: none, merged: none, local: none, disk: none, conflicts: [], permissions: [], warnings: [] };
+  return { steps: [], manifest, lock, manifestChanged: false, lockChanged: false, incoming: none, merged: none, local: none, disk: none, conflicts: [], patches: none, permissions: [], warnings: [] };
 }
 
 export function isNoop(p: Plan): boolean {

@@ -2,7 +2,8 @@
 // (flags, prompts, merges); this applies them to the plan.
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
-import { cloneLockfile, setLockedFile, type Lockfile } from "../project/lockfile.js";
+import { cloneLockfile, lockedFiles, setLockedFile, type Lockfile } from "../project/lockfile.js";
+import { patchPathFor } from "../project/patches.js";
 import { cloneManifest, type Manifest } from "../project/manifest.js";
 import { finishPlan, touchesLocalEdit, type Baseline, type Conflict, type Plan, type Step } from "./plan.js";
 
@@ -22,7 +23,7 @@ export function editModeFrom(flags: { keep?: boolean; force?: boolean; merge?: b
 export type Decision =
   | { resolution: "keep" }
   | { resolution: "overwrite" }
-  | { resolution: "merge"; text: Buffer }
+  | { resolution: "merge"; text: Buffer; patch: Buffer }
   | { resolution: "conflict"; text: Buffer };
 
 /** The project as it was before the command: keeping an added file restores its manifest entry. */
@@ -39,6 +40,7 @@ export function settle(plan: Plan, decisions: ReadonlyMap<string, Decision>, bef
   const lock = cloneLockfile(plan.lock);
   const manifest = cloneManifest(plan.manifest);
   const merged = new Map(plan.merged);
+  const patches = new Map(plan.patches);
   const conflicts: Conflict[] = [];
   const steps = plan.steps.map((step): Step => {
     const decision = touchesLocalEdit(step) ? decisions.get(step.file) : undefined;
@@ -46,12 +48,27 @@ export function settle(plan: Plan, decisions: ReadonlyMap<string, Decision>, bef
     if (decision.resolution === "keep") keep(step, lock, manifest, before);
     if (decision.resolution === "merge" && step.op === "update") {
       merged.set(step.file, decision.text);
+      patches.set(patchPathFor(step.file), decision.patch);
       setLockedFile(lock, step.name, step.file, { ...step.to, localSha256: sha256(decision.text) });
     }
     if (decision.resolution === "conflict") conflicts.push({ name: step.name, file: step.file, conflictFile: `${step.file}.conflict`, text: decision.text });
     return { ...step, resolution: decision.resolution };
   });
-  return { ...finishPlan(before, { ...plan, steps, lock, manifest, merged }), conflicts };
+  return { ...finishPlan(before, { ...plan, steps, lock, manifest, merged, patches }), conflicts };
+}
+
+/**
+ * Pure: the patch files a plan must delete: those of files the lock recorded as merges that are merges no
+ * more (overwritten, upgraded without a merge, removed). `before` is the lock the plan was made from.
+ */
+export function withPatchRemovals(plan: Plan, before: Lockfile): Plan {
+  const after = lockedFiles(plan.lock, "the new lock");
+  const patches = new Map(plan.patches);
+  for (const [file, f] of lockedFiles(before, "the lockfile")) {
+    const path = patchPathFor(file);
+    if (f.localSha256 && !after.get(file)?.localSha256 && !patches.has(path)) patches.set(path, null);
+  }
+  return patches.size === plan.patches.size ? plan : { ...plan, patches };
 }
 
 /** --keep: the file stays, and so does what the lock and manifest said about it. */

@@ -3,14 +3,15 @@
 // a key, and its content by the sha256 of its canonical JSON.
 import { isPlainObject, stableJson } from "../util/json.js";
 import type { ConfigSource } from "./layout.js";
-import { rewritePluginVars, userConfigKeys, vendorHookCommand, pluginFolders } from "./rewrite.js";
+import { rewritePluginVars, userConfigKeys, vendorHookCommand, pluginFolders, type VendorScope } from "./rewrite.js";
 import { sha256 } from "../util/hash.js";
-
-export const SETTINGS_FILE = ".claude/settings.json";
-export const MCP_FILE = ".mcp.json";
+import { mcpHost, SETTINGS_FILE } from "../project/shared-hosts.js";
 
 export interface Fragment {
-  /** `<host file>#<key>`: `.claude/settings.json#hooks/<Event>/<sha12>` or `.mcp.json#mcpServers/<name>` */
+  /**
+   * `<host file>#<key>`: `.claude/settings.json#hooks/<Event>/<sha12>`, or `.mcp.json#mcpServers/<name>`
+   * (`.claude.json#mcpServers/<name>` in the user scope)
+   */
   file: string;
   kind: "hook" | "mcp";
   /** the hook's event, or the server's name */
@@ -30,7 +31,7 @@ function fragment(file: string, kind: Fragment["kind"], part: string, where: str
 }
 
 /** Each hook group of the plugin, its commands run from the plugin's vendored folder. */
-export function hookFragments(sources: readonly ConfigSource[], key: string, warnings: string[]): Fragment[] {
+export function hookFragments(sources: readonly ConfigSource[], key: string, scope: VendorScope, warnings: string[]): Fragment[] {
   const out = new Map<string, Fragment>();
   for (const { where, map } of sources) {
     for (const [event, groups] of Object.entries(map)) {
@@ -46,7 +47,7 @@ export function hookFragments(sources: readonly ConfigSource[], key: string, war
         const hooks = group.hooks.map((h) => {
           if (!isPlainObject(h) || typeof h.command !== "string") return h;
           for (const k of userConfigKeys(h.command)) warnings.push(`${where}: a ${event} hook uses \${user_config.${k}}, which only Claude Code's own plugin install asks for`);
-          return { ...h, command: vendorHookCommand(h.command, key) };
+          return { ...h, command: vendorHookCommand(h.command, key, scope) };
         });
         const value = { ...group, hooks };
         const id = `${SETTINGS_FILE}#hooks/${event}/${sha256(stableJson(value)).slice(0, 12)}`;
@@ -57,15 +58,18 @@ export function hookFragments(sources: readonly ConfigSource[], key: string, war
   return [...out.values()];
 }
 
-function rewriteStrings(v: unknown, key: string): unknown {
-  if (typeof v === "string") return rewritePluginVars(v, key, "mcp");
-  if (Array.isArray(v)) return v.map((x) => rewriteStrings(x, key));
-  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewriteStrings(x, key)]));
+function rewriteStrings(v: unknown, key: string, scope: VendorScope): unknown {
+  if (typeof v === "string") return rewritePluginVars(v, key, "mcp", scope);
+  if (Array.isArray(v)) return v.map((x) => rewriteStrings(x, key, scope));
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewriteStrings(x, key, scope)]));
   return v;
 }
 
-/** Each MCP server of the plugin, under its own name, its paths pointed at the plugin's vendored folder. */
-export function mcpFragments(sources: readonly ConfigSource[], key: string, warnings: string[]): Fragment[] {
+/**
+ * Each MCP server of the plugin, under its own name, its paths pointed at the plugin's vendored folder: in the
+ * project's .mcp.json, or (user scope) in ~/.claude.json, where Claude Code keeps the user's servers.
+ */
+export function mcpFragments(sources: readonly ConfigSource[], key: string, scope: VendorScope, warnings: string[]): Fragment[] {
   const out = new Map<string, Fragment>();
   for (const { where, map } of sources) {
     for (const [name, server] of Object.entries(map)) {
@@ -74,13 +78,13 @@ export function mcpFragments(sources: readonly ConfigSource[], key: string, warn
         continue;
       }
       for (const k of userConfigKeys(JSON.stringify(server))) warnings.push(`${where}: MCP server ${name} uses \${user_config.${k}}, which only Claude Code's own plugin install asks for`);
-      const value = rewriteStrings(server, key) as Record<string, unknown>;
+      const value = rewriteStrings(server, key, scope) as Record<string, unknown>;
       // a plugin's server also finds its folder in the environment
       if (typeof value.command === "string") {
         const env = isPlainObject(value.env) ? value.env : {};
-        if (!Object.hasOwn(env, "CLAUDE_PLUGIN_ROOT")) value.env = { ...env, CLAUDE_PLUGIN_ROOT: pluginFolders(key).root };
+        if (!Object.hasOwn(env, "CLAUDE_PLUGIN_ROOT")) value.env = { ...env, CLAUDE_PLUGIN_ROOT: rewritePluginVars("${CLAUDE_PLUGIN_ROOT}", key, "mcp", scope) };
       }
-      const id = `${MCP_FILE}#mcpServers/${name}`;
+      const id = `${mcpHost(scope.global)}#mcpServers/${name}`;
       if (out.has(id)) warnings.push(`${where}: MCP server ${name} is defined twice; the first definition is used`);
       else out.set(id, fragment(id, "mcp", name, where, value));
     }

@@ -6,6 +6,8 @@
 //   agents        <folder>, relative to the project   (agents substitute nothing)
 //   hooks         ${CLAUDE_PROJECT_DIR}/<folder>     (the hook's shell expands it), and both variables exported
 //   MCP servers   <folder>, relative                  (servers start in the project; ${CLAUDE_PROJECT_DIR} is not set there)
+// In the user scope (--global: ~/.claude, loaded in every project) neither the project nor a relative path
+// names it: every kind gets the folder's absolute path (the user's lock is per machine, like its home).
 
 /** Where a vendored plugin's own files are, and its data folder, relative to the project root. */
 export function pluginFolders(key: string): { root: string; data: string } {
@@ -13,6 +15,13 @@ export function pluginFolders(key: string): { root: string; data: string } {
 }
 
 export type RewriteContext = "command" | "skill" | "agent" | "hook" | "mcp";
+
+/** Where a plugin is vendored: a project (paths relative to it), or the user's home (`global`: absolute paths). */
+export interface VendorScope {
+  global: boolean;
+  /** the scope's root: the project, or the home folder */
+  root: string;
+}
 
 const PREFIX: Record<RewriteContext, string> = {
   command: "${CLAUDE_PROJECT_DIR}/",
@@ -25,17 +34,26 @@ const PREFIX: Record<RewriteContext, string> = {
 /** `${VAR}` and, where a shell reads it (hooks), `$VAR` not followed by a name character. */
 const pattern = (name: string, shell: boolean) => new RegExp(shell ? `\\$\\{${name}\\}|\\$${name}(?![A-Za-z0-9_])` : `\\$\\{${name}\\}`, "g");
 
-export function rewritePluginVars(text: string, key: string, context: RewriteContext): string {
-  const { root, data } = pluginFolders(key);
-  const shell = context === "hook";
-  const at = (folder: string) => `${PREFIX[context]}${folder}`;
-  return text.replace(pattern("CLAUDE_PLUGIN_ROOT", shell), at(root)).replace(pattern("CLAUDE_PLUGIN_DATA", shell), at(data));
+/** The text that names a folder of the scope (relative to its root) in a file of this kind. */
+function placeOf(folder: string, context: RewriteContext, scope: VendorScope): string {
+  return scope.global ? `${scope.root.replace(/\/+$/, "")}/${folder}` : `${PREFIX[context]}${folder}`;
 }
 
-/** A hook command, rewritten and given both variables, as its scripts may read them from the environment. */
-export function vendorHookCommand(command: string, key: string): string {
+export function rewritePluginVars(text: string, key: string, context: RewriteContext, scope: VendorScope): string {
   const { root, data } = pluginFolders(key);
-  return `export CLAUDE_PLUGIN_ROOT="\${CLAUDE_PROJECT_DIR}/${root}" CLAUDE_PLUGIN_DATA="\${CLAUDE_PROJECT_DIR}/${data}"; ${rewritePluginVars(command, key, "hook")}`;
+  const shell = context === "hook";
+  // replaced by functions: a `$&` or `$'` in a home folder's name is text, not a replacement pattern
+  return text.replace(pattern("CLAUDE_PLUGIN_ROOT", shell), () => placeOf(root, context, scope)).replace(pattern("CLAUDE_PLUGIN_DATA", shell), () => placeOf(data, context, scope));
+}
+
+/** A value for a shell's double quotes: `"`, `$`, backquote and backslash escaped (`${...}` of the project scope kept). */
+const inDoubleQuotes = (v: string, scope: VendorScope) => (scope.global ? v.replace(/["$`\\]/g, "\\$&") : v);
+
+/** A hook command, rewritten and given both variables, as its scripts may read them from the environment. */
+export function vendorHookCommand(command: string, key: string, scope: VendorScope): string {
+  const { root, data } = pluginFolders(key);
+  const at = (folder: string) => inDoubleQuotes(placeOf(folder, "hook", scope), scope);
+  return `export CLAUDE_PLUGIN_ROOT="${at(root)}" CLAUDE_PLUGIN_DATA="${at(data)}"; ${rewritePluginVars(command, key, "hook", scope)}`;
 }
 
 /** `${user_config.KEY}`: values a plugin install asks for; a project has nowhere to ask them. */

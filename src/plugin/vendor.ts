@@ -6,11 +6,11 @@
 //   .claude/skills/<skill>/...           its skills, each folder whole
 //   .claude/output-styles/<style>.md     its output styles
 //   .claude/settings.json  hooks         each hook group, its commands pointed at the plugin's folder
-//   .mcp.json              mcpServers    each server, likewise
+//   .mcp.json              mcpServers    each server, likewise (user scope: ~/.claude.json, see project/shared-hosts.ts)
 import type { PartKind } from "../project/lockfile.js";
 import { hookFragments, mcpFragments, type Fragment } from "./fragments.js";
 import type { PluginFile, PluginLayout } from "./layout.js";
-import { pluginFolders, rewritePluginVars, userConfigKeys, type RewriteContext } from "./rewrite.js";
+import { pluginFolders, rewritePluginVars, userConfigKeys, type RewriteContext, type VendorScope } from "./rewrite.js";
 import { withoutPluginAgentFields } from "./agent-fields.js";
 
 /** One file to write into the project. */
@@ -40,6 +40,8 @@ export interface VendorOptions {
   namespace: string;
   /** only these parts (commands, skills or agents by name); undefined: the whole plugin */
   parts?: readonly string[];
+  /** the project, or the user's home (--global): how the plugin's folder is named in its files */
+  scope: VendorScope;
 }
 
 const stem = (rel: string) => rel.replace(/\.md$/, "");
@@ -57,7 +59,7 @@ export function vendorPlugin(files: ReadonlyMap<string, PluginFile>, layout: Plu
   const text = (f: PluginFile, context: RewriteContext): Buffer => {
     const before = f.data.toString("utf8");
     for (const k of userConfigKeys(before)) warnings.push(`${f.path} uses \${user_config.${k}}, a setting only Claude Code's own plugin install asks for; left as is`);
-    return Buffer.from(rewritePluginVars(before, o.key, context));
+    return Buffer.from(rewritePluginVars(before, o.key, context, o.scope));
   };
   const add = (f: PluginFile, file: string, kind: PartKind, part: string, content: Buffer) => out.push({ file, kind, part, path: f.path, content, executable: f.executable });
 
@@ -89,7 +91,7 @@ export function vendorPlugin(files: ReadonlyMap<string, PluginFile>, layout: Plu
     add(files.get(st.path)!, `.claude/output-styles/${st.rel}`, "output-style", stem(st.rel), files.get(st.path)!.data);
   }
   // hooks and MCP servers come with the whole plugin only: they are not parts one picks
-  const fragments = o.parts === undefined ? [...hookFragments(layout.hooks, o.key, warnings), ...mcpFragments(layout.mcpServers, o.key, warnings)] : [];
+  const fragments = o.parts === undefined ? [...hookFragments(layout.hooks, o.key, o.scope, warnings), ...mcpFragments(layout.mcpServers, o.key, o.scope, warnings)] : [];
   return { files: out.sort((a, b) => (a.file < b.file ? -1 : 1)), fragments, warnings };
 }
 

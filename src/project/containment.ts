@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { isNormalRelative, type Scope } from "./scope.js";
+import { sharedHosts } from "./shared-hosts.js";
 
 /** The real path of `p`, or of its deepest existing ancestor with the rest appended (what mkdir -p would create). */
 async function realish(p: string): Promise<string> {
@@ -47,16 +48,18 @@ export async function assertScopeFolders(scope: Scope): Promise<void> {
 
 /** The places agentpkg may write in a scope: Claude Code's folders for parts, its own folder, the shared settings files. */
 const TARGET_DIRS = [".claude/agents/", ".claude/commands/", ".claude/skills/", ".claude/output-styles/", ".claude/agentpkg/"];
-const SHARED_FILES = new Set([".claude/settings.json", ".mcp.json"]);
 
-/** Whether a path (relative to the scope root, "/"-separated, normal) is one agentpkg may write. */
-export function isProjectTarget(rel: string): boolean {
-  return SHARED_FILES.has(rel) || (isNormalRelative(rel) && TARGET_DIRS.some((d) => rel.startsWith(d) && rel.length > d.length));
+/**
+ * Whether a path (relative to the scope root, "/"-separated, normal) is one agentpkg may write; `global`: the
+ * user scope, whose MCP servers live in ~/.claude.json instead of a .mcp.json.
+ */
+export function isProjectTarget(rel: string, global = false): boolean {
+  return sharedHosts(global).includes(rel) || (isNormalRelative(rel) && TARGET_DIRS.some((d) => rel.startsWith(d) && rel.length > d.length));
 }
 
 /**
  * Whether a file agentpkg is about to write or delete really sits where its path says: inside .claude (or,
- * for .mcp.json, the scope root), with no symlinked subfolder leading out.
+ * for .mcp.json and ~/.claude.json, the scope root), with no symlinked subfolder leading out.
  */
 export async function isInScope(scope: Scope, file: string): Promise<boolean> {
   const [dir, real] = await Promise.all([realish(path.dirname(file) === scope.root ? scope.root : scope.claudeDir), realish(path.dirname(file))]);

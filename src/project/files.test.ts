@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseLockfile, serializeLockfile, isSafeAgentFile, emptyLockfile } from "./lockfile.js";
+import { isSafePluginTarget } from "./lock-plugins.js";
+import { isProjectTarget } from "./containment.js";
 import { parseManifest, serializeManifest } from "./manifest.js";
 import { stableStringify } from "../util/json.js";
 import path from "node:path";
@@ -130,5 +132,22 @@ describe("names that are also Object.prototype properties", () => {
   it("refuses __proto__ as a name (names start with a letter or digit) instead of losing it", () => {
     expect(() => parseManifest('{"agents":{"__proto__":"^1"}}', "m")).toThrow('invalid agent name "__proto__"');
     expect(() => parseLockfile('{"lockfileVersion":1,"agents":{"__proto__":{}}}', "l")).toThrow('invalid agent name "__proto__"');
+  });
+});
+
+describe("shared files per scope", () => {
+  it.each([
+    [".mcp.json#mcpServers/srv", false, true],
+    [".mcp.json#mcpServers/srv", true, false],
+    [".claude.json#mcpServers/srv", true, true],
+    [".claude.json#mcpServers/srv", false, false],
+    [".claude.json#projects/srv", true, false],
+  ])("an MCP server at %s, user scope %s: %s", (file, global, ok) => {
+    expect(isSafePluginTarget(file, "mcp", "kit", global)).toBe(ok);
+  });
+
+  it("hooks live in .claude/settings.json in both scopes; ~/.claude.json is a target of the user scope only", () => {
+    expect(isSafePluginTarget(`.claude/settings.json#hooks/Stop/${"a".repeat(12)}`, "hook", "kit", true)).toBe(true);
+    expect([isProjectTarget(".claude.json"), isProjectTarget(".claude.json", true), isProjectTarget(".mcp.json"), isProjectTarget(".mcp.json", true)]).toEqual([false, true, true, false]);
   });
 });

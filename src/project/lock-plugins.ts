@@ -6,6 +6,7 @@ import { SHA256_RE } from "../util/hash.js";
 import { isValidAgentName } from "../util/names.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
 import { isNormalRelative } from "./scope.js";
+import { mcpHost, SETTINGS_FILE } from "./shared-hosts.js";
 
 /** What a file is to Claude Code. */
 export type PartKind = "agent" | "command" | "skill" | "output-style" | "file" | "hook" | "mcp";
@@ -52,10 +53,21 @@ export interface PluginLock {
 const FILE_KEYS = new Set(["kind", "part", "path", "sha256", "localSha256", "executable", "version", "commit"]);
 const PLUGIN_KEYS = new Set(["version", "registry", "url", "commit", "root", "origin", "parts", "files"]);
 
-/** Where each kind of plugin file may be written (a lock may never point agentpkg anywhere else). */
-export function isSafePluginTarget(file: string, kind: PartKind, key: string): boolean {
-  if (kind === "hook") return /^\.claude\/settings\.json#hooks\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}\/[0-9a-f]{12}$/.test(file);
-  if (kind === "mcp") return /^\.mcp\.json#mcpServers\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(file);
+const ENTRY_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+const HOOK_TARGET = new RegExp(`^${escape(SETTINGS_FILE)}#hooks/${ENTRY_NAME}/[0-9a-f]{12}$`);
+const MCP_TARGET = { project: new RegExp(`^${escape(mcpHost(false))}#mcpServers/${ENTRY_NAME}$`), user: new RegExp(`^${escape(mcpHost(true))}#mcpServers/${ENTRY_NAME}$`) };
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Where each kind of plugin file may be written (a lock may never point agentpkg anywhere else). MCP servers
+ * go to the project's .mcp.json, or in the user scope (`global`) to ~/.claude.json.
+ */
+export function isSafePluginTarget(file: string, kind: PartKind, key: string, global = false): boolean {
+  if (kind === "hook") return HOOK_TARGET.test(file);
+  if (kind === "mcp") return MCP_TARGET[global ? "user" : "project"].test(file);
   if (!isNormalRelative(file) || file.includes("#")) return false;
   const prefix: Record<Exclude<PartKind, "hook" | "mcp">, string> = {
     agent: ".claude/agents/",
@@ -68,7 +80,8 @@ export function isSafePluginTarget(file: string, kind: PartKind, key: string): b
   return file.startsWith(p) && file.length > p.length && (kind === "file" || kind === "skill" || file.endsWith(".md"));
 }
 
-export function parsePluginLocks(raw: unknown, fail: (msg: string) => never): Record<string, PluginLock> {
+/** The `plugins` of a lock of the project (or, `global`, of the user scope, whose MCP servers live elsewhere). */
+export function parsePluginLocks(raw: unknown, fail: (msg: string) => never, global = false): Record<string, PluginLock> {
   if (!isPlainObject(raw)) return fail(`"plugins" must be an object`);
   const out: Record<string, PluginLock> = Object.create(null) as Record<string, PluginLock>;
   for (const [key, p] of Object.entries(raw)) {
@@ -97,18 +110,18 @@ export function parsePluginLocks(raw: unknown, fail: (msg: string) => never): Re
       lock.parts = [...(p.parts as string[])];
     }
     if (!isPlainObject(p.files)) return fail(`${at}.files must be an object`);
-    for (const [file, f] of Object.entries(p.files)) lock.files[file] = parseFileLock(file, f, key, `${at}.files["${file}"]`, fail);
+    for (const [file, f] of Object.entries(p.files)) lock.files[file] = parseFileLock(file, f, key, `${at}.files["${file}"]`, fail, global);
     out[key] = lock;
   }
   return out;
 }
 
-function parseFileLock(file: string, f: unknown, key: string, at: string, fail: (msg: string) => never): PluginFileLock {
+function parseFileLock(file: string, f: unknown, key: string, at: string, fail: (msg: string) => never, global: boolean): PluginFileLock {
   if (!isPlainObject(f)) return fail(`${at} must be an object`);
   for (const k of Object.keys(f)) if (!FILE_KEYS.has(k)) fail(`${at}: unknown field "${k}"`);
   const kind = f.kind as PartKind;
   if (!KINDS.includes(kind)) fail(`${at}.kind must be one of ${KINDS.join(", ")}`);
-  if (!isSafePluginTarget(file, kind, key)) fail(`${at}: a ${kind} may not be written there`);
+  if (!isSafePluginTarget(file, kind, key, global)) fail(`${at}: a ${kind} may not be written there${kind === "mcp" ? ` (MCP servers go to ${mcpHost(global)}${global ? " in the user scope" : ""})` : ""}`);
   if (typeof f.part !== "string" || f.part === "") fail(`${at}.part must be a name`);
   if (typeof f.path !== "string" || !isSafeRegistryPath(f.path)) fail(`${at}.path must be a relative path inside the plugin`);
   const sha = (k: string) => (typeof f[k] === "string" && SHA256_RE.test(f[k] as string) ? (f[k] as string) : fail(`${at}.${k} is not a sha256 hex digest`));

@@ -155,7 +155,8 @@ export function cloneLockfile(lock: Lockfile): Lockfile {
 
 const ENTRY_KEYS = new Set(["version", "registry", "url", "commit", "path", "sha256", "file", "localSha256"]);
 
-export function parseLockfile(text: string, file: string): Lockfile {
+/** Parse a lockfile; `global`: the user scope's (its MCP servers are entries of ~/.claude.json, not .mcp.json). */
+export function parseLockfile(text: string, file: string, o: { global?: boolean } = {}): Lockfile {
   const raw = parseJsonFile(text, file, "E_LOCK_INVALID");
   const fail = (msg: string): never => {
     throw new AgentpkgError("E_LOCK_INVALID", `${file}: ${msg}`, {
@@ -173,7 +174,7 @@ export function parseLockfile(text: string, file: string): Lockfile {
   if (!isPlainObject(raw.agents)) return fail(`"agents" must be an object`);
   const lock = emptyLockfile();
   lock.lockfileVersion = raw.lockfileVersion;
-  if (raw.plugins !== undefined) lock.plugins = parsePluginLocks(raw.plugins, fail);
+  if (raw.plugins !== undefined) lock.plugins = parsePluginLocks(raw.plugins, fail, o.global === true);
   const urls = new Set<string>(); // a lock has a few registries for many agents: each url is checked once
   for (const [name, e] of Object.entries(raw.agents)) {
     if (!isValidAgentRef(name)) fail(`invalid agent name ${JSON.stringify(name)}`);
@@ -219,9 +220,13 @@ export function isSafeAgentFile(rel: string): boolean {
   return rel.startsWith(".claude/agents/") && rel.endsWith(".md") && isNormalRelative(rel);
 }
 
-/** `plugin:agent` (one of several same-named agents of a registry) is installed as `plugin--agent.md`. */
+/**
+ * Where an agent is installed: `name.md`, and `plugin:agent` (one of several same-named agents of a registry)
+ * as `plugin/agent.md` (no plain name can map there: names have no "/"). Locks from agentpkg 0.1 may hold
+ * `plugin--agent.md`; an installed agent keeps its file.
+ */
 export function agentFileFor(name: string): string {
-  return `.claude/agents/${name.replace(":", "--")}.md`;
+  return `.claude/agents/${name.replace(":", "/")}.md`;
 }
 
 const SORTED_ENTRY_KEYS = [...ENTRY_KEYS].sort() as (keyof LockEntry)[];

@@ -30,7 +30,7 @@ export async function readProjectFiles(scope: Scope): Promise<ProjectFiles> {
   return {
     scope,
     manifest: manifestText === undefined ? emptyManifest() : parseManifest(manifestText, rel(scope.manifestPath)),
-    lock: lockText === undefined ? emptyLockfile() : parseLockfile(lockText, rel(scope.lockPath)),
+    lock: lockText === undefined ? emptyLockfile() : parseLockfile(lockText, rel(scope.lockPath), { global: scope.global }),
     manifestText,
     lockText,
   };

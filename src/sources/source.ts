@@ -30,6 +30,8 @@ export interface AgentEntry {
   /** dist-tags: latest, next ... */
   tags: Record<string, string>;
   deprecated?: string | null;
+  /** a marketplace's agent: the plugin it comes from */
+  plugin?: string;
 }
 
 export type SourceKind = "builtin" | "registry" | "marketplace" | "plain" | "tarball";
@@ -48,6 +50,10 @@ export interface PluginEntry {
   deprecated?: string | null;
   /** its parts at the source's head, by kind (agent, command, skill, hook, mcp, output-style) */
   parts?: Record<string, number>;
+  /** its commands at the source's head, by the names Claude Code shows (`plugin:cmd`) */
+  commands?: string[];
+  /** what a project cannot get of it (LSP servers, monitors ...), one line each */
+  notes?: string[];
 }
 
 /** One version of a plugin, read: its files, its plugin.json, and what its marketplace entry adds. */

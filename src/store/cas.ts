@@ -3,11 +3,11 @@ import path from "node:path";
 import { sha256, SHA256_RE } from "../util/hash.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { tryReadRegularFile } from "../util/safe-read.js";
-import { MAX_AGENT_BYTES } from "../util/limits.js";
+import { MAX_PLUGIN_FILE_BYTES } from "../util/limits.js";
 
 /**
- * Content-addressed store of pristine agent files: <cache>/store/sha256/ab/cdef… (as pnpm's cafs).
- * It is the merge base for local edits and lets sync/verify work offline.
+ * Content-addressed store of pristine agent and plugin files: <cache>/store/sha256/ab/cdef… (as pnpm's cafs).
+ * It is the merge base for local edits and lets sync/verify work offline. A plugin's file may be up to 16 MiB.
  */
 export class ContentStore {
   constructor(private readonly cache: string) {}
@@ -20,7 +20,7 @@ export class ContentStore {
   async get(hash: string): Promise<Buffer | undefined> {
     if (!SHA256_RE.test(hash)) return undefined;
     try {
-      const r = tryReadRegularFile(this.pathFor(hash), { limit: MAX_AGENT_BYTES });
+      const r = tryReadRegularFile(this.pathFor(hash), { limit: MAX_PLUGIN_FILE_BYTES });
       return r.ok && sha256(r.data) === hash ? r.data : undefined;
     } catch {
       return undefined;

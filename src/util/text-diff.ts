@@ -102,3 +102,13 @@ export function colorizeDiff(diff: string): string {
     })
     .join("\n");
 }
+
+/**
+ * Apply a unified diff made by unifiedDiff (context 3) to `oldText`: the new text, or undefined when the
+ * patch does not apply cleanly (it was made from another text, or edited).
+ */
+export async function applyUnifiedDiff(oldText: string, patch: string): Promise<string | undefined> {
+  const { applyPatch } = await import("diff");
+  const out = applyPatch(oldText, patch);
+  return out === false ? undefined : out;
+}

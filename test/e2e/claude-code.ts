@@ -3,10 +3,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
+import { execa, execaSync } from "execa";
 import { REPO_ROOT } from "./helpers.js";
 
-const TOOL = path.join(REPO_ROOT, "..", "shared", "tools", "claude-code-inventory");
+/** The clone's folder: for a linked worktree (git worktree add), the main clone's, beside which the shared tools sit. */
+function cloneDir(): string {
+  const common = execaSync("git", ["rev-parse", "--path-format=absolute", "--git-common-dir"], { cwd: REPO_ROOT, reject: false });
+  return common.exitCode === 0 && path.basename(String(common.stdout).trim()) === ".git" ? path.dirname(String(common.stdout).trim()) : REPO_ROOT;
+}
+const TOOL = process.env.CC_INVENTORY ?? path.join(cloneDir(), "..", "shared", "tools", "claude-code-inventory");
 /** Where .ci/run installed Claude Code: the tool's default for the user running the tests. */
 export const CC_DIR = process.env.CC_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "claude-code-2.1.197");
 const CLAUDE = path.join(CC_DIR, "node_modules", ".bin", "claude");
@@ -62,4 +67,12 @@ export async function claudePluginInstall(project: string, marketplaceDir: strin
   await run(["plugin", "marketplace", "add", marketplaceDir]);
   await run(["plugin", "install", `${plugin}@${marketplace}`, "--scope", "project"]);
   return home;
+}
+
+/** `claude mcp list` in `dir`, offline, with `home` as HOME: one line per server Claude Code sees. */
+export async function claudeMcpList(dir: string, home: string): Promise<string[]> {
+  const env = { HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", PATH: process.env.PATH ?? "" };
+  const r = await execa(CLAUDE, ["mcp", "list"], { cwd: dir, env, extendEnv: false, reject: false, timeout: 120_000 });
+  if (r.exitCode !== 0) throw new Error(`claude mcp list failed (${r.exitCode}): ${r.stderr}`);
+  return String(r.stdout).split("\n").filter((l) => /^\S+: /.test(l));
 }

@@ -7,7 +7,7 @@ import { execa, execaSync } from "execa";
 import fse from "fs-extra";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** The built CLI; AGENTPKG_TEST_BIN points at another build (e.g. .build/<name>/bin.cjs) when set. */
+/** The built CLI; AGENTPKG_TEST_BIN points at another build (e.g. .build/<name>/code-cache-launcher.cjs) when set. */
 export const BIN = process.env.AGENTPKG_TEST_BIN ? path.resolve(REPO_ROOT, process.env.AGENTPKG_TEST_BIN) : path.join(REPO_ROOT, "bin", "agentpkg.js");
 
 const GIT_ENV = {

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { BIN, Sandbox } from "./helpers.js";
 
-// bin.cjs runs the bundle through a V8 code cache (src/launcher.ts): a cache only ever speeds a run up.
+// dist/code-cache-launcher.cjs (src/code-cache-launcher.ts) runs the bundle through a V8 code cache, which only
+// ever speeds a run up, or under --verbose with source maps (docs/architecture.md, "Start-up").
 let sb: Sandbox;
 let dir: string;
 let env: Record<string, string>;
@@ -84,5 +85,29 @@ describe("output", () => {
       expect(r.trim()).toBe("exit 0");
     }
     expect(execFileSync("sh", ["-c", `node "${BIN}" --version | cat`], { env, encoding: "utf8" }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("stack traces", () => {
+  // An error without a test hook: a cache folder whose name is longer than a file system allows
+  // (ENAMETOOLONG when the content store is first written), thrown from deep inside the install pipeline.
+  const failingInstall = (args: string[], more: Record<string, string> = {}) =>
+    sb.run(["install", "debugger", ...args], { env: { ...env, XDG_CACHE_HOME: path.join(sb.root, "c".repeat(300)), ...more } });
+  const frames = (stderr: string) => stderr.split("\n").filter((l) => /^\s+at .*:\d+:\d+\)?$/.test(l) && !l.includes("(node:"));
+
+  it("name src/*.ts lines under --verbose and DEBUG=agentpkg (source maps, no code cache), and are not shown otherwise", async () => {
+    expect((await sb.run(["init"], { env })).code).toBe(0);
+    for (const r of [await failingInstall(["--verbose"]), await failingInstall([], { DEBUG: "other,agentpkg" })]) {
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/ENAMETOOLONG/);
+      expect(frames(r.stderr).filter((l) => /[/\\]src[/\\][\w/\\.-]+\.ts:\d+:\d+\)?$/.test(l)).length, r.stderr).toBeGreaterThan(2);
+      expect(frames(r.stderr).filter((l) => l.includes("agentpkg.cjs")), r.stderr).toEqual([]);
+    }
+    expect(cacheFiles().filter((f) => f.endsWith("-install.bin"))).toEqual([]);
+    const quiet = await failingInstall([]);
+    expect(quiet.code).toBe(1);
+    expect(frames(quiet.stderr)).toEqual([]);
+    expect(quiet.stderr).toMatch(/file name too long \(ENAMETOOLONG\)/);
+    expect(cacheFiles().filter((f) => f.endsWith("-install.bin"))).toHaveLength(1);
   });
 });

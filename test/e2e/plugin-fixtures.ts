@@ -10,6 +10,23 @@ echo "kit hook ran" > "\${CLAUDE_PROJECT_DIR:-.}/.kit-hook-ran"
 exit 0
 `;
 
+/** A minimal MCP server (stdio, JSON lines, no tools): enough for `claude mcp list` to say it connected. */
+export const MCP_SERVER_JS = `// a minimal MCP server: answers initialize and tools/list
+let buf = "";
+process.stdin.on("data", (d) => {
+  buf += d;
+  for (let i = buf.indexOf("\\n"); i >= 0; i = buf.indexOf("\\n")) {
+    const line = buf.slice(0, i).trim();
+    buf = buf.slice(i + 1);
+    if (!line) continue;
+    const m = JSON.parse(line);
+    if (m.id === undefined) continue;
+    const result = m.method === "initialize" ? { protocolVersion: m.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: "kit", version: "1.0.0" } } : m.method === "tools/list" ? { tools: [] } : {};
+    process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: m.id, result }) + "\\n");
+  }
+});
+`;
+
 export const KIT_HOOKS = {
   description: "kit hooks",
   hooks: {
@@ -43,7 +60,7 @@ export function writeKit(mk: GitRepo, version: string, o: { commandBody?: string
     .write(`${p}/scripts/hello.sh`, HELLO_SH, { executable: true })
     .write(`${p}/scripts/greet.sh`, "#!/bin/sh\necho hello from kit\n", { executable: true })
     .write(`${p}/scripts/guard.js`, "process.exit(0);\n")
-    .write(`${p}/scripts/server.js`, "// a stand-in MCP server\n");
+    .write(`${p}/scripts/server.js`, MCP_SERVER_JS);
 }
 
 /** A marketplace `mk` with the plugin `kit` (1.0.0) and a small agents-only plugin `solo`. */

@@ -97,7 +97,7 @@ describe("a Claude Code plugin marketplace", () => {
     await add();
     const r = await sb.run(["install", "alpha:reviewer@1.0.0"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(sb.file(".claude/agents/alpha--reviewer.md")).toBe(REVIEWER("1.0.0"));
+    expect(sb.file(".claude/agents/alpha/reviewer.md")).toBe(REVIEWER("1.0.0"));
     expect(lock(sb)["alpha:reviewer"]).toEqual({
       version: "1.0.0",
       registry: "mk",
@@ -105,19 +105,19 @@ describe("a Claude Code plugin marketplace", () => {
       commit: c[0],
       path: "plugins/alpha/agents/reviewer.md",
       sha256: sha256(REVIEWER("1.0.0")),
-      file: ".claude/agents/alpha--reviewer.md",
+      file: ".claude/agents/alpha/reviewer.md",
     });
     expect(manifest(sb).agents).toEqual({ "alpha:reviewer": "^1.0.0" });
     const up = await sb.json(["upgrade"]);
     expect(up.code, up.stderr).toBe(0);
     expect(up.data.steps).toEqual([expect.objectContaining({ op: "update", name: "alpha:reviewer", from: "1.0.0", to: "1.1.0" })]);
-    expect(sb.file(".claude/agents/alpha--reviewer.md")).toBe(REVIEWER("1.1.0"));
+    expect(sb.file(".claude/agents/alpha/reviewer.md")).toBe(REVIEWER("1.1.0"));
     expect(lock(sb)["alpha:reviewer"].commit).toBe(c[2]);
     const refused = await sb.run(["upgrade", "--latest"]);
     expect(refused.code).toBe(3); // 2.0.0 adds Bash: a permission change needs --yes
     const latest = await sb.run(["upgrade", "--latest", "--yes"]);
     expect(latest.code, latest.stderr).toBe(0);
-    expect(sb.file(".claude/agents/alpha--reviewer.md")).toBe(REVIEWER("2.0.0", "Read, Grep, Bash"));
+    expect(sb.file(".claude/agents/alpha/reviewer.md")).toBe(REVIEWER("2.0.0", "Read, Grep, Bash"));
     expect(manifest(sb).agents["alpha:reviewer"]).toBe("^2.0.0");
   });
 
@@ -131,15 +131,15 @@ describe("a Claude Code plugin marketplace", () => {
   it("refuses to overwrite a locally edited file (exit 3, nothing changed)", async () => {
     await add();
     expect((await sb.run(["install", "alpha:reviewer@1.0.0", "solo@1.0.0"])).code).toBe(0);
-    fs.appendFileSync(path.join(sb.project, ".claude/agents/alpha--reviewer.md"), "my tweak\n");
+    fs.appendFileSync(path.join(sb.project, ".claude/agents/alpha/reviewer.md"), "my tweak\n");
     const before = snapshot(sb.project);
     const r = await sb.run(["upgrade"]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(".claude/agents/alpha--reviewer.md");
+    expect(r.stderr).toContain(".claude/agents/alpha/reviewer.md");
     expect(snapshot(sb.project)).toEqual(before);
     expect((await sb.run(["upgrade", "--keep"])).code).toBe(0);
     expect(lock(sb).solo.version).toBe("1.1.0");
-    expect(sb.file(".claude/agents/alpha--reviewer.md")).toContain("my tweak");
+    expect(sb.file(".claude/agents/alpha/reviewer.md")).toContain("my tweak");
   });
 
   it("reproduces the lock with an empty cache: same bytes, read at the locked commit", async () => {
@@ -156,7 +156,7 @@ describe("a Claude Code plugin marketplace", () => {
     tampered["alpha:reviewer"].sha256 = sha256("something else");
     fs.writeFileSync(path.join(sb.project, ".claude/agentpkg.lock"), JSON.stringify({ lockfileVersion: 1, agents: tampered }));
     fs.rmSync(path.join(sb.root, "cache", "agentpkg", "store"), { recursive: true, force: true });
-    fs.rmSync(path.join(sb.project, ".claude/agents/alpha--reviewer.md"));
+    fs.rmSync(path.join(sb.project, ".claude/agents/alpha/reviewer.md"));
     const bad = await sb.run(["install"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/sha256 mismatch for plugins\/alpha\/agents\/reviewer\.md/);
@@ -197,7 +197,7 @@ describe("a Claude Code plugin marketplace", () => {
     const latest = async (name: string) => (await sb.json(["info", name])).data.latest;
     expect([await latest("a"), await latest("b"), await latest("shared"), await latest("unlisted")]).toEqual(["1.0.0", "2.0.0", "2.0.0", "1.0.0"]);
     expect((await sb.run(["install", "two:b"])).code).toBe(0);
-    expect(fs.existsSync(path.join(sb.project, ".claude/agents/two--b.md"))).toBe(true);
+    expect(fs.existsSync(path.join(sb.project, ".claude/agents/two/b.md"))).toBe(true);
   });
 
   it("a malformed marketplace.json is a clear error, at add time and after a bad push", async () => {

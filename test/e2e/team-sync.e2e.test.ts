@@ -63,7 +63,7 @@ describe("a team shares a manifest and a lockfile", () => {
     expect(sb.file(".claude/agents/beta.md", projB)).toBe(text("beta", "1.0.0"));
     const out = await sb.json(["outdated"], { cwd: projB, env: envB });
     expect(out.code).toBe(4);
-    expect(out.data.outdated).toEqual([{ name: "beta", current: "1.0.0", wanted: "1.1.0", latest: "1.1.0", range: "^1.0.0", registry: "team" }]);
+    expect(out.data.outdated).toEqual([{ name: "beta", type: "agent", current: "1.0.0", wanted: "1.1.0", latest: "1.1.0", range: "^1.0.0", registry: "team" }]);
     const human = await sb.run(["outdated"], { cwd: projB, env: envB });
     expect(human.stdout).toMatch(/NAME\s+CURRENT\s+WANTED\s+LATEST\s+REGISTRY\nbeta\s+1\.0\.0\s+1\.1\.0\s+1\.1\.0\s+team/);
     const up = await sb.run(["upgrade"], { cwd: projB, env: envB });
@@ -162,7 +162,7 @@ describe("sync", () => {
       return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
     };
     await settle();
-    expect((await sb.run(["sync"])).stdout).toContain("already in sync: 3 agents");
+    expect((await sb.run(["sync"])).stdout).toContain("already in sync: 3 packages");
     expect(statFile().unchanged).toMatchObject({ command: "sync", count: 3 });
     const quick = await sb.json(["sync"]);
     expect([quick.code, quick.data.inSync, quick.data.locked, quick.data.steps]).toEqual([0, true, 3, []]);

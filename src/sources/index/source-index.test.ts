@@ -62,6 +62,17 @@ describe("exposeAgents", () => {
     expect(w).toEqual(['agent "reviewer" is defined by several plugins; install it as alpha:reviewer or beta:reviewer']);
   });
 
+  it("names the plugin each of a marketplace's agents comes from; a plain repository's folders are not plugins", () => {
+    const fromPlugins = exposeAgents([found("reviewer", "beta", "b/r.md"), found("reviewer", "alpha", "a/r.md"), found("solo", "alpha", "a/s.md")], "plugin", []);
+    expect(Object.values(fromPlugins.agents).map((a) => [a.name, a.plugin])).toEqual([
+      ["alpha:reviewer", "alpha"],
+      ["beta:reviewer", "beta"],
+      ["solo", "alpha"],
+    ]);
+    const fromFolders = exposeAgents([found("solo", "agents", "agents/solo.md")], "folder", []);
+    expect(fromFolders.agents.solo!.plugin).toBeUndefined();
+  });
+
   it("keeps the first of two same-named files in one plugin, and skips twins it cannot tell apart", () => {
     const w: string[] = [];
     const x = exposeAgents([found("a", "p", "p/agents/z.md"), found("a", "p", "p/agents/a.md"), found("b", undefined, "b.md"), found("b", "x", "x/b.md")], "plugin", w);
@@ -73,7 +84,7 @@ describe("exposeAgents", () => {
 });
 
 describe("plugin:agent names", () => {
-  it("are valid agent refs, parse as specs, and install as plugin--agent.md", () => {
+  it("are valid agent refs, parse as specs, and install as plugin/agent.md", () => {
     expect(isValidAgentRef("alpha:reviewer")).toBe(true);
     expect(isValidAgentRef("a:b:c")).toBe(false);
     expect(isValidAgentRef(":x")).toBe(false);
@@ -81,7 +92,7 @@ describe("plugin:agent names", () => {
     expect(parseSpec("mk/alpha:reviewer@^1.0")).toMatchObject({ registry: "mk", name: "alpha:reviewer", range: "^1.0" });
     expect(parseSpec("alpha:reviewer@abc1234")).toMatchObject({ name: "alpha:reviewer", range: "abc1234" });
     expect(() => parseSpec("a:b:c")).toThrow(/invalid agent spec/);
-    expect(agentFileFor("alpha:reviewer")).toBe(".claude/agents/alpha--reviewer.md");
+    expect(agentFileFor("alpha:reviewer")).toBe(".claude/agents/alpha/reviewer.md");
     expect(agentFileFor("reviewer")).toBe(".claude/agents/reviewer.md");
   });
 });

@@ -114,7 +114,14 @@ export function exposeAgents(found: FoundAgent[], what: "plugin" | "folder", war
   const agents = dict<AgentEntry>();
   const aliases = dict<string>();
   const ambiguous = dict<string[]>();
-  const entry = (name: string, f: FoundAgent): AgentEntry => ({ name, description: f.description, versions: dict(f.versions), tags: dict(), deprecated: null });
+  const entry = (name: string, f: FoundAgent): AgentEntry => ({
+    name,
+    description: f.description,
+    versions: dict(f.versions),
+    tags: dict(),
+    deprecated: null,
+    ...(what === "plugin" && f.qualifier ? { plugin: f.qualifier } : {}),
+  });
   for (const [name, group] of [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (group.length === 1) {
       const f = group[0]!;

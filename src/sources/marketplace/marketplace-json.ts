@@ -5,7 +5,7 @@ import { isSafeRegistryPath } from "../../util/safe-path.js";
 import { classifyGitUrl } from "../../git/run.js";
 import { normalizeVersion } from "../history/git-versions.js";
 import { repoPath } from "../../util/safe-path.js";
-import { componentsOf } from "../../plugin/plugin-json.js";
+import { componentsOf, parsePluginJson as parsePluginManifest } from "../../plugin/plugin-json.js";
 import type { EntryComponents } from "../../plugin/layout.js";
 
 export { repoPath };
@@ -195,20 +195,10 @@ export function parseMarketplaceJson(text: string, label: string, o: Marketplace
   return assembleMarketplace(typeof raw.name === "string" ? raw.name : undefined, pluginRoot, raws, (i) => marketplaceEntry(raws[i] as Record<string, unknown> & { name: string }, pluginRoot, o));
 }
 
-/** Parse a plugin's `.claude-plugin/plugin.json`; undefined when it is not a JSON object. */
+/** A plugin's `.claude-plugin/plugin.json` as version history needs it; undefined when it is not a JSON object. */
 export function parsePluginJson(text: string): PluginManifest | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isPlainObject(raw)) return undefined;
-  return {
-    version: normalizeVersion(raw.version),
-    description: typeof raw.description === "string" ? raw.description : undefined,
-    agents: pathList(raw.agents),
-  };
+  const pj = parsePluginManifest(text);
+  return pj && { version: normalizeVersion(pj.version), description: pj.description, agents: pj.agents };
 }
 
 /** The entry of one plugin in a parsed marketplace, compared across commits by its JSON. */

@@ -7,6 +7,8 @@ import { git, runGit } from "../../git/run.js";
 import { isRegularFile, readBlobs, type TreeFile } from "../../git/history.js";
 import { noEntryComponents, pluginLayout, type EntryComponents, type PluginFile } from "../../plugin/layout.js";
 import { parsePluginJson, PLUGIN_JSON } from "../../plugin/plugin-json.js";
+import { commandName } from "../../plugin/vendor.js";
+import { isValidAgentName } from "../../util/names.js";
 import { commitVersions } from "../history/git-versions.js";
 import type { IndexedPlugin } from "../index/source-index.js";
 import type { PluginContent, VersionInfo } from "../source.js";
@@ -62,10 +64,13 @@ export async function indexPlugins(
     const pj = files.has(PLUGIN_JSON) ? parsePluginJson(files.get(PLUGIN_JSON)!.data.toString("utf8")) : undefined;
     let counts: Record<string, number> = {};
     let notes: string[] = [];
+    let commands: string[] = [];
     try {
       const layout = pluginLayout(files, pj, entry?.components ?? noEntryComponents(), p.name);
       counts = layoutCounts(layout);
       notes = layout.warnings;
+      const namespace = pj?.name && isValidAgentName(pj.name) ? pj.name : p.name; // as vendoring names them
+      commands = layout.commands.map((c) => commandName(namespace, c.rel)).sort();
     } catch (err) {
       if (!(err instanceof AgentpkgError)) throw err;
       notes = [err.message];
@@ -76,7 +81,7 @@ export async function indexPlugins(
       for (const seg of h.past) versions[seg.version] = { version: seg.version, path: p.root, commit: seg.commit };
       versions[h.version] = { version: h.version, path: p.root, commit: h.commit ?? head };
     }
-    out[p.name] = { name: p.name, description: entry?.description ?? pj?.description, versions, tags: {}, deprecated: null, parts: counts, root: p.root, notes };
+    out[p.name] = { name: p.name, description: entry?.description ?? pj?.description, versions, tags: {}, deprecated: null, parts: counts, commands, root: p.root, notes };
   }
   return out;
 }
