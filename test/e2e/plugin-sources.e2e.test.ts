@@ -87,6 +87,12 @@ describe("plugins from other repositories", () => {
     expect(pluginMirrors()).toEqual([]); // not one external repository fetched
     const human = await sb.run(["registry", "add", "mk3", "acme/market", "--dry-run"]);
     expect(human.stdout).toContain("5 plugins: 1 agent; 4 from other repositories, fetched when installed");
+    // search shows them from their entries; info of one whose repository is unreachable still answers
+    const s = await sb.json(["search", "pinned by sha"]);
+    expect(s.data.results).toContainEqual(expect.objectContaining({ name: "pinned", type: "plugin", registry: "mk", description: "Pinned by sha", version: "1.0.0" }));
+    const info = await sb.json(["info", "--plugin", "gone"]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.data).toMatchObject({ name: "gone", type: "plugin", description: "Nobody serves it" });
   });
 
   it("a url source pinned by sha installs that commit, locks it, and reinstalls byte for byte after its branch moved", async () => {

@@ -11,7 +11,7 @@ import { isSafeRegistryPath } from "../../util/safe-path.js";
 import type { AgentEntry, PluginEntry, VersionInfo } from "../source.js";
 import type { ExternalSource } from "../marketplace/marketplace-json.js";
 
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 export interface SourceIndex {
   formatVersion: number;
