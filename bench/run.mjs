@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { memoryMethod } from "./measure.mjs";
 import { growthTable, jsonDocument, mainTable } from "./report.mjs";
-import { Bench, coldInstallRow, noopRow, upgradeRow, versionRow, warmInstallRow } from "./scenarios.mjs";
+import { Bench, coldInstallRow, longMarketplaceRow, noopRow, upgradeRow, versionRow, warmInstallRow } from "./scenarios.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opt } = parseArgs({
@@ -51,6 +51,7 @@ const ROWS = [
   ["cold install vs bare", () => coldInstallRow(b, 1000, 1, { minimal: true, name: "cold install (1 agent) vs bare clone" })],
   ["install 100", () => coldInstallRow(b, 1000, 100)],
   ["upgrade 100", () => upgradeRow(b, 100)],
+  ["long marketplace", () => longMarketplaceRow(b)],
 ];
 const SIZES = [10, 100, 1000];
 const GROWTH = [

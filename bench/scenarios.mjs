@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { measurePair, runOnce } from "./measure.mjs";
 import { agentName, makeRegistry, ranges, restore, versionOf, writeProject } from "./fixtures.mjs";
+import { makeLongMarketplace } from "./marketplace-fixture.mjs";
 
 const NODE = process.execPath;
 /** Copy the files named in "$@" (paths inside the clone) into "$OUT", in one portable pipe. */
@@ -218,5 +219,32 @@ export function upgradeRow(b, n = 100) {
     },
     prepareBaseline: () => fs.rmSync(out, { recursive: true, force: true }),
     baselineName: `git fetch --depth 1 + copy ${n} files`,
+  });
+}
+
+/**
+ * registry add of a marketplace with a long history (issue #16: every version of marketplace.json is read),
+ * empty cache, vs a plain `git clone` of it.
+ */
+export function longMarketplaceRow(b, { plugins = 300, commits = 3000, descriptionBytes = 300 } = {}) {
+  const t = Date.now();
+  const url = makeLongMarketplace(b.dir("long-marketplace.git"), { plugins, commits, descriptionBytes });
+  b.log(`  generated a marketplace of ${plugins} plugins x ${commits} commits in ${Date.now() - t} ms`);
+  const project = b.dir("project-long-marketplace");
+  const cache = b.dir("cache-long-marketplace");
+  const clone = b.dir("baseline-long-clone");
+  fs.mkdirSync(project, { recursive: true });
+  return b.pair({
+    name: `registry add (marketplace, ${plugins} plugins x ${commits} commits)`,
+    label: "agentpkg registry add long URL --dry-run (empty cache)",
+    cmd: b.ap(["registry", "add", "long", url, "--dry-run"]),
+    cwd: project,
+    env: { ...b.env, XDG_CACHE_HOME: cache },
+    runs: b.slowRuns,
+    prepare: () => fs.rmSync(cache, { recursive: true, force: true }),
+    baseline: { cmd: ["git", "clone", "-q", url, clone], env: b.env, cwd: b.tmp },
+    prepareBaseline: () => fs.rmSync(clone, { recursive: true, force: true }),
+    baselineName: "git clone",
+    target: 2,
   });
 }

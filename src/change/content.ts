@@ -37,15 +37,15 @@ const rematerialized = new WeakMap<Context, Map<string, Promise<unknown>>>();
 
 /** Read a locked plugin version again (at the locked commit), once per run, filling ctx.pristine. */
 function rematerialize(ctx: Context, source: Source, entry: LockedFile & { plugin: NonNullable<LockedFile["plugin"]> }): Promise<unknown> {
-  const { root, parts } = entry.plugin;
-  const key = JSON.stringify([entry.registry, entry.url, entry.name, entry.version, entry.commit, root, parts ?? null]);
+  const { root, parts, origin } = entry.plugin;
+  const key = JSON.stringify([entry.registry, entry.url, entry.name, entry.version, entry.commit, root, parts ?? null, origin ?? null]);
   const runs = rematerialized.get(ctx) ?? new Map<string, Promise<unknown>>();
   rematerialized.set(ctx, runs);
   let run = runs.get(key);
   if (!run) {
     run = (async () => {
       const plugin = (await source.getPlugin?.(entry.name)) ?? { name: entry.name, versions: {}, tags: {} };
-      await materializePlugin(ctx, source, plugin, entry.name, { version: entry.version, path: root, commit: entry.commit ?? undefined }, { commit: entry.commit, parts });
+      await materializePlugin(ctx, source, plugin, entry.name, { version: entry.version, path: root, commit: entry.commit ?? undefined, ...(origin ? { origin } : {}) }, { commit: entry.commit, parts });
     })();
     runs.set(key, run);
   }

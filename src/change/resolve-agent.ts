@@ -2,7 +2,7 @@ import { AgentpkgError } from "../util/errors.js";
 import { closeMatches } from "../util/suggest.js";
 import { agentFileFor, type LockEntry } from "../project/lockfile.js";
 import type { Dependency } from "../project/manifest.js";
-import { resolveVersion } from "../sources/resolve.js";
+import { resolveVersionIn } from "../sources/resolve.js";
 import type { Registries } from "../sources/registries.js";
 import type { AgentEntry, Source, VersionInfo } from "../sources/source.js";
 
@@ -59,14 +59,14 @@ export async function resolveAgent(registries: Registries, name: string, dep: De
   let { source, agent } = found;
   let version: VersionInfo;
   try {
-    version = resolveVersion(agent, dep.range, source.name);
+    version = await resolveVersionIn(source, agent, dep.range);
   } catch (err) {
     const again = err instanceof AgentpkgError && err.code === "E_NO_MATCH" ? await registries.refreshed(source.name) : null;
     const agentAgain = again ? await again.getAgent(name) : null;
     if (!again || !agentAgain) throw err;
     source = again;
     agent = agentAgain;
-    version = resolveVersion(agent, dep.range, source.name);
+    version = await resolveVersionIn(source, agent, dep.range);
   }
   const sha256 = version.sha256 ?? (await source.readVersion(version)).sha256;
   return {

@@ -6,7 +6,7 @@ import type { PluginLock } from "../project/lockfile.js";
 import type { Dependency } from "../project/manifest.js";
 import { pluginLayout } from "../plugin/layout.js";
 import { vendorPlugin, type VendoredPlugin } from "../plugin/vendor.js";
-import { resolveVersion } from "../sources/resolve.js";
+import { noVersionMatches, resolveVersionIn, versionStillMatches } from "../sources/resolve.js";
 import type { PluginEntry, Source, VersionInfo } from "../sources/source.js";
 import type { Context } from "./context.js";
 import type { Registries } from "../sources/registries.js";
@@ -53,8 +53,9 @@ export async function resolvePlugin(ctx: Context, name: string, dep: Dependency,
       hint: close.length ? `did you mean ${close.join(", ")}?` : "add its marketplace with agentpkg registry add NAME URL, then agentpkg search",
     });
   }
-  const version = resolveVersion({ ...found.plugin, name }, dep.range, found.source.name);
+  const version = await resolveVersionIn(found.source, { ...found.plugin, name }, dep.range);
   const resolved = await materializePlugin(ctx, found.source, found.plugin, name, version, { parts: dep.parts });
+  if (!versionStillMatches(version, resolved.lock.version, dep.range)) throw noVersionMatches(found.plugin, name, dep.range, found.source.name, resolved.lock.version);
   for (const w of resolved.vendored.warnings) ctx.notes.push(`plugin ${name}: ${w}`);
   return resolved;
 }
@@ -85,7 +86,7 @@ export async function materializePlugin(
     files[f.file] = { kind: f.kind, part: f.part, path: f.path, sha256: sha, ...("executable" in f && f.executable ? { executable: true } : {}) };
   }
   const lock: PluginLock = {
-    version: v.version,
+    version: content.version ?? v.version,
     registry: source.name,
     url: source.url,
     commit: o.commit ?? v.commit ?? source.commit,

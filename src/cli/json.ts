@@ -181,6 +181,7 @@ const registryJson = (r: RegistryInfo) => ({
   ...(r.agents !== undefined ? { agents: r.agents } : {}),
   ...(r.commit !== undefined ? { commit: r.commit } : {}),
   ...(r.plugins !== undefined ? { plugins: r.plugins, parts: r.parts ?? {} } : {}),
+  ...(r.externalPlugins !== undefined ? { externalPlugins: r.externalPlugins } : {}),
 });
 
 export const registryAddJson = (r: RegistryInfo, dryRun: boolean) => ({ ...SCHEMA, ...registryJson(r), dryRun, warnings: r.warnings ?? [] });

@@ -12,7 +12,7 @@ export function registryCommand(deps: Deps): Command {
     .command("add")
     .description("add a git registry (https, ssh, git@host:path, file:// or a local path) to the manifest")
     .argument("<name>", "a short name, used as <name>/agent")
-    .argument("<url>", "git url of a registry (registry.json), a Claude Code plugin marketplace or a plain repository of agent files")
+    .argument("<url>", "git url (or OWNER/NAME on GitHub) of a registry (registry.json), a Claude Code plugin marketplace or a plain repository of agent files")
     .option("--type <type>", "registry, marketplace or plain (default: detected from the repository)")
     .option("--dry-run", "check the registry, change nothing")
     .action(async (name: string, url: string, _o, self: Command) => {
@@ -22,7 +22,8 @@ export function registryCommand(deps: Deps): Command {
       const r = await runRegistryAdd({ ...inv.common, name, url, type }, inv.deps);
       const warnings = r.warnings ?? [];
       if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
-      const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}` : `${r.agents} agents`;
+      const external = r.externalPlugins ? `; ${r.externalPlugins} from other repositories, fetched when installed` : "";
+      const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}${external}` : `${r.agents} agents`;
       printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds})${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
     });
   cmd

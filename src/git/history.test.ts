@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firstParentLog, listTags, listTree, objectsAt, readBlobs } from "./history.js";
+import { firstParentLog, listTags, listTree, objectsAt, readBlobs, streamObjects, type StreamedObject } from "./history.js";
 
 const env = {
   PATH: process.env.PATH ?? "",
@@ -81,6 +81,40 @@ describe("bulk reads", () => {
     const blobs = await readBlobs(dir, [...oids, "0".repeat(40)], env);
     expect(blobs.size).toBe(3);
     expect(blobs.get(tree.get("a/with space é.md")!.oid)!.toString()).toBe("spaced\n");
+  });
+
+  it("streamObjects hands over objects one by one, in order, past any output cap, skipping the data of large ones", async () => {
+    const big = "x".repeat(300_000) + "\n";
+    write("big.txt", big);
+    const c = commit("a large file");
+    const tree = await listTree(dir, c, env);
+    const bigOid = tree.get("big.txt")!.oid;
+    const small = tree.get("b/other.txt")!.oid;
+    // 400 reads of a 300 KB blob: 120 MB through one cat-file, never held at once
+    const names = [small, "0".repeat(40), ...Array.from({ length: 400 }, () => bigOid), `${c}:b/other.txt`];
+    const got: (StreamedObject | undefined)[] = [];
+    let bytes = 0;
+    await streamObjects(dir, names, env, (i, o) => {
+      expect(i).toBe(got.length);
+      bytes += o?.data?.length ?? 0;
+      got.push(i < 5 || i > 400 ? o : undefined);
+    });
+    expect(got).toHaveLength(names.length);
+    expect(got[0]!.data!.toString()).toBe("other\n");
+    expect(got[1]).toBeUndefined(); // missing
+    expect(got[2]!.data!.toString()).toBe(big);
+    expect(got[names.length - 1]!.data!.toString()).toBe("other\n");
+    expect(bytes).toBe(400 * big.length + 2 * "other\n".length);
+    // reuse: each object's bytes are a view of one buffer, the same bytes
+    let reused = 0;
+    await streamObjects(dir, names, env, (_, o) => void (reused += o?.data?.toString() === big ? 1 : 0), { reuse: true });
+    expect(reused).toBe(400);
+    const limited: (number | undefined)[] = [];
+    await streamObjects(dir, [bigOid, small], env, (_, o) => limited.push(o?.data?.length), { maxObjectBytes: 1000 });
+    expect(limited).toEqual([undefined, 6]);
+    await expect(streamObjects(dir, [small, small], env, () => {
+      throw new Error("stop here");
+    })).rejects.toThrow("stop here");
   });
 
   it("objectsAt answers <commit>:<path> for many pairs, null when absent", async () => {

@@ -1,6 +1,6 @@
 // Reading a full-history mirror in bulk: one git process per question, never one per file or commit.
 import { AgentpkgError } from "../util/errors.js";
-import { git, runGit } from "./run.js";
+import { git, GitError, noGit, runGit, spawnGit } from "./run.js";
 
 export interface TreeFile {
   mode: string;
@@ -72,6 +72,103 @@ export async function readObjects(dir: string, names: readonly string[], env: No
     pos = nl + 1 + size + 1;
   }
   return objects;
+}
+
+/** An object as streamObjects hands it over: `data` is absent when the object is larger than asked for. */
+export interface StreamedObject {
+  oid: string;
+  type: string;
+  size: number;
+  data?: Buffer;
+}
+
+/**
+ * Many objects through one `git cat-file --batch`, handed to `each` one by one as git writes them, in the
+ * order asked (undefined where git has none): memory holds one object at a time, so any number of objects
+ * of any total size can be read. Objects over `maxObjectBytes` are passed without their data (never
+ * buffered). With `reuse`, every object's data is a view of one buffer, valid only during its call (no
+ * allocation per object: copy what must outlive it). An exception from `each` stops git and rejects.
+ */
+export function streamObjects(
+  dir: string,
+  names: readonly string[],
+  env: NodeJS.ProcessEnv,
+  each: (index: number, obj: StreamedObject | undefined) => void,
+  o: { maxObjectBytes?: number; reuse?: boolean } = {},
+): Promise<void> {
+  if (names.length === 0) return Promise.resolve();
+  const max = o.maxObjectBytes ?? Infinity;
+  let scratch = Buffer.alloc(0); // with `reuse`: every object's bytes, one after the other
+  return new Promise((resolve, reject) => {
+    // git's cache of delta bases defaults to 96 MiB; a small one measured as fast for a file's successive versions
+    const child = spawnGit(["-c", "core.deltaBaseCacheLimit=8m", "cat-file", "--batch"], { cwd: dir, env });
+    let index = 0;
+    let head: Buffer[] = [];
+    let current: StreamedObject | undefined;
+    let body: Buffer[] = [];
+    let filled = 0;
+    let need = 0; // bytes of the current object still to come, its trailing newline included
+    let failed: unknown;
+    const err: Buffer[] = [];
+    const emit = (obj: StreamedObject | undefined) => {
+      try {
+        each(index++, obj);
+      } catch (e) {
+        failed = e;
+        child.kill("SIGTERM");
+      }
+    };
+    child.stdout.on("data", (chunk: Buffer) => {
+      let pos = 0;
+      while (pos < chunk.length && failed === undefined) {
+        if (need > 0) {
+          const take = Math.min(need, chunk.length - pos);
+          const obj = current!;
+          if (obj.size <= max) {
+            if (o.reuse) filled += chunk.copy(scratch, filled, pos, pos + take);
+            else body.push(chunk.subarray(pos, pos + take));
+          }
+          need -= take;
+          pos += take;
+          if (need === 0) {
+            if (obj.size <= max) obj.data = (o.reuse ? scratch : Buffer.concat(body)).subarray(0, obj.size);
+            body = [];
+            filled = 0;
+            current = undefined;
+            emit(obj);
+          }
+          continue;
+        }
+        const nl = chunk.indexOf(0x0a, pos);
+        if (nl < 0) {
+          head.push(chunk.subarray(pos));
+          break;
+        }
+        head.push(chunk.subarray(pos, nl));
+        pos = nl + 1;
+        const line = Buffer.concat(head).toString("utf8");
+        head = [];
+        const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(line);
+        if (!m) {
+          emit(undefined); // "<name> missing" (or ambiguous)
+          continue;
+        }
+        current = { oid: m[1]!, type: m[2]!, size: Number(m[3]) };
+        need = current.size + 1;
+        if (o.reuse && current.size <= max && scratch.length < need) scratch = Buffer.allocUnsafe(need);
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => void err.push(d));
+    child.stdin.on("error", () => undefined); // git stopped early: its exit code tells
+    child.stdin.end(names.join("\n") + "\n");
+    child.on("error", (e) => reject(noGit(e) ?? new GitError(["cat-file"], e.message, false, undefined)));
+    child.on("close", (code) => {
+      if (failed !== undefined) reject(failed);
+      else if (code !== 0) reject(new GitError(["cat-file"], Buffer.concat(err).toString("utf8").trim(), false, code ?? undefined));
+      else if (index < names.length) reject(new GitError(["cat-file"], `answered ${index} of ${names.length} objects`, false, code ?? undefined));
+      else resolve();
+    });
+  });
 }
 
 /** Contents of many blobs through one `git cat-file --batch`, keyed by object id; missing objects are left out. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { classifyGitUrl, gitEnv, REPOSITORY_ENV } from "./run.js";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { classifyGitUrl, gitEnv, normalizeGitUrl, REPOSITORY_ENV } from "./run.js";
 import type { AgentpkgError } from "../util/errors.js";
 
 describe("classifyGitUrl", () => {
@@ -88,5 +91,27 @@ describe("classifyGitUrl and credentials", () => {
   it("keeps a plain user name", () => {
     expect(classifyGitUrl("https://alice@bitbucket.org/team/agents.git")).toBe("https");
     expect(classifyGitUrl("ssh://git@github.com/a/b.git")).toBe("ssh");
+  });
+});
+
+describe("normalizeGitUrl: GitHub shorthand", () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-shorthand-"));
+  fs.mkdirSync(path.join(cwd, "team", "agents"), { recursive: true });
+
+  it.each([
+    ["acme/agents", "https://github.com/acme/agents.git"],
+    ["acme/agents.git", "https://github.com/acme/agents.git"],
+    ["Acme-1/my.repo_x", "https://github.com/Acme-1/my.repo_x.git"],
+  ])("%s is %s", (url, want) => {
+    expect(normalizeGitUrl(url, cwd)).toBe(want);
+  });
+
+  it("an existing relative path stays a local registry; other forms are left alone", () => {
+    expect(normalizeGitUrl("team/agents", cwd)).toBe(path.join(cwd, "team", "agents"));
+    expect(normalizeGitUrl("./acme/agents", cwd)).toBe(path.join(cwd, "acme", "agents"));
+    expect(normalizeGitUrl("acme/agents.tgz", cwd)).toBe(path.join(cwd, "acme", "agents.tgz"));
+    expect(normalizeGitUrl("a/b/c", cwd)).toBe(path.join(cwd, "a", "b", "c"));
+    expect(normalizeGitUrl("git@github.com:acme/agents.git", cwd)).toBe("git@github.com:acme/agents.git");
+    expect(() => normalizeGitUrl("-acme/x", cwd)).toThrow(/must not start with/);
   });
 });

@@ -1,4 +1,5 @@
 import { builtin } from "../util/lazy.js";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { hasCredentials, redactCredentials } from "../util/redact.js";
@@ -41,9 +42,23 @@ export function classifyGitUrl(url: string): GitUrlKind {
 }
 
 
-/** Resolve a local path registry against cwd so the manifest records where it really is. */
+const GITHUB_SHORTHAND = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/;
+
+/**
+ * `OWNER/NAME` as GitHub's https url, as `gh` and Claude Code's `plugin marketplace add` read it: only when
+ * nothing exists at that relative path (an existing folder `team/agents` stays a local registry) and it is
+ * not an archive name (`x/y.tgz`). Anything else is returned as it is.
+ */
+export function githubShorthand(url: string, cwd: string): string {
+  if (!GITHUB_SHORTHAND.test(url) || /\.(tgz|tar\.gz)$/i.test(url) || url.endsWith("/..") || url.endsWith("/.")) return url;
+  if (existsSync(path.resolve(cwd, url))) return url;
+  return `https://github.com/${url.replace(/\.git$/, "")}.git`;
+}
+
+/** A url from the command line as the manifest records it: GitHub shorthand expanded, a local path made absolute. */
 export function normalizeGitUrl(url: string, cwd: string): string {
-  return classifyGitUrl(url) === "path" ? path.resolve(cwd, url) : url;
+  const full = githubShorthand(url, cwd);
+  return classifyGitUrl(full) === "path" ? path.resolve(cwd, full) : full;
 }
 
 
@@ -178,8 +193,18 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
   });
 }
 
+/**
+ * A local git whose output the caller reads as it comes (`cat-file --batch` over thousands of objects):
+ * no output cap, the caller keeps only what it needs. Same hardening and environment as runGit.
+ */
+export function spawnGit(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv }): import("node:child_process").ChildProcessWithoutNullStreams {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(gitEnv(o.env))) if (v !== undefined) env[k] = v;
+  return childProcess().spawn("git", [...HARDENING, ...args], { cwd: o.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+}
+
 /** git itself is missing: say so, instead of blaming the registry. */
-function noGit(err: Error): AgentpkgError | undefined {
+export function noGit(err: Error): AgentpkgError | undefined {
   if ((err as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
   return new AgentpkgError("E_IO", "git is not installed or not on PATH: agentpkg runs git for git registries", {
     cause: err,

@@ -23,6 +23,8 @@ export interface RegistryInfo {
   /** a marketplace's plugins, and their parts by kind (agent, command, skill, hook, mcp, output-style) */
   plugins?: number;
   parts?: Record<string, number>;
+  /** of those plugins, how many live in other repositories (their parts are not counted: they are fetched only when installed) */
+  externalPlugins?: number;
 }
 
 /** Change the manifest as read under the project lock (after finishing an interrupted run), never a stale copy. */
@@ -67,7 +69,8 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
     for (const [kind, n] of Object.entries(p.parts ?? {})) parts[kind] = (parts[kind] ?? 0) + n;
     for (const note of (p as { notes?: string[] }).notes ?? []) notes.push(`plugin ${p.name}: ${note}`);
   }
-  const pluginInfo = source.listPlugins ? { plugins: plugins.length, parts } : {};
+  const external = plugins.filter((p) => (p as { external?: unknown }).external !== undefined).length;
+  const pluginInfo = source.listPlugins ? { plugins: plugins.length, parts, ...(external ? { externalPlugins: external } : {}) } : {};
   // installed packages stay with the registry they came from: say which ones the new registry also has
   for (const [name, e] of Object.entries(ctx.files.lock.agents)) {
     if (e.registry !== o.name && (await source.getAgent(name).catch(() => null))) notes.push(`installed agent ${name} (from ${e.registry}) is also in ${o.name}; it stays with ${e.registry} (agentpkg install ${o.name}/${name} switches it)`);

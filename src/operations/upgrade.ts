@@ -40,9 +40,18 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
     await Promise.all([
       ...plugins.map(async (name) => {
         const dep = manifest.plugins[name]!;
-        const resolved = await resolvePlugin(c, name, o.latest ? { ...dep, range: "latest" } : dep, own(c.files.lock.plugins, name));
-        if (o.latest) manifest.plugins[name] = { ...dep, range: rangeToSave(undefined, resolved.lock.version, o.exact === true) };
         const locked = own(c.files.lock.plugins, name);
+        let resolved;
+        try {
+          resolved = await resolvePlugin(c, name, o.latest ? { ...dep, range: "latest" } : dep, locked);
+        } catch (err) {
+          // a plugin whose own repository is unreachable stays as locked, unless it was named
+          if (!(err instanceof AgentpkgError && err.code === "E_REGISTRY_UNREACHABLE" && names.length === 0 && locked)) throw err;
+          c.notes.push(`plugin ${name} not upgraded: ${err.message}`);
+          resolvedPlugins.set(name, locked);
+          return;
+        }
+        if (o.latest) manifest.plugins[name] = { ...dep, range: rangeToSave(undefined, resolved.lock.version, o.exact === true) };
         // the same files at the same version: keep the locked entry (and its commit), the lockfile byte-identical
         const same = locked && locked.version === resolved.lock.version && stableJson(contentOf(locked)) === stableJson(contentOf(resolved.lock));
         resolvedPlugins.set(name, same ? locked : resolved.lock);

@@ -1,14 +1,31 @@
 import { COMMIT_REF_RE, semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
-import type { AgentEntry, VersionInfo } from "./source.js";
+import type { AgentEntry, Source, VersionInfo } from "./source.js";
 import { own } from "../util/json.js";
+import { isCommitVersion } from "./history/git-versions.js";
 
 
 /** The newest version a source published at the commit `ref` abbreviates (marketplaces, plain repos). */
 function versionAtCommit(entry: AgentEntry, ref: string): VersionInfo | undefined {
   if (!COMMIT_REF_RE.test(ref) || Object.hasOwn(entry.tags, ref)) return undefined;
-  const hits = Object.values(entry.versions).filter((v) => v.commit?.startsWith(ref) && !v.yanked && semver.valid(v.version));
+  // a plugin from another repository also answers to the commit its marketplace pins there
+  const hits = Object.values(entry.versions).filter((v) => (v.commit?.startsWith(ref) || v.origin?.sha?.startsWith(ref)) && !v.yanked && semver.valid(v.version));
   return hits.sort((a, b) => semver.rcompare(a.version, b.version))[0];
+}
+
+/**
+ * resolveVersion, where a commit that no listed version names is also asked of the source's history
+ * (any commit that changed the agent, not only those a version was recorded at).
+ */
+export async function resolveVersionIn(source: Source, entry: AgentEntry, range: string): Promise<VersionInfo> {
+  try {
+    return resolveVersion(entry, range, source.name);
+  } catch (err) {
+    if (!(err instanceof AgentpkgError && err.code === "E_NO_MATCH" && COMMIT_REF_RE.test(range) && source.versionAtCommit)) throw err;
+    const v = await source.versionAtCommit(entry, range);
+    if (!v) throw err;
+    return v;
+  }
 }
 
 /** Versions newest first; yanked excluded unless asked. */
@@ -41,8 +58,28 @@ export function resolveVersion(entry: AgentEntry, range: string, registry: strin
   }
   const candidates = availableVersions(entry);
   const best = semver.maxSatisfying(candidates, range, { includePrerelease: semver.prerelease(semver.minVersion(range) ?? "0.0.0") !== null });
-  if (!best) throw noMatch(entry, range, registry);
-  return entry.versions[best]!;
+  if (best) return entry.versions[best]!;
+  // listed versions the plugin's own plugin.json may rename: the newest is read, and its real version checked
+  const provisional = candidates.find((v) => entry.versions[v]!.provisional);
+  if (provisional) return entry.versions[provisional]!;
+  throw noMatch(entry, range, registry);
+}
+
+/**
+ * A provisional version, once read, still answers the range that picked it: its listed label or the
+ * version its content declares matches (a tag or a commit always does, and so does the version of the
+ * commit a followed branch is at: commits made in the same second need not sort in history order).
+ */
+export function versionStillMatches(v: VersionInfo, declared: string, range: string): boolean {
+  if (!v.provisional || declared === v.version || !semver.isValidRange(range) || COMMIT_REF_RE.test(range) || isCommitVersion(declared)) return true;
+  const o = { includePrerelease: true };
+  return semver.satisfies(v.version, range, o) || semver.satisfies(declared, range, o);
+}
+
+/** The error when the version read declares a version outside the range. */
+export function noVersionMatches(entry: AgentEntry, name: string, range: string, registry: string, declared: string): AgentpkgError {
+  const err = noMatch({ ...entry, name }, range, registry);
+  return new AgentpkgError("E_NO_MATCH", `${err.message} (its newest listed version declares ${declared} in its plugin.json)`, { hint: err.hint });
 }
 
 function noMatch(entry: AgentEntry, range: string, registry: string): AgentpkgError {

@@ -13,6 +13,14 @@ export interface VersionInfo {
   changelog?: string;
   /** commit that holds this version's file, when it differs from the snapshot's commit */
   commit?: string;
+  /**
+   * A plugin that lives in another repository: its url, and the branch or tag it follows or the exact
+   * commit its marketplace pins (`sha`); `commit` is a lock's origin commit (read exactly there).
+   * `path` is then the plugin's folder in that repository.
+   */
+  origin?: { url: string; ref?: string; sha?: string; commit?: string };
+  /** the marketplace's label for the version: the plugin's own plugin.json (read when installed) may name another */
+  provisional?: boolean;
 }
 
 export interface AgentEntry {
@@ -59,6 +67,8 @@ export interface PluginContent {
   root: string;
   /** where the files come from, when not the registry's own repository */
   origin?: PluginOrigin;
+  /** the version the content itself declares (plugin.json), when it takes precedence over the listed one */
+  version?: string;
   /** files skipped (symlinks, odd names), one line each */
   warnings: string[];
 }
@@ -93,6 +103,12 @@ export interface Source {
    * what the registry published, whatever tree entry holds them: nothing is ever followed.
    */
   readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile>;
+  /**
+   * A commit of the source's history that no listed version names (`name@<commit>`): the version in force
+   * there, read at that commit; undefined when the commit is not in the history or the agent (or plugin
+   * folder) did not exist there. Sources versioned by history only.
+   */
+  versionAtCommit?(entry: AgentEntry, ref: string): Promise<VersionInfo | undefined>;
   /** plugin marketplaces: their plugins, and a version's files */
   listPlugins?(): Promise<PluginEntry[]>;
   getPlugin?(name: string): Promise<PluginEntry | null>;

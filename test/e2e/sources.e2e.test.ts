@@ -23,7 +23,7 @@ describe("a Claude Code plugin marketplace", () => {
       { name: "alpha", source: "./plugins/alpha", version: "0.0.1", description: "alpha tools" },
       { name: "beta", source: "./plugins/beta", version: betaVersion },
       { name: "gamma", source: "./plugins/gamma" },
-      { name: "ext", source: { source: "github", repo: "acme/ext" } },
+      { name: "ext", source: { source: "npm", package: "@acme/ext" } },
       { name: "gone", source: "./plugins/missing" },
     ],
   });
@@ -64,7 +64,7 @@ describe("a Claude Code plugin marketplace", () => {
     expect(data).toMatchObject({ name: "mk", type: "marketplace", agents: 4, commit: c[4] });
     expect(manifest(sb).registries).toEqual({ mk: { url: mk.url, type: "marketplace" } });
     const warnings = data.warnings.join("\n");
-    expect(warnings).toMatch(/plugin "ext" skipped: it comes from a github source \(acme\/ext\), which agentpkg does not support yet/);
+    expect(warnings).toMatch(/plugin "ext" skipped: it comes from an npm source \(@acme\/ext\), which agentpkg does not support \(only git repositories\)/);
     expect(warnings).toMatch(/plugin "gone" skipped: its folder plugins\/missing does not exist/);
     expect(warnings).toMatch(/plugins\/beta\/agents\/notes\.md: no YAML frontmatter.*skipped/);
     expect(warnings).toMatch(/plugins\/beta\/agents\/broken\.md.*description.*skipped/);
@@ -169,8 +169,8 @@ describe("a Claude Code plugin marketplace", () => {
     expect(ambiguous.stderr).toMatch(/agent "reviewer" is defined by several plugins of registry mk: alpha:reviewer, beta:reviewer/);
     const ext = await sb.run(["install", "ext"]);
     expect(ext.code).toBe(5);
-    expect(ext.stderr).toMatch(/plugin "ext" of registry mk cannot be installed from: .*github source \(acme\/ext\).*not support yet/);
-    expect(ext.stderr).toContain("agentpkg registry add ext https://github.com/acme/ext.git");
+    expect(ext.stderr).toMatch(/plugin "ext" of registry mk cannot be installed from: .*npm source \(@acme\/ext\).*does not support/);
+    expect(ext.stderr).toContain("install its agents from where the plugin is published");
     for (const r of [ambiguous, ext]) noStack(r.stderr);
     expect(fs.existsSync(path.join(sb.project, ".claude/agents"))).toBe(false);
   });

@@ -43,6 +43,11 @@ export function commitVersion(unixSeconds: number, commit: string): string {
   return `0.0.0-${stamp}.${id}`;
 }
 
+/** A version commitVersion made (it names a commit rather than a release). */
+export function isCommitVersion(v: string): boolean {
+  return /^0\.0\.0-\d{14}\.g?[0-9a-f]{7}$/.test(v);
+}
+
 /**
  * Commit times in history order, made strictly increasing (a tie or a clock-skewed commit gets the
  * previous time + 1 s), so versions built from them sort as the history does.

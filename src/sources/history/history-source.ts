@@ -2,6 +2,9 @@ import { AgentpkgError } from "../../util/errors.js";
 import { own } from "../../util/json.js";
 import { ensureMirror, fetchCommit, isCommitGone, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { readFileAt } from "../../git/history.js";
+import { git } from "../../git/run.js";
+import { semver } from "../../util/semver.js";
+import { commitVersion, isCommitVersion } from "./git-versions.js";
 import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
 import { readCachedIndex, writeCachedIndex, type SourceIndex } from "../index/source-index.js";
 import { redactCredentials } from "../../util/redact.js";
@@ -84,6 +87,36 @@ export class HistorySource implements Source {
 
   async listAgents(): Promise<AgentEntry[]> {
     return Object.values(this.index.agents);
+  }
+
+  /**
+   * `name@<commit>` for a commit no version was recorded at (a commit of a merged branch, or one inside a
+   * version's span): the first-parent commit that brought it in is found, the version in force there is the
+   * oldest listed one at or after it, and the file is read at the commit asked for. An agent versioned by
+   * commits gets that commit's own prerelease version.
+   */
+  async versionAtCommit(entry: AgentEntry, ref: string): Promise<VersionInfo | undefined> {
+    const run = (args: string[]) => git(args, { cwd: this.mirror.dir, env: this.env }).then((s) => s.trim(), () => "");
+    const full = await run(["rev-parse", "--verify", "-q", `${ref}^{commit}`]);
+    if (!/^[0-9a-f]{40}$/.test(full)) return undefined;
+    const chain = (await run(["rev-list", "--first-parent", this.mirror.commit])).split("\n");
+    const at = new Map(chain.map((c, i) => [c, i])); // 0 = the head, larger = older
+    let merged = at.get(full);
+    if (merged === undefined) {
+      const above = (await run(["rev-list", "--first-parent", "--ancestry-path", `${full}..${this.mirror.commit}`])).split("\n").filter(Boolean);
+      merged = above.length ? at.get(above[above.length - 1]!) : undefined;
+    }
+    if (merged === undefined) return undefined; // not in the history of the registry's branch
+    const listed = Object.values(entry.versions).filter((v) => !v.yanked && v.commit !== undefined && at.has(v.commit) && semver.valid(v.version));
+    if (!listed.length) return undefined;
+    const inForce = listed.filter((v) => at.get(v.commit!)! <= merged!).sort((a, b) => at.get(b.commit!)! - at.get(a.commit!)!)[0] ?? listed.sort((a, b) => at.get(a.commit!)! - at.get(b.commit!)!)[0]!;
+    const paths = [inForce.path, ...new Set(listed.map((v) => v.path))];
+    let path: string | undefined;
+    for (const p of paths) if (await run(["cat-file", "-t", `${full}:${p}`])) { path = p; break; }
+    if (path === undefined) return undefined;
+    if (inForce.provisional || !isCommitVersion(inForce.version)) return { ...inForce, path, commit: full };
+    const time = Number(await run(["log", "-1", "--format=%ct", full]));
+    return { version: commitVersion(time, full), path, commit: full };
   }
 
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {

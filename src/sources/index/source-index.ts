@@ -9,8 +9,9 @@ import { isValidAgentName } from "../../util/names.js";
 import { parseAgent } from "../../agent/parse.js";
 import { isSafeRegistryPath } from "../../util/safe-path.js";
 import type { AgentEntry, PluginEntry, VersionInfo } from "../source.js";
+import type { ExternalSource } from "../marketplace/marketplace-json.js";
 
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 export interface SourceIndex {
   formatVersion: number;
@@ -33,7 +34,10 @@ export interface SourceIndex {
 
 /** A plugin as an index keeps it: what a source lists, plus its folder and what a project cannot get of it. */
 export interface IndexedPlugin extends PluginEntry {
+  /** its folder in the marketplace repository, or in its own repository (`external`) */
   root: string;
+  /** where it lives when not in the marketplace repository (listed from its entry, fetched only when installed) */
+  external?: ExternalSource;
   /** parts only Claude Code's own plugin install can give (LSP servers, monitors ...), one line each */
   notes: string[];
 }

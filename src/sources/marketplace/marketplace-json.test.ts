@@ -16,7 +16,7 @@ describe("parseMarketplaceJson", () => {
     expect(m.name).toBe("m");
     expect(m.warnings).toEqual([]);
     const components = (agents: string[], strict = true) => ({ agents, commands: [], skills: [], outputStyles: [], hooks: [], mcpServers: [], strict });
-    expect(m.plugins).toEqual([
+    expect(m.plugins.map((p) => ({ ...p }))).toEqual([
       { name: "a", roots: ["plugins/a"], version: "1.2.0", description: "A", agents: ["./agents/x.md", "./more/"], components: components(["./agents/x.md", "./more/"]) },
       { name: "b", roots: ["plugins/b"], version: "2.0.0", description: undefined, agents: ["./custom"], components: components(["./custom"]) },
       { name: "c", roots: [""], version: undefined, description: undefined, agents: [], components: components([]) },
@@ -29,18 +29,49 @@ describe("parseMarketplaceJson", () => {
   });
 
   it.each([
-    [{ source: "github", repo: "acme/x" }, /github source \(acme\/x\).*not support yet/, "https://github.com/acme/x.git"],
-    [{ source: "url", url: "https://gitlab.com/t/p.git" }, /git url source/, "https://gitlab.com/t/p.git"],
-    [{ source: "git-subdir", url: "https://github.com/t/mono.git", path: "plugins/x" }, /git-subdir source/, undefined],
-    [{ source: "npm", package: "@acme/plugin" }, /npm source \(@acme\/plugin\)/, undefined],
-    [{ source: "ftp-thing" }, /"ftp-thing" source/, undefined],
-    ["../outside", /points outside the repository/, undefined],
-    ["https://example.com/p", /is a url/, undefined],
-  ])("source %j is reported as unsupported, not a crash", (source, reason, url) => {
+    [{ source: "github", repo: "acme/x" }, { kind: "github", url: "https://github.com/acme/x.git", path: "" }],
+    [{ source: "github", repo: "acme/x.git", ref: "v1.2.0" }, { kind: "github", url: "https://github.com/acme/x.git", path: "", ref: "v1.2.0" }],
+    [{ source: "url", url: "https://gitlab.com/t/p.git", sha: "A".repeat(40) }, { kind: "url", url: "https://gitlab.com/t/p.git", path: "", sha: "a".repeat(40) }],
+    [{ source: "url", url: "git@github.com:t/p.git", path: "./sub/dir/" }, { kind: "url", url: "git@github.com:t/p.git", path: "sub/dir" }],
+    [{ source: "git-subdir", url: "https://github.com/t/mono.git", path: "plugins/x", ref: "main" }, { kind: "git-subdir", url: "https://github.com/t/mono.git", path: "plugins/x", ref: "main" }],
+    [{ source: "git-subdir", repo: "t/mono", path: "plugins/x" }, { kind: "git-subdir", url: "https://github.com/t/mono.git", path: "plugins/x" }],
+  ])("source %j is a plugin in another repository", (source, external) => {
     const [p] = parseMarketplaceJson(market([{ name: "x", source }]), "mk").plugins;
     expect(p!.roots).toEqual([]);
+    expect(p!.unsupported).toBeUndefined();
+    expect(p!.external).toEqual(external);
+  });
+
+  it.each([
+    [{ source: "github", repo: "-acme/x" }, /"repo" is not OWNER\/NAME/],
+    [{ source: "github", repo: "acme" }, /"repo" is not OWNER\/NAME/],
+    [{ source: "url" }, /has no "url"/],
+    [{ source: "url", url: "ext::sh -c evil" }, /refuses.*transport helpers/],
+    [{ source: "url", url: "-uhttps://x" }, /refuses.*must not start with '-'/],
+    [{ source: "url", url: "http://plain.example/p.git" }, /refuses.*scheme http/],
+    [{ source: "url", url: "https://user:secret@host/p.git" }, /refuses.*password or token/],
+    [{ source: "url", url: "file:///home/me/secrets" }, /a local repository, which only a local marketplace may name/],
+    [{ source: "url", url: "/home/me/secrets" }, /a local repository/],
+    [{ source: "url", url: "https://h/p.git", ref: "--upload-pack=evil" }, /"ref" is not a branch or tag name/],
+    [{ source: "url", url: "https://h/p.git", ref: "main:refs/heads/x" }, /"ref" is not a branch or tag name/],
+    [{ source: "url", url: "https://h/p.git", ref: "a/../b" }, /"ref" is not a branch or tag name/],
+    [{ source: "url", url: "https://h/p.git", sha: "abc123" }, /"sha" is not a full 40-digit commit id/],
+    [{ source: "git-subdir", url: "https://h/p.git" }, /has no "path"/],
+    [{ source: "git-subdir", url: "https://h/p.git", path: "../up" }, /"path" is not a folder inside that repository/],
+    [{ source: "npm", package: "@acme/plugin" }, /npm source \(@acme\/plugin\).*does not support/],
+    [{ source: "ftp-thing" }, /"ftp-thing" source/],
+    ["../outside", /points outside the repository/],
+    ["https://example.com/p", /is a url/],
+  ])("source %j is reported as unsupported, not a crash", (source, reason) => {
+    const [p] = parseMarketplaceJson(market([{ name: "x", source }]), "mk").plugins;
+    expect(p!.roots).toEqual([]);
+    expect(p!.external).toBeUndefined();
     expect(p!.unsupported).toMatch(reason);
-    expect(p!.externalUrl).toBe(url);
+  });
+
+  it("a local marketplace may name plugins in local repositories", () => {
+    const [p] = parseMarketplaceJson(market([{ name: "x", source: { source: "url", url: "file:///srv/p.git" } }]), "mk", { allowLocal: true }).plugins;
+    expect(p!.external).toEqual({ kind: "url", url: "file:///srv/p.git", path: "" });
   });
 
   it("warns about nameless and repeated entries and keeps going", () => {

@@ -13,7 +13,7 @@ import { commitVersions } from "../history/git-versions.js";
 import type { IndexedPlugin } from "../index/source-index.js";
 import type { PluginContent, VersionInfo } from "../source.js";
 import type { PluginHistory } from "./marketplace-history.js";
-import { MARKETPLACE_JSON, parseMarketplaceJson, type Marketplace } from "./marketplace-json.js";
+import { MARKETPLACE_JSON, parseMarketplaceJson, type Marketplace, type MarketplacePlugin } from "./marketplace-json.js";
 
 /** The files of a folder in a tree, by their path below it (other plugins' folders inside it left out). */
 export function filesUnder<T>(tree: ReadonlyMap<string, T>, root: string, exclude: readonly string[]): Map<string, T> {
@@ -58,7 +58,7 @@ export async function indexPlugins(
   const out: Record<string, IndexedPlugin> = {};
   for (const p of plugins) {
     const h = history.get(p.name);
-    const entry = market.plugins.find((e) => e.name === p.name);
+    const entry = market.byName.get(p.name);
     const files = new Map<string, PluginFile>();
     for (const [rel, f] of filesUnder(tree, p.root, roots)) files.set(rel, { path: rel, executable: f.mode === "100755", data: rel.endsWith(".json") ? (blobs.get(f.oid) ?? Buffer.alloc(0)) : Buffer.alloc(0) });
     const pj = files.has(PLUGIN_JSON) ? parsePluginJson(files.get(PLUGIN_JSON)!.data.toString("utf8")) : undefined;
@@ -139,20 +139,20 @@ export async function readPluginAt(
   const pjFile = files.get(PLUGIN_JSON);
   const pluginJson = pjFile ? parsePluginJson(pjFile.data.toString("utf8")) : undefined;
   if (pjFile && !pluginJson) warnings.push(`${label}: ${PLUGIN_JSON} is not a JSON object; its fields are ignored`);
-  return { files, pluginJson, entry: o.entry ?? (await entryAt(dir, env, o.commit, o.plugin)), commit: o.commit, root: o.root, warnings };
+  return { files, pluginJson, entry: o.entry ?? (await marketplaceEntryAt(dir, env, o.commit, o.plugin))?.components ?? noEntryComponents(), commit: o.commit, root: o.root, warnings };
 }
 
 function tooLarge(label: string, why: string): AgentpkgError {
   return new AgentpkgError("E_UNSAFE", `${label} is too large to install: ${why}`, { hint: "install its agents one by one (agentpkg install PLUGIN:AGENT), or ask its maintainers to slim it down" });
 }
 
-/** The plugin's marketplace entry components as marketplace.json had them at a commit. */
-async function entryAt(dir: string, env: NodeJS.ProcessEnv, commit: string, plugin: string): Promise<EntryComponents> {
+/** A plugin's marketplace entry as marketplace.json had it at a commit (undefined: no such entry, or no readable file). */
+export async function marketplaceEntryAt(dir: string, env: NodeJS.ProcessEnv, commit: string, plugin: string, allowLocal = false): Promise<MarketplacePlugin | undefined> {
   const text = await git(["cat-file", "blob", `${commit}:${MARKETPLACE_JSON}`], { cwd: dir, env }).catch(() => undefined);
-  if (text === undefined) return noEntryComponents();
+  if (text === undefined) return undefined;
   try {
-    return parseMarketplaceJson(text, "").plugins.find((p) => p.name === plugin)?.components ?? noEntryComponents();
+    return parseMarketplaceJson(text, "", { allowLocal }).byName.get(plugin);
   } catch {
-    return noEntryComponents();
+    return undefined;
   }
 }

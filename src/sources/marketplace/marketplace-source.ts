@@ -5,12 +5,21 @@ import { isRegularFile, listTree, readBlobs, type TreeFile } from "../../git/his
 import { commitVersions } from "../history/git-versions.js";
 import { HistorySource, type HistorySourceOptions } from "../history/history-source.js";
 import { agentFiles, ancestors, extraAgentPaths, marketplaceHistory, type PluginRef } from "./marketplace-history.js";
-import { MARKETPLACE_JSON, parseMarketplaceJson, parsePluginJson, PLUGIN_JSON, repoPath, type PluginManifest } from "./marketplace-json.js";
+import { MARKETPLACE_JSON, parseMarketplaceJson, parsePluginJson, PLUGIN_JSON, repoPath, type ExternalSource, type MarketplacePlugin, type PluginManifest } from "./marketplace-json.js";
 import { MAX_AGENT_BYTES } from "../read-checks.js";
-import { agentIdentity, exposeAgents, INDEX_FORMAT, type AgentIdentity, type FoundAgent, type SourceIndex } from "../index/source-index.js";
+import { agentIdentity, exposeAgents, INDEX_FORMAT, type AgentIdentity, type FoundAgent, type IndexedPlugin, type SourceIndex } from "../index/source-index.js";
 import { redactCredentials } from "../../util/redact.js";
 import type { PluginContent, PluginEntry, VersionInfo } from "../source.js";
-import { indexPlugins, readPluginAt } from "./marketplace-plugins.js";
+import { indexPlugins, marketplaceEntryAt, readPluginAt } from "./marketplace-plugins.js";
+import { indexExternalPlugin, readExternalPlugin } from "./marketplace-external.js";
+import { noEntryComponents } from "../../plugin/layout.js";
+import { classifyGitUrl } from "../../git/run.js";
+
+/** A marketplace on this machine (file:// or a path) may name plugins in local repositories; others may not. */
+function isLocalUrl(url: string): boolean {
+  const kind = classifyGitUrl(url);
+  return kind === "file" || kind === "path";
+}
 import { fetchCommit } from "../../store/git-mirrors.js";
 
 /**
@@ -21,12 +30,17 @@ import { fetchCommit } from "../../store/git-mirrors.js";
  * commit that changed the agent file, as in plain repositories.
  */
 export class MarketplaceSource extends HistorySource {
+  /** the cache folder, where the repositories of external plugins are fetched */
+  private cache = "";
+
   static async open(name: string, url: string, o: HistorySourceOptions): Promise<MarketplaceSource> {
     const { mirror, index } = await HistorySource.load("marketplace", url, o, {
       key: async (m) => m.commit,
       build: (m, key) => buildMarketplaceIndex(m, key, o.env, name),
     });
-    return new MarketplaceSource("marketplace", name, url, mirror, index, o.env, o.policy === "never");
+    const source = new MarketplaceSource("marketplace", name, url, mirror, index, o.env, o.policy === "never");
+    source.cache = o.cache;
+    return source;
   }
 
   async listPlugins(): Promise<PluginEntry[]> {
@@ -38,12 +52,38 @@ export class MarketplaceSource extends HistorySource {
     return Object.hasOwn(plugins, name) ? plugins[name]! : null;
   }
 
-  /** One version of a plugin: its files at the commit that holds it (a lockfile's commit when given). */
+  /**
+   * One version of a plugin: its files at the commit that holds it (a lockfile's commit when given), with
+   * its marketplace entry as it was there. A plugin of another repository is fetched from it: at the lock's
+   * origin commit when `v.origin.commit` is given, else where its entry points.
+   */
   async readPlugin(name: string, v: VersionInfo, commit?: string | null): Promise<PluginContent> {
     const at = commit ?? v.commit ?? this.mirror.commit;
     if (at !== this.mirror.commit) await fetchCommit(this.mirror, at, this.env, this.offline);
-    const roots = Object.values(this.index.plugins ?? {}).map((p) => p.root);
-    return readPluginAt(this.mirror.dir, this.env, { registry: this.name, plugin: name, commit: at, root: v.path, exclude: roots });
+    const entry = await marketplaceEntryAt(this.mirror.dir, this.env, at, name, isLocalUrl(this.url));
+    const components = entry?.components ?? noEntryComponents();
+    const external = v.origin ? { url: v.origin.url, path: v.path, ref: v.origin.ref, sha: v.origin.sha } : entry?.external;
+    if (v.origin && !isLocalUrl(this.url) && isLocalUrl(v.origin.url)) {
+      // a lockfile is input like any other: it may not point a remote marketplace's plugin at a repository of yours
+      throw new AgentpkgError("E_UNSAFE", `${this.name}: plugin ${name} is locked to the local repository ${redactCredentials(v.origin.url)}, which a marketplace at ${redactCredentials(this.url)} cannot name`, {
+        hint: "run agentpkg upgrade to lock what the marketplace lists",
+      });
+    }
+    if (external) {
+      return readExternalPlugin({
+        registry: this.name,
+        plugin: name,
+        source: external,
+        lockedCommit: v.origin?.commit,
+        entryVersion: entry?.version,
+        entry: components,
+        cache: this.cache,
+        env: this.env,
+        offline: this.offline,
+      });
+    }
+    const roots = Object.values(this.index.plugins ?? {}).filter((p) => !(p as IndexedPlugin).external).map((p) => p.root);
+    return readPluginAt(this.mirror.dir, this.env, { registry: this.name, plugin: name, commit: at, root: v.path, exclude: roots, entry: components });
   }
 }
 
@@ -64,14 +104,20 @@ export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: No
   }
   // marketplace.json and every plugin.json in one read
   const jsonBlobs = await readBlobs(dir, [mfile.oid, ...[...tree].filter(([p]) => p.endsWith(PLUGIN_JSON)).map(([, f]) => f.oid)], env);
-  const market = parseMarketplaceJson(jsonBlobs.get(mfile.oid)?.toString("utf8") ?? "", label);
+  const allowLocal = isLocalUrl(mirror.url);
+  const market = parseMarketplaceJson(jsonBlobs.get(mfile.oid)?.toString("utf8") ?? "", label, { allowLocal });
   const warnings = [...market.warnings];
   const unsupported: SourceIndex["unsupported"] = dict();
   const dirs = new Set<string>();
   for (const p of tree.keys()) for (const a of ancestors(p)) dirs.add(a);
 
   const plugins: PluginRef[] = [];
+  const externals: (MarketplacePlugin & { external: ExternalSource })[] = [];
   for (const p of market.plugins) {
+    if (p.external) {
+      externals.push(p as MarketplacePlugin & { external: ExternalSource });
+      continue;
+    }
     const root = p.roots.find((r) => dirs.has(r));
     const reason = p.unsupported ?? (root === undefined ? `its folder ${p.roots[p.roots.length - 1] || "."} does not exist in the repository` : undefined);
     if (reason !== undefined || root === undefined) {
@@ -114,7 +160,7 @@ export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: No
   // history does not depend on the agents' names: read both at once
   const [agentBlobs, history] = await Promise.all([
     readBlobs(dir, candidates.map((c) => c.oid), env),
-    marketplaceHistory(dir, head, env, plugins, new Set(candidates.map((c) => c.path))),
+    marketplaceHistory(dir, head, env, plugins, new Set(candidates.map((c) => c.path)), { external: externals.map((p) => p.name), allowLocal }),
   ]);
   const heads: HeadAgent[] = [];
   for (const c of candidates) {
@@ -139,6 +185,7 @@ export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: No
   });
   const exposed = exposeAgents(found, "plugin", warnings);
   const indexed = await indexPlugins(dir, env, tree, market, plugins, history.plugins, head);
+  for (const p of externals) indexed[p.name] = indexExternalPlugin(p, history.external.get(p.name) ?? [], head);
   return { formatVersion: INDEX_FORMAT, kind: "marketplace", key, ...exposed, unsupported, warnings, plugins: indexed };
 }
 
