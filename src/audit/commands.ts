@@ -1,0 +1,238 @@
+// Shell command lines (hooks, MCP servers, `!` lines of commands): downloads that are run, packages run at
+// whatever version a registry serves, secrets sent over the network. Heuristics over the text, not a shell
+// parser: they aim at the forms real installers and attacks use, and say which one they saw.
+import { visible } from "./text.js";
+
+const FETCH = String.raw`(?:curl|wget|fetch|iwr|irm|invoke-webrequest|invoke-restmethod)`;
+/** a downloader as a command word, not inside a longer word or path (`curl-config`, `/x/curl.d`) */
+const FETCH_WORD = new RegExp(String.raw`(?<![\w./-])${FETCH}(?![\w.-])`, "i");
+const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "csh", "tcsh", "fish", "ash", "mksh"]);
+/** interpreters whose flags in `code` give them a program on the command line instead of stdin */
+const CODE_FLAGS: Record<string, RegExp> = {
+  shell: /^-[a-z]*c[a-z]*$/i,
+  python: /^-(?:[a-z]*[cm][a-z]*)$/i,
+  node: /^(?:-e|--eval|-p|--print|-pe)$/,
+  perl: /^-[a-z]*[enp][a-z]*$/i,
+  ruby: /^-[a-z]*e[a-z]*$/i,
+  php: /^-[a-z]*[rfB][a-z]*$/,
+  powershell: /^-(?:c|command|f|file|encodedcommand|e|ec)$/i,
+};
+
+function interpreterKind(word: string): keyof typeof CODE_FLAGS | "iex" | "source" | undefined {
+  const w = word.toLowerCase().replace(/^.*\//, "");
+  if (SHELLS.has(w)) return "shell";
+  if (/^python[0-9.]*$/.test(w)) return "python";
+  if (w === "node" || w === "nodejs" || w === "deno" || w === "bun") return "node";
+  if (w === "perl") return "perl";
+  if (w === "ruby") return "ruby";
+  if (w === "php") return "php";
+  if (w === "pwsh" || w === "powershell" || w === "powershell.exe") return "powershell";
+  if (w === "iex" || w === "invoke-expression") return "iex";
+  if (w === "source" || w === ".") return "source";
+  return undefined;
+}
+
+const unquote = (t: string) => t.replace(/^["'`(]+|["'`);]+$/g, "");
+
+/** The words of one pipeline stage, past `sudo -u x`, `env A=b` and `exec`. */
+function stageWords(stage: string): string[] {
+  const words = stage.trim().split(/\s+/).map(unquote).filter(Boolean);
+  for (;;) {
+    const w = words[0]?.toLowerCase();
+    if (w === "sudo" || w === "doas") {
+      words.shift();
+      while (words[0]?.startsWith("-")) words.splice(0, /^-[ugCh]$/.test(words[0]) ? 2 : 1);
+    } else if (w === "env" || w === "/usr/bin/env") {
+      words.shift();
+      while (words[0] !== undefined && (words[0].includes("=") || words[0].startsWith("-"))) words.shift();
+    } else if (w === "exec" || w === "command" || w === "nohup" || w === "time") words.shift();
+    else return words;
+  }
+}
+
+/** Whether a stage that receives the download runs it: an interpreter that reads its program from stdin. */
+function runsStdin(stage: string): string | undefined {
+  const [word, ...args] = stageWords(stage);
+  if (word === undefined) return undefined;
+  const kind = interpreterKind(word);
+  if (kind === undefined) return undefined;
+  if (kind === "iex" || kind === "source") return word;
+  let readsStdin = true;
+  for (const a of args) {
+    if (a === "-" || a === "-s" || a === "--") break;
+    if (CODE_FLAGS[kind]!.test(a)) return undefined; // bash -c '...', python -c '...': stdin is data
+    if (!a.startsWith("-")) {
+      readsStdin = false; // a script file: stdin is its data
+      break;
+    }
+  }
+  return readsStdin ? word : undefined;
+}
+
+/** The command segments a line is made of: split at `;`, `&&`, `||` and newlines (pipes stay inside). */
+const segments = (cmd: string) => cmd.split(/;|&&|\|\||\n/);
+
+/** `curl ... | sh`: a download piped into something that runs it. */
+function pipedIntoInterpreter(cmd: string): string | undefined {
+  for (const seg of segments(cmd)) {
+    const stages = seg.split("|");
+    const from = stages.findIndex((s) => FETCH_WORD.test(s));
+    if (from < 0) continue;
+    for (const stage of stages.slice(from + 1)) {
+      const runner = runsStdin(stage);
+      if (runner) return `pipes a download (${fetcherIn(stages[from]!)}) into ${runner}`;
+    }
+  }
+  return undefined;
+}
+
+const fetcherIn = (s: string) => (FETCH_WORD.exec(s)?.[0] ?? "curl").toLowerCase();
+
+const INTERP_WORD = String.raw`(?:(?:ba|z|da|k|c|tc|fi|a|mk)?sh|python[0-9.]*|node|nodejs|perl|ruby|php|pwsh|powershell|eval|source|\.|iex|invoke-expression)`;
+/** `bash -c "$(curl ...)"`, `sh <(curl ...)`, `eval "$(wget -qO- ...)"`, `source <(curl ...)` */
+const SUBSTITUTED = new RegExp(String.raw`(?<![\w-])${INTERP_WORD}(?:\s+-{1,2}[\w-]+)*\s*["']?\s*(?:\$\(|\x60|<\()\s*["']?\s*${FETCH}(?![\w.-])`, "i");
+/** PowerShell: `iex (iwr ...)`, `iex (New-Object Net.WebClient).DownloadString(...)` */
+const PS_IEX = new RegExp(String.raw`(?<![\w-])(?:iex|invoke-expression)\b[\s(]*(?:\$\()?\s*(?:${FETCH}|new-object\s+(?:system\.)?net\.webclient)`, "i");
+const PS_DOWNLOADSTRING = /\.downloadstring\s*\(/i;
+const PS_ANY_IEX = /(?<![\w-])(?:iex|invoke-expression)\b/i;
+/** `python -c "...urlopen('https://...')...exec(...)"`: a one-liner that fetches a URL and evaluates it */
+const ONE_LINER = /(?<![\w-])(?:python[0-9.]*|node|nodejs|perl|ruby|php)\s+(?:-[\w-]+\s+)*?(?:-c|-e|-r|--eval|-[a-z]*e)\s+(.*)/i;
+const URL = /\bhttps?:\/\/[^\s"'`)]+/i;
+const EVALS = /\b(?:exec|eval|Function|runpy|instance_eval)\b/;
+/** `deno run https://...`: runs a remote script directly */
+const REMOTE_RUN = /(?<![\w-])(?:deno\s+(?:run|install)|bun\s+run)\b[^\n;|&]*?\shttps?:\/\//i;
+
+/** Files a download writes: `-o FILE`, `--output FILE`, wget's `-O FILE`, or the URL's last path segment. */
+function downloadedNames(seg: string): string[] {
+  const names: string[] = [];
+  for (const m of seg.matchAll(/(?:^|\s)(?:-o|-O|--output|--output-document)(?:\s+|=)["']?([^\s"';&|]+)/g)) {
+    const v = m[1]!;
+    if (v !== "-" && !/^https?:/.test(v)) names.push(v.replace(/^.*\//, ""));
+  }
+  if (/(?:^|\s)(?:-O|--remote-name)(?:\s|$)/.test(seg) || /(?<![\w-])wget\b/i.test(seg)) {
+    for (const m of seg.matchAll(/https?:\/\/[^\s"'`)]+/g)) {
+      const last = m[0].replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/^.*\//, "");
+      if (last && !last.includes(":")) names.push(last);
+    }
+  }
+  return names.filter((n) => n.length > 0);
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** `curl -o x.sh URL && sh x.sh`, `wget URL; chmod +x f; ./f`: a downloaded file run later in the same line. */
+function downloadedThenRun(cmd: string): string | undefined {
+  const segs = segments(cmd);
+  for (let i = 0; i < segs.length; i++) {
+    if (!FETCH_WORD.test(segs[i]!)) continue;
+    const rest = segs.slice(i + 1).join("\n");
+    for (const name of downloadedNames(segs[i]!)) {
+      const run = new RegExp(String.raw`(?:^|[\n|(])\s*(?:(?:sudo|doas)\s+)?(?:${INTERP_WORD}\s+(?:-\S+\s+)*)?["']?(?:\S*/)?${escapeRe(name)}["']?(?=$|[\s|)])`, "im");
+      if (run.test(rest)) return `downloads ${visible(name, 40)} and runs it`;
+    }
+  }
+  return undefined;
+}
+
+/** How `cmd` downloads code and runs it, or undefined. */
+export function downloadExec(cmd: string): string | undefined {
+  const piped = pipedIntoInterpreter(cmd);
+  if (piped) return piped;
+  if (SUBSTITUTED.test(cmd)) return `runs the output of ${fetcherIn(cmd)} as code`;
+  if (PS_IEX.test(cmd) || (PS_DOWNLOADSTRING.test(cmd) && PS_ANY_IEX.test(cmd))) return "evaluates a web download with Invoke-Expression";
+  const one = ONE_LINER.exec(cmd);
+  if (one && URL.test(one[1]!) && EVALS.test(one[1]!)) return "evaluates code fetched from a URL in an interpreter one-liner";
+  if (REMOTE_RUN.test(cmd)) return "runs a script straight from a URL";
+  return downloadedThenRun(cmd);
+}
+
+// --- packages run by name ----------------------------------------------------------------------------------
+
+const RUNNER = /(?<![\w./-])(npx|bunx|pnpx|uvx|(?:pnpm|yarn|bun)\s+dlx|pipx\s+run)(?![\w.-])/gi;
+const EXACT = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/;
+/** runner options that take a value (the value is not the package) */
+const VALUE_OPTS = new Set(["--registry", "--cache", "--userconfig", "--python", "--with", "--index-url", "-i", "--index", "--spec", "--call", "-c", "--shell"]);
+
+/** The package a runner runs, e.g. `@scope/pkg@1.2.3`. */
+function packageSpec(words: readonly string[]): string | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === "-p" || w === "--package" || w === "--from") return words[i + 1];
+    if (w.startsWith("--package=") || w.startsWith("--from=")) return w.slice(w.indexOf("=") + 1);
+    if (VALUE_OPTS.has(w)) {
+      i++;
+      continue;
+    }
+    if (w.startsWith("-")) continue;
+    return w;
+  }
+  return undefined;
+}
+
+function isPinned(spec: string, python: boolean): boolean {
+  if (python) {
+    const m = /^[\w.[\],-]+(?:==|@)(.+)$/.exec(spec);
+    return m !== null && /^\d+(?:\.\d+)*(?:[a-z]+\d*)?$/i.test(m[1]!);
+  }
+  const at = spec.lastIndexOf("@");
+  return at > 0 && EXACT.test(spec.slice(at + 1));
+}
+
+const TAGGED = /.@(?:latest|next|canary|beta|\*|x)$/;
+
+/**
+ * `npx -y pkg`, `uvx pkg`, `pnpm dlx pkg@latest`: packages fetched and run at whatever version is current.
+ * A plain `npx pkg` is left alone: it runs the project's own dependency when there is one (hooks that run
+ * `npx prettier` are common); with -y/--yes, or a tag such as @latest, it is meant to fetch.
+ */
+export function unpinnedPackages(cmd: string): string[] {
+  const out: string[] = [];
+  for (const m of cmd.matchAll(RUNNER)) {
+    const runner = m[1]!.toLowerCase().replace(/\s+/g, " ");
+    const after = cmd.slice(m.index + m[0].length).split(/;|&&|\|\||\||\n/)[0]!;
+    const words = after.trim().split(/\s+/).map(unquote).filter(Boolean);
+    const spec = packageSpec(words);
+    if (spec === undefined || /^(?:\.|\/|~|file:)/.test(spec)) continue;
+    const python = runner === "uvx" || runner === "pipx run";
+    if (isPinned(spec, python)) continue;
+    const fetches = runner !== "npx" && runner !== "pnpx" ? true : words.some((w) => w === "-y" || w === "--yes") || TAGGED.test(spec);
+    if (!fetches) continue;
+    const registry = python ? "PyPI" : "the npm registry";
+    const how = TAGGED.test(spec) ? `asks for ${visible(spec, 60)}` : "has no exact version";
+    out.push(`${runner} ${visible(spec, 60)} ${how}: it runs whatever version ${registry} serves at each start; pin one (${python ? "pkg==1.2.3" : "pkg@1.2.3"})`);
+  }
+  return out;
+}
+
+// --- secrets sent over the network ---------------------------------------------------------------------------
+
+const SECRET_SOURCES: readonly [RegExp, string][] = [
+  [/(?:^|[\s"'=:@<(])(?:~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/\s]+)?\/?\.ssh(?:\/|\b)/, "~/.ssh"],
+  [/\bid_(?:rsa|dsa|ecdsa|ed25519)\b/, "an SSH private key"],
+  [/\.aws\/credentials\b/, "AWS credentials"],
+  [/\.netrc\b|\.git-credentials\b|\.docker\/config\.json|\.npmrc\b|\.pypirc\b|\.config\/gh\/hosts\.yml|\.kube\/config\b/, "a credentials file"],
+  [/(?:^|[\s"'=:@<(/])\.env(?:\.[\w-]+)?(?=$|[\s"';|&)])/, "a .env file"],
+  [/\/proc\/(?:self|\d+|\$\$)\/environ|\bprintenv\b|(?:^|[\s;&|(])env\s*(?=$|[|;&)])/, "the environment"],
+  [/\bsecurity\s+find-(?:generic|internet)-password\b/, "the keychain"],
+];
+const SENDERS: readonly RegExp[] = [
+  /(?<![\w-])curl\b[^\n;]*?\s(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form|-T|--upload-file|-X\s*(?:POST|PUT|PATCH))(?=[\s=@"']|$)/i,
+  /(?<![\w-])wget\b[^\n;]*?--post-(?:data|file)\b/i,
+  /(?<![\w-])(?:nc|ncat|netcat|socat|telnet)\s+-?\S/i,
+  /(?<![\w-])(?:scp|rsync)\b[^\n;]*\s[\w.@-]+:/i,
+  /(?<![\w-])(?:invoke-webrequest|invoke-restmethod|iwr|irm)\b[^\n;]*-(?:body|infile|method\s+(?:post|put))\b/i,
+  /\/dev\/(?:tcp|udp)\//,
+];
+
+/**
+ * What secret a command sends over the network, or undefined: a secret and a sender in one command segment
+ * (`cat ~/.ssh/id_rsa | curl -d @- URL`, `curl -F f=@.env URL`), so `source .env && curl -X POST ...`,
+ * which only uses the file, is not one.
+ */
+export function sendsSecret(cmd: string): string | undefined {
+  for (const seg of segments(cmd)) {
+    const source = SECRET_SOURCES.find(([re]) => re.test(seg));
+    if (source && SENDERS.some((re) => re.test(seg))) return `reads ${source[1]} and sends it over the network`;
+  }
+  return undefined;
+}
