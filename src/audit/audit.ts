@@ -218,10 +218,10 @@ export function mcpPrograms(value: unknown): McpProgram[] {
 /** What one command line does that the audit reports. */
 function commandHits(cmd: string, line: number, label: string): Hit[] {
   const hits: Hit[] = [];
-  const how = downloadExec(cmd);
-  if (how) hits.push({ rule: "download-exec", line, message: `${label} ${how}: ${visible(cmd, 80)}` });
+  const run = downloadExec(cmd);
+  if (run) hits.push({ rule: "download-exec", line, message: `${label} ${run.how}: ${visible(run.at, 80)}` });
   const secret = sendsSecret(cmd);
-  if (secret) hits.push({ rule: "secret-exfiltration", line, message: `${label} ${secret}: ${visible(cmd, 80)}` });
+  if (secret) hits.push({ rule: "secret-exfiltration", line, message: `${label} ${secret.how}: ${visible(secret.at, 80)}` });
   for (const u of unpinnedPackages(cmd)) hits.push({ rule: "unpinned-package-exec", line, message: `${label}: ${u}` });
   return hits;
 }
@@ -258,10 +258,10 @@ function auditScript(text: string): Hit[] {
   const hits: Hit[] = [...hiddenCharacters(text)];
   for (const { n, text: line } of linesOf(text)) {
     if (/^\s*(?:#|\/\/)/.test(line)) continue; // a comment runs nothing
-    const how = downloadExec(line);
-    if (how) hits.push({ rule: "download-exec-text", line: n, message: `${how}: ${visible(line.trim(), 80)}` });
+    const run = downloadExec(line);
+    if (run) hits.push({ rule: "download-exec-text", line: n, message: `${run.how}: ${visible(run.at, 80)}` });
     const secret = sendsSecret(line);
-    if (secret) hits.push({ rule: "secret-exfiltration", line: n, message: `${secret}: ${visible(line.trim(), 80)}` });
+    if (secret) hits.push({ rule: "secret-exfiltration", line: n, message: `${secret.how}: ${visible(secret.at, 80)}` });
   }
   return hits;
 }

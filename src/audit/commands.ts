@@ -70,17 +70,39 @@ function runsStdin(stage: string): string | undefined {
 }
 
 /** The command segments a line is made of: split at `;`, `&&`, `||` and newlines (pipes stay inside). */
-const segments = (cmd: string) => cmd.split(/;|&&|\|\||\n/);
+const SEPARATOR = /;|&&|\|\||\n/g;
+const segments = (cmd: string) => cmd.split(SEPARATOR);
+
+/** The segment of `cmd` around `index`, trimmed: what a message quotes (not a prefix such as `export X=...;`). */
+function segmentAt(cmd: string, index: number): string {
+  let start = 0;
+  let end = cmd.length;
+  for (const m of cmd.matchAll(SEPARATOR)) {
+    if (m.index < index) start = m.index + m[0].length;
+    else if (m.index >= index) {
+      end = m.index;
+      break;
+    }
+  }
+  return cmd.slice(start, end).trim();
+}
+
+/** What a command does that the audit reports (how it downloads and runs code, or sends a secret), and where. */
+export interface CommandRisk {
+  how: string;
+  /** the command segment that does it (a message quotes this, not a prefix such as `export X=...;`) */
+  at: string;
+}
 
 /** `curl ... | sh`: a download piped into something that runs it. */
-function pipedIntoInterpreter(cmd: string): string | undefined {
+function pipedIntoInterpreter(cmd: string): CommandRisk | undefined {
   for (const seg of segments(cmd)) {
     const stages = seg.split("|");
     const from = stages.findIndex((s) => FETCH_WORD.test(s));
     if (from < 0) continue;
     for (const stage of stages.slice(from + 1)) {
       const runner = runsStdin(stage);
-      if (runner) return `pipes a download (${fetcherIn(stages[from]!)}) into ${runner}`;
+      if (runner) return { how: `pipes a download (${fetcherIn(stages[from]!)}) into ${runner}`, at: seg.trim() };
     }
   }
   return undefined;
@@ -121,29 +143,36 @@ function downloadedNames(seg: string): string[] {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `curl -o x.sh URL && sh x.sh`, `wget URL; chmod +x f; ./f`: a downloaded file run later in the same line. */
-function downloadedThenRun(cmd: string): string | undefined {
+function downloadedThenRun(cmd: string): CommandRisk | undefined {
   const segs = segments(cmd);
   for (let i = 0; i < segs.length; i++) {
     if (!FETCH_WORD.test(segs[i]!)) continue;
     const rest = segs.slice(i + 1).join("\n");
     for (const name of downloadedNames(segs[i]!)) {
       const run = new RegExp(String.raw`(?:^|[\n|(])\s*(?:(?:sudo|doas)\s+)?(?:${INTERP_WORD}\s+(?:-\S+\s+)*)?["']?(?:\S*/)?${escapeRe(name)}["']?(?=$|[\s|)])`, "im");
-      if (run.test(rest)) return `downloads ${visible(name, 40)} and runs it`;
+      if (run.test(rest)) return { how: `downloads ${visible(name, 40)} and runs it`, at: segs[i]!.trim() };
     }
   }
   return undefined;
 }
 
 /** How `cmd` downloads code and runs it, or undefined. */
-export function downloadExec(cmd: string): string | undefined {
+export function downloadExec(cmd: string): CommandRisk | undefined {
   const piped = pipedIntoInterpreter(cmd);
   if (piped) return piped;
-  if (SUBSTITUTED.test(cmd)) return `runs the output of ${fetcherIn(cmd)} as code`;
-  if (PS_IEX.test(cmd) || (PS_DOWNLOADSTRING.test(cmd) && PS_ANY_IEX.test(cmd))) return "evaluates a web download with Invoke-Expression";
+  const found = (re: RegExp, how: string): CommandRisk | undefined => {
+    const m = re.exec(cmd);
+    return m ? { how, at: segmentAt(cmd, m.index) } : undefined;
+  };
   const one = ONE_LINER.exec(cmd);
-  if (one && URL.test(one[1]!) && EVALS.test(one[1]!)) return "evaluates code fetched from a URL in an interpreter one-liner";
-  if (REMOTE_RUN.test(cmd)) return "runs a script straight from a URL";
-  return downloadedThenRun(cmd);
+  return (
+    found(SUBSTITUTED, `runs the output of ${fetcherIn(cmd)} as code`) ??
+    found(PS_IEX, "evaluates a web download with Invoke-Expression") ??
+    (PS_ANY_IEX.test(cmd) ? found(PS_DOWNLOADSTRING, "evaluates a web download with Invoke-Expression") : undefined) ??
+    (one && URL.test(one[1]!) && EVALS.test(one[1]!) ? { how: "evaluates code fetched from a URL in an interpreter one-liner", at: segmentAt(cmd, one.index) } : undefined) ??
+    found(REMOTE_RUN, "runs a script straight from a URL") ??
+    downloadedThenRun(cmd)
+  );
 }
 
 // --- packages run by name ----------------------------------------------------------------------------------
@@ -229,10 +258,10 @@ const SENDERS: readonly RegExp[] = [
  * (`cat ~/.ssh/id_rsa | curl -d @- URL`, `curl -F f=@.env URL`), so `source .env && curl -X POST ...`,
  * which only uses the file, is not one.
  */
-export function sendsSecret(cmd: string): string | undefined {
+export function sendsSecret(cmd: string): CommandRisk | undefined {
   for (const seg of segments(cmd)) {
     const source = SECRET_SOURCES.find(([re]) => re.test(seg));
-    if (source && SENDERS.some((re) => re.test(seg))) return `reads ${source[1]} and sends it over the network`;
+    if (source && SENDERS.some((re) => re.test(seg))) return { how: `reads ${source[1]} and sends it over the network`, at: seg.trim() };
   }
   return undefined;
 }

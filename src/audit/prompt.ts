@@ -98,8 +98,8 @@ export function promptRisks(lines: readonly Line[], o: { downloadRule?: boolean 
     const exfil = exfiltration(text, ctx);
     if (exfil) out.push({ ...exfil, line: n });
     if (o.downloadRule) {
-      const how = downloadExec(text);
-      if (how) out.push({ rule: "download-exec-text", severity: "medium", line: n, message: `${how}: "${visible(text.trim(), 60)}"` });
+      const run = downloadExec(text);
+      if (run) out.push({ rule: "download-exec-text", severity: "medium", line: n, message: `${run.how}: "${visible(run.at, 60)}"` });
     }
   }
   return out;
