@@ -179,6 +179,7 @@ describe("a plugin whose hook pipes curl into sh", () => {
     expect(review.code).toBe(3);
     expect(review.stderr).toContain(`+ hook SessionStart: export CLAUDE_PLUGIN_ROOT=`);
     expect(review.stderr).toContain(`! audit download-exec: hook SessionStart pipes a download (curl) into sh: ${EVIL_COMMAND} (.claude/settings.json#hooks/SessionStart/`);
+    expect(review.stderr.match(/! audit /g)).toHaveLength(1); // not again for the plugin's own copy of hooks.json
     expect((await sb.run(["install", "--plugin", "setup-kit", "--yes"])).code).toBe(0);
 
     const settings = sb.file(".claude/settings.json");
