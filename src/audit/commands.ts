@@ -140,15 +140,20 @@ function downloadedNames(seg: string): string[] {
   return names.filter((n) => n.length > 0);
 }
 
+/** Download segments looked at per command, and the segments after each searched for running what it wrote. */
+const MAX_DOWNLOADS = 20;
+
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** `curl -o x.sh URL && sh x.sh`, `wget URL; chmod +x f; ./f`: a downloaded file run later in the same line. */
 function downloadedThenRun(cmd: string): CommandRisk | undefined {
   const segs = segments(cmd);
+  let downloads = 0;
   for (let i = 0; i < segs.length; i++) {
-    if (!FETCH_WORD.test(segs[i]!)) continue;
-    const rest = segs.slice(i + 1).join("\n");
-    for (const name of downloadedNames(segs[i]!)) {
+    // a bounded look: untrusted text must not cost the square of its length
+    if (!FETCH_WORD.test(segs[i]!) || ++downloads > MAX_DOWNLOADS) continue;
+    const rest = segs.slice(i + 1, i + 1 + MAX_DOWNLOADS * 4).join("\n");
+    for (const name of downloadedNames(segs[i]!).slice(0, 5)) {
       const run = new RegExp(String.raw`(?:^|[\n|(])\s*(?:(?:sudo|doas)\s+)?(?:${INTERP_WORD}\s+(?:-\S+\s+)*)?["']?(?:\S*/)?${escapeRe(name)}["']?(?=$|[\s|)])`, "im");
       if (run.test(rest)) return { how: `downloads ${visible(name, 40)} and runs it`, at: segs[i]!.trim() };
     }
@@ -208,6 +213,8 @@ function isPinned(spec: string, python: boolean): boolean {
 }
 
 const TAGGED = /.@(?:latest|next|canary|beta|\*|x)$/;
+/** Package runs looked at per command, at most. */
+const MAX_RUNS = 20;
 
 /**
  * `npx -y pkg`, `uvx pkg`, `pnpm dlx pkg@latest`: packages fetched and run at whatever version is current.
@@ -216,9 +223,11 @@ const TAGGED = /.@(?:latest|next|canary|beta|\*|x)$/;
  */
 export function unpinnedPackages(cmd: string): string[] {
   const out: string[] = [];
+  let seen = 0;
   for (const m of cmd.matchAll(RUNNER)) {
+    if (++seen > MAX_RUNS) break;
     const runner = m[1]!.toLowerCase().replace(/\s+/g, " ");
-    const after = cmd.slice(m.index + m[0].length).split(/;|&&|\|\||\||\n/)[0]!;
+    const after = cmd.slice(m.index + m[0].length, m.index + m[0].length + 1000).split(/;|&&|\|\||\||\n/)[0]!;
     const words = after.trim().split(/\s+/).map(unquote).filter(Boolean);
     const spec = packageSpec(words);
     if (spec === undefined || /^(?:\.|\/|~|file:)/.test(spec)) continue;
@@ -244,14 +253,34 @@ const SECRET_SOURCES: readonly [RegExp, string][] = [
   [/\/proc\/(?:self|\d+|\$\$)\/environ|\bprintenv\b|(?:^|[\s;&|(])env\s*(?=$|[|;&)])/, "the environment"],
   [/\bsecurity\s+find-(?:generic|internet)-password\b/, "the keychain"],
 ];
-const SENDERS: readonly RegExp[] = [
-  /(?<![\w-])curl\b[^\n;]*?\s(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form|-T|--upload-file|-X\s*(?:POST|PUT|PATCH))(?=[\s=@"']|$)/i,
-  /(?<![\w-])wget\b[^\n;]*?--post-(?:data|file)\b/i,
-  /(?<![\w-])(?:nc|ncat|netcat|socat|telnet)\s+-?\S/i,
-  /(?<![\w-])(?:scp|rsync)\b[^\n;]*\s[\w.@-]+:/i,
-  /(?<![\w-])(?:invoke-webrequest|invoke-restmethod|iwr|irm)\b[^\n;]*-(?:body|infile|method\s+(?:post|put))\b/i,
-  /\/dev\/(?:tcp|udp)\//,
-];
+const isDataFlag = (t: string) => /^(?:-d|--data(?:-binary|-raw|-urlencode|-ascii)?|-F|--form|-T|--upload-file)(?:$|[=@"'])/.test(t) || /^-[dFT]\S/.test(t);
+
+/**
+ * Whether one command segment sends data over the network: curl with a body (-d, -F, -T, -X POST), wget
+ * --post-*, nc and friends, scp or rsync to a host, PowerShell with -Body/-InFile, bash's /dev/tcp. One pass
+ * over its words: untrusted text must not cost more than its length.
+ */
+function sendsData(seg: string): boolean {
+  if (/\/dev\/(?:tcp|udp)\//.test(seg)) return true;
+  let tool = "";
+  let previous = "";
+  for (const raw of seg.split(/\s+/)) {
+    const t = unquote(raw);
+    const word = t.toLowerCase().replace(/^.*\//, "");
+    if (["curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "scp", "rsync", "iwr", "irm", "invoke-webrequest", "invoke-restmethod"].includes(word)) {
+      tool = word;
+      previous = word;
+      continue;
+    }
+    if (tool === "curl" && (isDataFlag(t) || /^-X(?:POST|PUT|PATCH)$/i.test(t) || (previous === "-X" && /^(?:POST|PUT|PATCH)$/i.test(t)))) return true;
+    if (tool === "wget" && /^--post-(?:data|file)/.test(t)) return true;
+    if (["nc", "ncat", "netcat", "socat", "telnet"].includes(tool) && previous === tool && t !== "") return true;
+    if ((tool === "scp" || tool === "rsync") && /^[\w.@-]+:/.test(t)) return true;
+    if (["iwr", "irm", "invoke-webrequest", "invoke-restmethod"].includes(tool) && (/^-(?:body|infile)$/i.test(t) || (previous.toLowerCase() === "-method" && /^(?:post|put)$/i.test(t)))) return true;
+    previous = t;
+  }
+  return false;
+}
 
 /**
  * What secret a command sends over the network, or undefined: a secret and a sender in one command segment
@@ -261,7 +290,7 @@ const SENDERS: readonly RegExp[] = [
 export function sendsSecret(cmd: string): CommandRisk | undefined {
   for (const seg of segments(cmd)) {
     const source = SECRET_SOURCES.find(([re]) => re.test(seg));
-    if (source && SENDERS.some((re) => re.test(seg))) return { how: `reads ${source[1]} and sends it over the network`, at: seg.trim() };
+    if (source && sendsData(seg)) return { how: `reads ${source[1]} and sends it over the network`, at: seg.trim() };
   }
   return undefined;
 }
