@@ -61,7 +61,11 @@ export const byPlace = (a: Finding, b: Finding): number =>
 
 function capped(findings: Finding[]): Finding[] {
   const byRule = new Map<RuleId, Finding[]>();
-  for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  for (const f of findings) {
+    const list = byRule.get(f.rule);
+    if (list) list.push(f);
+    else byRule.set(f.rule, [f]);
+  }
   const out: Finding[] = [];
   for (const list of byRule.values()) {
     // keep the worst ones when there are too many
@@ -182,7 +186,7 @@ function groupPrograms(event: string, group: unknown, out: HookProgram[]): void 
 }
 
 /** Every hook of a `hooks` map (`{Event: [group...]}`), as an agent's frontmatter holds it. */
-export function hookPrograms(hooks: unknown): HookProgram[] {
+function hookPrograms(hooks: unknown): HookProgram[] {
   const out: HookProgram[] = [];
   if (!isPlainObject(hooks)) return out;
   for (const [event, groups] of Object.entries(hooks).slice(0, MAX_PROGRAMS)) {
@@ -206,7 +210,7 @@ function serverProgram(name: string, server: unknown): McpProgram | undefined {
 }
 
 /** The servers of an `mcpServers` value: a map, or a list of names and inline maps (an agent's frontmatter). */
-export function mcpPrograms(value: unknown): McpProgram[] {
+function mcpPrograms(value: unknown): McpProgram[] {
   const entries = Array.isArray(value)
     ? value.slice(0, MAX_PROGRAMS).flatMap((item) => (isPlainObject(item) ? Object.entries(item) : []))
     : isPlainObject(value)

@@ -37,17 +37,19 @@ const unquote = (t: string) => t.replace(/^["'`(]+|["'`);]+$/g, "");
 /** The words of one pipeline stage, past `sudo -u x`, `env A=b` and `exec`. */
 function stageWords(stage: string): string[] {
   const words = stage.trim().split(/\s+/).map(unquote).filter(Boolean);
-  for (;;) {
-    const w = words[0]?.toLowerCase();
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i]!.toLowerCase();
     if (w === "sudo" || w === "doas") {
-      words.shift();
-      while (words[0]?.startsWith("-")) words.splice(0, /^-[ugCh]$/.test(words[0]) ? 2 : 1);
+      i++;
+      while (words[i]?.startsWith("-")) i += /^-[ugCh]$/.test(words[i]!) ? 2 : 1;
     } else if (w === "env" || w === "/usr/bin/env") {
-      words.shift();
-      while (words[0] !== undefined && (words[0].includes("=") || words[0].startsWith("-"))) words.shift();
-    } else if (w === "exec" || w === "command" || w === "nohup" || w === "time") words.shift();
-    else return words;
+      i++;
+      while (words[i] !== undefined && (words[i]!.includes("=") || words[i]!.startsWith("-"))) i++;
+    } else if (w === "exec" || w === "command" || w === "nohup" || w === "time") i++;
+    else break;
   }
+  return words.slice(i);
 }
 
 /** Whether a stage that receives the download runs it: an interpreter that reads its program from stdin. */

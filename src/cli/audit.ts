@@ -44,7 +44,11 @@ export function auditCommand(deps: Deps, run?: Run): Command {
 /** Findings grouped by file, the files with the worst findings first; worst first within a file. */
 function humanLines(io: Io, r: AuditResult, level: AuditSeverity, failed: boolean): string[] {
   const byFile = new Map<string, AuditedFinding[]>();
-  for (const f of r.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const f of r.findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
   const worst = (fs: AuditedFinding[]) => Math.max(...fs.map((f) => rank(f.severity)));
   const files = [...byFile.entries()].sort(([a, fa], [b, fb]) => worst(fb) - worst(fa) || (a < b ? -1 : a > b ? 1 : 0));
   const lines: string[] = [];
