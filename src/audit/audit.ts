@@ -132,7 +132,7 @@ function nameHits(file: string, raw: unknown, line: number, agents: readonly Age
   if (mixed) {
     hits.push({ rule: "mixed-script-name", line, message: `name "${shown}" mixes ${mixed.join(" and ")} letters${lookalike ? `; it reads as "${visible(lookalike, 60)}"` : ""}` });
   }
-  const twin = agents?.find((a) => a.file !== file && a.name !== name && skeleton(a.name) === skeleton(name) && !(PRINTABLE_ASCII.test(name) && !PRINTABLE_ASCII.test(a.name)));
+  const twin = agents && bySkeleton(agents).get(skeleton(name))?.find((a) => a.file !== file && a.name !== name && !(PRINTABLE_ASCII.test(name) && !PRINTABLE_ASCII.test(a.name)));
   if (twin) {
     hits.push({ rule: "confusable-name", line, message: `name "${shown}" looks like "${visible(twin.name, 60)}", the agent in ${visible(twin.file, 80)}` });
   } else if (lookalike && !mixed) {
@@ -141,6 +141,24 @@ function nameHits(file: string, raw: unknown, line: number, agents: readonly Age
     hits.push({ rule: "confusable-name", line, message: `name "${shown}" is ${how} "${visible(lookalike, 60)}"` });
   }
   return hits;
+}
+
+const skeletons = new WeakMap<readonly AgentName[], Map<string, AgentName[]>>();
+
+/** The agents by skeleton, computed once per list (a scope's agents are compared with each of them). */
+function bySkeleton(agents: readonly AgentName[]): Map<string, AgentName[]> {
+  let index = skeletons.get(agents);
+  if (!index) {
+    index = new Map();
+    for (const a of agents) {
+      const key = skeleton(a.name);
+      const list = index.get(key);
+      if (list) list.push(a);
+      else index.set(key, [a]);
+    }
+    skeletons.set(agents, index);
+  }
+  return index;
 }
 
 const MODES: Record<string, [RuleId, string]> = {

@@ -163,8 +163,11 @@ function downloadedThenRun(cmd: string): CommandRisk | undefined {
   return undefined;
 }
 
+const MAY_DOWNLOAD = /curl|wget|fetch|iwr|irm|invoke-web|invoke-rest|webclient|downloadstring|https?:\/\//i;
+
 /** How `cmd` downloads code and runs it, or undefined. */
 export function downloadExec(cmd: string): CommandRisk | undefined {
+  if (!MAY_DOWNLOAD.test(cmd)) return undefined; // every form below names a downloader or a URL
   const piped = pipedIntoInterpreter(cmd);
   if (piped) return piped;
   const found = (re: RegExp, how: string): CommandRisk | undefined => {

@@ -33,6 +33,7 @@ const NAMES: Record<number, string> = {
 const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
 const ZERO_WIDTH = /[\u200B-\u200D\u2060-\u2064\u180E\uFEFF]/g;
 const TAGS = /[\u{E0000}-\u{E007F}]+/gu;
+const ANY_HIDDEN = /[\u202A-\u202E\u2066-\u2069\u200B-\u200D\u2060-\u2064\u180E\uFEFF\u{E0000}-\u{E007F}]/u;
 /** An emoji subdivision flag (England, Scotland, Wales): the one ordinary use of tag characters. */
 const FLAG_TAGS = /\u{1F3F4}[\u{E0020}-\u{E007E}]{1,12}\u{E007F}/gu;
 
@@ -64,6 +65,7 @@ function tagText(run: string): string {
  * file is not text (validate reports it on agent files).
  */
 export function hiddenCharacters(text: string, firstLine = 1): TextHit[] {
+  if (!ANY_HIDDEN.test(text)) return []; // the common case, in one pass
   const out: TextHit[] = [];
   const add = (rule: RuleId, line: number, message: string) => out.push({ rule, line, message });
   const body = firstLine === 1 && text.startsWith("\uFEFF") ? ` ${text.slice(1)}` : text;
