@@ -11,6 +11,7 @@ const LAYERS = [
   ["plugin", "src/plugin/"],
   ["project", "src/project/"],
   ["store", "src/store/"],
+  ["audit", "src/audit/"],
   ["agent", "src/agent/"],
   ["git", "src/git/"],
   ["archive", "src/archive/"],

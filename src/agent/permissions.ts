@@ -3,11 +3,13 @@ import { MAX_YAML_EXPANSION } from "./yaml.js";
 
 export interface PermissionChange {
   field: string;
-  kind: "tools-added" | "tools-removed" | "tools-unrestricted" | "tools-restricted" | "changed" | "program-added" | "program-removed";
+  kind: "tools-added" | "tools-removed" | "tools-unrestricted" | "tools-restricted" | "changed" | "program-added" | "program-removed" | "audit";
   detail: string;
   risky: boolean;
   added?: string[];
   removed?: string[];
+  /** kind "audit": the finding of `agentpkg audit` this change shows */
+  finding?: { rule: string; severity: string; file: string; line: number };
 }
 
 /**
@@ -235,6 +237,7 @@ export function describePermissionChange(c: PermissionChange): string {
   if (c.kind === "tools-added" || c.kind === "tools-unrestricted" || c.kind === "program-added") sign = "+";
   else if (c.kind === "tools-removed" || c.kind === "tools-restricted" || c.kind === "program-removed") sign = "-";
   else if (c.field === "disallowedTools") sign = c.removed ? "+" : "-";
+  else if (c.kind === "audit") sign = "!";
   return `${sign} ${c.detail}`;
 }
 

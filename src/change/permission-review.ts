@@ -5,6 +5,7 @@ import { firstInstallChanges, permissionChanges, programsOf, requiresConfirmatio
 import { writesFile, type Plan, type PermissionReview, type Step } from "../plan/plan.js";
 import { permissionLines } from "../plan/review.js";
 import { isCommitGone } from "../store/git-mirrors.js";
+import { auditReviewChanges } from "../audit/review.js";
 import { loadPristine } from "./content.js";
 import type { Context } from "./context.js";
 import type { ChangePrompts } from "./prompts.js";
@@ -51,11 +52,21 @@ async function changesOf(ctx: Context, plan: Plan, s: Step): Promise<PermissionC
     .map((p) => ({ field, kind: "program-added" as const, risky: true, detail: `${label} ${p}` }));
 }
 
+/** The audit's high findings in what a step writes (an update: those its previous version did not have). */
+async function auditChangesOf(ctx: Context, plan: Plan, s: Step): Promise<PermissionChange[]> {
+  if (s.op === "remove" || !writesFile(s) || !(isNew(s) || (s.op === "update" && s.from.sha256 !== s.to.sha256))) return [];
+  const bytes = plan.incoming.get(s.file);
+  // a plugin's own copy of one of its parts is the part's text again
+  if (!bytes || (s.kind === "file" && plan.steps.some((o) => o.name === s.name && o.kind !== "file" && o.op !== "remove" && o.to.path === s.to.path))) return [];
+  const found = auditReviewChanges({ file: s.file, kind: s.kind, bytes });
+  return found.length && s.op === "update" ? auditReviewChanges({ file: s.file, kind: s.kind, bytes }, await pristineOf(ctx, s)) : found;
+}
+
 /** The review of a plan, one entry per package: its version change and what it may now do or run. */
 async function collect(ctx: Context, plan: Plan): Promise<PermissionReview[]> {
   const byPackage = new Map<string, PermissionReview>();
   for (const s of plan.steps) {
-    const changes = await changesOf(ctx, plan, s);
+    const changes = [...(await changesOf(ctx, plan, s)), ...(await auditChangesOf(ctx, plan, s))];
     if (!changes.length || s.op === "remove") continue;
     const locked = own(ctx.files.lock.agents, s.name)?.version ?? own(ctx.files.lock.plugins, s.name)?.version;
     const review = byPackage.get(s.name) ?? { name: s.name, from: locked ?? "(new)", to: s.to.version, changes: [], risky: false };

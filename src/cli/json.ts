@@ -2,6 +2,8 @@
 // per result, field by field, so an operation's internal fields never leak into the public schema.
 // Every document carries schemaVersion 1; a field is only ever added, never renamed or removed.
 import type { AgentProblem } from "../agent/problem.js";
+import type { AuditSeverity } from "../audit/rules.js";
+import type { AuditResult } from "../operations/audit.js";
 import type { DiffResult } from "../operations/diff.js";
 import type { DoctorResult } from "../operations/doctor.js";
 import type { InfoResult } from "../operations/info.js";
@@ -83,6 +85,18 @@ export const verifyJson = (r: VerifyResult) => ({
   untracked: r.untracked,
   checkedPlugins: r.checkedPlugins,
   warnings: r.warnings,
+});
+
+export const auditJson = (r: AuditResult, level: AuditSeverity, failed: boolean) => ({
+  ...SCHEMA,
+  ok: !failed,
+  level,
+  audited: r.audited,
+  entries: r.entries,
+  packages: r.packages,
+  counts: { high: r.findings.filter((f) => f.severity === "high").length, medium: r.findings.filter((f) => f.severity === "medium").length, low: r.findings.filter((f) => f.severity === "low").length },
+  findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, message: f.message, ...(f.entry !== undefined ? { entry: f.entry } : {}), ...(f.package !== undefined ? { package: f.package } : {}) })),
+  skipped: r.skipped.map((s) => ({ file: s.file, reason: s.reason })),
 });
 
 export const infoJson = (r: InfoResult) => ({

@@ -20,6 +20,7 @@ export const COMMANDS: readonly { names: readonly string[]; load: () => Promise<
   { names: ["pack"], load: async () => (await import("./pack.js")).packCommand },
   { names: ["sync"], load: async () => (await import("./sync.js")).syncCommand },
   { names: ["verify"], load: async () => (await import("./verify.js")).verifyCommand },
+  { names: ["audit"], load: async () => (await import("./audit.js")).auditCommand },
   { names: ["outdated"], load: async () => (await import("./outdated.js")).outdatedCommand },
   { names: ["init"], load: async () => (await import("./init.js")).initCommand },
   { names: ["validate"], load: async () => (await import("./validate.js")).validateCommand },

@@ -110,9 +110,10 @@ export interface FoundFile {
 
 /**
  * Every file Claude Code would load under `dir`: walked recursively, names ending in `.md`
- * (case-sensitive), dotfiles included, symlinks followed (each real folder visited once).
+ * (case-sensitive), dotfiles included, symlinks followed (each real folder visited once). With `all`,
+ * every regular file (a skill's scripts and references).
  */
-export async function findAgentFiles(dir: string, o: { sizes?: boolean } = {}): Promise<FoundFile[]> {
+export async function findAgentFiles(dir: string, o: { sizes?: boolean; all?: boolean } = {}): Promise<FoundFile[]> {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
   async function walk(d: string, depth: number): Promise<void> {
@@ -124,7 +125,7 @@ export async function findAgentFiles(dir: string, o: { sizes?: boolean } = {}): 
       const abs = d + path.sep + e.name; // path.join, without normalising 500 times what is already normal
       const st = e.isSymbolicLink() ? await fs.stat(abs).catch(() => undefined) : undefined;
       if (e.isDirectory() || st?.isDirectory()) await walk(abs, depth + 1);
-      else if (e.name.endsWith(".md") && (e.isFile() || st?.isFile())) {
+      else if ((o.all || e.name.endsWith(".md")) && (e.isFile() || st?.isFile())) {
         out.push({ abs, size: o.sizes === false ? 0 : (st?.size ?? (await fs.stat(abs)).size) });
       }
     }

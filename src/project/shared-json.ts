@@ -41,6 +41,24 @@ export function entryValue(text: string | undefined, host: string, key: readonly
   return Object.hasOwn(section, a!) ? section[a!] : undefined;
 }
 
+/**
+ * Every hook group and MCP server of a host file's text, each with the key agentpkg would give it
+ * (`["hooks", Event, sha12]`, `["mcpServers", name]`), whoever added it.
+ */
+export function listEntries(text: string | undefined, host: string): { key: string[]; value: unknown }[] {
+  if (text === undefined) return [];
+  const doc = parseHost(text, host);
+  const out: { key: string[]; value: unknown }[] = [];
+  if (isPlainObject(doc.hooks)) {
+    for (const [event, groups] of Object.entries(doc.hooks)) {
+      if (!Array.isArray(groups)) continue;
+      for (const g of groups) out.push({ key: ["hooks", event, sha256(stableJson(g)).slice(0, 12)], value: g });
+    }
+  }
+  if (isPlainObject(doc.mcpServers)) for (const [name, server] of Object.entries(doc.mcpServers)) out.push({ key: ["mcpServers", name], value: server });
+  return out;
+}
+
 /** The indentation the file uses (2 spaces when it cannot tell), so an edit does not reformat it. */
 function indentOf(text: string): string | number {
   const m = /\n([ \t]+)\S/.exec(text);

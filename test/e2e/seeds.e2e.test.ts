@@ -98,4 +98,15 @@ describe.runIf(HAVE_SEEDS)(`real-world agent files (optional: skipped without ${
     const dupes = r.data.files.filter((f: { problems: { code: string }[] }) => f.problems.some((p) => p.code === "duplicate-name"));
     expect(dupes.map((f: { path: string }) => path.basename(f.path)).sort()).toEqual(shared);
   });
+
+  it("audit --all: the seed with a fake system boundary is the one high finding; the others have none", async () => {
+    for (const f of files) sb.write(`.claude/agents/${f}`, read(f));
+    const r = await sb.json(["audit", "--all"]);
+    const high = r.data.findings.filter((f: { severity: string }) => f.severity === "high");
+    const boundary = seed("002_");
+    if (boundary) expect(high).toContainEqual(expect.objectContaining({ rule: "fake-system-boundary", file: `.claude/agents/${boundary}` }));
+    const knownFiles = new Set(known.map(([prefix]) => `.claude/agents/${seed(prefix)}`));
+    expect(high.filter((f: { file: string }) => knownFiles.has(f.file) && f.file !== `.claude/agents/${boundary}`)).toEqual([]);
+    expect(r.code).toBe(high.length ? 4 : 0);
+  });
 });
