@@ -154,7 +154,7 @@ function programChanges(field: string, before: unknown, after: unknown): Permiss
 }
 
 /** Permission modes that let an agent act without Claude Code asking first. */
-const UNASKED_MODES = new Set(["acceptEdits", "bypassPermissions", "dontAsk", "auto"]);
+const UNASKED_MODES = new Set(["acceptEdits", "bypassPermissions", "auto"]);
 
 /**
  * What a newly installed agent may do. Programs it runs by itself (hooks, MCP servers) and a permission

@@ -85,7 +85,7 @@ export async function reviewPermissions(ctx: Context, plan: Plan, o: { yes: bool
   const permissions = await collect(ctx, plan);
   const risky = permissions.filter((c) => c.risky);
   if (risky.length > 0 && !o.yes && !o.dryRun && !(prompts && (await prompts.permissions(risky)))) {
-    throw new AgentpkgError("E_PERMISSIONS", `${risky.length} ${risky.length > 1 ? "packages change" : "package changes"} what runs on this machine or what an agent may do; nothing was changed`, {
+    throw new AgentpkgError("E_PERMISSIONS", `${risky.length} ${risky.length > 1 ? "packages change" : "package changes"} what runs on this machine or what an agent may do, or bring text the audit flags; nothing was changed`, {
       details: permissionLines(risky),
       hint: "review the changes above, then re-run with --yes to apply them",
       data: { permissionChanges: risky },

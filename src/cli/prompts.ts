@@ -28,7 +28,7 @@ export function changePrompts(deps: Deps): ChangePrompts | undefined {
       }
     },
     async permissions(review) {
-      io.err(["This change starts programs or lets agents do more:", ...permissionLines(review)].join("\n"));
+      io.err(["This change starts programs, lets agents do more, or brings text the audit flags:", ...permissionLines(review)].join("\n"));
       const answer = await prompt("Apply them?", [
         { key: "y", label: "yes" },
         { key: "n", label: "no" },

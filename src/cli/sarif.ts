@@ -5,8 +5,6 @@ import type { AuditResult } from "../operations/audit.js";
 import { VERSION } from "../version.js";
 
 export const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-/** Where the rules are explained (the design notes of this version). */
-export const INFORMATION_URI = "https://www.npmjs.com/package/@agentpkg-dev/agentpkg";
 
 /** SARIF's levels: high is an error, medium a warning, low a note. */
 export const SARIF_LEVEL: Record<AuditSeverity, "error" | "warning" | "note"> = { high: "error", medium: "warning", low: "note" };
@@ -30,7 +28,6 @@ export function auditSarif(r: AuditResult): Record<string, unknown> {
             name: "agentpkg",
             version: VERSION,
             semanticVersion: VERSION,
-            informationUri: INFORMATION_URI,
             rules: RULES.map((rule) => ({
               id: rule.id,
               name: rule.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
