@@ -1,3 +1,4 @@
+import { hookPrograms, mcpPrograms } from "./programs.js";
 import { boundedStableJson, own } from "../util/json.js";
 import { MAX_YAML_EXPANSION } from "./yaml.js";
 
@@ -108,37 +109,13 @@ export function permissionChanges(
   return changes;
 }
 
-/** How many programs a review lists at most (a bounded walk of untrusted YAML). */
-const MAX_PROGRAMS = 50;
-
 /**
  * The programs a `hooks` or `mcpServers` value runs, one line each: `PreToolUse: curl ... | sh`,
- * `server: node x.js` or `server: https://...`. Walks at most MAX_PROGRAMS entries.
+ * `server: node x.js` or `server: https://...` (a bounded walk: see agent/programs.ts).
  */
 export function programsOf(field: string, value: unknown): string[] {
-  const out: string[] = [];
-  const str = (v: unknown) => (typeof v === "string" ? v : Array.isArray(v) ? v.filter((x) => typeof x === "string").slice(0, 20).join(" ") : "");
-  if (value === null || typeof value !== "object") return out;
-  // an agent's mcpServers may be a list: names of servers configured elsewhere (no new program), or inline maps
-  const entries = Array.isArray(value)
-    ? value.slice(0, MAX_PROGRAMS).flatMap((item) => (item !== null && typeof item === "object" && !Array.isArray(item) ? Object.entries(item) : []))
-    : Object.entries(value);
-  for (const [key, v] of entries.slice(0, MAX_PROGRAMS)) {
-    if (field === "mcpServers") {
-      const s = v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {};
-      out.push(`${key}: ${typeof s.url === "string" ? s.url : [str(s.command), str(s.args)].filter(Boolean).join(" ") || "(no command)"}`);
-      continue;
-    }
-    for (const group of (Array.isArray(v) ? v : []).slice(0, MAX_PROGRAMS)) {
-      const hooks = group !== null && typeof group === "object" ? (group as { hooks?: unknown }).hooks : undefined;
-      for (const h of (Array.isArray(hooks) ? hooks : []).slice(0, MAX_PROGRAMS)) {
-        const command = h !== null && typeof h === "object" ? (h as { command?: unknown; prompt?: unknown }).command ?? (h as { prompt?: unknown }).prompt : undefined;
-        if (typeof command === "string") out.push(`${key}: ${command}`);
-      }
-      if (out.length >= MAX_PROGRAMS) return out;
-    }
-  }
-  return out;
+  if (field === "mcpServers") return mcpPrograms(value).map((s) => `${s.name}: ${s.url ?? (s.commandLine || "(no command)")}`);
+  return hookPrograms(value).map((h) => `${h.event}: ${h.command ?? h.prompt}`);
 }
 
 /** Each program a hooks or mcpServers change starts running (risky) or stops running. */

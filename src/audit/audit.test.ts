@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { auditSubject, fileSubject, type AuditSubject, type Finding } from "./audit.js";
 import { RULES, atLeast, type RuleId } from "./rules.js";
-import { downloadExec, sendsSecret, unpinnedPackages } from "./commands.js";
+import { downloadExec, sendsSecret } from "./commands.js";
+import { unpinnedPackages } from "./runners.js";
 import { latinLookalike, mixedScripts, skeleton } from "./unicode.js";
 
 const CLEAN_FM = "name: helper\ndescription: Helps with code\ntools: Read, Grep";

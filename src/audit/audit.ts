@@ -2,8 +2,9 @@
 // an MCP server. Pure: it gets texts and values, never reads a file (operations/audit.ts does).
 import { keyLines, parseAgent, splitFrontmatter, FRONTMATTER_FIRST_LINE } from "../agent/parse.js";
 import { normalizeTools } from "../agent/permissions.js";
-import { isPlainObject } from "../util/json.js";
-import { downloadExec, sendsSecret, unpinnedPackages } from "./commands.js";
+import { groupPrograms, hookPrograms, mcpPrograms, serverProgram, type HookProgram } from "../agent/programs.js";
+import { downloadExec, sendsSecret } from "./commands.js";
+import { unpinnedPackages } from "./runners.js";
 import { promptRisks } from "./prompt.js";
 import { ruleOf, SEVERITIES, type AuditSeverity, type RuleId } from "./rules.js";
 import { lineOf, linesOf, visible } from "./text.js";
@@ -40,8 +41,6 @@ export interface AuditContext {
 
 /** Findings per rule and file at most; the last one says how many more there were. */
 const MAX_PER_RULE = 10;
-/** Hook commands and MCP servers looked at per value at most (a bounded walk of untrusted YAML or JSON). */
-const MAX_PROGRAMS = 50;
 
 type Hit = { rule: RuleId; severity?: AuditSeverity; line: number; message: string };
 
@@ -118,7 +117,7 @@ function auditMarkdown(file: string, text: string, isAgent: boolean, ctx: AuditC
     if (p.command !== undefined) hits.push(...commandHits(p.command, locate(p.command, "hooks"), `hook ${p.event}`));
     if (p.prompt !== undefined) hits.push(...promptHits(p.prompt, locate(p.prompt.split("\n")[0]!, "hooks")));
   }
-  for (const s of mcpPrograms(fm.mcpServers)) hits.push(...commandHits(s.commandLine, locate(s.command, "mcpServers"), `MCP server ${visible(s.name, 40)}`));
+  for (const s of mcpPrograms(fm.mcpServers)) if (s.command !== undefined) hits.push(...commandHits(s.commandLine, locate(s.command, "mcpServers"), `MCP server ${visible(s.name, 40)}`));
   return hits;
 }
 
@@ -187,56 +186,6 @@ function toolHits(fm: Record<string, unknown>, line: number): Hit[] {
 
 // --- hooks and MCP servers ---------------------------------------------------------------------------------------
 
-interface HookProgram {
-  event: string;
-  command?: string;
-  prompt?: string;
-}
-
-/** The hooks of one group (`{matcher, hooks: [...]}`). */
-function groupPrograms(event: string, group: unknown, out: HookProgram[]): void {
-  const hooks = isPlainObject(group) && Array.isArray(group.hooks) ? group.hooks : [];
-  for (const h of hooks.slice(0, MAX_PROGRAMS)) {
-    if (!isPlainObject(h)) continue;
-    if (typeof h.command === "string") out.push({ event, command: h.command });
-    if (typeof h.prompt === "string") out.push({ event, prompt: h.prompt });
-  }
-}
-
-/** Every hook of a `hooks` map (`{Event: [group...]}`), as an agent's frontmatter holds it. */
-function hookPrograms(hooks: unknown): HookProgram[] {
-  const out: HookProgram[] = [];
-  if (!isPlainObject(hooks)) return out;
-  for (const [event, groups] of Object.entries(hooks).slice(0, MAX_PROGRAMS)) {
-    for (const g of (Array.isArray(groups) ? groups : []).slice(0, MAX_PROGRAMS)) groupPrograms(event, g, out);
-    if (out.length >= MAX_PROGRAMS) break;
-  }
-  return out.slice(0, MAX_PROGRAMS);
-}
-
-interface McpProgram {
-  name: string;
-  command: string;
-  /** command and arguments as one line */
-  commandLine: string;
-}
-
-function serverProgram(name: string, server: unknown): McpProgram | undefined {
-  if (!isPlainObject(server) || typeof server.command !== "string") return undefined;
-  const args = Array.isArray(server.args) ? server.args.slice(0, 100).filter((a): a is string => typeof a === "string") : [];
-  return { name, command: server.command, commandLine: [server.command, ...args].join(" ") };
-}
-
-/** The servers of an `mcpServers` value: a map, or a list of names and inline maps (an agent's frontmatter). */
-function mcpPrograms(value: unknown): McpProgram[] {
-  const entries = Array.isArray(value)
-    ? value.slice(0, MAX_PROGRAMS).flatMap((item) => (isPlainObject(item) ? Object.entries(item) : []))
-    : isPlainObject(value)
-      ? Object.entries(value)
-      : [];
-  return entries.slice(0, MAX_PROGRAMS).flatMap(([name, server]) => serverProgram(name, server) ?? []);
-}
-
 /** What one command line does that the audit reports. */
 function commandHits(cmd: string, line: number, label: string): Hit[] {
   const hits: Hit[] = [];
@@ -269,7 +218,7 @@ function auditEntry(s: Extract<AuditSubject, { kind: "hook" | "mcp" }>): Hit[] {
     }
   } else {
     const p = serverProgram(s.server, s.value);
-    if (p) hits.push(...commandHits(p.commandLine, locate(p.command), `MCP server ${visible(s.server, 40)}`));
+    if (p?.command !== undefined) hits.push(...commandHits(p.commandLine, locate(p.command), `MCP server ${visible(s.server, 40)}`));
   }
   return hits;
 }
