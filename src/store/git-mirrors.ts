@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
-import { tryReadRegularFile } from "../util/safe-read.js";
+import { readSmallJson } from "../util/safe-read.js";
 import { sha256 } from "../util/hash.js";
 import { acquireLock } from "../util/process-lock.js";
 import { redactCredentials } from "../util/redact.js";
@@ -38,12 +38,7 @@ export function mirrorDir(cache: string, url: string, history = false): string {
 }
 
 async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
-  try {
-    const r = tryReadRegularFile(path.join(dir, "meta.json"), { limit: 64 * 1024 });
-    return r.ok ? (JSON.parse(r.data.toString("utf8")) as MirrorMeta) : undefined;
-  } catch {
-    return undefined;
-  }
+  return readSmallJson(path.join(dir, "meta.json")) as MirrorMeta | undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { classifyGitUrl } from "../git/run.js";
 import { readArchive, type ExtractPolicy } from "../archive/safe-extract.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { redactCredentials } from "../util/redact.js";
-import { refusal, tryReadRegularFile } from "../util/safe-read.js";
+import { readSmallJson, refusal, tryReadRegularFile } from "../util/safe-read.js";
 import type { RefreshPolicy } from "./git-mirrors.js";
 
 const MIB = 1024 * 1024;
@@ -76,15 +76,9 @@ async function exists(p: string): Promise<boolean> {
 }
 
 async function readPointer(file: string, url: string): Promise<{ sha256: string; fetchedAt: number } | undefined> {
-  try {
-    const r = tryReadRegularFile(file, { limit: 64 * 1024 });
-    if (!r.ok) return undefined;
-    const raw = JSON.parse(r.data.toString("utf8")) as { url?: unknown; sha256?: unknown; fetchedAt?: unknown };
-    if (raw.url !== url || typeof raw.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(raw.sha256) || typeof raw.fetchedAt !== "number") return undefined;
-    return { sha256: raw.sha256, fetchedAt: raw.fetchedAt };
-  } catch {
-    return undefined;
-  }
+  const raw = readSmallJson(file) as { url?: unknown; sha256?: unknown; fetchedAt?: unknown } | undefined;
+  if (raw?.url !== url || typeof raw.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(raw.sha256) || typeof raw.fetchedAt !== "number") return undefined;
+  return { sha256: raw.sha256, fetchedAt: raw.fetchedAt };
 }
 
 async function readLocal(file: string, label: string): Promise<Buffer> {

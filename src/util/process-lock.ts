@@ -5,7 +5,7 @@ import path from "node:path";
 import { AgentpkgError } from "./errors.js";
 import { TEMP_SUFFIX } from "./atomic.js";
 import { randomHex } from "./hash.js";
-import { tryReadRegularFile } from "./safe-read.js";
+import { readSmallJson } from "./safe-read.js";
 
 interface Owner {
   pid: number;
@@ -27,12 +27,7 @@ export function alive(pid: number): boolean {
 }
 
 async function readOwner(dir: string): Promise<Owner | undefined> {
-  try {
-    const r = tryReadRegularFile(path.join(dir, "owner.json"), { limit: 64 * 1024 });
-    return r.ok ? (JSON.parse(r.data.toString("utf8")) as Owner) : undefined;
-  } catch {
-    return undefined;
-  }
+  return readSmallJson(path.join(dir, "owner.json")) as Owner | undefined;
 }
 
 async function isStale(dir: string): Promise<boolean> {

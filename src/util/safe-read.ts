@@ -130,3 +130,16 @@ export const READ_LIMITS = {
   /** registry.json of a registry on disk */
   registryIndex: 64 * 1024 * 1024,
 } as const;
+
+/**
+ * A small JSON file agentpkg keeps for itself (a lock's owner, a mirror's meta): its parsed value, or
+ * undefined when it is absent, not a regular file, over 64 KiB or not JSON. The caller checks the shape.
+ */
+export function readSmallJson(file: string): unknown {
+  try {
+    const r = tryReadRegularFile(file, { limit: 64 * 1024 });
+    return r.ok ? (JSON.parse(r.data.toString("utf8")) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}

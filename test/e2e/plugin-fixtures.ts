@@ -1,7 +1,8 @@
 // Synthetic Claude Code plugin marketplaces for the plugin tests: every kind of part, written the way real
 // plugins are (hooks.json with ${CLAUDE_PLUGIN_ROOT} scripts, .mcp.json, skills with several files, a
 // plugin.json that lists only some agents, a command in a subfolder).
-import { agentText, GitRepo } from "./helpers.js";
+import { expect } from "vitest";
+import { agentText, GitRepo, Sandbox } from "./helpers.js";
 
 export const HELLO_SH = `#!/bin/sh
 # a SessionStart hook: proves it ran, and that it found its plugin folder
@@ -78,4 +79,13 @@ export function kitMarketplace(root: string): GitRepo {
   writeKit(mk, "1.0.0");
   mk.commit("kit 1.0.0, solo 0.3.0");
   return mk;
+}
+
+/** A sandbox whose project has the marketplace above added as the registry `mk`. */
+export async function kitSandbox(): Promise<{ sb: Sandbox; mk: GitRepo }> {
+  const sb = new Sandbox();
+  const mk = kitMarketplace(sb.root);
+  const r = await sb.run(["registry", "add", "mk", mk.url]);
+  expect(r.code, r.stderr).toBe(0);
+  return { sb, mk };
 }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentText, Sandbox, snapshot, type GitRepo } from "./helpers.js";
-import { kitMarketplace, writeKit } from "./plugin-fixtures.js";
+import { kitSandbox, writeKit } from "./plugin-fixtures.js";
 
 let sb: Sandbox;
 let mk: GitRepo;
@@ -35,10 +35,7 @@ async function installKit(): Promise<void> {
 }
 
 beforeEach(async () => {
-  sb = new Sandbox();
-  mk = kitMarketplace(sb.root);
-  const r = await sb.run(["registry", "add", "mk", mk.url]);
-  expect(r.code, r.stderr).toBe(0);
+  ({ sb, mk } = await kitSandbox());
 });
 afterEach(() => sb.cleanup());
 

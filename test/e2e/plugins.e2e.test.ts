@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox, sha256, snapshot, type GitRepo } from "./helpers.js";
-import { kitMarketplace, writeKit, KIT_HOOKS } from "./plugin-fixtures.js";
+import { kitSandbox, writeKit, KIT_HOOKS } from "./plugin-fixtures.js";
 import { claudeCodeMissing, claudePluginInstall, inventory } from "./claude-code.js";
 
 let sb: Sandbox;
@@ -21,10 +21,7 @@ const USER_MCP = { mcpServers: { mine: { command: "my-server" } } };
 const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
 
 beforeEach(async () => {
-  sb = new Sandbox();
-  mk = kitMarketplace(sb.root);
-  const r = await sb.run(["registry", "add", "mk", mk.url]);
-  expect(r.code, r.stderr).toBe(0);
+  ({ sb, mk } = await kitSandbox());
 });
 afterEach(() => sb.cleanup());
 
