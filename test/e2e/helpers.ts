@@ -125,7 +125,8 @@ export class TestRegistry {
 }
 
 /** The sandbox's V8 code cache folder, under its root. */
-const CODE_CACHE = "v8-code-cache";
+/** One private V8 code cache for the whole test run, so each command's cache is built once, not once per sandbox. */
+const SHARED_CODE_CACHE = path.join(os.tmpdir(), `agentpkg-test-code-cache-${process.getuid?.() ?? "user"}`);
 
 /** A sandbox: temp HOME, cache and project dir; runs the built CLI as a subprocess. */
 export class Sandbox {
@@ -148,9 +149,9 @@ export class Sandbox {
       CI: "",
       GIT_CONFIG_NOSYSTEM: "1",
       AGENTPKG_REGISTRY_TTL: "0",
-      // the V8 code cache stays in the sandbox: tests never write into the user's shared $TMPDIR cache
+      // a test-only code cache: tests never write into the user's own $TMPDIR cache
       // (launcher.e2e.test.ts, which tests that cache, removes this and sets its own)
-      AGENTPKG_CODE_CACHE: path.join(this.root, CODE_CACHE),
+      AGENTPKG_CODE_CACHE: SHARED_CODE_CACHE,
       PATH: process.env.PATH ?? "",
     };
   }
@@ -183,12 +184,9 @@ export class Sandbox {
     return { ...r, data };
   }
 
-  /**
-   * snapshot() of the whole sandbox but its V8 code cache, which each command's first run writes (start-up
-   * data in a temp folder, not agentpkg's): "nothing else changed" checks over the root.
-   */
+  /** snapshot() of the whole sandbox (home, caches, project): "nothing else changed" checks over the root. */
   snapshotRoot(): Record<string, string> {
-    return Object.fromEntries(Object.entries(snapshot(this.root)).filter(([k]) => !k.startsWith(`${CODE_CACHE}/`)));
+    return snapshot(this.root);
   }
 
   file(rel: string, dir = this.project): string {
