@@ -200,7 +200,7 @@ const registryJson = (r: RegistryInfo) => ({
 
 export const registryAddJson = (r: RegistryInfo, dryRun: boolean) => ({ ...SCHEMA, ...registryJson(r), dryRun, warnings: r.warnings ?? [] });
 export const registryListJson = (r: RegistryInfo[]) => ({ ...SCHEMA, registries: r.map(registryJson) });
-export const registryRemoveJson = (r: RegistryInfo) => ({ ...SCHEMA, name: r.name, url: r.url });
+export const registryRemoveJson = (r: RegistryInfo, dryRun: boolean) => ({ ...SCHEMA, name: r.name, url: r.url, dryRun });
 export const registryUpdateJson = (r: RegistryInfo[]) => ({ ...SCHEMA, registries: r.map(registryJson) });
 
 export const registryInitJson = (r: RegistryInitResult) => ({ ...SCHEMA, dir: r.dir, name: r.name, files: r.files, skipped: r.skipped, initialized: r.initialized, commit: r.commit });

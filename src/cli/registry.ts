@@ -46,7 +46,7 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryRemove } = await import("../operations/registry.js");
       const r = await runRegistryRemove({ ...inv.common, name }, inv.deps);
-      printResult(inv.deps.io, inv.out, registryRemoveJson(r), () => [`removed registry ${r.name} (${redactCredentials(r.url)})`]);
+      printResult(inv.deps.io, inv.out, registryRemoveJson(r, inv.common.dryRun === true), () => [`${inv.common.dryRun ? "would remove" : "removed"} registry ${r.name} (${redactCredentials(r.url)})${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
     });
   cmd
     .command("update")

@@ -85,9 +85,15 @@ export async function runRegistryRemove(o: CommonOptions & { name: string }, dep
   const ctx = await openContext(o, deps);
   const url = own(ctx.files.manifest.registries, o.name);
   if (url === undefined) throw new AgentpkgError("E_NOT_FOUND", `no registry named "${o.name}" in ${ctx.scope.global ? "~/.claude" : ".claude"}/agentpkg.json`);
-  const users = Object.entries(ctx.files.manifest.agents).filter(([, d]) => d.registry === o.name).map(([n]) => n);
-  if (users.length) {
-    throw new AgentpkgError("E_USAGE", `registry ${o.name} is still used by ${users.join(", ")}`, { hint: `remove those agents first: agentpkg remove ${users.join(" ")}` });
+  // a package still needs the registry when the manifest names it or the lock installed from it (a sticky registry)
+  const using = (deps: Record<string, { registry?: string }>, locked: Record<string, { registry: string }>) =>
+    [...new Set([...Object.keys(deps).filter((n) => deps[n]!.registry === o.name), ...Object.keys(locked).filter((n) => locked[n]!.registry === o.name)])].sort();
+  const agents = using(ctx.files.manifest.agents, ctx.files.lock.agents);
+  const plugins = using(ctx.files.manifest.plugins, ctx.files.lock.plugins);
+  if (agents.length || plugins.length) {
+    const names = [...agents, ...plugins.map((p) => `plugin ${p}`)];
+    const first = [agents.length ? `agentpkg remove ${agents.join(" ")}` : "", ...plugins.map((p) => `agentpkg remove --plugin ${p}`)].filter(Boolean);
+    throw new AgentpkgError("E_USAGE", `registry ${o.name} is still used by ${names.join(", ")}`, { hint: `remove those first: ${first.join("; ")}` });
   }
   await saveManifest(ctx, (m) => {
     const registries = dict(m.registries);

@@ -5,7 +5,7 @@ import { assertAgentName, assertRegistryName, isValidAgentName } from "../util/n
 import { classifyGitUrl } from "../git/run.js";
 import { validRange } from "../util/semver.js";
 
-/** The kinds of git repository a manifest registry can be (README "Other registry kinds"). */
+/** The kinds of git repository a manifest registry can be (docs/registries.md, "Kinds"). */
 export type RegistryType = "registry" | "marketplace" | "plain";
 export const REGISTRY_TYPES: readonly RegistryType[] = ["registry", "marketplace", "plain"];
 

@@ -13,7 +13,7 @@ export function isValidAgentName(name: string): boolean {
 
 /**
  * An agent as a project names it: NAME, or QUALIFIER:NAME for one of several same-named agents of a
- * marketplace (qualifier = plugin) or plain repository (qualifier = folder). Installed as QUALIFIER--NAME.md.
+ * marketplace (qualifier = plugin) or plain repository (qualifier = folder). Installed as QUALIFIER/NAME.md.
  */
 export function isValidAgentRef(ref: string): boolean {
   const parts = ref.split(":");

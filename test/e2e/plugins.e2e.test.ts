@@ -93,9 +93,15 @@ describe("a marketplace's plugins", () => {
     sb.write(".claude/agentpkg.json", json({ registries: { mk: { url: mk.url, type: "marketplace" } }, agents: {} }));
     const before = snapshot(sb.project);
     expect((await sb.run(["install", "--plugin", "kit", "--yes"])).code).toBe(0);
+    const inUse = await sb.run(["registry", "remove", "mk"]);
+    expect(inUse.code).toBe(2);
+    expect(inUse.stderr).toContain("registry mk is still used by plugin kit");
+    expect(inUse.stderr).toContain("agentpkg remove --plugin kit");
     const r = await sb.run(["remove", "--plugin", "kit"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("- plugin kit 1.0.0");
+    const dry = await sb.run(["registry", "remove", "mk", "--dry-run"]);
+    expect(dry.stdout).toContain("would remove registry mk");
     const after = snapshot(sb.project);
     delete after[".claude/agentpkg.lock"]; // the lock stays, listing nothing
     expect(after).toEqual(before);
