@@ -57,6 +57,7 @@ export async function resolvePlugin(ctx: Context, name: string, dep: Dependency,
   const resolved = await materializePlugin(ctx, found.source, found.plugin, name, version, { parts: dep.parts });
   if (!versionStillMatches(version, resolved.lock.version, dep.range)) throw noVersionMatches(found.plugin, name, dep.range, found.source.name, resolved.lock.version);
   for (const w of resolved.vendored.warnings) ctx.notes.push(`plugin ${name}: ${w}`);
+  if (found.plugin.deprecated) ctx.notes.push(`plugin ${name} is deprecated: ${found.plugin.deprecated}`);
   return resolved;
 }
 

@@ -75,6 +75,7 @@ async function wantAgent(c: Context, w: Wanted, spec: AgentSpec): Promise<void> 
   const resolved = await resolveAgent(c.registries, spec.name, dep, spec.registry === undefined ? locked : undefined);
   manifest.agents[spec.name] = { range: rangeToSave(spec.range, resolved.entry.version, w.exact), registry };
   w.agents.set(spec.name, resolved.entry);
+  if (resolved.agent.deprecated) c.notes.push(`${spec.name} is deprecated: ${resolved.agent.deprecated}`); // as npm warns
 }
 
 /** The plugin a name no registry has as an agent stands for: NAME itself, or PLUGIN of PLUGIN:PART. */

@@ -213,6 +213,9 @@ describe("registry init, publish, install", () => {
       { version: "1.1.0", yanked: "broken prompt", changelog: "better", tags: [] },
       { version: "1.0.0", yanked: null, changelog: null, tags: ["latest"] },
     ]);
+    const installed = await sb.run(["install", "my-agent@1.0.0"]); // installing a deprecated agent warns, as npm does
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stderr).toContain("my-agent is deprecated: use other-agent");
   });
 });
 
