@@ -3,6 +3,11 @@
 // Prints medians with their ratio to a baseline and peak RSS; --json FILE also writes the results.
 //
 //   node bench/run.mjs [--json FILE] [--runs N] [--bin PATH] [--only SUBSTRING,...] [--no-growth] [--inherit-env] [--keep]
+//                      [--scale 1000,10000,100000 | --no-scale]
+//
+// `--only` picks rows by substring of their names: `--only "scale search"` (the scale rows are named
+// "scale cold N", "scale search N", "scale info N", "scale sync 5000", "scale verify 5000",
+// "scale from-lock 5000"); `--only scale --scale 1000,10000` runs the scale rows without the 100k ones.
 //
 // Every row runs interleaved with its baseline (baseline, command, baseline, command ...) after one
 // untimed warm-up, so both see the same machine load; untimed steps between runs reset the project or
@@ -15,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { memoryMethod } from "./measure.mjs";
 import { growthTable, jsonDocument, mainTable } from "./report.mjs";
+import { SCALE_SIZES, scaleRows } from "./scale.mjs";
 import { Bench, coldInstallRow, longMarketplaceRow, noopRow, upgradeRow, versionRow, warmInstallRow } from "./scenarios.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,6 +31,8 @@ const { values: opt } = parseArgs({
     bin: { type: "string", default: path.join(REPO, ".build", "bench", "code-cache-launcher.cjs") },
     only: { type: "string" },
     "no-growth": { type: "boolean", default: false },
+    scale: { type: "string" },
+    "no-scale": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     "inherit-env": { type: "boolean", default: false },
   },
@@ -64,6 +72,10 @@ try {
   log(`agentpkg bench: ${bin}\n  temp dir ${tmp}; ${runs} runs (${b.slowRuns} for slow rows); memory: ${memoryMethod}`);
   const rows = [];
   for (const [name, fn] of ROWS) if (wanted(name)) rows.push(fn());
+  if (!opt["no-scale"]) {
+    const sizes = opt.scale ? opt.scale.split(",").map(Number).filter((n) => n > 0) : SCALE_SIZES;
+    rows.push(...scaleRows(b, sizes, wanted));
+  }
   const growth = [];
   if (!opt["no-growth"]) {
     for (const [name, fn] of GROWTH) {

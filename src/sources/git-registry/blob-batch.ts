@@ -1,6 +1,6 @@
 // Batched reads of version files from a registry mirror: every file a command needs from one commit comes
-// out of one `git cat-file --batch` (plus one `git ls-tree` when a file is not what registry.json says),
-// not git processes per file (DESIGN.md §7).
+// out of one `git ls-tree` (500 paths a run) and one `git cat-file --batch` by object id, or, for a file or
+// two, one `git cat-file --batch` by path; never git processes per file (DESIGN.md §7).
 import { AgentpkgError } from "../../util/errors.js";
 import { runGit } from "../../git/run.js";
 import { sha256 } from "../../util/hash.js";
@@ -24,6 +24,12 @@ interface TreeEntry {
 
 /** Paths per ls-tree call: keeps the argument list far below any OS limit. */
 const PATHS_PER_CALL = 500;
+/**
+ * `<commit>:<path>` makes git look the path up in the tree from the top for every name (a 100,000-agent
+ * registry's agents/ tree is 4 MB: ~16 ms a file), where one ls-tree walks it once for 500 paths: by name
+ * only for a file or two, when it saves the ls-tree run.
+ */
+const VOUCHED_MAX_FILES = 2;
 /** Real agent files are a few KiB: 8 MiB covers hundreds at once; a larger batch takes the checked path. */
 const VOUCHED_READ_BYTES = 8 * 1024 * 1024;
 
@@ -60,7 +66,7 @@ export class BlobReader {
   }
 
   private async readAt(commit: string, reqs: Request[]): Promise<void> {
-    const rest = await this.readVouched(commit, reqs);
+    const rest = reqs.length <= VOUCHED_MAX_FILES ? await this.readVouched(commit, reqs) : reqs;
     if (rest.length > 0) await this.readChecked(commit, rest);
   }
 
