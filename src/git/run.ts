@@ -197,10 +197,13 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
  * A local git whose output the caller reads as it comes (`cat-file --batch` over thousands of objects):
  * no output cap, the caller keeps only what it needs. Same hardening and environment as runGit.
  */
-export function spawnGit(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv }): import("node:child_process").ChildProcessWithoutNullStreams {
+export function spawnGit(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv }): import("node:child_process").ChildProcessWithoutNullStreams;
+/** `stdout`: a file descriptor git writes to directly (no stdin, no stdout stream). */
+export function spawnGit(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; stdout: number }): import("node:child_process").ChildProcess;
+export function spawnGit(args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; stdout?: number }): import("node:child_process").ChildProcess {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(gitEnv(o.env))) if (v !== undefined) env[k] = v;
-  return childProcess().spawn("git", [...HARDENING, ...args], { cwd: o.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  return childProcess().spawn("git", [...HARDENING, ...args], { cwd: o.cwd, env, stdio: o.stdout === undefined ? ["pipe", "pipe", "pipe"] : ["ignore", o.stdout, "pipe"] });
 }
 
 /** git itself is missing: say so, instead of blaming the registry. */
