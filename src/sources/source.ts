@@ -34,6 +34,15 @@ export interface AgentEntry {
   plugin?: string;
 }
 
+/** What search shows of an agent, without its versions: a registry's index keeps one per agent. */
+export interface AgentSummary {
+  name: string;
+  description?: string;
+  /** latestVersion of the entry */
+  latest: string | null;
+  deprecated: string | null;
+}
+
 export type SourceKind = "builtin" | "registry" | "marketplace" | "plain" | "tarball";
 
 export type { RegistryType } from "../project/manifest.js";
@@ -96,6 +105,14 @@ export interface Source {
   readonly warnings?: string[];
   getAgent(name: string): Promise<AgentEntry | null>;
   listAgents(): Promise<AgentEntry[]>;
+  /**
+   * Large registries: what search shows of the agents whose name, description, latest version or
+   * deprecation holds each of `words` (lowercase), without reading every entry; a superset of search's
+   * matches. Fails as listAgents would.
+   */
+  agentSummaries?(words: readonly string[]): Promise<AgentSummary[]>;
+  /** How many agents listAgents would list, without reading them. Fails as listAgents would. */
+  countAgents?(): Promise<number>;
   /**
    * Read one version's bytes, at `commit` when given (a lockfile's), else at the snapshot.
    * Must refuse oversized files and paths escaping the source, and verify sha256 when known; a file without

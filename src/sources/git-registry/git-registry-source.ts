@@ -2,16 +2,20 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
 import { git, runGit } from "../../git/run.js";
-import { writeFileAtomic } from "../../util/atomic.js";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
+import { tempPathFor } from "../../util/atomic.js";
 import { ensureMirror, fetchCommit, isCommitGone, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
-import { INDEX_FORMAT, parseRegistryTop, RegistryLines, toRegistryLines } from "../index/registry-lines.js";
+import { INDEX_FORMAT, RegistryLines } from "../index/registry-lines.js";
+import { parseEntryJson, RegistryLinesWriter } from "../index/registry-lines-writer.js";
+import { fileSink } from "../index/byte-sink.js";
+import { scanRegistryJson } from "../index/registry-json-scan.js";
+import { latestVersion } from "../resolve.js";
 import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
-import { isRegularFile, listBlobs, readObjects } from "../../git/history.js";
-import { semver } from "../../util/semver.js";
-import { isPlainObject } from "../../util/json.js";
+import { isRegularFile, listBlobs, readBlob, streamObjects, type StreamedObject } from "../../git/history.js";
+import { READ_LIMITS } from "../../util/safe-read.js";
 import { BlobReader } from "./blob-batch.js";
 import { redactCredentials } from "../../util/redact.js";
-import type { AgentEntry, FetchedFile, Source, VersionInfo } from "../source.js";
+import type { AgentEntry, AgentSummary, FetchedFile, Source, VersionInfo } from "../source.js";
 
 /** A git repository with registry.json at its root (DESIGN.md §3), read from a shallow mirror. */
 export class GitRegistrySource implements Source {
@@ -59,6 +63,14 @@ export class GitRegistrySource implements Source {
     return this.index.all();
   }
 
+  async agentSummaries(words: readonly string[]): Promise<AgentSummary[]> {
+    return this.index.summaries(words);
+  }
+
+  async countAgents(): Promise<number> {
+    return this.index.count();
+  }
+
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     assertSafeVersionPath(this.name, v); // git would take "../x" relative to its working folder
     const at = commit ?? v.commit ?? this.mirror.commit;
@@ -103,8 +115,9 @@ function cachedIndex(mirror: Mirror, name: string): RegistryLines | undefined {
 }
 
 /**
- * registry.json of the mirror's commit, extracted once per commit and cached one line per agent (see
- * registry-lines.ts): a warm command reads that file and parses only the agents it asks for.
+ * registry.json of the mirror's commit, extracted once per commit into the cached index (see
+ * registry-lines.ts): a warm command reads that file and parses only the agents it asks for. Extracting
+ * holds registry.json's bytes and one entry at a time, never the whole registry as objects.
  */
 async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): Promise<RegistryLines> {
   const cached = indexPath(mirror);
@@ -119,60 +132,73 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
   if (!isRegularFile(entry.mode)) {
     throw new AgentpkgError("E_UNSAFE", `${name}: registry.json is not a regular file (mode ${entry.mode})`);
   }
-  const text = (await runGit(["cat-file", "blob", entry.oid], { cwd: mirror.dir, env })).toString("utf8");
-  const top = parseRegistryTop(text, name);
-  const lines = toRegistryLines(top, name, await newestFiles(mirror, top.agents, env));
+  if (entry.size > READ_LIMITS.registryIndex) {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${name}: registry.json is ${entry.size} bytes, over the ${READ_LIMITS.registryIndex}-byte limit`, {
+      hint: "the registry's maintainers must split it (agentpkg reads registry.json whole)",
+    });
+  }
+  let bytes: Buffer | undefined = await readBlob(mirror.dir, entry.oid, entry.size, env, tempPathFor(path.join(mirror.dir, "registry.json")));
+  const scanned = scanRegistryJson(bytes, name);
   // indexes of older commits go (any format); this commit's in other formats stay for other versions
   for (const f of await fs.readdir(mirror.dir)) {
     if (/^registry-[0-9a-f]+\.(.+\.)?(json|lines)$/.test(f) && !f.startsWith(`registry-${mirror.commit}.`)) await fs.rm(path.join(mirror.dir, f), { force: true });
   }
-  await writeFileAtomic(cached, lines);
-  const fresh = RegistryLines.from(lines, name)!;
+  const tmp = tempPathFor(cached);
+  const fd = openSync(tmp, "wx", 0o644);
+  try {
+    const sink = fileSink(fd);
+    const w = new RegistryLinesWriter(sink, name);
+    const newest: string[] = [];
+    const keepNewest = scanned.count <= NEWEST_FILES_MAX;
+    for (const [agent, at] of scanned.agents) {
+      const checked = w.agent(agent, parseEntryJson(bytes, at, agent, name));
+      const latest = keepNewest && checked && latestVersion(checked);
+      if (latest) newest.push(checked.versions[latest]!.path);
+    }
+    bytes = undefined; // 25 MB for 100,000 agents: not held while git runs
+    for (const [file, data] of await newestFiles(mirror, newest, env)) w.file(file, data);
+    w.finish(scanned);
+    sink.flush();
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, cached);
+  const fresh = RegistryLines.open(cached, name)!;
   indexes.set(cached, fresh);
   return fresh;
 }
 
 /**
- * Newest files kept in an index at most: agent files are a few KiB, so this covers thousands of agents;
- * a registry whose newest files are larger keeps none and is read from git (memory stays bounded).
+ * Newest files kept in an index at most: agent files are a few KiB, so this covers a few thousand
+ * agents; a registry whose newest files are more or larger keeps none and is read from git (memory and
+ * the time to extract stay bounded).
  */
 const NEWEST_FILES_BYTES = 8 * 1024 * 1024;
+const NEWEST_FILES_MAX = 4096;
 
 /**
- * The file `install NAME` would take (latestVersion: the latest tag, else the highest plain x.y.z that is
- * not yanked), picked from an unchecked registry.json entry: only a hint for what to keep in the index.
+ * The newest version file of every agent (the one `install NAME` takes), read when the index is
+ * extracted (one `ls-tree -r` and one streamed `cat-file --batch` by object id), so that installing a
+ * newest version later runs no git at all. Only regular files within the size limit are kept, and
+ * readVersion uses one only if its sha256 is the one registry.json declares.
  */
-function newestFileOf(raw: unknown): string | undefined {
-  if (!isPlainObject(raw) || !isPlainObject(raw.versions)) return undefined;
-  const versions = raw.versions;
-  const usable = (v: string) => Object.hasOwn(versions, v) && isPlainObject(versions[v]) && !(versions[v] as { yanked?: unknown }).yanked;
-  const tagged = isPlainObject(raw.tags) && typeof raw.tags.latest === "string" && usable(raw.tags.latest) ? raw.tags.latest : undefined;
-  let newest = tagged;
-  if (!newest) for (const v of Object.keys(versions)) if (/^\d+\.\d+\.\d+$/.test(v) && usable(v) && (!newest || semver.compare(v, newest) > 0)) newest = v;
-  const info = newest === undefined ? undefined : versions[newest];
-  return isPlainObject(info) && typeof info.path === "string" ? info.path : undefined;
-}
-
-/**
- * The newest version file of every agent, read when the index is extracted (one `ls-tree -r` and one
- * `cat-file --batch` by object id: ~0.1 ms an agent, where asking git by path costs twice that), so that
- * installing a newest version later runs no git at all. Only regular files within the size limit are
- * kept, and readVersion uses one only if its sha256 is the one registry.json declares.
- */
-async function newestFiles(mirror: Mirror, agents: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
-  const paths = new Set<string>();
-  for (const raw of Object.values(agents)) {
-    const file = newestFileOf(raw);
-    if (file) paths.add(file);
-  }
-  const wanted: { path: string; oid: string }[] = [];
-  for (const [file, blob] of await listBlobs(mirror.dir, mirror.commit, paths, env)) if (isRegularFile(blob.mode)) wanted.push({ path: file, oid: blob.oid });
+async function newestFiles(mirror: Mirror, paths: readonly string[], env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
-  const objects = await readObjects(mirror.dir, wanted.map((w) => w.oid), env, { maxOutput: NEWEST_FILES_BYTES }).catch(() => []);
-  wanted.forEach((w, i) => {
-    const data = objects[i]?.data;
-    if (data && data.length <= MAX_AGENT_BYTES) files.set(w.path, data);
-  });
+  if (paths.length === 0 || paths.length > NEWEST_FILES_MAX) return files;
+  const wanted: { path: string; oid: string }[] = [];
+  for (const [file, blob] of await listBlobs(mirror.dir, mirror.commit, new Set(paths), env)) if (isRegularFile(blob.mode)) wanted.push({ path: file, oid: blob.oid });
+  let total = 0;
+  const keep = (i: number, o: StreamedObject | undefined) => {
+    if (o?.type !== "blob" || !o.data || o.data.length > MAX_AGENT_BYTES) return;
+    total += o.data.length;
+    if (total > NEWEST_FILES_BYTES) throw new Error("over the budget"); // stops git: none are kept
+    files.set(wanted[i]!.path, o.data);
+  };
+  await streamObjects(mirror.dir, wanted.map((w) => w.oid), env, keep, { maxObjectBytes: MAX_AGENT_BYTES }).catch(() => files.clear());
   return files;
 }
 

@@ -20,7 +20,8 @@ export function parseRegistryJson(text: string, label: string): RegistryIndex {
   return { name: top.name, description: top.description, agents };
 }
 
-function failer(label: string): (msg: string) => never {
+/** Throws E_REGISTRY_INVALID naming the registry's registry.json. */
+export function failer(label: string): (msg: string) => never {
   return (msg) => {
     throw new AgentpkgError("E_REGISTRY_INVALID", `${label} registry.json: ${msg}`, {
       hint: "the registry's maintainers must fix registry.json (agentpkg never guesses)",

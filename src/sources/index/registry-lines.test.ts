@@ -4,7 +4,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRegistryJson } from "../git-registry/registry-json.js";
 import { own } from "../../util/json.js";
-import { RegistryLines, toRegistryLines } from "./registry-lines.js";
+import { RegistryLines } from "./registry-lines.js";
+import { toRegistryLines } from "./registry-lines-writer.js";
+import { nameHash } from "./registry-lines-format.js";
 
 const SHA = "a".repeat(64);
 const good = { description: "g", versions: { "1.0.0": { path: "agents/good/1.0.0.md", sha256: SHA } }, tags: { latest: "1.0.0" } };
@@ -115,3 +117,45 @@ describe("RegistryLines", () => {
   });
 });
 
+
+describe("RegistryLines v4: lookup table, search lines, count", () => {
+  it("finds names whose hashes collide, each by its own line", () => {
+    const pair = ["agent-33049", "agent-625200"]; // the first collision among agent-0, agent-1 ...
+    expect(nameHash(pair[0]!)).toBe(nameHash(pair[1]!));
+    const agents = Object.fromEntries([...pair, "zz"].map((n) => [n, { ...good, description: n }]));
+    const index = RegistryLines.from(toRegistryLines(JSON.stringify({ agents }), "r"), "r")!;
+    for (const n of pair) expect(index.get(n)?.description).toBe(n);
+    expect(index.get("zz")?.description).toBe("zz");
+    expect(index.get(`${pair[0]}x`)).toBeNull();
+  });
+
+  it("keeps what search shows of each agent, and filters lines by every word", () => {
+    const deprecated = { ...good, description: "Reviews SQL", deprecated: "use sql-2" };
+    const index = RegistryLines.from(toRegistryLines(JSON.stringify({ agents: { good, "sql-reviewer": deprecated, quote: { ...good, description: 'a "quoted" word' } } }), "r"), "r")!;
+    expect(index.count()).toBe(3);
+    expect(index.summaries([])).toEqual([
+      { name: "good", description: "g", latest: "1.0.0", deprecated: null },
+      { name: "sql-reviewer", description: "Reviews SQL", latest: "1.0.0", deprecated: "use sql-2" },
+      { name: "quote", description: 'a "quoted" word', latest: "1.0.0", deprecated: null },
+    ]);
+    expect(index.summaries(["sql", "reviews"]).map((s) => s.name)).toEqual(["sql-reviewer"]);
+    expect(index.summaries(["nothing"])).toEqual([]);
+    // a word JSON escapes cannot filter: every line comes back, for the caller to match
+    expect(index.summaries(['"quoted"'])).toHaveLength(3);
+  });
+
+  it("lists, counts and summarises nothing when an entry is bad, with that entry's error", () => {
+    const index = lines();
+    expect(index.get("good")?.name).toBe("good");
+    expect(() => index.count()).toThrow(/agents\.bad\.versions\.1\.0: "1\.0" is not a semver version/);
+    expect(() => index.summaries([])).toThrow(/agents\.bad\.versions\.1\.0/);
+  });
+
+  it("refuses a cache file whose preamble or header does not hold together", () => {
+    const buf = toRegistryLines(text, "r");
+    expect(RegistryLines.from(buf.subarray(0, buf.length - 1), "r")).toBeUndefined();
+    const other = Buffer.from(buf);
+    other.write("agentpkg-registry-lines/3", 0);
+    expect(RegistryLines.from(other, "r")).toBeUndefined();
+  });
+});

@@ -1,68 +1,16 @@
-// The cached form of a git registry's registry.json: a header line that says where each agent's line
-// starts, then one line per agent, then (optionally) the bytes of each agent's newest version file. A
-// command that needs a few agents of a large registry reads the header and those lines only, and parses
-// and checks only them, instead of every version of every agent (DESIGN.md §3: never load more than a
-// command needs; §7: a 1,000-agent index is 1.3 MB); installing a newest version needs no git run.
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import { dict, isPlainObject, own, parseJsonFile } from "../../util/json.js";
-import { parseAgentEntry, registryTop } from "../git-registry/registry-json.js";
-import type { AgentEntry } from "../source.js";
+// Reading a registry index (layout: registry-lines-format.ts) from its cache file or from memory: a
+// command reads the ranges it needs, and checks an agent's entry only when it asks for that agent.
+import { closeSync, openSync, readSync } from "node:fs";
+import { own } from "../../util/json.js";
+import { parseAgentEntry } from "../git-registry/registry-json.js";
+import type { AgentEntry, AgentSummary } from "../source.js";
+import { nameHash, parseHeader, PREAMBLE_BYTES, preambleOf, RECORD_BYTES, type Header } from "./registry-lines-format.js";
 
-const FORMAT = "agentpkg-registry-lines/3";
-/** In the cache file's name, so that another format is never read (nor overwritten) by mistake. */
-export const INDEX_FORMAT = "v3";
+export { INDEX_FORMAT } from "./registry-lines-format.js";
 
-interface Header {
-  format: string;
-  name: string;
-  description?: string;
-  /** agent name -> [offset of its line after the header, length without the newline] */
-  lines: Record<string, [number, number]>;
-  /** registry path of a version file -> [offset of its bytes after the header, length] */
-  files?: Record<string, [number, number]>;
-}
-
-/**
- * registry.json text -> the line form, with the given version files (registry path -> bytes) after the
- * lines. Fails as parseRegistryJson does on the top level and agent names.
- */
-export function toRegistryLines(registry: string | RegistryTop, label: string, files: ReadonlyMap<string, Buffer> = new Map()): Buffer {
-  const top = typeof registry === "string" ? parseRegistryTop(registry, label) : registry;
-  const body: Buffer[] = [];
-  const lines: Header["lines"] = dict();
-  let offset = 0;
-  for (const [name, entry] of Object.entries(top.agents)) {
-    const line = Buffer.from(JSON.stringify([name, entry]) + "\n");
-    lines[name] = [offset, line.length - 1];
-    body.push(line);
-    offset += line.length;
-  }
-  const fileAt: Header["files"] = dict();
-  for (const [file, bytes] of files) {
-    fileAt[file] = [offset, bytes.length];
-    body.push(bytes);
-    offset += bytes.length;
-  }
-  const header: Header = { format: FORMAT, name: top.name, ...(top.description !== undefined ? { description: top.description } : {}), lines, ...(files.size ? { files: fileAt } : {}) };
-  return Buffer.concat([Buffer.from(JSON.stringify(header) + "\n"), ...body]);
-}
-
-
-export type RegistryTop = ReturnType<typeof registryTop>;
-
-/** registry.json's top level, checked (names of agents included), its entries not yet. */
-export function parseRegistryTop(text: string, label: string): RegistryTop {
-  return registryTop(parseJsonFile(text, `${label} registry.json`, "E_REGISTRY_INVALID"), label);
-}
-
-function parseHeader(text: string): Header | undefined {
-  try {
-    const h = JSON.parse(text) as Partial<Header>;
-    if (h.format !== FORMAT || typeof h.name !== "string" || !isPlainObject(h.lines)) return undefined;
-    return { ...(h as Header), lines: dict(h.lines), ...(isPlainObject(h.files) ? { files: dict(h.files) } : {}) };
-  } catch {
-    return undefined;
-  }
+/** Reads byte ranges of the index: from memory, or from the cache file. */
+interface Bytes {
+  read(start: number, length: number): Buffer;
 }
 
 /** An agent's entry is checked (as parseRegistryJson checks it) when it is first read. */
@@ -71,10 +19,8 @@ export class RegistryLines {
 
   private constructor(
     private readonly header: Header,
-    /** offset of the first agent line */
-    private readonly bodyStart: number,
-    /** the whole index in memory, or (until all() needs everything) the cache file to read lines from */
-    private bytes: Buffer | string,
+    /** the whole index in memory, or the cache file to read ranges from */
+    private readonly source: Buffer | string,
     private readonly label: string,
   ) {}
 
@@ -88,12 +34,12 @@ export class RegistryLines {
 
   /** undefined when `buf` is not in this format (a cache file from another version: extract again). */
   static from(buf: Buffer, label: string): RegistryLines | undefined {
-    const end = buf.indexOf(0x0a);
-    const header = end < 0 ? undefined : parseHeader(buf.toString("utf8", 0, end));
-    return header && new RegistryLines(header, end + 1, buf, label);
+    const at = preambleOf(buf.subarray(0, PREAMBLE_BYTES));
+    const header = at && parseHeader(buf.toString("utf8", at[0], at[0] + at[1]));
+    return header && new RegistryLines(header, buf, label);
   }
 
-  /** The cache file, reading only its header now; undefined when absent or in another format. */
+  /** The cache file, reading only its preamble and header now; undefined when absent or in another format. */
   static open(file: string, label: string): RegistryLines | undefined {
     let fd: number;
     try {
@@ -102,65 +48,119 @@ export class RegistryLines {
       return undefined;
     }
     try {
-      const chunks: Buffer[] = [];
-      for (let pos = 0; ; ) {
-        const chunk = Buffer.allocUnsafe(64 * 1024);
-        const n = readSync(fd, chunk, 0, chunk.length, pos);
-        const nl = chunk.subarray(0, n).indexOf(0x0a);
-        chunks.push(chunk.subarray(0, nl < 0 ? n : nl));
-        pos += n;
-        if (nl >= 0 || n === 0) {
-          const headerBytes = Buffer.concat(chunks);
-          const header = nl < 0 ? undefined : parseHeader(headerBytes.toString("utf8"));
-          return header && new RegistryLines(header, headerBytes.length + 1, file, label);
-        }
-      }
+      const at = preambleOf(readAt(fd, 0, PREAMBLE_BYTES));
+      if (!at) return undefined;
+      const text = readAt(fd, at[0], at[1]);
+      const header = text.length === at[1] ? parseHeader(text.toString("utf8")) : undefined;
+      return header && new RegistryLines(header, file, label);
     } finally {
       closeSync(fd);
     }
   }
 
+  /** Agents listed, valid or not (no entry is parsed). */
+  count(): number {
+    this.assertAllValid();
+    return this.header.count;
+  }
+
   get(name: string): AgentEntry | null {
     let entry = this.entries.get(name);
     if (entry === undefined) {
-      const at = own(this.header.lines, name);
-      entry = at === undefined ? null : this.parseLine(name, at);
+      entry = this.withBytes((b) => this.lookup(b, name));
       this.entries.set(name, entry);
     }
     return entry;
   }
 
-  /** The bytes of a version file kept in the index (see toRegistryLines), unchecked: verify its sha256. */
+  /** The bytes of a version file kept in the index, unchecked: verify its sha256. */
   file(registryPath: string): Buffer | undefined {
-    const files = this.header.files;
-    const at = own(files, registryPath);
-    return at === undefined ? undefined : this.read(this.bodyStart + at[0], at[1]);
+    const at = own(this.header.files, registryPath);
+    return at === undefined ? undefined : this.withBytes((b) => b.read(at[0], at[1]));
   }
 
-  /** Every agent, each checked. */
+  /** Every agent, each checked (the first bad entry fails the listing). */
   all(): AgentEntry[] {
-    if (typeof this.bytes === "string") this.bytes = readFileSync(this.bytes);
-    return Object.keys(this.header.lines).map((name) => this.get(name)!);
+    const [start, length] = this.header.lines;
+    const text = this.withBytes((b) => b.read(start, length)).toString("utf8");
+    const out: AgentEntry[] = [];
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      const [name, raw] = JSON.parse(line) as [string, unknown];
+      let entry = this.entries.get(name);
+      if (!entry) this.entries.set(name, (entry = parseAgentEntry(name, raw, this.label)));
+      out.push(entry);
+    }
+    return out;
   }
 
-  private parseLine(name: string, [offset, length]: [number, number]): AgentEntry {
-    const [lineName, raw] = JSON.parse(this.read(this.bodyStart + offset, length).toString("utf8")) as [string, unknown];
-    if (lineName !== name) throw new Error(`internal: registry index line for ${name} holds ${String(lineName)}`);
-    return parseAgentEntry(name, raw, this.label);
+  /**
+   * What search shows of every agent whose search line holds each of `words` (lowercase): a superset of
+   * the agents that match them, which the caller matches exactly. Fails as all() would on a bad entry.
+   */
+  summaries(words: readonly string[] = []): AgentSummary[] {
+    this.assertAllValid();
+    const [start, length] = this.header.search;
+    const text = this.withBytes((b) => b.read(start, length)).toString("utf8");
+    // a word with a quote, backslash or control character is escaped in the JSON line: it cannot filter
+    const filter = words.filter((w) => w !== "" && !/["\\\u0000-\u001f]/.test(w));
+    const out: AgentSummary[] = [];
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      if (filter.length > 0) {
+        const lower = line.toLowerCase();
+        if (!filter.every((w) => lower.includes(w))) continue;
+      }
+      const [name, description, latest, deprecated] = JSON.parse(line) as [string, string | null, string | null, string | null];
+      out.push({ name, ...(description !== null ? { description } : {}), latest, deprecated });
+    }
+    return out;
   }
 
-  private read(start: number, length: number): Buffer {
-    return typeof this.bytes === "string" ? readAt(this.bytes, start, length) : this.bytes.subarray(start, start + length);
+  private assertAllValid(): void {
+    if (this.header.invalid !== undefined) this.get(this.header.invalid); // throws that entry's error
+  }
+
+  private lookup(b: Bytes, name: string): AgentEntry | null {
+    const [tableAt, n] = this.header.table;
+    const h = nameHash(name);
+    const hashAt = (i: number) => b.read(tableAt + i * RECORD_BYTES, 4).readUInt32LE(0);
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (hashAt(mid) < h) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < n; i++) {
+      const rec = b.read(tableAt + i * RECORD_BYTES, RECORD_BYTES);
+      if (rec.length < RECORD_BYTES || rec.readUInt32LE(0) !== h) break;
+      const [lineName, raw] = JSON.parse(b.read(rec.readUInt32LE(4), rec.readUInt32LE(8)).toString("utf8")) as [string, unknown];
+      if (lineName === name) return parseAgentEntry(name, raw, this.label);
+    }
+    return null;
+  }
+
+  private withBytes<T>(use: (b: Bytes) => T): T {
+    const src = this.source;
+    if (typeof src !== "string") return use({ read: (start, length) => src.subarray(start, start + length) });
+    const fd = openSync(src, "r");
+    try {
+      return use({ read: (start, length) => readAt(fd, start, length) });
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
-function readAt(file: string, start: number, length: number): Buffer {
-  const fd = openSync(file, "r");
-  try {
-    const buf = Buffer.allocUnsafe(length);
-    const n = readSync(fd, buf, 0, length, start);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
+function readAt(fd: number, start: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let n = 0;
+  while (n < length) {
+    const got = readSync(fd, buf, n, length - n, start + n);
+    if (got === 0) break;
+    n += got;
   }
+  return buf.subarray(0, n);
 }
+
