@@ -50,7 +50,7 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   const type = o.type === undefined ? undefined : parseRegistryType(o.type, "--type");
   const probe = new Registries([{ name: o.name, url, ...(type ? { type } : {}) }], deps, { offline: o.offline === true, policy: "always" });
   const source = await probe.get(o.name);
-  const agents = (await source.listAgents()).length;
+  const agents = source.countAgents ? await source.countAgents() : (await source.listAgents()).length;
   // a registry.json registry is what a plain url means; other kinds are recorded as { url, type }
   const fixed = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
   const withType = (m: Manifest): Manifest => {
@@ -116,7 +116,7 @@ export async function runRegistryUpdate(o: CommonOptions & { names: string[] }, 
   const out: RegistryInfo[] = [];
   for (const r of refs) {
     const source = await ctx.registries.get(r.name);
-    out.push({ name: r.name, url: r.url, agents: (await source.listAgents()).length, commit: r.url === BUILTIN_URL ? null : source.commit });
+    out.push({ name: r.name, url: r.url, agents: source.countAgents ? await source.countAgents() : (await source.listAgents()).length, commit: r.url === BUILTIN_URL ? null : source.commit });
   }
   return out;
 }

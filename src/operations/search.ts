@@ -3,7 +3,7 @@
 import type { Deps } from "../util/deps.js";
 import { errorMessage } from "../util/errors.js";
 import { latestVersion } from "../sources/resolve.js";
-import type { AgentEntry, PluginEntry, Source } from "../sources/source.js";
+import type { AgentEntry, AgentSummary, PluginEntry, Source } from "../sources/source.js";
 import { openContext, type CommonOptions } from "../change/context.js";
 
 export interface SearchOptions extends CommonOptions {
@@ -57,13 +57,15 @@ export function matchCommand(command: string, query: string): MatchKind | null {
   return own.includes(q) ? "name" : null;
 }
 
-/** Pure: the hits of one registry's agents, plugins and plugins' commands. */
-export function registryHits(registry: string, agents: readonly AgentEntry[], plugins: readonly PluginEntry[], query: string): SearchHit[] {
+/** Pure: the hits of one registry's agents (entries, or a large registry's summaries), plugins and plugins' commands. */
+export function registryHits(registry: string, agents: readonly (AgentEntry | AgentSummary)[], plugins: readonly PluginEntry[], query: string): SearchHit[] {
   const hits: SearchHit[] = [];
   for (const a of agents) {
     const match = matchAgent(a, query);
     if (!match) continue;
-    hits.push({ name: a.name, type: "agent", plugin: a.plugin ?? null, registry, version: latestVersion(a) ?? null, description: a.description ?? "", deprecated: a.deprecated ?? null, match });
+    const version = "latest" in a ? a.latest : (latestVersion(a) ?? null);
+    const plugin = "plugin" in a ? (a.plugin ?? null) : null;
+    hits.push({ name: a.name, type: "agent", plugin, registry, version, description: a.description ?? "", deprecated: a.deprecated ?? null, match });
   }
   for (const p of plugins) {
     const version = latestVersion(p) ?? null;
@@ -91,11 +93,13 @@ export async function runSearch(o: SearchOptions, deps: Deps): Promise<SearchRes
   const warnings: string[] = [];
   for (const ref of ctx.registries.refs) {
     let source: Source;
-    let agents: AgentEntry[];
+    let agents: (AgentEntry | AgentSummary)[];
     let plugins: PluginEntry[];
     try {
       source = await ctx.registries.get(ref.name);
-      [agents, plugins] = await Promise.all([source.listAgents(), source.listPlugins?.() ?? []]);
+      // a registry's summaries, when it keeps them, spare reading every entry of a large registry
+      const words = o.query.trim().toLowerCase().split(/\s+/);
+      [agents, plugins] = await Promise.all([source.agentSummaries ? source.agentSummaries(words) : source.listAgents(), source.listPlugins?.() ?? []]);
     } catch (err) {
       warnings.push(`registry ${ref.name} skipped: ${errorMessage(err)}`);
       continue;
