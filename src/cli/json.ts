@@ -196,6 +196,8 @@ const registryJson = (r: RegistryInfo) => ({
   ...(r.commit !== undefined ? { commit: r.commit } : {}),
   ...(r.plugins !== undefined ? { plugins: r.plugins, parts: r.parts ?? {} } : {}),
   ...(r.externalPlugins !== undefined ? { externalPlugins: r.externalPlugins } : {}),
+  ...(r.allowedSigners !== undefined ? { allowedSigners: r.allowedSigners } : {}),
+  ...(r.signer !== undefined ? { signer: r.signer } : {}),
 });
 
 export const registryAddJson = (r: RegistryInfo, dryRun: boolean) => ({ ...SCHEMA, ...registryJson(r), dryRun, warnings: r.warnings ?? [] });
