@@ -20,9 +20,10 @@ interface Todo {
 
 /**
  * Check, and record in the plan's lock, the signer of every package of a signed registry that the plan
- * writes bytes of, or locks at another commit than the lock did. `install` and `upgrade` also check every
- * locked package of a signed registry whose recorded signer is missing or no longer allowed, so the lock
- * names one for each. Refuses the whole command (E_SIGNATURE, exit 1) before anything is written.
+ * writes bytes of, or locks at another commit than the lock did. `install` checks every package of a signed
+ * registry the lock has (a lock pulled from git is input like any other; the check also brings the commits
+ * into the cache for `verify --signatures`). Refuses the whole command (E_SIGNATURE, exit 1) before anything
+ * is written.
  */
 export async function checkSignatures(ctx: Context, plan: Plan, command: string): Promise<Plan> {
   const signers = signedRegistries(plan.manifest);
@@ -33,17 +34,17 @@ export async function checkSignatures(ctx: Context, plan: Plan, command: string)
     const key = `${s.to.plugin ? "plugin" : "agent"}:${s.name}`;
     written.set(key, (written.get(key) ?? new Set()).add(s.to.commit ?? ""));
   }
-  const recordAll = command === "install" || command === "upgrade";
+  const all = command === "install";
   const current = ctx.files.lock;
   const agents = dict(plan.lock.agents);
   const plugins = dict(plan.lock.plugins);
   const todo: Todo[] = [];
   const consider = (key: string, label: string, entry: LockEntry | PluginLock, before: { commit: string | null } | undefined, extra: Partial<SignedPackage>, set: Todo["set"]) => {
-    const keys = signers.get(entry.registry);
-    if (!keys) return;
-    const need = written.has(key) || before?.commit !== entry.commit || (recordAll && !isAllowedSigner(keys, entry.signer));
-    if (!need) return;
-    const also = [...(written.get(key) ?? [])].filter((c) => c !== "" && c !== entry.commit);
+    if (!signers.has(entry.registry)) return;
+    if (!all && !written.has(key) && before?.commit === entry.commit) return;
+    // a plugin's files kept at older versions come from other commits: those written now, or (install) all
+    const kept = all && "files" in entry ? Object.values(entry.files).map((f) => f.commit ?? "") : [];
+    const also = [...new Set([...(written.get(key) ?? []), ...kept])].filter((c) => c !== "" && c !== entry.commit);
     todo.push({ pkg: { label, registry: entry.registry, url: entry.url, commit: entry.commit, also, ...extra }, entry, set });
   };
   for (const [name, e] of Object.entries(agents)) consider(`agent:${name}`, `agent ${name}@${e.version}`, e, own(current.agents, name), {}, (n) => (agents[name] = n as LockEntry));
@@ -54,14 +55,14 @@ export async function checkSignatures(ctx: Context, plan: Plan, command: string)
   if (todo.length === 0) return plan;
   const verdicts = await verifyPackages(todo.map((t) => t.pkg), signers, locator(ctx), ctx.deps.env);
   const refused: string[] = [];
-  const warnings: string[] = [];
+  const unchecked: string[] = [];
   todo.forEach((t, i) => {
     const v = verdicts[i]!;
     if (v.ok) {
       if (t.entry.signer !== v.signer) t.set({ ...t.entry, signer: v.signer });
     } else if (v.unavailable && ctx.registries.offline && isAllowedSigner(signers.get(t.entry.registry), t.entry.signer)) {
       // offline, a commit the cache lacks: its bytes come from the content store or a bundle, and the lock's record stands
-      warnings.push(`${t.pkg.label}: signature not checked (commit ${t.entry.commit?.slice(0, 12)} is not in the cache, --offline); the lockfile says ${t.entry.signer} signed it`);
+      unchecked.push(t.pkg.label);
     } else refused.push(v.message);
   });
   if (refused.length) {
@@ -70,6 +71,7 @@ export async function checkSignatures(ctx: Context, plan: Plan, command: string)
       hint: "ask the registry's maintainers to sign their commits (git config commit.gpgsign true), pick a version from a signed commit, or check the registry's allowedSigners in .claude/agentpkg.json",
     });
   }
+  const warnings = unchecked.length ? [`signatures not checked, their commits are not in the cache (--offline): ${unchecked.join(", ")}; the lockfile's signers stand`] : [];
   return finishPlan(ctx.files, { ...plan, lock: { ...plan.lock, agents, plugins }, warnings: [...plan.warnings, ...warnings] });
 }
 

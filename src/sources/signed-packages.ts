@@ -23,6 +23,12 @@ export function isAllowedSigner(signers: readonly AllowedSigner[] | undefined, s
   return signer !== undefined && (signers ?? []).some((s) => s.fingerprint === signer);
 }
 
+/** A locked package of a signed registry that names no allowed signer: `upgrade` resolves it again rather than keep it. */
+export function lacksAllowedSigner(manifest: Manifest, entry: { registry: string; signer?: string }): boolean {
+  const keys = signedRegistries(manifest).get(entry.registry);
+  return keys !== undefined && !isAllowedSigner(keys, entry.signer);
+}
+
 export interface SignedPackage {
   /** `agent reviewer@1.2.0`, `plugin kit@1.0.0` */
   label: string;
