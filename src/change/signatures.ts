@@ -53,7 +53,7 @@ export async function checkSignatures(ctx: Context, plan: Plan, command: string)
     consider(`plugin:${name}`, `plugin ${name}@${p.version}`, p, own(current.plugins, name), external, (n) => (plugins[name] = n as PluginLock));
   }
   if (todo.length === 0) return plan;
-  const verdicts = await verifyPackages(todo.map((t) => t.pkg), signers, locator(ctx), ctx.deps.env);
+  const verdicts = await verifyPackages(todo.map((t) => t.pkg), signers, locator(ctx), ctx.deps.env, { remember: cacheDir(ctx.deps) });
   const refused: string[] = [];
   const unchecked: string[] = [];
   todo.forEach((t, i) => {

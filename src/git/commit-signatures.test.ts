@@ -10,6 +10,7 @@ import { commitsPresent, readCommitSignatures } from "./commit-signatures.js";
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-signatures-"));
 for (const k of ["alice", "mallory"]) execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", k, "-f", path.join(root, k)]);
 const repo = path.join(root, "repo");
+const gnupg = path.join(root, "gnupg");
 const env = () => ({ PATH: process.env.PATH ?? "", HOME: root, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@e", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@e" });
 const run = (cwd: string, args: string[]) => execFileSync("git", args, { cwd, env: env() }).toString().trim();
 const key = (name: string) => fs.readFileSync(path.join(root, `${name}.pub`), "utf8").trim().split(" ").slice(0, 2).join(" ");
@@ -27,9 +28,18 @@ beforeAll(() => {
   commit("byAlice", "alice");
   commit("unsigned");
   commit("byMallory", "mallory");
+  // an OpenPGP key the user's own keyring trusts ultimately (gpg made it)
+  fs.mkdirSync(gnupg, { mode: 0o700 });
+  execFileSync("gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "Gpg User <g@example.com>", "ed25519", "sign", "never"], { env: { ...env(), GNUPGHOME: gnupg }, stdio: "ignore" });
+  fs.writeFileSync(path.join(repo, "f"), "byGpg");
+  execFileSync("git", ["-c", "gpg.format=openpgp", "-c", "user.signingkey=g@example.com", "commit", "-qS", "-am", "byGpg"], { cwd: repo, env: { ...env(), GNUPGHOME: gnupg } });
+  commits.byGpg = run(repo, ["rev-parse", "HEAD"]);
 });
 
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  execFileSync("gpgconf", ["--kill", "gpg-agent"], { env: { ...env(), GNUPGHOME: gnupg }, stdio: "ignore" });
+  fs.rmSync(root, { recursive: true, force: true });
+});
 
 describe("allowed signers", () => {
   it("reads keys with options and comments, and gives their ssh-keygen fingerprints", () => {
@@ -67,6 +77,12 @@ describe("readCommitSignatures", () => {
     expect(sigs.get(commits.byAlice!)).toMatchObject({ status: "good", principal: "alice@example.com", fingerprint: signers[0]!.fingerprint });
     expect(sigs.get(commits.unsigned!)).toMatchObject({ status: "unsigned" });
     expect(sigs.get(commits.byMallory!)).toMatchObject({ status: "untrusted", fingerprint: expect.stringMatching(/^SHA256:/) });
+  });
+
+  it("never takes an OpenPGP signature, even one git calls good because the user's keyring trusts the key", async () => {
+    const signers = parseAllowedSigners(`alice@example.com ${key("alice")}\n`, "keys");
+    const sig = (await readCommitSignatures(repo, [commits.byGpg!], signers, { ...env(), GNUPGHOME: gnupg })).get(commits.byGpg!);
+    expect(sig).toMatchObject({ status: "untrusted", openpgp: true, fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/) });
   });
 
   it("finds abbreviated commits and says which commits a repository holds", async () => {

@@ -6,6 +6,7 @@ import { parseAllowedSignerLine, type AllowedSigner } from "../git/allowed-signe
 import { readCommitSignatures, type CommitSignature } from "../git/commit-signatures.js";
 import type { Manifest } from "../project/manifest.js";
 import { redactCredentials } from "../util/redact.js";
+import { SignatureCache } from "../store/signature-cache.js";
 import { marketplaceEntryAt } from "./marketplace/marketplace-plugins.js";
 
 /** Every signed registry of a manifest, by name, with its keys. */
@@ -70,42 +71,65 @@ export function signatureProblem(registry: string, sig: CommitSignature | undefi
   }
 }
 
-/** One verdict per package, in order: every commit it comes from signed by an allowed key, and what an external plugin's entry pins. */
-export async function verifyPackages(pkgs: readonly SignedPackage[], signers: ReadonlyMap<string, AllowedSigner[]>, locate: Locate, env: NodeJS.ProcessEnv): Promise<Verdict[]> {
+/**
+ * One verdict per package, in order: every commit it comes from signed by an allowed key, and what an external
+ * plugin's entry pins. `remember` (a cache folder): commits found good before are taken from the
+ * SignatureCache, and new good ones added to it.
+ */
+export async function verifyPackages(
+  pkgs: readonly SignedPackage[],
+  signers: ReadonlyMap<string, AllowedSigner[]>,
+  locate: Locate,
+  env: NodeJS.ProcessEnv,
+  o: { remember?: string } = {},
+): Promise<Verdict[]> {
   const sigs = new Map<string, Map<string, CommitSignature>>();
   const dirs = new Map<string, { dirs: Map<string, string>; why?: string }>();
-  const byRegistry = new Map<string, SignedPackage[]>();
-  for (const p of pkgs) byRegistry.set(`${p.registry}\n${p.url}`, [...(byRegistry.get(`${p.registry}\n${p.url}`) ?? []), p]);
-  for (const [key, group] of byRegistry) {
+  const groups = new Map<string, SignedPackage[]>();
+  const keyOf = (p: SignedPackage) => `${p.registry}\n${p.url}`;
+  for (const p of pkgs) groups.set(keyOf(p), [...(groups.get(keyOf(p)) ?? []), p]);
+  for (const [key, group] of groups) {
     const { registry, url } = group[0]!;
-    const commits = [...new Set(group.flatMap((p) => (p.commit ? [p.commit, ...p.also] : p.also)))];
-    const found = await locate(registry, url, commits);
+    const keys = signers.get(registry) ?? [];
+    const cache = o.remember === undefined ? undefined : SignatureCache.open(o.remember, keys.map((k) => k.line));
+    const checked = new Map<string, CommitSignature>();
+    // an external plugin's marketplace commit is read again for its pin: it needs its folder
+    const pinned = new Set(group.filter((p) => p.external && p.commit).map((p) => p.commit!));
+    const todo: string[] = [];
+    for (const c of new Set(group.flatMap((p) => (p.commit ? [p.commit, ...p.also] : p.also)))) {
+      const known = pinned.has(c) ? undefined : cache?.signer(c);
+      if (known) checked.set(c, { commit: c, status: "good", fingerprint: known });
+      else todo.push(c);
+    }
+    const found = todo.length ? await locate(registry, url, todo) : { dirs: new Map<string, string>() };
     dirs.set(key, found);
     const perDir = new Map<string, string[]>();
     for (const [c, d] of found.dirs) perDir.set(d, [...(perDir.get(d) ?? []), c]);
-    const checked = new Map<string, CommitSignature>();
-    for (const [d, cs] of perDir) for (const [c, sig] of await readCommitSignatures(d, cs, signers.get(registry) ?? [], env)) checked.set(c, sig);
+    for (const [d, cs] of perDir) {
+      for (const [c, sig] of await readCommitSignatures(d, cs, keys, env)) {
+        checked.set(c, sig);
+        if (sig.status === "good" && sig.fingerprint) cache?.remember(c, sig.fingerprint);
+      }
+    }
+    await cache?.save();
     sigs.set(key, checked);
   }
   const out: Verdict[] = [];
   for (const p of pkgs) {
-    const key = `${p.registry}\n${p.url}`;
-    const where = dirs.get(key)!;
+    const where = dirs.get(keyOf(p))!;
+    const checked = sigs.get(keyOf(p))!;
     const head = `registry ${p.registry} requires signed commits: ${p.label}`;
     let verdict: Verdict | undefined;
     if (!p.commit) verdict = { ok: false, message: `${head} has no commit to check (registry ${p.registry} is not a git repository)` };
     for (const c of p.commit ? [p.commit, ...p.also] : []) {
       if (verdict) break;
-      if (!where.dirs.has(c)) {
-        verdict = { ok: false, unavailable: true, message: `${head} comes from commit ${short(c)}, which cannot be checked: ${where.why ?? "it is not in the cache"}` };
-        continue;
-      }
-      const why = signatureProblem(p.registry, sigs.get(key)!.get(c));
-      if (why) verdict = { ok: false, message: `${head} comes from commit ${short(c)}, which ${why}` };
+      const sig = checked.get(c);
+      if (!sig) verdict = { ok: false, unavailable: true, message: `${head} comes from commit ${short(c)}, which cannot be checked: ${where.why ?? "it is not in the cache"}` };
+      else if (signatureProblem(p.registry, sig)) verdict = { ok: false, message: `${head} comes from commit ${short(c)}, which ${signatureProblem(p.registry, sig)}` };
     }
     if (!verdict && p.external) verdict = await checkPin(p, where.dirs.get(p.commit!)!, env, head);
     if (!verdict) {
-      const sig = sigs.get(key)!.get(p.commit!)!;
+      const sig = checked.get(p.commit!)!;
       verdict = { ok: true, signer: sig.fingerprint!, ...(sig.principal ? { principal: sig.principal } : {}) };
     }
     out.push(verdict);

@@ -82,7 +82,12 @@ describe("signed registries", () => {
     const gone = await sb.json(["verify", "--signatures"]);
     expect(gone.code).toBe(4);
     expect(gone.data.problems[0].message).toMatch(/which cannot be checked: it is not in the cache/);
-    // --offline with the bytes in the content store: the lock's signer stands, with a warning
+    // --offline with the bytes in the content store: a commit checked before is known good
+    fs.rmSync(path.join(sb.project, ".claude/agents/rev.md"));
+    const known = await sb.run(["install", "--offline"]);
+    expect([known.code, known.stderr]).toEqual([0, ""]);
+    // ... and one never checked on this machine: the lock's signer stands, with a warning
+    fs.rmSync(path.join(sb.root, "cache", "agentpkg", "signatures"), { recursive: true });
     fs.rmSync(path.join(sb.project, ".claude/agents/rev.md"));
     const offline = await sb.run(["install", "--offline"]);
     expect(offline.code).toBe(0);
