@@ -194,7 +194,13 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
       else await fs.rm(abs, { force: true });
     }
     await repoGit(repo, ["reset", "-q", "--", ...paths]).catch(() => undefined);
-    if (err instanceof GitError) throw new AgentpkgError("E_IO", `could not commit to ${repo.label}: ${err.message}`, { cause: err });
+    if (err instanceof GitError) {
+      const signing = /sign|gpg|ssh-keygen|public key|private key|passphrase/i.test(err.stderr);
+      throw new AgentpkgError("E_IO", `could not commit to ${repo.label}: ${err.message}; nothing was changed`, {
+        cause: err,
+        ...(signing ? { hint: "your git signs commits (commit.gpgSign): check user.signingKey, and that the key works without a prompt (ssh-agent, gpg-agent); git commit -S shows the same error" } : {}),
+      });
+    }
     throw err;
   }
   if (change.tag) await repoGit(repo, ["tag", ...(await signsTags(repo) ? ["-m", change.message] : []), change.tag]);

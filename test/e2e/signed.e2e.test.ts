@@ -144,7 +144,7 @@ describe("signed registries", () => {
     expect((await sb.json(["verify", "--signatures"])).data.problems.map((p: { kind: string }) => p.kind)).toContain("signature");
   });
 
-  it("refuses a registry whose head is not signed by the keys, and a bad keys file", async () => {
+  it("refuses a registry whose head is not signed by the keys and a bad keys file; a publish that cannot sign changes nothing", async () => {
     await publish("rev", "1.0.0", "mallory");
     const before = snapshot(sb.project);
     const add = await sb.json(["registry", "add", "team", reg, "--allowed-signers", "team.keys"]);
@@ -155,6 +155,14 @@ describe("signed registries", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("bad.keys:1: not an allowed-signers line: the key is not base64");
     expect(snapshot(sb.project)).toEqual({ ...before, "bad.keys": expect.any(String) });
+    // a publisher whose signing key is gone: git's own error, a hint about signing, the registry as it was
+    const head = gitAs(reg, ["rev-parse", "HEAD"]);
+    gitAs(reg, ["config", "user.signingkey", path.join(sb.home, "gone.pub")]);
+    sb.write("rev.md", agentText("rev"), sb.root);
+    const pub = await sb.run(["publish", path.join(sb.root, "rev.md"), "--registry", reg, "--version", "2.0.0"], { cwd: sb.root });
+    expect(pub.code).toBe(1);
+    expect(pub.stderr).toMatch(/could not commit to .*gone\.pub.*nothing was changed\nhint: your git signs commits/s);
+    expect([gitAs(reg, ["rev-parse", "HEAD"]), gitAs(reg, ["status", "--porcelain"])]).toEqual([head, ""]);
   });
 
   it("a signed tag on an unsigned commit does not count (plain repository)", async () => {
