@@ -1,8 +1,11 @@
 // git's allowed-signers format (ssh-keygen(1), "ALLOWED SIGNERS"): the SSH keys a signed registry trusts.
 // One key per line: `principals [options] keytype base64-key [comment]`. Parsed here only to refuse what
 // ssh-keygen would not read and to know each key's fingerprint; git and ssh-keygen do the verifying.
-import { createHash } from "node:crypto";
 import { AgentpkgError } from "../util/errors.js";
+import { builtin } from "../util/lazy.js";
+
+/** ~4 ms to load: a manifest with allowed signers is read by commands that never need a fingerprint */
+const crypto = builtin<typeof import("node:crypto")>("node:crypto");
 
 export interface AllowedSigner {
   /** the line as written (trimmed): what the temp allowed-signers file git reads holds */
@@ -10,7 +13,7 @@ export interface AllowedSigner {
   principals: string;
   keyType: string;
   /** `SHA256:<base64>`, as `ssh-keygen -l` and git's %GF print it */
-  fingerprint: string;
+  readonly fingerprint: string;
   /** a CA key: it vouches for certificates, whose own fingerprints are not listed */
   certAuthority: boolean;
 }
@@ -38,13 +41,28 @@ function options(text: string): string[] {
   return text.match(/(?:[^,"]+|"[^"]*")+/g) ?? [];
 }
 
-/** The key blob's fingerprint, or why the key is not one: its first field must name its own type. */
-function keyFingerprint(keyType: string, base64: string): string | string[] {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return ["the key is not base64"];
+/** The key's blob, or why the key is not one: its first field must name its own type. */
+function keyBlob(keyType: string, base64: string): Buffer | string {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return "the key is not base64";
   const blob = Buffer.from(base64, "base64");
   const n = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  if (n < 0 || 4 + n > blob.length || blob.subarray(4, 4 + n).toString("latin1") !== keyType) return [`the key is not an ${keyType} key`];
-  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+  if (n < 0 || 4 + n > blob.length || blob.subarray(4, 4 + n).toString("latin1") !== keyType) return `the key is not an ${keyType} key`;
+  return blob;
+}
+
+class Signer implements AllowedSigner {
+  private print?: string;
+  constructor(
+    readonly line: string,
+    readonly principals: string,
+    readonly keyType: string,
+    readonly certAuthority: boolean,
+    private readonly blob: Buffer,
+  ) {}
+
+  get fingerprint(): string {
+    return (this.print ??= `SHA256:${crypto().createHash("sha256").update(this.blob).digest("base64").replace(/=+$/, "")}`);
+  }
 }
 
 /** One line, or the reason ssh-keygen would not accept it. */
@@ -70,9 +88,9 @@ export function parseAllowedSignerLine(raw: string): AllowedSigner | string {
   const key = t[i + 1];
   if (keyType === undefined || key === undefined) return "expected: principals [options] keytype base64-key [comment]";
   if (!KEY_TYPES.has(keyType)) return `unknown key type ${JSON.stringify(keyType)} (SSH public keys only: ${[...KEY_TYPES].join(", ")})`;
-  const fingerprint = keyFingerprint(keyType, key);
-  if (Array.isArray(fingerprint)) return fingerprint[0]!;
-  return { line, principals, keyType, fingerprint, certAuthority };
+  const blob = keyBlob(keyType, key);
+  if (typeof blob === "string") return blob;
+  return new Signer(line, principals, keyType, certAuthority, blob);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { writeFileAtomic } from "../util/atomic.js";
 import { dict, isPlainObject } from "../util/json.js";
+import { sha256 } from "../util/hash.js";
 import { tryReadRegularFile } from "../util/safe-read.js";
 
 /**
@@ -18,7 +18,7 @@ export class SignatureCache {
   ) {}
 
   static open(cache: string, lines: readonly string[]): SignatureCache {
-    const file = path.join(cache, "signatures", `${createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 32)}.json`);
+    const file = path.join(cache, "signatures", `${sha256(lines.join("\n")).slice(0, 32)}.json`);
     const good = dict<string>();
     try {
       const r = tryReadRegularFile(file, { limit: 16 * 1024 * 1024 });
