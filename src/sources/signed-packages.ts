@@ -67,7 +67,7 @@ export function signatureProblem(registry: string, sig: CommitSignature | undefi
     case "revoked":
       return "is signed by a revoked key";
     case "unverifiable":
-      return "has a signature git could not check (is ssh-keygen installed?)";
+      return "has a signature git could not check (SSH signatures need git 2.34 or newer and ssh-keygen)";
   }
 }
 
