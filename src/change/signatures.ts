@@ -71,7 +71,7 @@ export async function checkSignatures(ctx: Context, plan: Plan, command: string)
       hint: "ask the registry's maintainers to sign their commits (git config commit.gpgsign true), pick a version from a signed commit, or check the registry's allowedSigners in .claude/agentpkg.json",
     });
   }
-  const warnings = unchecked.length ? [`signatures not checked, their commits are not in the cache (--offline): ${unchecked.join(", ")}; the lockfile's signers stand`] : [];
+  const warnings = unchecked.length ? [`signatures not checked (offline, and the cache lacks their commits): ${unchecked.join(", ")}; the lockfile's record of who signed them stands`] : [];
   return finishPlan(ctx.files, { ...plan, lock: { ...plan.lock, agents, plugins }, warnings: [...plan.warnings, ...warnings] });
 }
 
