@@ -30,6 +30,14 @@ interface MirrorMeta {
 
 const NETWORK_TIMEOUT_MS = 120_000;
 
+/**
+ * Shallow mirrors take commits and trees, not blobs, where the server allows it (git's partial clone): a
+ * cold install of one agent from a 100,000-agent registry downloads registry.json and that agent's file,
+ * not every agent's. A server without filter support (file:// without uploadpack.allowFilter) ignores it
+ * and sends everything, as before. Blobs are fetched when read: prefetchBlobs for many at once.
+ */
+const BLOBLESS = "--filter=blob:none";
+
 export function mirrorDir(cache: string, url: string, history = false): string {
   // classifyGitUrl refuses urls with credentials before this; were one to pass, no secret names a folder
   const key = redactCredentials(url);
@@ -86,7 +94,7 @@ async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
   try {
-    const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch"];
+    const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch", BLOBLESS];
     await git(["clone", "--bare", ...shape, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
     const commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
@@ -104,7 +112,7 @@ async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
   try {
     const args = history
       ? ["fetch", "--no-tags", "--force", "--quiet", "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
-      : ["fetch", "--depth", "1", "--no-tags", "--quiet", "--", url, "HEAD"];
+      : ["fetch", "--depth", "1", "--no-tags", BLOBLESS, "--quiet", "--", url, "HEAD"];
     await git(args, { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
     const commit = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: dir, env });
@@ -162,12 +170,48 @@ export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.Pr
     });
   }
   try {
-    const depth = mirror.history ? [] : ["--depth", "1"];
+    const depth = mirror.history ? [] : ["--depth", "1", BLOBLESS];
     await git(["fetch", ...depth, "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     if (await registryLacksCommit(mirror, err, env)) throw commitGone(mirror.url, commit, err);
     throw explainGitFailure(err, mirror.url);
+  }
+}
+
+/**
+ * git's environment for reading a mirror without the network: a blob a partial mirror lacks fails the
+ * read instead of being fetched (--offline).
+ */
+export function offlineGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, GIT_ALLOW_PROTOCOL: "none" };
+}
+
+/**
+ * Blobs of a shallow mirror brought in with one fetch before a batched read: in a partial mirror, git
+ * would otherwise fetch each missing blob alone as it is read. No network when all are present. With
+ * --offline, a missing one is E_OFFLINE.
+ */
+export async function prefetchBlobs(mirror: Mirror, oids: readonly string[], env: NodeJS.ProcessEnv, offline: boolean): Promise<void> {
+  if (mirror.history || oids.length === 0) return;
+  const input = [...new Set(oids)].join("\n") + "\n";
+  if (offline) {
+    const present = await git(["cat-file", "--batch-check"], { cwd: mirror.dir, env: offlineGitEnv(env), input }).then(
+      (out) => !/ missing$/m.test(out),
+      () => false,
+    );
+    if (present) return;
+    throw new AgentpkgError("E_OFFLINE", `files of ${redactCredentials(mirror.url)} are not in the cache (--offline)`, {
+      hint: "run once without --offline to fetch them",
+    });
+  }
+  try {
+    // what git's own on-demand fetch of a partial clone runs, for all the blobs at once
+    const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", BLOBLESS, "--stdin", "--quiet", "--", mirror.url];
+    await git(args, { cwd: mirror.dir, env, input, timeoutMs: NETWORK_TIMEOUT_MS });
+  } catch (err) {
+    if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
+    throw err;
   }
 }
 

@@ -41,6 +41,8 @@ export class BlobReader {
     private readonly dir: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly registry: string,
+    /** brings the blobs a partial mirror lacks in at once (one fetch, not one per file) */
+    private readonly prefetch: (oids: string[]) => Promise<void> = async () => undefined,
   ) {}
 
   /** The bytes of a regular file at a commit: a symlink is never followed, a large file never read. */
@@ -105,6 +107,7 @@ export class BlobReader {
       else wanted.push({ r, oid: entry.oid });
     }
     if (wanted.length === 0) return;
+    await this.prefetch(wanted.map((w) => w.oid));
     const blobs = await readBlobs(this.dir, wanted.map((w) => w.oid), this.env);
     for (const { r, oid } of wanted) {
       const blob = blobs.get(oid);

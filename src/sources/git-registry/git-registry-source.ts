@@ -4,7 +4,7 @@ import { AgentpkgError } from "../../util/errors.js";
 import { git, runGit } from "../../git/run.js";
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
 import { tempPathFor } from "../../util/atomic.js";
-import { ensureMirror, fetchCommit, isCommitGone, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
+import { ensureMirror, fetchCommit, isCommitGone, offlineGitEnv, prefetchBlobs, type Mirror, type RefreshPolicy } from "../../store/git-mirrors.js";
 import { INDEX_FORMAT, RegistryLines } from "../index/registry-lines.js";
 import { parseEntryJson, RegistryLinesWriter } from "../index/registry-lines-writer.js";
 import { fileSink } from "../index/byte-sink.js";
@@ -28,7 +28,8 @@ export class GitRegistrySource implements Source {
     private readonly env: NodeJS.ProcessEnv,
     private readonly offline: boolean,
   ) {
-    this.blobs = new BlobReader(mirror.dir, env, name);
+    // offline, a blob a partial mirror lacks is an error, never fetched on demand
+    this.blobs = new BlobReader(mirror.dir, offline ? offlineGitEnv(env) : env, name, (oids) => prefetchBlobs(mirror, oids, env, offline));
   }
 
   /** version files are read in batches: one ls-tree and one cat-file per commit, not two git runs per file */
@@ -52,7 +53,8 @@ export class GitRegistrySource implements Source {
     mirror?: Mirror,
   ): Promise<GitRegistrySource> {
     const m = mirror ?? (await ensureMirror(url, o));
-    return new GitRegistrySource(name, url, m, await readIndex(m, o.env, name), o.env, o.policy === "never");
+    const offline = o.policy === "never";
+    return new GitRegistrySource(name, url, m, await readIndex(m, o.env, name, offline), o.env, offline);
   }
 
   async getAgent(name: string): Promise<AgentEntry | null> {
@@ -129,7 +131,7 @@ function cachedIndex(mirror: Mirror, name: string): RegistryLines | undefined {
  * registry-lines.ts): a warm command reads that file and parses only the agents it asks for. Extracting
  * holds registry.json's bytes and one entry at a time, never the whole registry as objects.
  */
-async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): Promise<RegistryLines> {
+async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string, offline: boolean): Promise<RegistryLines> {
   const cached = indexPath(mirror);
   const index = cachedIndex(mirror, name);
   if (index) return index;
@@ -147,7 +149,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
       hint: "the registry's maintainers must split it (agentpkg reads registry.json whole)",
     });
   }
-  let bytes: Buffer | undefined = await readBlob(mirror.dir, entry.oid, entry.size, env, tempPathFor(path.join(mirror.dir, "registry.json")));
+  let bytes: Buffer | undefined = await readBlob(mirror.dir, entry.oid, entry.size, offline ? offlineGitEnv(env) : env, tempPathFor(path.join(mirror.dir, "registry.json")));
   const scanned = scanRegistryJson(bytes, name);
   // indexes of older commits go (any format); this commit's in other formats stay for other versions
   for (const f of await fs.readdir(mirror.dir)) {
@@ -166,7 +168,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string): 
       if (latest) newest.push(checked.versions[latest]!.path);
     }
     bytes = undefined; // 25 MB for 100,000 agents: not held while git runs
-    for (const [file, data] of await newestFiles(mirror, newest, env)) w.file(file, data);
+    for (const [file, data] of await newestFiles(mirror, newest, env, offline)) w.file(file, data);
     w.finish(scanned);
     sink.flush();
     fsyncSync(fd);
@@ -196,7 +198,7 @@ const NEWEST_FILES_MAX = 4096;
  * newest version later runs no git at all. Only regular files within the size limit are kept, and
  * readVersion uses one only if its sha256 is the one registry.json declares.
  */
-async function newestFiles(mirror: Mirror, paths: readonly string[], env: NodeJS.ProcessEnv): Promise<Map<string, Buffer>> {
+async function newestFiles(mirror: Mirror, paths: readonly string[], env: NodeJS.ProcessEnv, offline: boolean): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   if (paths.length === 0 || paths.length > NEWEST_FILES_MAX) return files;
   const wanted: { path: string; oid: string }[] = [];
@@ -208,7 +210,10 @@ async function newestFiles(mirror: Mirror, paths: readonly string[], env: NodeJS
     if (total > NEWEST_FILES_BYTES) throw new Error("over the budget"); // stops git: none are kept
     files.set(wanted[i]!.path, o.data);
   };
-  await streamObjects(mirror.dir, wanted.map((w) => w.oid), env, keep, { maxObjectBytes: MAX_AGENT_BYTES }).catch(() => files.clear());
+  const oids = wanted.map((w) => w.oid);
+  await prefetchBlobs(mirror, oids, env, offline)
+    .then(() => streamObjects(mirror.dir, oids, offline ? offlineGitEnv(env) : env, keep, { maxObjectBytes: MAX_AGENT_BYTES }))
+    .catch(() => files.clear());
   return files;
 }
 
