@@ -7,7 +7,7 @@
 //
 // `--only` picks rows by substring of their names: `--only "scale search"` (the scale rows are named
 // "scale cold N", "scale search N", "scale info N", "scale sync 5000", "scale verify 5000",
-// "scale from-lock 5000"); `--only scale --scale 1000,10000` runs the scale rows without the 100k ones.
+// "scale from-lock 5000", "scale wire N" for N in the sizes and 20000); `--only scale --scale 1000,10000` runs the scale rows without the 100k ones.
 //
 // Every row runs interleaved with its baseline (baseline, command, baseline, command ...) after one
 // untimed warm-up, so both see the same machine load; untimed steps between runs reset the project or
@@ -20,7 +20,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { memoryMethod } from "./measure.mjs";
 import { growthTable, jsonDocument, mainTable } from "./report.mjs";
-import { SCALE_SIZES, scaleRows } from "./scale.mjs";
+import { SCALE_SIZES, scaleRows, scaleWireRows } from "./scale.mjs";
+import { wireTable } from "./wire.mjs";
 import { Bench, coldInstallRow, longMarketplaceRow, noopRow, upgradeRow, versionRow, warmInstallRow } from "./scenarios.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -71,10 +72,12 @@ const GROWTH = [
 try {
   log(`agentpkg bench: ${bin}\n  temp dir ${tmp}; ${runs} runs (${b.slowRuns} for slow rows); memory: ${memoryMethod}`);
   const rows = [];
+  const wire = [];
   for (const [name, fn] of ROWS) if (wanted(name)) rows.push(fn());
   if (!opt["no-scale"]) {
     const sizes = opt.scale ? opt.scale.split(",").map(Number).filter((n) => n > 0) : SCALE_SIZES;
     rows.push(...scaleRows(b, sizes, wanted));
+    wire.push(...scaleWireRows(b, sizes, wanted));
   }
   const growth = [];
   if (!opt["no-growth"]) {
@@ -89,10 +92,11 @@ try {
   console.log(`\nagentpkg benchmark — ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, Node ${process.version}, medians of ${runs} runs (${b.slowRuns} for cold/100-agent rows)\n`);
   console.log(mainTable(rows));
   if (growth.length) console.log(`\n${growthTable(growth, SIZES)}`);
+  if (wire.length) console.log(`\n${wireTable(wire)}`);
   console.log(`\npeak RSS: ${memoryMethod}; target < 100 MB. Total ${totalSeconds} s.`);
   if (opt.json) {
     fs.mkdirSync(path.dirname(path.resolve(opt.json)), { recursive: true });
-    fs.writeFileSync(opt.json, JSON.stringify(jsonDocument({ rows, growth, sizes: SIZES, memoryMethod, runs, totalSeconds }), null, 2) + "\n");
+    fs.writeFileSync(opt.json, JSON.stringify({ ...jsonDocument({ rows, growth, sizes: SIZES, memoryMethod, runs, totalSeconds }), wire }, null, 2) + "\n");
     console.log(`results written to ${opt.json}`);
   }
 } finally {

@@ -2,13 +2,17 @@
 // organisation's registry is wide rather than deep) and a project of 5,000 installed agents.
 import fs from "node:fs";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 import { agentName, makeRegistry, ranges, restore, versionOf, writeProject } from "./fixtures.mjs";
+import { wireRow } from "./wire.mjs";
 
 const NODE = process.execPath;
 export const SCALE_SIZES = [1000, 10000, 100000];
 /** The project rows install this many agents from the 10k registry. */
 export const PROJECT_AGENTS = 5000;
 const LATEST = versionOf(0);
+/** The registry size the issue measures bytes on the wire at. */
+const WIRE_SIZE = 20000;
 
 /** A registry of n agents x 1 version, created once per run (the 100k one takes a minute). */
 function wideRegistry(b, n) {
@@ -16,6 +20,8 @@ function wideRegistry(b, n) {
   if (!b.wide.has(n)) {
     const t = Date.now();
     b.wide.set(n, makeRegistry(b.dir(`wide-${n}`), { agents: n, versions: 1, name: `wide-${n}` }));
+    // as GitHub and GitLab do: clients may ask for a partial clone (--filter)
+    execFileSync("git", ["--git-dir", b.dir(`wide-${n}`), "config", "uploadpack.allowFilter", "true"]);
     b.log(`  generated a registry of ${n} agents x 1 version in ${Date.now() - t} ms`);
   }
   return b.wide.get(n);
@@ -30,12 +36,18 @@ function emptyProject(b, n) {
   return dir;
 }
 
+/** A project with no registries and nothing installed. */
+function bareProject(b, n) {
+  const template = b.dir(`wide-project-none-${n}`);
+  writeProject(template, wideRegistry(b, n));
+  fs.writeFileSync(path.join(template, ".claude", "agentpkg.json"), JSON.stringify({ registries: {}, agents: {} }, null, 2) + "\n");
+  return template;
+}
+
 /** registry add + install of one agent into a project with no registries, empty cache, vs `git clone --depth 1`. */
 export function scaleColdRow(b, n) {
   const url = wideRegistry(b, n);
-  const template = b.dir(`wide-project-none-${n}`);
-  writeProject(template, url);
-  fs.writeFileSync(path.join(template, ".claude", "agentpkg.json"), JSON.stringify({ registries: {}, agents: {} }, null, 2) + "\n");
+  const template = bareProject(b, n);
   const project = b.dir("wide-project-cold");
   const cache = b.dir("wide-cache-cold");
   const clone = b.dir("wide-baseline-clone");
@@ -151,6 +163,14 @@ export function scaleFromLockRow(b) {
   });
 }
 
+/** Bytes on the wire of a cold add + install over https (see wire.mjs). */
+export function scaleWireRow(b, n) {
+  wideRegistry(b, n);
+  const project = b.dir("wide-project-wire");
+  restore(bareProject(b, n), project);
+  return wireRow(b, n, { registryDir: b.dir(`wide-${n}`), project, name: middle(n) });
+}
+
 /** The scale rows, one per size where the row has sizes; `want(name)` picks rows as --only does. */
 export function scaleRows(b, sizes, want) {
   const rows = [];
@@ -160,6 +180,13 @@ export function scaleRows(b, sizes, want) {
   if (want("scale sync 5000")) rows.push(scaleNoopRow(b, "sync"));
   if (want("scale verify 5000")) rows.push(scaleNoopRow(b, "verify"));
   if (want("scale from-lock 5000")) rows.push(scaleFromLockRow(b));
+  return rows;
+}
+
+/** The bytes-on-the-wire rows ("scale wire N"): the issue's 20,000-agent registry and the scale sizes. */
+export function scaleWireRows(b, sizes, want) {
+  const rows = [];
+  for (const n of [...new Set([...sizes, WIRE_SIZE])].sort((x, y) => x - y)) if (want(`scale wire ${n}`)) rows.push(scaleWireRow(b, n));
   return rows;
 }
 
