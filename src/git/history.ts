@@ -1,5 +1,5 @@
 // Reading a full-history mirror in bulk: one git process per question, never one per file or commit.
-import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
+import { fstatSync } from "node:fs";
 import { AgentpkgError } from "../util/errors.js";
 import { git, GitError, noGit, runGit, spawnGit } from "./run.js";
 
@@ -173,32 +173,20 @@ export function streamObjects(
 }
 
 /**
- * One blob whose size ls-tree gave, read whole: git writes it to a temp file (`temp`, removed after), which
- * is read in one allocation. Through a pipe, a 25 MB registry.json arrives as 400 chunks that stay in
- * memory until collected, doubling the peak. More or fewer bytes than `size` is an error.
+ * One blob whose size ls-tree gave, written by git straight to `fd` (an empty file the caller opened
+ * for reading and writing): a 33 MB registry.json is then read from the file a window at a time instead
+ * of arriving through a pipe as hundreds of chunks held until collected. More or fewer bytes than `size`
+ * is an error.
  */
-export async function readBlob(dir: string, oid: string, size: number, env: NodeJS.ProcessEnv, temp: string): Promise<Buffer> {
-  const fd = openSync(temp, "wx+", 0o600);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawnGit(["cat-file", "blob", oid], { cwd: dir, env, stdout: fd });
-      const err: Buffer[] = [];
-      child.stderr!.on("data", (d: Buffer) => void err.push(d));
-      child.on("error", (e) => reject(noGit(e) ?? new GitError(["cat-file"], e.message, false, undefined)));
-      child.on("close", (code) => (code === 0 ? resolve() : reject(new GitError(["cat-file", "blob", oid], Buffer.concat(err).toString("utf8").trim(), false, code ?? undefined))));
-    });
-    if (fstatSync(fd).size !== size) throw new GitError(["cat-file", "blob", oid], `blob is not ${size} bytes`, false, undefined);
-    const out = Buffer.allocUnsafe(size);
-    for (let n = 0; n < size; ) {
-      const got = readSync(fd, out, n, size - n, n);
-      if (got === 0) throw new GitError(["cat-file", "blob", oid], `blob is not ${size} bytes`, false, undefined);
-      n += got;
-    }
-    return out;
-  } finally {
-    closeSync(fd);
-    rmSync(temp, { force: true });
-  }
+export async function blobToFile(dir: string, oid: string, size: number, env: NodeJS.ProcessEnv, fd: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawnGit(["cat-file", "blob", oid], { cwd: dir, env, stdout: fd });
+    const err: Buffer[] = [];
+    child.stderr!.on("data", (d: Buffer) => void err.push(d));
+    child.on("error", (e) => reject(noGit(e) ?? new GitError(["cat-file"], e.message, false, undefined)));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new GitError(["cat-file", "blob", oid], Buffer.concat(err).toString("utf8").trim(), false, code ?? undefined))));
+  });
+  if (fstatSync(fd).size !== size) throw new GitError(["cat-file", "blob", oid], `blob is not ${size} bytes`, false, undefined);
 }
 
 /** Contents of many blobs through one `git cat-file --batch`, keyed by object id; missing objects are left out. */

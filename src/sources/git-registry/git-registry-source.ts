@@ -8,10 +8,11 @@ import { ensureMirror, fetchCommit, isCommitGone, offlineGitEnv, prefetchBlobs, 
 import { INDEX_FORMAT, RegistryLines } from "../index/registry-lines.js";
 import { parseEntryJson, RegistryLinesWriter } from "../index/registry-lines-writer.js";
 import { fileSink } from "../index/byte-sink.js";
-import { scanRegistryJson } from "../index/registry-json-scan.js";
+import { scanRegistryJson, type ScannedRegistry } from "../index/registry-json-scan.js";
+import { FileBytes, type ScanBytes } from "../index/scan-bytes.js";
 import { latestVersion } from "../resolve.js";
 import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
-import { isRegularFile, listBlobs, readBlob, streamObjects, type StreamedObject } from "../../git/history.js";
+import { blobToFile, isRegularFile, listBlobs, streamObjects, type StreamedObject } from "../../git/history.js";
 import { READ_LIMITS } from "../../util/safe-read.js";
 import { BlobReader } from "./blob-batch.js";
 import { redactCredentials } from "../../util/redact.js";
@@ -149,13 +150,36 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string, o
       hint: "the registry's maintainers must split it (agentpkg reads registry.json whole)",
     });
   }
-  let bytes: Buffer | undefined = await readBlob(mirror.dir, entry.oid, entry.size, offline ? offlineGitEnv(env) : env, tempPathFor(path.join(mirror.dir, "registry.json")));
-  const scanned = scanRegistryJson(bytes, name);
-  // indexes of older commits go (any format); this commit's in other formats stay for other versions
-  for (const f of await fs.readdir(mirror.dir)) {
-    if (/^registry-[0-9a-f]+\.(.+\.)?(json|lines)$/.test(f) && !f.startsWith(`registry-${mirror.commit}.`)) await fs.rm(path.join(mirror.dir, f), { force: true });
+  // git writes registry.json to a private temp file, read a window at a time (never whole in memory)
+  const json = tempPathFor(path.join(mirror.dir, "registry.json"));
+  const jsonFd = openSync(json, "wx+", 0o600);
+  try {
+    await blobToFile(mirror.dir, entry.oid, entry.size, offline ? offlineGitEnv(env) : env, jsonFd);
+    const bytes = new FileBytes(jsonFd, entry.size);
+    const scanned = scanRegistryJson(bytes, name);
+    // indexes of older commits go (any format); this commit's in other formats stay for other versions
+    for (const f of await fs.readdir(mirror.dir)) {
+      if (/^registry-[0-9a-f]+\.(.+\.)?(json|lines)$/.test(f) && !f.startsWith(`registry-${mirror.commit}.`)) await fs.rm(path.join(mirror.dir, f), { force: true });
+    }
+    await writeIndex(cached, name, bytes, scanned, (paths) => newestFiles(mirror, paths, env, offline));
+  } finally {
+    closeSync(jsonFd);
+    rmSync(json, { force: true });
   }
-  const tmp = tempPathFor(cached);
+  const fresh = RegistryLines.open(cached, name)!;
+  indexes.set(cached, fresh);
+  return fresh;
+}
+
+/** The index file, written to a temp file as it is built, then renamed into place. */
+async function writeIndex(
+  file: string,
+  name: string,
+  bytes: ScanBytes,
+  scanned: ScannedRegistry,
+  newestFilesOf: (paths: readonly string[]) => Promise<Map<string, Buffer>>,
+): Promise<void> {
+  const tmp = tempPathFor(file);
   const fd = openSync(tmp, "wx", 0o644);
   try {
     const sink = fileSink(fd);
@@ -167,8 +191,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string, o
       const latest = keepNewest && checked && latestVersion(checked);
       if (latest) newest.push(checked.versions[latest]!.path);
     }
-    bytes = undefined; // 25 MB for 100,000 agents: not held while git runs
-    for (const [file, data] of await newestFiles(mirror, newest, env, offline)) w.file(file, data);
+    for (const [f, data] of await newestFilesOf(newest)) w.file(f, data);
     w.finish(scanned);
     sink.flush();
     fsyncSync(fd);
@@ -178,10 +201,7 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string, o
     throw err;
   }
   closeSync(fd);
-  renameSync(tmp, cached);
-  const fresh = RegistryLines.open(cached, name)!;
-  indexes.set(cached, fresh);
-  return fresh;
+  renameSync(tmp, file);
 }
 
 /**

@@ -1,6 +1,10 @@
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRegistryJson } from "../git-registry/registry-json.js";
 import { scanRegistryJson } from "./registry-json-scan.js";
+import { FileBytes } from "./scan-bytes.js";
 
 const SHA = "b".repeat(64);
 const entry = (v = "1.0.0") => ({ description: 'say "hi" \\ {not a brace} [nor this]', versions: { [v]: { path: `agents/x/${v}.md`, sha256: SHA } }, tags: { latest: v } });
@@ -48,6 +52,29 @@ describe("scanRegistryJson", () => {
   it("refuses broken JSON around the entries with E_REGISTRY_INVALID", () => {
     for (const text of ['{"agents":{"a":{} "b":{}}}', '{"agents":{"a":{}}} x', '{"agents":{"a":{}', '{"agents":{"a:{}}}', '{"name": nope, "agents":{}}', "{ nope", '{"agents":{"a":}}']) {
       expect(() => scanRegistryJson(Buffer.from(text), "r"), text).toThrow(expect.objectContaining({ code: "E_REGISTRY_INVALID", message: expect.stringMatching(/^r registry\.json/) }));
+    }
+  });
+
+  it("reads a file through a window as it reads a Buffer, whatever the window's edges cross", () => {
+    const registry = { name: "w", description: "d\u00e9", agents: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`a-${i}`, entry(`1.0.${i}`)])) };
+    const text = JSON.stringify(registry, null, 1).replace('"a-3"', '"a-\\u0033x"');
+    const dir = mkdtempSync(path.join(tmpdir(), "agentpkg-scan-"));
+    try {
+      const file = path.join(dir, "registry.json");
+      writeFileSync(file, text);
+      const whole = scanned(text);
+      for (const window of [1, 7, 64, 1 << 20]) {
+        const fd = openSync(file, "r");
+        try {
+          const bytes = new FileBytes(fd, Buffer.byteLength(text), window);
+          const s = scanRegistryJson(bytes, "r");
+          expect({ name: s.name, description: s.description, count: s.count, agents: [...s.agents].map(([n, [a, b]]) => [n, JSON.parse(bytes.text(a, b))]) }).toEqual(whole);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -7,6 +7,7 @@ import { latestVersion } from "../resolve.js";
 import type { AgentEntry } from "../source.js";
 import { memorySink, type LinesSink } from "./byte-sink.js";
 import { scanRegistryJson } from "./registry-json-scan.js";
+import { bufferBytes, type ScanBytes } from "./scan-bytes.js";
 import { FORMAT, nameHash, PREAMBLE_BYTES, RECORD_BYTES, type Header } from "./registry-lines-format.js";
 
 /**
@@ -101,9 +102,9 @@ export class RegistryLinesWriter {
 }
 
 /** One agent's entry of registry.json, as JSON: a syntax error names the agent. */
-export function parseEntryJson(bytes: Buffer, [start, end]: [number, number], name: string, label: string): unknown {
+export function parseEntryJson(bytes: ScanBytes, [start, end]: [number, number], name: string, label: string): unknown {
   try {
-    return JSON.parse(bytes.toString("utf8", start, end));
+    return JSON.parse(bytes.text(start, end));
   } catch (err) {
     throw new AgentpkgError("E_REGISTRY_INVALID", `${label} registry.json: agents.${name}: invalid JSON (${String((err as Error).message).split("\n")[0]})`, {
       hint: "the registry's maintainers must fix registry.json (agentpkg never guesses)",
@@ -116,7 +117,7 @@ export function parseEntryJson(bytes: Buffer, [start, end]: [number, number], na
  * parseRegistryJson does on the top level, agent names and JSON syntax; a bad entry fails when read.
  */
 export function toRegistryLines(registry: string | Buffer, label: string, files: ReadonlyMap<string, Buffer> = new Map()): Buffer {
-  const bytes = typeof registry === "string" ? Buffer.from(registry) : registry;
+  const bytes = bufferBytes(typeof registry === "string" ? Buffer.from(registry) : registry);
   const scanned = scanRegistryJson(bytes, label);
   const sink = memorySink();
   const w = new RegistryLinesWriter(sink, label);
