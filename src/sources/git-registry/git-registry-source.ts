@@ -14,6 +14,7 @@ import { latestVersion } from "../resolve.js";
 import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
 import { blobToFile, isRegularFile, listBlobs, streamObjects, type StreamedObject } from "../../git/history.js";
 import { READ_LIMITS } from "../../util/safe-read.js";
+import { withSmallYoungGeneration } from "../../util/small-young-generation.js";
 import { BlobReader } from "./blob-batch.js";
 import { redactCredentials } from "../../util/redact.js";
 import type { AgentEntry, AgentSummary, FetchedFile, Source, VersionInfo } from "../source.js";
@@ -155,13 +156,15 @@ async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: string, o
   const jsonFd = openSync(json, "wx+", 0o600);
   try {
     await blobToFile(mirror.dir, entry.oid, entry.size, offline ? offlineGitEnv(env) : env, jsonFd);
-    const bytes = new FileBytes(jsonFd, entry.size);
-    const scanned = scanRegistryJson(bytes, name);
     // indexes of older commits go (any format); this commit's in other formats stay for other versions
     for (const f of await fs.readdir(mirror.dir)) {
       if (/^registry-[0-9a-f]+\.(.+\.)?(json|lines)$/.test(f) && !f.startsWith(`registry-${mirror.commit}.`)) await fs.rm(path.join(mirror.dir, f), { force: true });
     }
-    await writeIndex(cached, name, bytes, scanned, (paths) => newestFiles(mirror, paths, env, offline));
+    await withSmallYoungGeneration(async () => {
+      const bytes = new FileBytes(jsonFd, entry.size);
+      const scanned = scanRegistryJson(bytes, name);
+      await writeIndex(cached, name, bytes, scanned, (paths) => newestFiles(mirror, paths, env, offline));
+    });
   } finally {
     closeSync(jsonFd);
     rmSync(json, { force: true });
