@@ -3,16 +3,19 @@
 // peak RSS of `registry add` of 100,000 agents. Keeping it at its initial size (no growth while `work`
 // runs) took that peak from 126 MB to ~95 MB at the same speed (measured; docs/performance.md).
 // The flag is V8's and process-wide: it is read each time the young generation would grow.
+import { builtin } from "./lazy.js";
+
+/** loaded on first use (the bundle runs as a script: no dynamic import()) */
+const v8 = builtin<typeof import("node:v8")>("node:v8");
 
 /** V8's default growth factor of the young generation (Node 20). */
 const DEFAULT_GROWTH = 2;
 
 export async function withSmallYoungGeneration<T>(work: () => Promise<T>): Promise<T> {
-  const v8 = await import("node:v8");
-  v8.setFlagsFromString("--semi-space-growth-factor=1");
+  v8().setFlagsFromString("--semi-space-growth-factor=1");
   try {
     return await work();
   } finally {
-    v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
+    v8().setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
   }
 }
