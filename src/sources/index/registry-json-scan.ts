@@ -152,6 +152,8 @@ export function scanRegistryJson(registry: Buffer | ScanBytes, label: string): S
   const bytes = Buffer.isBuffer(registry) ? bufferBytes(registry) : registry;
   const file = `${label} registry.json`;
   const fail = (msg: string): never => {
+    // the usual parser's message (its line, conflict markers), read whole only now that the file is bad
+    parseJsonFile(bytes.text(0, bytes.length), file, "E_REGISTRY_INVALID");
     throw new AgentpkgError("E_REGISTRY_INVALID", `${file}: invalid JSON (${msg})`, { hint: `fix the JSON syntax in ${file}` });
   };
   const bom = bytes.at(0) === 0xef && bytes.at(1) === 0xbb && bytes.at(2) === 0xbf ? 3 : 0;
