@@ -196,6 +196,18 @@ export async function readBlobs(dir: string, oids: Iterable<string>, env: NodeJS
   return blobs;
 }
 
+/** Sizes of many objects through one `git cat-file --batch-check`; missing objects are left out. */
+export async function objectSizes(dir: string, oids: readonly string[], env: NodeJS.ProcessEnv): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  if (oids.length === 0) return sizes;
+  const out = await git(["cat-file", "--batch-check=%(objectname) %(objectsize)"], { cwd: dir, env, input: oids.join("\n") + "\n" });
+  for (const line of out.split("\n")) {
+    const m = /^([0-9a-f]+) (\d+)$/.exec(line);
+    if (m) sizes.set(m[1]!, Number(m[2]));
+  }
+  return sizes;
+}
+
 /** Object ids of `<commit>:<path>` for many pairs in one `git cat-file --batch-check` (null when absent). */
 export async function objectsAt(dir: string, queries: readonly string[], env: NodeJS.ProcessEnv): Promise<Map<string, string | null>> {
   const result = new Map<string, string | null>();

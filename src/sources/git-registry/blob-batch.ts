@@ -4,7 +4,7 @@
 import { AgentpkgError } from "../../util/errors.js";
 import { runGit } from "../../git/run.js";
 import { sha256 } from "../../util/hash.js";
-import { isRegularFile, readBlobs, readObjects } from "../../git/history.js";
+import { isRegularFile, objectSizes, readBlobs, readObjects } from "../../git/history.js";
 import { MAX_AGENT_BYTES, tooBig } from "../read-checks.js";
 import type { VersionInfo } from "../source.js";
 
@@ -19,7 +19,6 @@ interface TreeEntry {
   mode: string;
   type: string;
   oid: string;
-  size: number;
 }
 
 /** Paths per ls-tree call: keeps the argument list far below any OS limit. */
@@ -93,21 +92,31 @@ export class BlobReader {
     return reqs.filter((r) => !done.has(r));
   }
 
-  /** ls-tree first: only a regular file within the size limit is read. */
+  /**
+   * ls-tree first: only a regular file within the size limit is read. Sizes come after the blobs are
+   * present (ls-tree -l would make a partial mirror fetch each blob alone for its size).
+   */
   private async readChecked(commit: string, reqs: Request[]): Promise<void> {
     const tree = await this.lsTree(commit, [...new Set(reqs.map((r) => r.v.path))]);
-    const wanted: { r: Request; oid: string }[] = [];
+    const listed: { r: Request; oid: string }[] = [];
     for (const r of reqs) {
       const entry = tree.get(r.v.path);
       if (!entry) {
         r.reject(new AgentpkgError("E_REGISTRY_INVALID", `${this.registry}: ${r.v.path} (${r.v.version}) is listed in registry.json but missing at commit ${commit.slice(0, 12)}`));
       } else if (entry.type !== "blob" || !isRegularFile(entry.mode)) {
         r.reject(new AgentpkgError("E_UNSAFE", `${this.registry}: ${r.v.path} is not a regular file (mode ${entry.mode}); symlinks and submodules are never followed`));
-      } else if (entry.size > MAX_AGENT_BYTES) r.reject(tooBig(this.registry, r.v, entry.size));
-      else wanted.push({ r, oid: entry.oid });
+      } else listed.push({ r, oid: entry.oid });
     }
-    if (wanted.length === 0) return;
-    await this.prefetch(wanted.map((w) => w.oid));
+    if (listed.length === 0) return;
+    const oids = [...new Set(listed.map((w) => w.oid))];
+    await this.prefetch(oids);
+    const sizes = await objectSizes(this.dir, oids, this.env);
+    const wanted = listed.filter(({ r, oid }) => {
+      const size = sizes.get(oid) ?? 0;
+      if (size <= MAX_AGENT_BYTES) return true;
+      r.reject(tooBig(this.registry, r.v, size));
+      return false;
+    });
     const blobs = await readBlobs(this.dir, wanted.map((w) => w.oid), this.env);
     for (const { r, oid } of wanted) {
       const blob = blobs.get(oid);
@@ -121,10 +130,10 @@ export class BlobReader {
     const out = new Map<string, TreeEntry>();
     for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
       const chunk = paths.slice(i, i + PATHS_PER_CALL);
-      const text = (await runGit(["--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", commit, "--", ...chunk], { cwd: this.dir, env: this.env })).toString("utf8");
+      const text = (await runGit(["--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", ...chunk], { cwd: this.dir, env: this.env })).toString("utf8");
       for (const rec of text.split("\0")) {
-        const m = /^(\d+) (\w+) ([0-9a-f]+)\s+(-|\d+)\t([\s\S]+)$/.exec(rec);
-        if (m) out.set(m[5]!, { mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === "-" ? 0 : Number(m[4]) });
+        const m = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]+)$/.exec(rec);
+        if (m) out.set(m[4]!, { mode: m[1]!, type: m[2]!, oid: m[3]! });
       }
     }
     return out;
