@@ -64,3 +64,6 @@ const server = https.createServer({ cert: fs.readFileSync(cert), key: fs.readFil
 });
 
 server.listen(0, "127.0.0.1", () => fs.writeFileSync(portFile, String(server.address().port)));
+// the bench holds our stdin: when it ends, however it ends, so do we
+process.stdin.on("close", () => process.exit(0));
+process.stdin.resume();

@@ -18,7 +18,9 @@ function server(b) {
   const [cert, key, portFile, countFile, gitconfig] = ["cert.pem", "key.pem", "port", "count", "gitconfig"].map((f) => path.join(dir, f));
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
   fs.writeFileSync(gitconfig, `[http]\n\tsslCAInfo = ${cert}\n`);
-  const child = spawn(process.execPath, [SERVER, b.tmp, cert, key, portFile, countFile], { stdio: "inherit" });
+  const child = spawn(process.execPath, [SERVER, b.tmp, cert, key, portFile, countFile], { stdio: ["pipe", "inherit", "inherit"] });
+  child.unref();
+  child.stdin.unref();
   process.on("exit", () => child.kill());
   const wait = new Int32Array(new SharedArrayBuffer(4));
   for (let i = 0; i < 200 && !fs.existsSync(portFile); i++) Atomics.wait(wait, 0, 0, 50);
