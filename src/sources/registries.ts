@@ -61,6 +61,18 @@ export class Registries {
     return p;
   }
 
+  /**
+   * A registry the command adds (install REPO): looked up after the manifest's and before the bundled
+   * default, as the manifest will list it; `source`, when the caller already opened it, is not opened again.
+   */
+  add(ref: RegistryRef, source?: Source): void {
+    if (!this.refs.some((r) => r.name === ref.name)) {
+      const builtin = this.refs.findIndex((r) => r.url === BUILTIN_URL && r.name === DEFAULT_REGISTRY);
+      this.refs.splice(builtin === -1 ? this.refs.length : builtin, 0, ref);
+    }
+    if (source) this.open.set(`${ref.name}:`, Promise.resolve(source));
+  }
+
   /** Re-read a registry from the network when a lookup missed in a cached copy; null if that cannot help. */
   async refreshed(name: string): Promise<Source | null> {
     const current = await this.get(name);

@@ -28,7 +28,7 @@ interface MirrorMeta {
   fetchedAt: number;
 }
 
-const NETWORK_TIMEOUT_MS = 120_000;
+export const NETWORK_TIMEOUT_MS = 120_000;
 
 export function mirrorDir(cache: string, url: string, history = false): string {
   // classifyGitUrl refuses urls with credentials before this; were one to pass, no secret names a folder
@@ -37,7 +37,7 @@ export function mirrorDir(cache: string, url: string, history = false): string {
   return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(key).slice(0, 16)}${history ? "-history" : ""}`);
 }
 
-async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
+export async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
   return readSmallJson(path.join(dir, "meta.json")) as MirrorMeta | undefined;
 }
 

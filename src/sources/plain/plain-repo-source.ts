@@ -15,16 +15,19 @@ import type { VersionInfo } from "../source.js";
  * changed its file.
  */
 export class PlainRepoSource extends HistorySource {
-  static async open(name: string, url: string, o: HistorySourceOptions): Promise<PlainRepoSource> {
+  static async open(name: string, url: string, o: HistorySourceOptions, mirror?: Mirror): Promise<PlainRepoSource> {
     let tags: GitTag[] = [];
-    const { mirror, index } = await HistorySource.load("plain", url, o, {
+    const headFiles = new Map<string, Buffer>();
+    const loaded = await HistorySource.load("plain", url, o, {
       key: async (m) => {
         tags = await listTags(m.dir, o.env);
         return `${m.commit}-${sha256(JSON.stringify(tags)).slice(0, 12)}`;
       },
-      build: (m, key) => buildPlainIndex(m, key, tags, o.env),
-    });
-    return new PlainRepoSource("plain", name, url, mirror, index, o.env, o.policy === "never");
+      build: (m, key) => buildPlainIndex(m, key, tags, o.env, headFiles),
+    }, mirror);
+    const source = new PlainRepoSource("plain", name, url, loaded.mirror, loaded.index, o.env, o.policy === "never");
+    source.headFiles = headFiles;
+    return source;
   }
 }
 
@@ -47,7 +50,8 @@ interface TaggedVersion {
   commit: string;
 }
 
-export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonly GitTag[], env: NodeJS.ProcessEnv): Promise<SourceIndex> {
+/** `headFiles`, when given, receives the bytes of the head's candidate agent files (read anyway). */
+export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonly GitTag[], env: NodeJS.ProcessEnv, headFiles?: Map<string, Buffer>): Promise<SourceIndex> {
   const { dir, commit: head } = mirror;
   const warnings: string[] = [];
   const tree = await listTree(dir, head, env);
@@ -55,7 +59,9 @@ export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonl
   const blobs = await readBlobs(dir, files.map(([, f]) => f.oid), env);
   const heads: HeadAgent[] = [];
   for (const [p, f] of files) {
-    const id = agentIdentity(blobs.get(f.oid)?.toString("utf8") ?? "", p, "", warnings, false);
+    const blob = blobs.get(f.oid);
+    if (blob) headFiles?.set(p, blob);
+    const id = agentIdentity(blob?.toString("utf8") ?? "", p, "", warnings, false);
     if (id) heads.push({ path: p, id });
   }
 

@@ -1,0 +1,67 @@
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { writeFileAtomic } from "../util/atomic.js";
+import { acquireLock } from "../util/process-lock.js";
+import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
+import { removeStaleCacheTemps } from "./cache-temps.js";
+import { mirrorDir, NETWORK_TIMEOUT_MS, readMeta, type Mirror } from "./git-mirrors.js";
+
+/**
+ * A repository no mirror of the cache holds yet, whose kind is not known (registry add, install REPO):
+ * one shallow clone of its head tells the kind (`needsHistory` looks at its head tree). A registry keeps
+ * that clone as its shallow mirror; a kind that takes its versions from history (a marketplace, a plain
+ * repository) gets the rest of the history and the tags by deepening the same clone, which becomes its
+ * `-history` mirror. Nothing is fetched twice. Undefined when another process made a mirror meanwhile:
+ * the caller then takes the usual way (ensureMirror), which finds it.
+ */
+export async function cloneAndDetect(
+  url: string,
+  o: { cache: string; env: NodeJS.ProcessEnv },
+  needsHistory: (dir: string, commit: string) => Promise<boolean>,
+): Promise<Mirror | undefined> {
+  classifyGitUrl(url);
+  const { env } = o;
+  const dir = mirrorDir(o.cache, url);
+  const historyDir = mirrorDir(o.cache, url, true);
+  removeStaleCacheTemps(o.cache);
+  const release = await acquireLock(`${dir}.busy`, 120_000);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  try {
+    if ((await readMeta(dir)) || (await readMeta(historyDir))) return undefined;
+    await fs.rm(tmp, { recursive: true, force: true });
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    await network(url, () => git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS }));
+    let commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
+    const history = await needsHistory(tmp, commit);
+    const releaseHistory = history ? await acquireLock(`${historyDir}.busy`, 120_000) : undefined;
+    try {
+      if (history) {
+        if (await readMeta(historyDir)) return undefined;
+        const deepen = existsSync(path.join(tmp, "shallow")) ? ["--unshallow"] : [];
+        await network(url, () => git(["fetch", ...deepen, "--no-tags", "--force", "--quiet", "--", url, "HEAD", "+refs/tags/*:refs/tags/*"], { cwd: tmp, env, timeoutMs: NETWORK_TIMEOUT_MS }));
+        commit = (await git(["rev-parse", "FETCH_HEAD^{commit}"], { cwd: tmp, env })).trim();
+      }
+      await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
+      const target = history ? historyDir : dir;
+      await fs.rm(target, { recursive: true, force: true });
+      await fs.rename(tmp, target);
+      const fetchedAt = Date.now();
+      await writeFileAtomic(path.join(target, "meta.json"), JSON.stringify({ url, commit, fetchedAt }));
+      return { url, dir: target, history, commit, fetchedAt, fresh: true };
+    } finally {
+      await releaseHistory?.();
+    }
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+    await release();
+  }
+}
+
+async function network<T>(url: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw err instanceof GitError ? explainGitFailure(err, url) : err;
+  }
+}
