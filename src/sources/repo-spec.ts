@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { classifyGitUrl, githubShorthand } from "../git/run.js";
@@ -55,7 +56,12 @@ export function parseRepoSpec(arg: string, cwd: string, home: string): RepoSpec 
   if (!github) url = githubShorthand(url, cwd); // OWNER/NAME, unless that folder exists here
   if (isTarballUrl(url)) throw new AgentpkgError("E_USAGE", `install takes git repositories, not archives: ${typed}`, { hint: `add an archive as a registry: agentpkg registry add NAME ${typed}` });
   // classifyGitUrl refuses everything else (ext::, http://, credentials) with its own message
-  if (classifyGitUrl(url) === "path") url = path.resolve(cwd, url);
+  if (classifyGitUrl(url) === "path") {
+    url = path.resolve(cwd, url);
+    if (!isFolder(url)) {
+      throw new AgentpkgError("E_USAGE", `invalid agent spec "${arg}": ${typed} is no folder (a path names a git repository to install from)`, { hint: "an agent is named as name, name@range or registry/name; a repository as a url, OWNER/NAME or the path of its folder" });
+    }
+  }
   return { typed, url, pick, shorthand };
 }
 
@@ -64,4 +70,12 @@ export function registryNameFor(url: string): string | undefined {
   const last = url.replace(/[/\\]+$/, "").split(/[/:\\]/).pop() ?? "";
   const name = last.replace(/\.git$/i, "").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").replace(/-{2,}/g, "-").slice(0, 50).replace(/-+$/, "");
   return isValidRegistryName(name) ? name : undefined;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

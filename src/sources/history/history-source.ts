@@ -123,7 +123,8 @@ export class HistorySource implements Source {
     let path: string | undefined;
     for (const p of paths) if (await run(["cat-file", "-t", `${full}:${p}`])) { path = p; break; }
     if (path === undefined) return undefined;
-    if (inForce.provisional || !isCommitVersion(inForce.version)) return { ...inForce, path, commit: full };
+    // read at another commit than the version was listed at: its sha256 (if any) is not this file's
+    if (inForce.provisional || !isCommitVersion(inForce.version)) return { ...inForce, sha256: undefined, path, commit: full };
     const time = Number(await run(["log", "-1", "--format=%ct", full]));
     return { version: commitVersion(time, full), path, commit: full };
   }
