@@ -28,13 +28,20 @@ export interface GitSourceOptions {
   ttlMs: number;
 }
 
-/** The kind a repository's head says: `registry.json` -> registry, `.claude-plugin/marketplace.json` -> marketplace, else plain. */
-async function typeAt(dir: string, commit: string, env: NodeJS.ProcessEnv): Promise<RegistryType> {
-  const out = await git(["ls-tree", "--name-only", "--full-tree", commit, "--", "registry.json", MARKETPLACE_JSON], { cwd: dir, env });
-  const present = new Set(out.split("\n"));
-  if (present.has("registry.json")) return "registry";
-  return present.has(MARKETPLACE_JSON) ? "marketplace" : "plain";
+/**
+ * The commit `rev` names and the kind its tree says: `registry.json` -> registry,
+ * `.claude-plugin/marketplace.json` -> marketplace, else plain. One `cat-file --batch-check`.
+ */
+async function kindAt(dir: string, rev: string, env: NodeJS.ProcessEnv): Promise<{ commit: string; type: RegistryType }> {
+  const out = await git(["cat-file", "--batch-check"], { cwd: dir, env, input: `${rev}^{commit}\n${rev}:registry.json\n${rev}:${MARKETPLACE_JSON}\n` });
+  const [head = "", registry = "", marketplace = ""] = out.split("\n");
+  const commit = /^([0-9a-f]{40,64}) commit /.exec(head)?.[1];
+  if (!commit) throw new AgentpkgError("E_REGISTRY_INVALID", `the repository's ${rev} is not a commit`, { hint: "check the url: it must be a git repository with a default branch" });
+  const present = (line: string) => line !== "" && !line.endsWith(" missing");
+  return { commit, type: present(registry) ? "registry" : present(marketplace) ? "marketplace" : "plain" };
 }
+
+const typeAt = async (dir: string, commit: string, env: NodeJS.ProcessEnv): Promise<RegistryType> => (await kindAt(dir, commit, env)).type;
 
 /** A history mirror's kind, remembered per head commit in the mirror (`detected-kind`): warm runs need no git. */
 async function historyTypeAt(mirror: Mirror, env: NodeJS.ProcessEnv): Promise<RegistryType> {
@@ -63,7 +70,11 @@ export async function detectRegistryType(url: string, name: string, o: GitSource
   const historyKnown = (await readMeta(mirrorDir(o.cache, url, true)))?.url === url;
   if (!shallowKnown && !historyKnown && o.policy !== "never") {
     let type: RegistryType = "registry";
-    const mirror = await cloneAndDetect(url, o, async (dir, commit) => (type = await typeAt(dir, commit, o.env)) !== "registry");
+    const mirror = await cloneAndDetect(url, o, async (dir) => {
+      const head = await kindAt(dir, "HEAD", o.env);
+      type = head.type;
+      return { commit: head.commit, history: type !== "registry" };
+    });
     if (mirror?.history) return { type: await rememberKind(mirror, type), mirror };
     if (mirror) return { type, mirror };
   }
