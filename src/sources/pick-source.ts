@@ -53,7 +53,7 @@ async function historyTypeAt(mirror: Mirror, env: NodeJS.ProcessEnv): Promise<Re
 }
 
 async function rememberKind(mirror: Mirror, type: RegistryType): Promise<RegistryType> {
-  await writeFileAtomic(path.join(mirror.dir, "detected-kind"), `${mirror.commit} ${type}`).catch(() => undefined); // a read-only cache only costs speed
+  await writeFileAtomic(path.join(mirror.dir, "detected-kind"), `${mirror.commit} ${type}`, { durable: false }).catch(() => undefined); // a read-only cache only costs speed
   return type;
 }
 

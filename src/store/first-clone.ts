@@ -49,7 +49,8 @@ export async function cloneAndDetect(
       await fs.rm(target, { recursive: true, force: true });
       await fs.rename(tmp, target);
       const fetchedAt = Date.now();
-      await writeFileAtomic(path.join(target, "meta.json"), JSON.stringify({ url, commit, fetchedAt }));
+      // a cache file, read with checks: a crash that loses it only means fetching again
+      await writeFileAtomic(path.join(target, "meta.json"), JSON.stringify({ url, commit, fetchedAt }), { durable: false });
       return { url, dir: target, history, commit, fetchedAt, fresh: true };
     } finally {
       await releaseHistory?.();

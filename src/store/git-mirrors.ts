@@ -74,7 +74,7 @@ export async function ensureMirror(
     }
     const commit = now?.url === url ? await fetchInto(dir, url, o.env, history) : await cloneInto(dir, url, o.env, history);
     const fetchedAt = Date.now();
-    await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }));
+    await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }), { durable: false }); // lost in a crash: fetched again
     return { url, dir, history, commit, fetchedAt, fresh: true };
   } finally {
     await release();
