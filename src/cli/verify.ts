@@ -6,22 +6,23 @@ import type { VerifyResult } from "../operations/verify.js";
 import { invocation } from "./shared.js";
 import { paint, printNotes, printResult } from "./output.js";
 
-type Run = (o: { global?: boolean }, deps: Deps) => Promise<VerifyResult>;
+type Run = (o: { global?: boolean; signatures?: boolean }, deps: Deps) => Promise<VerifyResult>;
 
 export function verifyCommand(deps: Deps, run?: Run): Command {
   return new Command("verify")
     .description("check (for CI) that the agent and plugin files, lockfile and manifest agree; exit 4 listing every problem; never writes or fetches")
+    .option("--signatures", "also check that what signed registries' packages come from is signed by an allowed key (from the cache, offline)")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
       const fn = run ?? (await import("../operations/verify.js")).runVerify;
-      const r = await fn(inv.common, inv.deps);
+      const r = await fn({ ...inv.common, signatures: inv.flags.signatures === true }, inv.deps);
       const io = inv.deps.io;
       const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
       const agents = !r.checkedPlugins ? count(r.checked, "agent") : r.checked ? `${count(r.checked, "agent")} and ${count(r.checkedPlugins, "plugin")}` : count(r.checkedPlugins, "plugin");
       printNotes(io, inv.out, r.warnings);
       if (r.ok || inv.out.json) {
         printResult(io, inv.out, verifyJson(r), () => [
-          `ok: ${agents} match .claude/agentpkg.lock and .claude/agentpkg.json`,
+          `ok: ${agents} match .claude/agentpkg.lock and .claude/agentpkg.json${r.checkedSignatures !== undefined ? `; ${count(r.checkedSignatures, "signature")} checked` : ""}`,
           ...(r.untracked.length ? [`(${r.untracked.length} agent file${r.untracked.length > 1 ? "s" : ""} not managed by agentpkg: ${r.untracked.join(", ")})`] : []),
         ]);
       } else {

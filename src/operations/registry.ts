@@ -10,6 +10,13 @@ import { readProjectFiles } from "../project/state.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { dict, own } from "../util/json.js";
+import path from "node:path";
+import { readRegularFileIfExists } from "../util/safe-read.js";
+import { parseAllowedSigners, type AllowedSigner } from "../git/allowed-signers.js";
+import { readCommitSignatures } from "../git/commit-signatures.js";
+import { isTarballUrl } from "../sources/tarball/tarball-url.js";
+import { signatureProblem } from "../sources/signed-packages.js";
+import type { Source } from "../sources/source.js";
 
 export interface RegistryInfo {
   name: string;
@@ -25,6 +32,10 @@ export interface RegistryInfo {
   parts?: Record<string, number>;
   /** of those plugins, how many live in other repositories (their parts are not counted: they are fetched only when installed) */
   externalPlugins?: number;
+  /** a signed registry: how many keys it allows */
+  allowedSigners?: number;
+  /** registry add --allowed-signers: who signed the head commit */
+  signer?: { fingerprint: string; principal?: string };
 }
 
 /** Change the manifest as read under the project lock (after finishing an interrupted run), never a stale copy. */
@@ -37,10 +48,11 @@ async function saveManifest(ctx: Context, change: (m: Manifest) => Manifest, dry
 }
 
 /** registry add NAME URL: check that the url is a registry (fetching it into the cache), then record it. */
-export async function runRegistryAdd(o: CommonOptions & { name: string; url: string; type?: string }, deps: Deps): Promise<RegistryInfo> {
+export async function runRegistryAdd(o: CommonOptions & { name: string; url: string; type?: string; allowedSigners?: string }, deps: Deps): Promise<RegistryInfo> {
   assertRegistryName(o.name, "the command line");
   classifyGitUrl(o.url);
   const url = normalizeGitUrl(o.url, deps.cwd);
+  const signers = o.allowedSigners === undefined ? undefined : await readSignersFile(o.allowedSigners, url, deps);
   const ctx = await openContext(o, deps);
   const existing = own(ctx.files.manifest.registries, o.name);
   if (existing !== undefined && existing !== url) {
@@ -50,6 +62,8 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   const type = o.type === undefined ? undefined : parseRegistryType(o.type, "--type");
   const probe = new Registries([{ name: o.name, url, ...(type ? { type } : {}) }], deps, { offline: o.offline === true, policy: "always" });
   const source = await probe.get(o.name);
+  // the head must already be signed by one of the keys: every install from it would be refused otherwise
+  const signer = signers ? await headSigner(o.name, source, signers, o.allowedSigners!, deps) : undefined;
   const agents = (await source.listAgents()).length;
   // a registry.json registry is what a plain url means; other kinds are recorded as { url, type }
   const fixed = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
@@ -59,9 +73,12 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
     if (fixed) registryTypes[o.name] = fixed;
     const registries = dict(m.registries);
     registries[o.name] = url;
-    return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }) };
+    const registrySigners = dict(m.registrySigners ?? {});
+    if (signers) registrySigners[o.name] = signers.map((s) => s.line);
+    return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }), ...(Object.keys(registrySigners).length ? { registrySigners } : {}) };
   };
-  if (existing === undefined) await saveManifest(ctx, withType, o.dryRun === true);
+  // an existing registry (same url) takes new allowed signers: the way to start requiring signatures
+  if (existing === undefined || signers) await saveManifest(ctx, withType, o.dryRun === true);
   const plugins = (await source.listPlugins?.()) ?? [];
   const parts: Record<string, number> = {};
   const notes: string[] = [];
@@ -78,7 +95,32 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   for (const [name, p] of Object.entries(ctx.files.lock.plugins)) {
     if (p.registry !== o.name && (await source.getPlugin?.(name))) notes.push(`installed plugin ${name} (from ${p.registry}) is also in ${o.name}; it stays with ${p.registry} (agentpkg install --plugin ${o.name}/${name} switches it)`);
   }
-  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo };
+  const signed = signers ? { allowedSigners: signers.length, ...(signer ? { signer } : {}) } : {};
+  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo, ...signed };
+}
+
+/** --allowed-signers FILE: git's allowed-signers format (SSH keys), for a git registry only. */
+async function readSignersFile(file: string, url: string, deps: Deps): Promise<AllowedSigner[]> {
+  if (url === BUILTIN_URL || isTarballUrl(url)) {
+    throw new AgentpkgError("E_USAGE", "--allowed-signers needs a git registry: an archive has no commits to sign", { hint: "add the registry's git repository instead" });
+  }
+  const abs = path.resolve(deps.cwd, file);
+  const data = readRegularFileIfExists(abs, { limit: 1024 * 1024, display: file });
+  if (!data) throw new AgentpkgError("E_USAGE", `--allowed-signers ${file}: no such file`, { hint: "a file of allowed signers, one key per line: alice@example.com ssh-ed25519 AAAA..." });
+  return parseAllowedSigners(data.toString("utf8"), file);
+}
+
+/** Who signed the registry's head commit (it must be one of the keys). */
+async function headSigner(name: string, source: Source, signers: AllowedSigner[], file: string, deps: Deps): Promise<{ fingerprint: string; principal?: string }> {
+  if (!source.commitDir || !source.commit) throw new AgentpkgError("E_USAGE", `--allowed-signers needs a git registry: ${name} has no commits to sign`);
+  const sig = (await readCommitSignatures(await source.commitDir(source.commit), [source.commit], signers, deps.env)).get(source.commit);
+  const problem = signatureProblem(name, sig);
+  if (problem) {
+    throw new AgentpkgError("E_SIGNATURE", `registry ${name}'s head commit ${source.commit.slice(0, 12)} ${problem.replace(/one of registry \S+'s allowed signers/, `in ${file}`)}; nothing was saved`, {
+      hint: "check the keys in the file, or ask the registry's maintainers to sign their commits (git config commit.gpgsign true)",
+    });
+  }
+  return { fingerprint: sig!.fingerprint!, ...(sig!.principal ? { principal: sig!.principal } : {}) };
 }
 
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {
@@ -105,7 +147,8 @@ export async function runRegistryRemove(o: CommonOptions & { name: string }, dep
 
 export async function runRegistryList(o: CommonOptions, deps: Deps): Promise<RegistryInfo[]> {
   const ctx = await openContext(o, deps);
-  return configuredRegistries(ctx.files.manifest).map((r) => ({ name: r.name, url: r.url }));
+  const signed = ctx.files.manifest.registrySigners;
+  return configuredRegistries(ctx.files.manifest).map((r) => ({ name: r.name, url: r.url, ...(own(signed, r.name) ? { allowedSigners: own(signed, r.name)!.length } : {}) }));
 }
 
 /** registry update [NAME...]: fetch the newest registry.json now. */
