@@ -12,13 +12,15 @@ import { printNotes, printResult, type OutputFlags } from "./output.js";
 export function printInstall(io: Io, flags: OutputFlags, r: InstallArgsResult): number {
   const reg = r.registry;
   if (!reg) return printChange(io, flags, r);
-  const registry = { name: reg.name, url: redactCredentials(reg.url), type: reg.type, added: reg.added };
+  const signed = reg.allowedSigners !== undefined ? { allowedSigners: reg.allowedSigners, ...(reg.signer ? { signer: reg.signer } : {}) } : {};
+  const registry = { name: reg.name, url: redactCredentials(reg.url), type: reg.type, added: reg.added, ...signed };
   if (flags.json) {
     printNotes(io, flags, r.plan.warnings);
     printResult(io, flags, { ...changeToJson(r), registry }, () => []);
     return r.plan.conflicts.length ? EXIT.refused : EXIT.ok;
   }
   const state = reg.added ? (r.dryRun ? "would be added" : "added") : "already configured";
-  if (!flags.quiet) io.out(`registry ${reg.name} -> ${registry.url} (${reg.type}, ${state})`);
+  const keys = reg.allowedSigners === undefined ? "" : `; signed: ${reg.allowedSigners} allowed key${reg.allowedSigners === 1 ? "" : "s"}${reg.signer ? `, head signed by ${reg.signer.principal ?? reg.signer.fingerprint} (${reg.signer.fingerprint})` : ""}`;
+  if (!flags.quiet) io.out(`registry ${reg.name} -> ${registry.url} (${reg.type}, ${state}${keys})`);
   return printChange(io, flags, r);
 }

@@ -13,10 +13,13 @@ import type { Source } from "../sources/source.js";
 import type { Context } from "../change/context.js";
 import type { ChangeResult } from "../change/result.js";
 import { runInstall, type InstallOptions } from "./install.js";
+import { headSigner, readSignersFile } from "./registry.js";
 
 export interface RepoInstallOptions extends InstallOptions {
   /** the registry's name (default: the repository's) */
   as?: string;
+  /** --allowed-signers FILE: as `registry add --allowed-signers` (the head must be signed by one of the keys) */
+  allowedSigners?: string;
 }
 
 /** The registry an install from a repository used, and whether this run added it to the manifest. */
@@ -25,6 +28,9 @@ export interface RepoRegistry {
   url: string;
   type: Source["kind"];
   added: boolean;
+  /** --allowed-signers: how many keys the registry now allows, and who signed its head */
+  allowedSigners?: number;
+  signer?: { fingerprint: string; principal?: string };
 }
 
 export type InstallArgsResult = ChangeResult & { registry?: RepoRegistry };
@@ -46,6 +52,9 @@ export async function runInstallArgs(o: RepoInstallOptions, deps: Deps): Promise
   const repos = parsed.filter((p) => p.repo);
   if (repos.length === 0) {
     if (o.as !== undefined) throw new AgentpkgError("E_USAGE", "--as names the registry of a repository: agentpkg install URL[#AGENT] --as NAME");
+    if (o.allowedSigners !== undefined) {
+      throw new AgentpkgError("E_USAGE", "install --allowed-signers goes with a repository: agentpkg install URL[#AGENT] --allowed-signers FILE", { hint: "for a configured registry: agentpkg registry add NAME URL --allowed-signers FILE" });
+    }
     return runInstall(o, deps);
   }
   if (o.specs.length > 1) {
@@ -56,13 +65,17 @@ export async function runInstallArgs(o: RepoInstallOptions, deps: Deps): Promise
   const repo = repos[0]!.repo!;
   manifest ??= (await readProjectFiles(scope())).manifest;
   const ref = registryFor(repo, manifest, o.as);
+  const signers = o.allowedSigners === undefined ? undefined : await readSignersFile(o.allowedSigners, ref.url, deps);
   const probe = new Registries([ref], deps, { offline: o.offline === true, policy: "if-stale" });
   const source = await probe.get(ref.name);
+  const signer = signers ? await headSigner(ref.name, source, signers, o.allowedSigners!, deps) : undefined;
   const pick = repo.pick !== undefined ? { spec: repo.pick, plugin: o.plugin === true } : await onlyPackage(source, repo, o);
   const type = source.kind;
   let added = false;
-  const result = await runInstall({ ...o, specs: [`${ref.name}/${pick.spec}`], plugin: pick.plugin, addRegistry: (c, m) => (added = addRegistry(c, m, ref, source)) }, deps);
-  return { ...result, registry: { name: ref.name, url: ref.url, type, added } };
+  const lines = signers?.map((s) => s.line);
+  const result = await runInstall({ ...o, specs: [`${ref.name}/${pick.spec}`], plugin: pick.plugin, addRegistry: (c, m) => (added = addRegistry(c, m, ref, source, lines)) }, deps);
+  const signed = signers ? { allowedSigners: signers.length, ...(signer ? { signer } : {}) } : {};
+  return { ...result, registry: { name: ref.name, url: ref.url, type, added, ...signed } };
 }
 
 /** The registry a repository is installed through: the one that already has its url, else a new one. */
@@ -84,15 +97,17 @@ function registryFor(repo: RepoSpec, manifest: Manifest, as: string | undefined)
 
 /**
  * The manifest gains the registry as `registry add` writes it (a registry.json registry as a plain url,
- * other kinds as { url, type }), and the run's registries the source already opened. Returns whether it
+ * other kinds as { url, type }; allowed signers replace the registry's, so the change's signature check
+ * covers what this run installs), and the run's registries the source already opened. Returns whether it
  * was new. Runs again when the project changed meanwhile, on the manifest read under the lock.
  */
-function addRegistry(c: Context, m: Manifest, ref: RegistryRef, source: Source): boolean {
+function addRegistry(c: Context, m: Manifest, ref: RegistryRef, source: Source, signers: string[] | undefined): boolean {
   const taken = own(m.registries, ref.name);
   if (taken !== undefined && taken !== ref.url) throw new AgentpkgError("E_USAGE", `registry ${ref.name} already points at ${redactCredentials(taken)}`, { hint: "name this one with --as NAME" });
   const kind = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
   c.registries.add(taken === undefined ? { ...ref, ...(kind ? { type: kind } : {}) } : ref, source);
   for (const w of source.warnings ?? []) c.notes.push(w);
+  if (signers) m.registrySigners = dict({ ...(m.registrySigners ?? {}), [ref.name]: signers });
   if (taken !== undefined) return false;
   m.registries = dict({ ...m.registries, [ref.name]: ref.url });
   if (kind) m.registryTypes = dict({ ...(m.registryTypes ?? {}), [ref.name]: kind });

@@ -100,7 +100,7 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
 }
 
 /** --allowed-signers FILE: git's allowed-signers format (SSH keys), for a git registry only. */
-async function readSignersFile(file: string, url: string, deps: Deps): Promise<AllowedSigner[]> {
+export async function readSignersFile(file: string, url: string, deps: Deps): Promise<AllowedSigner[]> {
   if (url === BUILTIN_URL || isTarballUrl(url)) {
     throw new AgentpkgError("E_USAGE", "--allowed-signers needs a git registry: an archive has no commits to sign", { hint: "add the registry's git repository instead" });
   }
@@ -111,7 +111,7 @@ async function readSignersFile(file: string, url: string, deps: Deps): Promise<A
 }
 
 /** Who signed the registry's head commit (it must be one of the keys). */
-async function headSigner(name: string, source: Source, signers: AllowedSigner[], file: string, deps: Deps): Promise<{ fingerprint: string; principal?: string }> {
+export async function headSigner(name: string, source: Source, signers: AllowedSigner[], file: string, deps: Deps): Promise<{ fingerprint: string; principal?: string }> {
   if (!source.commitDir || !source.commit) throw new AgentpkgError("E_USAGE", `--allowed-signers needs a git registry: ${name} has no commits to sign`);
   const sig = (await readCommitSignatures(await source.commitDir(source.commit), [source.commit], signers, deps.env)).get(source.commit);
   const problem = signatureProblem(name, sig);
