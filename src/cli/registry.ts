@@ -34,7 +34,7 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryList } = await import("../operations/registry.js");
       const r = await runRegistryList(inv.common, inv.deps);
-      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "URL"], ...r.map((x) => [x.name, redactCredentials(x.url)])]));
+      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "KIND", "URL"], ...r.map((x) => [x.name, x.type ?? "unknown", redactCredentials(x.url)])]));
     });
   cmd
     .command("remove")

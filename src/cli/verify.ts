@@ -18,18 +18,18 @@ export function verifyCommand(deps: Deps, run?: Run): Command {
       const io = inv.deps.io;
       const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
       const agents = !r.checkedPlugins ? count(r.checked, "agent") : r.checked ? `${count(r.checked, "agent")} and ${count(r.checkedPlugins, "plugin")}` : count(r.checkedPlugins, "plugin");
+      const untracked = r.untracked.length ? [`(${r.untracked.length} agent file${r.untracked.length > 1 ? "s" : ""} not managed by agentpkg: ${r.untracked.join(", ")})`] : [];
       printNotes(io, inv.out, r.warnings);
       if (r.ok || inv.out.json) {
-        printResult(io, inv.out, verifyJson(r), () => [
-          `ok: ${agents} match .claude/agentpkg.lock and .claude/agentpkg.json`,
-          ...(r.untracked.length ? [`(${r.untracked.length} agent file${r.untracked.length > 1 ? "s" : ""} not managed by agentpkg: ${r.untracked.join(", ")})`] : []),
-        ]);
+        printResult(io, inv.out, verifyJson(r), () => [`ok: ${agents} ${r.checked + r.checkedPlugins === 1 ? "matches" : "match"} .claude/agentpkg.lock and .claude/agentpkg.json`, ...untracked]);
       } else {
         // a failed check is the error of this command: shown on stderr, even with --quiet
         const n = r.problems.length;
         io.err(`${paint(io, "red", "error")} verify found ${n} problem${n > 1 ? "s" : ""} (${agents} checked)`);
         for (const p of r.problems) io.err(`  ${p.message}`);
         for (const fix of new Set(r.problems.map((p) => p.fix))) io.err(`hint: ${fix}`);
+        // hand-written agents never fail verify, but are worth knowing about either way
+        if (!inv.out.quiet) for (const line of untracked) io.err(line);
       }
       inv.deps.setExitCode(r.ok ? EXIT.ok : EXIT.drift);
     });

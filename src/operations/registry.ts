@@ -4,9 +4,10 @@ import { classifyGitUrl, normalizeGitUrl } from "../git/run.js";
 import { assertRegistryName } from "../util/names.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { serializeManifest, type Manifest } from "../project/manifest.js";
-import { configuredRegistries, Registries } from "../sources/registries.js";
+import { configuredRegistries, declaredKind, Registries } from "../sources/registries.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { readProjectFiles } from "../project/state.js";
+import { displayPath } from "../project/scope.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { dict, own } from "../util/json.js";
@@ -84,7 +85,7 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {
   const ctx = await openContext(o, deps);
   const url = own(ctx.files.manifest.registries, o.name);
-  if (url === undefined) throw new AgentpkgError("E_NOT_FOUND", `no registry named "${o.name}" in ${ctx.scope.global ? "~/.claude" : ".claude"}/agentpkg.json`);
+  if (url === undefined) throw new AgentpkgError("E_NOT_FOUND", `no registry named "${o.name}" in ${ctx.scope.global ? displayPath(ctx.scope, ctx.scope.manifestPath, deps.home) : ".claude/agentpkg.json"}`);
   // a package still needs the registry when the manifest names it or the lock installed from it (a sticky registry)
   const using = (deps: Record<string, { registry?: string }>, locked: Record<string, { registry: string }>) =>
     [...new Set([...Object.keys(deps).filter((n) => deps[n]!.registry === o.name), ...Object.keys(locked).filter((n) => locked[n]!.registry === o.name)])].sort();
@@ -103,9 +104,18 @@ export async function runRegistryRemove(o: CommonOptions & { name: string }, dep
   return { name: o.name, url };
 }
 
+/**
+ * registry list: each registry in lookup order with its kind (registry, marketplace, plain, tarball, bundled).
+ * Never fetches: a kind the manifest does not record is read from the cached copy ("unknown" before the first fetch).
+ */
 export async function runRegistryList(o: CommonOptions, deps: Deps): Promise<RegistryInfo[]> {
-  const ctx = await openContext(o, deps);
-  return configuredRegistries(ctx.files.manifest).map((r) => ({ name: r.name, url: r.url }));
+  const ctx = await openContext({ ...o, offline: true }, deps);
+  const out: RegistryInfo[] = [];
+  for (const r of configuredRegistries(ctx.files.manifest)) {
+    const type = declaredKind(r) ?? (await ctx.registries.get(r.name, "never").then((s) => s.kind as string, () => "unknown"));
+    out.push({ name: r.name, url: r.url, type });
+  }
+  return out;
 }
 
 /** registry update [NAME...]: fetch the newest registry.json now. */
