@@ -38,6 +38,11 @@ describe("describeFiles", () => {
   it("names a few, counts many per folder, or under their common folder", () => {
     expect(describeFiles(["a/x", "a/y"])).toBe("a/x, a/y");
     expect(describeFiles(["d/a/1", "d/a/2", "d/b/3", "d/b/4"])).toBe("4 files: 2 in d/a/, 2 in d/b/");
-    expect(describeFiles([".claude/agents/k/a.md", ".claude/commands/k/b.md", ".claude/skills/s/SKILL.md", ".claude/agentpkg/plugins/k/x"])).toBe("4 files under .claude/");
+    expect(describeFiles([".claude/agentpkg/plugins/k/x/y", ".claude/agents/k/a.md", ".claude/agents/k/b.md", ".claude/skills/s/SKILL.md", ".mcp.json"])).toBe(
+      "5 files: 1 in .claude/agentpkg/plugins/k/, 2 in .claude/agents/k/, 1 in .claude/skills/s/, .mcp.json",
+    );
+    expect(describeFiles(Array.from({ length: 500 }, (_, i) => `.claude/agents/a${i}.md`))).toBe("500 files in .claude/agents/");
+    expect(describeFiles(Array.from({ length: 9 }, (_, i) => `.claude/skills/s${i}/SKILL.md`))).toBe("9 files under .claude/skills/");
+    expect(describeFiles(["x/a/1", "x/a/2", "x/b/3", "x/c/4"], (f) => `~/${f}`)).toBe("4 files: 2 in ~/x/a/, 1 in ~/x/b/, 1 in ~/x/c/");
   });
 });

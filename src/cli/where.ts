@@ -21,17 +21,37 @@ export function shownFile(place: ChangePlace, file: string): string {
 
 /** Up to this many files are named one by one; more are counted per folder. */
 const MAX_NAMED = 3;
+/** Up to this many folders are counted one by one; more are counted under their common folder. */
+const MAX_GROUPS = 8;
 
-/** `a, b` (few), else `12 files in .claude/agents/kit/, 3 in .claude/skills/x/` (or under their common folder). */
-export function describeFiles(files: readonly string[]): string {
-  if (files.length <= MAX_NAMED) return files.join(", ");
-  const byDir = new Map<string, number>();
-  for (const f of files) byDir.set(`${path.posix.dirname(f)}/`, (byDir.get(`${path.posix.dirname(f)}/`) ?? 0) + 1);
-  if (byDir.size <= MAX_NAMED) return `${files.length} files: ${[...byDir].map(([d, n]) => `${n} in ${d}`).join(", ")}`;
-  return `${files.length} files under ${commonFolder(files)}`;
+/**
+ * The folder a file is counted in: its part's folder (`.claude/agents/kit/`, `.claude/skills/alpha/`,
+ * `.claude/agentpkg/plugins/kit/`); a file at the top (`.mcp.json`, `.claude/settings.json`) is named itself.
+ */
+function groupOf(file: string): string {
+  const s = file.split("/");
+  if (s.length <= 2) return file;
+  const depth = s[1] === "agentpkg" ? 4 : 3;
+  return `${s.slice(0, Math.min(s.length - 1, depth)).join("/")}/`;
 }
 
-/** The deepest folder every file is in, with a trailing slash. */
+/**
+ * Logical paths as the user reads them: `a, b` (few), else `12 files: 10 in .claude/agents/, .mcp.json, ...`
+ * (or `500 files under .claude/` past MAX_GROUPS folders). `show` turns a path (or a folder's) into what to print.
+ */
+export function describeFiles(files: readonly string[], show: (file: string) => string = (f) => f): string {
+  if (files.length <= MAX_NAMED) return files.map(show).join(", ");
+  const counts = new Map<string, number>();
+  for (const f of files) counts.set(groupOf(f), (counts.get(groupOf(f)) ?? 0) + 1);
+  // folders first, then the files named at the top (settings.json, .mcp.json)
+  const groups = new Map([...counts].sort(([a], [b]) => Number(!a.endsWith("/")) - Number(!b.endsWith("/"))));
+  const shownGroup = (g: string) => (g.endsWith("/") ? `${show(g.slice(0, -1))}/` : show(g));
+  if (groups.size === 1 && [...groups.keys()][0]!.endsWith("/")) return `${files.length} files in ${shownGroup([...groups.keys()][0]!)}`;
+  if (groups.size <= MAX_GROUPS) return `${files.length} files: ${[...groups].map(([g, n]) => (g.endsWith("/") ? `${n} in ${shownGroup(g)}` : shownGroup(g))).join(", ")}`;
+  return `${files.length} files under ${shownGroup(commonFolder(files))}`;
+}
+
+/** The deepest folder every file is in, with a trailing slash (`./` for none). */
 function commonFolder(files: readonly string[]): string {
   let common = path.posix.dirname(files[0]!).split("/");
   for (const f of files.slice(1)) {
@@ -40,7 +60,7 @@ function commonFolder(files: readonly string[]): string {
     while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
     common = common.slice(0, i);
   }
-  return common.length ? `${common.join("/")}/` : "./";
+  return common.length && common[0] !== "." ? `${common.join("/")}/` : "./";
 }
 
 /** The file a step writes or deletes: a shared file's entry (`.mcp.json#mcpServers/x`) writes its host file. */
@@ -59,7 +79,7 @@ export function whereLines(steps: readonly Step[], place: ChangePlace, dryRun: b
   }
   for (const f of wrote) deleted.delete(f);
   if (wrote.size + deleted.size === 0) return [];
-  const show = (files: Set<string>) => describeFiles([...files].sort().map((f) => shownFile(place, f)));
+  const show = (files: Set<string>) => describeFiles([...files].sort(), (f) => shownFile(place, f));
   const verb = (done: string, would: string) => (dryRun ? would : done);
   const lines: string[] = [];
   if (wrote.size) lines.push(`${verb("wrote", "would write")} ${show(wrote)}`);

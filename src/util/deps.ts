@@ -128,6 +128,7 @@ function progressLine(env: NodeJS.ProcessEnv): Progress {
           columns: () => process.stderr.columns || 80,
           now: () => Date.now(),
           later: (fn, ms) => void setTimeout(fn, ms).unref(),
+          ...(/^\d+$/.test(env.AGENTPKG_PROGRESS_DELAY_MS ?? "") ? { delayMs: Number(env.AGENTPKG_PROGRESS_DELAY_MS) } : {}),
         })
       : NO_PROGRESS;
     return line;

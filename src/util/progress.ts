@@ -24,6 +24,8 @@ export interface ProgressTerminal {
   now(): number;
   /** run `fn` once after `ms` without keeping the process alive */
   later(fn: () => void, ms: number): void;
+  /** DELAY_MS unless set (AGENTPKG_PROGRESS_DELAY_MS: tests that watch the line) */
+  delayMs?: number;
 }
 
 /** A progress line drawn with `\r` and erase-to-end-of-line on a terminal. */
@@ -33,6 +35,7 @@ export function terminalProgress(t: ProgressTerminal): Progress {
   let drawnAt = 0;
   let shown = false;
   let timer = false;
+  const delay = t.delayMs ?? DELAY_MS;
   const draw = () => {
     if (pending === undefined) return;
     const width = Math.max(10, t.columns() - 1);
@@ -46,13 +49,13 @@ export function terminalProgress(t: ProgressTerminal): Progress {
       const now = t.now();
       startedAt ??= now;
       pending = text;
-      if (now - startedAt < DELAY_MS) {
+      if (now - startedAt < delay) {
         if (!timer) {
           timer = true;
           t.later(() => {
             timer = false;
             if (pending !== undefined && !shown) draw();
-          }, DELAY_MS - (now - startedAt));
+          }, delay - (now - startedAt));
         }
         return;
       }
