@@ -24,7 +24,10 @@ export function registryCommand(deps: Deps): Command {
       if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
       const external = r.externalPlugins ? `; ${r.externalPlugins} from other repositories, fetched when installed` : "";
       const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}${external}` : `${r.agents} agents`;
-      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds})${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [
+        `registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds})${inv.common.dryRun ? " (dry run: not saved)" : ""}`,
+        ...(r.savedIn ? [`saved in ${r.savedIn}`] : []),
+      ]);
     });
   cmd
     .command("list")
@@ -46,7 +49,10 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryRemove } = await import("../operations/registry.js");
       const r = await runRegistryRemove({ ...inv.common, name }, inv.deps);
-      printResult(inv.deps.io, inv.out, registryRemoveJson(r, inv.common.dryRun === true), () => [`${inv.common.dryRun ? "would remove" : "removed"} registry ${r.name} (${redactCredentials(r.url)})${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      printResult(inv.deps.io, inv.out, registryRemoveJson(r, inv.common.dryRun === true), () => [
+        `${inv.common.dryRun ? "would remove" : "removed"} registry ${r.name} (${redactCredentials(r.url)})${inv.common.dryRun ? " (dry run: not saved)" : ""}`,
+        ...(r.savedIn ? [`saved in ${r.savedIn}`] : []),
+      ]);
     });
   cmd
     .command("update")

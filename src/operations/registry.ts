@@ -7,7 +7,8 @@ import { serializeManifest, type Manifest } from "../project/manifest.js";
 import { configuredRegistries, declaredKind, Registries } from "../sources/registries.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { readProjectFiles } from "../project/state.js";
-import { displayPath } from "../project/scope.js";
+import path from "node:path";
+import { displayPath, tildePath } from "../project/scope.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { dict, own } from "../util/json.js";
@@ -26,6 +27,16 @@ export interface RegistryInfo {
   parts?: Record<string, number>;
   /** of those plugins, how many live in other repositories (their parts are not counted: they are fetched only when installed) */
   externalPlugins?: number;
+  /** add, remove: the manifest written, as the user finds it (undefined: nothing written) */
+  savedIn?: string;
+}
+
+/** The scope's manifest as the user finds it from where agentpkg runs (`~/.claude/...`, a parent project's). */
+function manifestShown(ctx: Context): string {
+  const { scope, deps } = ctx;
+  if (scope.global) return displayPath(scope, scope.manifestPath, deps.home);
+  if (path.resolve(scope.root) !== path.resolve(deps.cwd)) return `${tildePath(scope.manifestPath, deps.home)} (the project found above this folder)`;
+  return ".claude/agentpkg.json";
 }
 
 /** Change the manifest as read under the project lock (after finishing an interrupted run), never a stale copy. */
@@ -79,7 +90,8 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   for (const [name, p] of Object.entries(ctx.files.lock.plugins)) {
     if (p.registry !== o.name && (await source.getPlugin?.(name))) notes.push(`installed plugin ${name} (from ${p.registry}) is also in ${o.name}; it stays with ${p.registry} (agentpkg install --plugin ${o.name}/${name} switches it)`);
   }
-  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo };
+  const savedIn = existing === undefined && !o.dryRun ? { savedIn: manifestShown(ctx) } : {};
+  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo, ...savedIn };
 }
 
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {
@@ -101,7 +113,7 @@ export async function runRegistryRemove(o: CommonOptions & { name: string }, dep
     delete registries[o.name];
     return { ...m, registries };
   }, o.dryRun === true);
-  return { name: o.name, url };
+  return { name: o.name, url, ...(o.dryRun ? {} : { savedIn: manifestShown(ctx) }) };
 }
 
 /**

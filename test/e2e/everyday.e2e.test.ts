@@ -141,7 +141,7 @@ describe("--global follows Claude Code's CLAUDE_CONFIG_DIR", () => {
 
   it("keeps the user scope's manifest, lock, parts, settings and MCP servers there, never in ~/.claude", async () => {
     const before = snapshot(path.join(sb.home, ".claude"));
-    expect((await inCfg(["registry", "add", "mk", mk.url])).code).toBe(0);
+    expect((await inCfg(["registry", "add", "mk", mk.url])).stdout).toContain(`saved in ${cfg()}/agentpkg.json`);
     const r = await inCfg(["install", "--plugin", "kit", "--yes"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`(user scope: CLAUDE_CONFIG_DIR=${cfg()})`);
