@@ -48,6 +48,8 @@ describe("shadowedAgents on disk", () => {
     write("home/.claude/agents/only-user.md", "solo");
     const folders = agentsFolders(path.join(root, "home/proj"), path.join(root, "home"), path.join(root, "home/.claude/agents"));
     expect((await agentDefinitions(folders)).map((d) => d.name).sort()).toEqual(["reviewer", "reviewer", "solo"]);
+    // one folder with agents: nothing to compare, nothing read
+    expect(await agentDefinitions(folders.slice(0, 1))).toEqual([]);
     const shadowed = await shadowedAgents(folders, path.join(root, "home/proj/.claude/agents"));
     expect(shadowed.map((s) => [s.name, s.winner.level, path.basename(s.winner.file), s.hidden.level, path.basename(s.hidden.file)])).toEqual([["reviewer", "project", "mine.md", "user", "other-file.md"]]);
     // seen from the user scope, the same pair

@@ -57,18 +57,27 @@ export function shadowedAmong(defs: readonly AgentDefinition[]): ShadowedAgent[]
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.hidden.rank - b.hidden.rank));
 }
 
-/** Every loadable agent file of the folders, by its `name` field. */
+/**
+ * Every loadable agent file of the folders, by its `name` field. When fewer than two folders hold any agent
+ * file nothing can be shadowed, and no file is read (the usual case: no user or parent agents).
+ */
 export async function agentDefinitions(folders: readonly AgentsFolder[]): Promise<AgentDefinition[]> {
-  const out: AgentDefinition[] = [];
+  const found: { rank: number; level: AgentsFolder["level"]; files: string[] }[] = [];
   const seen = new Set<string>();
   for (const [rank, f] of folders.entries()) {
     const dir = path.resolve(f.dir);
     if (seen.has(dir)) continue; // CLAUDE_CONFIG_DIR inside a project: one folder, read once
     seen.add(dir);
-    for (const { abs } of await findAgentFiles(dir, { sizes: false })) {
-      const text = readLoadableAgentText(abs);
+    const files = (await findAgentFiles(dir, { sizes: false })).map((x) => x.abs);
+    if (files.length) found.push({ rank, level: f.level, files });
+  }
+  if (found.length < 2) return [];
+  const out: AgentDefinition[] = [];
+  for (const { rank, level, files } of found) {
+    for (const file of files) {
+      const text = readLoadableAgentText(file);
       const name = text === undefined ? undefined : parseAgent(text).name;
-      if (name) out.push({ name, file: abs, level: f.level, rank });
+      if (name) out.push({ name, file, level, rank });
     }
   }
   return out;
