@@ -39,6 +39,8 @@ export interface PublishResult {
   commit: string | null;
   gitTag: string;
   pushed: boolean;
+  /** the commit carries a signature (the publisher's git signs: commit.gpgSign, gpg.format, user.signingKey) */
+  signed?: boolean;
   dryRun: boolean;
   warnings: AgentProblem[];
 }

@@ -177,7 +177,7 @@ export interface Change {
  * Write the files, commit exactly them, tag, and push when remote. Before the commit exists a failure
  * restores every file; a rejected push leaves the remote untouched (the temp clone is discarded).
  */
-export async function commitChange(repo: RegistryRepo, change: Change): Promise<{ commit: string; pushed: boolean }> {
+export async function commitChange(repo: RegistryRepo, change: Change): Promise<{ commit: string; pushed: boolean; signed: boolean }> {
   const paths = change.writes.map((w) => w.path);
   await assertClean(repo, paths);
   await assertIdentity(repo);
@@ -194,12 +194,19 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
       else await fs.rm(abs, { force: true });
     }
     await repoGit(repo, ["reset", "-q", "--", ...paths]).catch(() => undefined);
-    if (err instanceof GitError) throw new AgentpkgError("E_IO", `could not commit to ${repo.label}: ${err.message}`, { cause: err });
+    if (err instanceof GitError) {
+      const signing = /sign|gpg|ssh-keygen|public key|private key|passphrase/i.test(err.stderr);
+      throw new AgentpkgError("E_IO", `could not commit to ${repo.label}: ${err.message}; nothing was changed`, {
+        cause: err,
+        ...(signing ? { hint: "your git signs commits (commit.gpgSign): check user.signingKey, and that the key works without a prompt (ssh-agent, gpg-agent); git commit -S shows the same error" } : {}),
+      });
+    }
     throw err;
   }
-  if (change.tag) await repoGit(repo, ["tag", change.tag]);
+  if (change.tag) await repoGit(repo, ["tag", ...(await signsTags(repo) ? ["-m", change.message] : []), change.tag]);
   const commit = (await repoGit(repo, ["rev-parse", "HEAD"])).trim();
-  if (!repo.remote) return { commit, pushed: false };
+  const signed = /^gpgsig(-sha256)? /m.test((await repoGit(repo, ["cat-file", "commit", commit])).split("\n\n")[0]!);
+  if (!repo.remote) return { commit, pushed: false, signed };
   try {
     await repoGit(repo, ["push", "-q", "--atomic", "origin", "HEAD", ...(change.tag ? [`refs/tags/${change.tag}`] : [])], NETWORK_TIMEOUT_MS);
   } catch (err) {
@@ -212,5 +219,14 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
     }
     throw explainGitFailure(err, repo.remote);
   }
-  return { commit, pushed: true };
+  return { commit, pushed: true, signed };
+}
+
+/**
+ * The user's git signs tags (tag.gpgSign): a signed tag is annotated, so it gets the commit's message;
+ * without one git would open an editor to ask for it. Commits are signed by git itself (commit.gpgSign),
+ * from the user's own config, which agentpkg's runs keep.
+ */
+async function signsTags(repo: RegistryRepo): Promise<boolean> {
+  return (await gitOut(["config", "--type=bool", "--get", "tag.gpgSign"], repo.dir, repo.env)) === "true";
 }

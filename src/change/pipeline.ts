@@ -1,7 +1,8 @@
 // The one mutating pipeline behind install, upgrade, remove, sync and install --from. Its steps, in order:
 //   1. intent      what the command wants: the new manifest (and versions it resolved on purpose)
 //   2. resolve     the desired lock: locked versions that still satisfy, fresh resolutions for the rest
-//   3. plan        diff the desired lock against the lock and the disk; load every byte needed
+//   3. plan        diff the desired lock against the lock and the disk; load every byte needed; check the
+//                  signatures of what comes from signed registries
 //   4. local edits settle each file that differs from what agentpkg wrote (refuse, keep, force, merge, ask)
 //   5. review      permission changes need a yes
 //   6. apply       under the project lock, crash-safe (src/apply); planned again if another process
@@ -24,6 +25,7 @@ import { desiredLock, type ResolvedNow } from "./desired-lock.js";
 import { settleLocalEdits } from "./local-edits.js";
 import { reviewPermissions } from "./permission-review.js";
 import { preparePlan } from "./prepare.js";
+import { checkSignatures } from "./signatures.js";
 import type { ChangePrompts } from "./prompts.js";
 import type { ChangeResult } from "./result.js";
 
@@ -70,7 +72,7 @@ export async function runChange(
     const intent = await intend(ctx); // 1
     const desired = intent.desired ?? (await desiredLock(ctx, intent.manifest, intent.resolvedNow ?? { agents: new Map() })); // 2
     ctx.deps.progress?.update(`${command}: reading the files to write`);
-    const plan = await preparePlan(ctx, intent.manifest, desired, { restoreModified: intent.restoreModified }); // 3
+    const plan = await checkSignatures(ctx, await preparePlan(ctx, intent.manifest, desired, { restoreModified: intent.restoreModified }), command); // 3
     if (o.frozen && (plan.lockChanged || plan.manifestChanged)) {
       throw new AgentpkgError("E_LOCK_OUTDATED", ".claude/agentpkg.lock does not match .claude/agentpkg.json (--frozen)", {
         details: plan.steps.length ? plan.steps.map((s) => `${s.op} ${s.name}`) : ["the lockfile would be rewritten"],

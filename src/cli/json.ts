@@ -87,6 +87,7 @@ export const verifyJson = (r: VerifyResult) => ({
   problems: r.problems.map((p) => ({ kind: p.kind, name: p.name, type: p.type, ...(p.file !== undefined ? { file: p.file } : {}), message: p.message, fix: p.fix })),
   untracked: r.untracked,
   checkedPlugins: r.checkedPlugins,
+  ...(r.checkedSignatures !== undefined ? { checkedSignatures: r.checkedSignatures } : {}),
   warnings: r.warnings,
 });
 
@@ -164,6 +165,7 @@ export const publishJson = (r: PublishResult) => ({
   commit: r.commit,
   gitTag: r.gitTag,
   pushed: r.pushed,
+  signed: r.signed === true,
   dryRun: r.dryRun,
   warnings: r.warnings.map(problemJson),
 });
@@ -201,6 +203,8 @@ const registryJson = (r: RegistryInfo) => ({
   ...(r.commit !== undefined ? { commit: r.commit } : {}),
   ...(r.plugins !== undefined ? { plugins: r.plugins, parts: r.parts ?? {} } : {}),
   ...(r.externalPlugins !== undefined ? { externalPlugins: r.externalPlugins } : {}),
+  ...(r.allowedSigners !== undefined ? { allowedSigners: r.allowedSigners } : {}),
+  ...(r.signer !== undefined ? { signer: r.signer } : {}),
 });
 
 export const registryAddJson = (r: RegistryInfo, dryRun: boolean) => ({ ...SCHEMA, ...registryJson(r), dryRun, warnings: r.warnings ?? [] });

@@ -14,18 +14,21 @@ export function registryCommand(deps: Deps): Command {
     .argument("<name>", "a short name, used as <name>/agent")
     .argument("<url>", "git url (or OWNER/NAME on GitHub) of a registry (registry.json), a Claude Code plugin marketplace or a plain repository of agent files")
     .option("--type <type>", "registry, marketplace or plain (default: detected from the repository)")
+    .option("--allowed-signers <file>", "require every commit installed from it to be signed by one of these SSH keys (git's allowed-signers format); saved in the manifest")
     .option("--dry-run", "check the registry, change nothing")
     .action(async (name: string, url: string, _o, self: Command) => {
       const inv = invocation(self, deps);
       const { runRegistryAdd } = await import("../operations/registry.js");
       const type = typeof inv.flags.type === "string" ? inv.flags.type : undefined;
-      const r = await runRegistryAdd({ ...inv.common, name, url, type }, inv.deps);
+      const allowedSigners = typeof inv.flags.allowedSigners === "string" ? inv.flags.allowedSigners : undefined;
+      const r = await runRegistryAdd({ ...inv.common, name, url, type, allowedSigners }, inv.deps);
       const warnings = r.warnings ?? [];
       if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
       const external = r.externalPlugins ? `; ${r.externalPlugins} from other repositories, fetched when installed` : "";
       const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}${external}` : `${r.agents} agents`;
+      const signed = r.signer ? `; signed: ${r.allowedSigners} allowed key${r.allowedSigners === 1 ? "" : "s"}, head signed by ${r.signer.principal ?? r.signer.fingerprint} (${r.signer.fingerprint})` : "";
       printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [
-        `registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds})${inv.common.dryRun ? " (dry run: not saved)" : ""}`,
+        `registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds}${signed})${inv.common.dryRun ? " (dry run: not saved)" : ""}`,
         ...(r.savedIn ? [`saved in ${r.savedIn}`] : []),
       ]);
     });
@@ -37,7 +40,10 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryList } = await import("../operations/registry.js");
       const r = await runRegistryList(inv.common, inv.deps);
-      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "KIND", "URL"], ...r.map((x) => [x.name, x.type ?? "unknown", redactCredentials(x.url)])]));
+      // a SIGNED column only when some registry requires signatures: other projects' output is unchanged
+      const signed = r.some((x) => x.allowedSigners !== undefined);
+      const row = (x: (typeof r)[number]) => [x.name, x.type ?? "unknown", redactCredentials(x.url), ...(signed ? [x.allowedSigners ? `${x.allowedSigners} key${x.allowedSigners === 1 ? "" : "s"}` : "-"] : [])];
+      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "KIND", "URL", ...(signed ? ["SIGNED BY"] : [])], ...r.map(row)]));
     });
   cmd
     .command("remove")

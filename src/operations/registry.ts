@@ -7,11 +7,17 @@ import { serializeManifest, type Manifest } from "../project/manifest.js";
 import { configuredRegistries, declaredKind, Registries } from "../sources/registries.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { readProjectFiles } from "../project/state.js";
-import path from "node:path";
 import { displayPath, tildePath } from "../project/scope.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { dict, own } from "../util/json.js";
+import path from "node:path";
+import { readRegularFileIfExists } from "../util/safe-read.js";
+import { parseAllowedSigners, type AllowedSigner } from "../git/allowed-signers.js";
+import { readCommitSignatures } from "../git/commit-signatures.js";
+import { isTarballUrl } from "../sources/tarball/tarball-url.js";
+import { signatureProblem } from "../sources/signed-packages.js";
+import type { Source } from "../sources/source.js";
 
 export interface RegistryInfo {
   name: string;
@@ -29,6 +35,10 @@ export interface RegistryInfo {
   externalPlugins?: number;
   /** add, remove: the manifest written, as the user finds it (undefined: nothing written) */
   savedIn?: string;
+  /** a signed registry: how many keys it allows */
+  allowedSigners?: number;
+  /** registry add --allowed-signers: who signed the head commit */
+  signer?: { fingerprint: string; principal?: string };
 }
 
 /** The scope's manifest as the user finds it from where agentpkg runs (`~/.claude/...`, a parent project's). */
@@ -49,10 +59,11 @@ async function saveManifest(ctx: Context, change: (m: Manifest) => Manifest, dry
 }
 
 /** registry add NAME URL: check that the url is a registry (fetching it into the cache), then record it. */
-export async function runRegistryAdd(o: CommonOptions & { name: string; url: string; type?: string }, deps: Deps): Promise<RegistryInfo> {
+export async function runRegistryAdd(o: CommonOptions & { name: string; url: string; type?: string; allowedSigners?: string }, deps: Deps): Promise<RegistryInfo> {
   assertRegistryName(o.name, "the command line");
   classifyGitUrl(o.url);
   const url = normalizeGitUrl(o.url, deps.cwd);
+  const signers = o.allowedSigners === undefined ? undefined : await readSignersFile(o.allowedSigners, url, deps);
   const ctx = await openContext(o, deps);
   const existing = own(ctx.files.manifest.registries, o.name);
   if (existing !== undefined && existing !== url) {
@@ -62,6 +73,8 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   const type = o.type === undefined ? undefined : parseRegistryType(o.type, "--type");
   const probe = new Registries([{ name: o.name, url, ...(type ? { type } : {}) }], deps, { offline: o.offline === true, policy: "always" });
   const source = await probe.get(o.name);
+  // the head must already be signed by one of the keys: every install from it would be refused otherwise
+  const signer = signers ? await headSigner(o.name, source, signers, o.allowedSigners!, deps) : undefined;
   const agents = (await source.listAgents()).length;
   // a registry.json registry is what a plain url means; other kinds are recorded as { url, type }
   const fixed = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
@@ -71,9 +84,12 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
     if (fixed) registryTypes[o.name] = fixed;
     const registries = dict(m.registries);
     registries[o.name] = url;
-    return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }) };
+    const registrySigners = dict(m.registrySigners ?? {});
+    if (signers) registrySigners[o.name] = signers.map((s) => s.line);
+    return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }), ...(Object.keys(registrySigners).length ? { registrySigners } : {}) };
   };
-  if (existing === undefined) await saveManifest(ctx, withType, o.dryRun === true);
+  // an existing registry (same url) takes new allowed signers: the way to start requiring signatures
+  if (existing === undefined || signers) await saveManifest(ctx, withType, o.dryRun === true);
   const plugins = (await source.listPlugins?.()) ?? [];
   const parts: Record<string, number> = {};
   const notes: string[] = [];
@@ -91,7 +107,32 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
     if (p.registry !== o.name && (await source.getPlugin?.(name))) notes.push(`installed plugin ${name} (from ${p.registry}) is also in ${o.name}; it stays with ${p.registry} (agentpkg install --plugin ${o.name}/${name} switches it)`);
   }
   const savedIn = existing === undefined && !o.dryRun ? { savedIn: manifestShown(ctx) } : {};
-  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo, ...savedIn };
+  const signed = signers ? { allowedSigners: signers.length, ...(signer ? { signer } : {}) } : {};
+  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo, ...signed, ...savedIn };
+}
+
+/** --allowed-signers FILE: git's allowed-signers format (SSH keys), for a git registry only. */
+async function readSignersFile(file: string, url: string, deps: Deps): Promise<AllowedSigner[]> {
+  if (url === BUILTIN_URL || isTarballUrl(url)) {
+    throw new AgentpkgError("E_USAGE", "--allowed-signers needs a git registry: an archive has no commits to sign", { hint: "add the registry's git repository instead" });
+  }
+  const abs = path.resolve(deps.cwd, file);
+  const data = readRegularFileIfExists(abs, { limit: 1024 * 1024, display: file });
+  if (!data) throw new AgentpkgError("E_USAGE", `--allowed-signers ${file}: no such file`, { hint: "a file of allowed signers, one key per line: alice@example.com ssh-ed25519 AAAA..." });
+  return parseAllowedSigners(data.toString("utf8"), file);
+}
+
+/** Who signed the registry's head commit (it must be one of the keys). */
+async function headSigner(name: string, source: Source, signers: AllowedSigner[], file: string, deps: Deps): Promise<{ fingerprint: string; principal?: string }> {
+  if (!source.commitDir || !source.commit) throw new AgentpkgError("E_USAGE", `--allowed-signers needs a git registry: ${name} has no commits to sign`);
+  const sig = (await readCommitSignatures(await source.commitDir(source.commit), [source.commit], signers, deps.env)).get(source.commit);
+  const problem = signatureProblem(name, sig);
+  if (problem) {
+    throw new AgentpkgError("E_SIGNATURE", `registry ${name}'s head commit ${source.commit.slice(0, 12)} ${problem.replace(/one of registry \S+'s allowed signers/, `in ${file}`)}; nothing was saved`, {
+      hint: "check the keys in the file, or ask the registry's maintainers to sign their commits (git config commit.gpgsign true)",
+    });
+  }
+  return { fingerprint: sig!.fingerprint!, ...(sig!.principal ? { principal: sig!.principal } : {}) };
 }
 
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {
@@ -122,10 +163,11 @@ export async function runRegistryRemove(o: CommonOptions & { name: string }, dep
  */
 export async function runRegistryList(o: CommonOptions, deps: Deps): Promise<RegistryInfo[]> {
   const ctx = await openContext({ ...o, offline: true }, deps);
+  const signed = ctx.files.manifest.registrySigners;
   const out: RegistryInfo[] = [];
   for (const r of configuredRegistries(ctx.files.manifest)) {
     const type = declaredKind(r) ?? (await ctx.registries.get(r.name, "never").then((s) => s.kind as string, () => "unknown"));
-    out.push({ name: r.name, url: r.url, type });
+    out.push({ name: r.name, url: r.url, type, ...(own(signed, r.name) ? { allowedSigners: own(signed, r.name)!.length } : {}) });
   }
   return out;
 }

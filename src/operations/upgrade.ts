@@ -7,6 +7,7 @@ import { resolvePlugin } from "../change/resolve-plugin.js";
 import { parseSpec } from "../sources/spec.js";
 import { rangeToSave } from "../sources/resolve.js";
 import { resolveAgent } from "../change/resolve-agent.js";
+import { lacksAllowedSigner } from "../sources/signed-packages.js";
 import { cloneManifest, runChange, type ChangeOptions } from "../change/pipeline.js";
 import type { ChangeResult } from "../change/result.js";
 
@@ -53,7 +54,7 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
         }
         if (o.latest) manifest.plugins[name] = { ...dep, range: rangeToSave(undefined, resolved.lock.version, o.exact === true) };
         // the same files at the same version: keep the locked entry (and its commit), the lockfile byte-identical
-        const same = locked && locked.version === resolved.lock.version && stableJson(contentOf(locked)) === stableJson(contentOf(resolved.lock));
+        const same = locked && locked.version === resolved.lock.version && stableJson(contentOf(locked)) === stableJson(contentOf(resolved.lock)) && !lacksAllowedSigner(manifest, locked);
         resolvedPlugins.set(name, same ? locked : resolved.lock);
       }),
       ...agents.map(async (name) => {
@@ -62,7 +63,8 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<ChangeR
         if (o.latest) manifest.agents[name] = { ...dep, range: rangeToSave(undefined, resolved.entry.version, o.exact === true) };
         const locked = c.files.lock.agents[name];
         // same version as locked: keep the locked entry (and its commit) so the lockfile stays byte-identical
-        resolvedNow.set(name, locked && locked.version === resolved.entry.version && locked.sha256 === resolved.entry.sha256 ? locked : resolved.entry);
+        // (unless a signed registry's entry names no allowed signer: then the commit resolved now is checked)
+        resolvedNow.set(name, locked && locked.version === resolved.entry.version && locked.sha256 === resolved.entry.sha256 && !lacksAllowedSigner(manifest, locked) ? locked : resolved.entry);
       }),
     ]);
     return { manifest, resolvedNow: { agents: resolvedNow, plugins: resolvedPlugins } };

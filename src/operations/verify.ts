@@ -12,7 +12,7 @@ import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 import type { CommonOptions } from "../change/context.js";
 
-export type ProblemKind = "modified" | "outdated" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry" | "parts";
+export type ProblemKind = "modified" | "outdated" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry" | "parts" | "signature";
 
 export interface Problem {
   kind: ProblemKind;
@@ -37,6 +37,8 @@ export interface VerifyResult {
   checkedPlugins: number;
   /** shared files that could not be read (their plugin entries are reported missing) */
   warnings: string[];
+  /** --signatures: locked packages of signed registries whose signatures were checked */
+  checkedSignatures?: number;
 }
 
 export interface CheckInput {
@@ -141,8 +143,11 @@ function checkPlugins(c: CheckInput): Problem[] {
 }
 
 
-/** verify: read-only check for CI. Reads the manifest, the lock and the agent files; never the network. */
-export async function runVerify(o: Pick<CommonOptions, "global">, deps: Pick<Deps, "cwd" | "home" | "env">): Promise<VerifyResult> {
+/**
+ * verify: read-only check for CI. Reads the manifest, the lock and the agent files; never the network.
+ * `signatures`: also the signatures of what signed registries' packages come from, in the cache's mirrors.
+ */
+export async function runVerify(o: Pick<CommonOptions, "global"> & { signatures?: boolean }, deps: Pick<Deps, "cwd" | "home" | "env">): Promise<VerifyResult> {
   const scope = scopeFor(deps, o.global === true);
   const files = await readProjectFiles(scope);
   if (files.manifestText === undefined && files.lockText === undefined) {
@@ -162,6 +167,9 @@ export async function runVerify(o: Pick<CommonOptions, "global">, deps: Pick<Dep
   statCache.save();
   const untracked = (await all).filter((f) => !tracked.has(f));
   const store = new ContentStore(cacheDir(deps));
-  const problems = checkProject({ manifest, lock, disk, installedBefore: (sha) => store.hasSync(sha) });
-  return { ok: problems.length === 0, checked: locked.length, problems, untracked, checkedPlugins: plugins.length, warnings: targets.warnings };
+  const problems: Problem[] = checkProject({ manifest, lock, disk, installedBefore: (sha) => store.hasSync(sha) });
+  const signed = o.signatures ? await (await import("./verify-signatures.js")).verifySignatures(manifest, lock, deps) : undefined;
+  if (signed) problems.push(...signed.problems);
+  const result = { ok: problems.length === 0, checked: locked.length, problems, untracked, checkedPlugins: plugins.length, warnings: targets.warnings };
+  return signed ? { ...result, checkedSignatures: signed.checked } : result;
 }

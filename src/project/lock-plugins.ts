@@ -44,6 +44,8 @@ export interface PluginLock {
   /** the plugin's folder in its repository ("" = the repository's root) */
   root: string;
   origin?: PluginOrigin;
+  /** a signed registry's: the fingerprint of the key that signed `commit` (`SHA256:...`) */
+  signer?: string;
   /** installed parts only (install PLUGIN:PART); absent: the whole plugin */
   parts?: string[];
   /** project file, or `<shared file>#<key>` for a hook group or MCP server -> what was written */
@@ -51,7 +53,10 @@ export interface PluginLock {
 }
 
 const FILE_KEYS = new Set(["kind", "part", "path", "sha256", "localSha256", "executable", "version", "commit"]);
-const PLUGIN_KEYS = new Set(["version", "registry", "url", "commit", "root", "origin", "parts", "files"]);
+/** An SSH key's fingerprint as ssh-keygen and git print it (a signed registry's `signer`). */
+export const SIGNER_RE = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+const PLUGIN_KEYS = new Set(["version", "registry", "url", "commit", "root", "origin", "parts", "files", "signer"]);
 
 const ENTRY_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
 const HOOK_TARGET = new RegExp(`^${escape(SETTINGS_FILE)}#hooks/${ENTRY_NAME}/[0-9a-f]{12}$`);
@@ -105,6 +110,7 @@ export function parsePluginLocks(raw: unknown, fail: (msg: string) => never, glo
       if (!isPlainObject(o) || typeof o.url !== "string" || typeof o.commit !== "string" || !/^[0-9a-f]{40}$/.test(o.commit)) fail(`${at}.origin must be { "url", "commit" }`);
       lock.origin = { url: (o as { url: string }).url, commit: (o as { commit: string }).commit };
     }
+    if (p.signer !== undefined) lock.signer = SIGNER_RE.test(str("signer")) ? str("signer") : fail(`${at}.signer is not an SSH key fingerprint (SHA256:...)`);
     if (p.parts !== undefined) {
       if (!Array.isArray(p.parts) || !p.parts.every((x) => typeof x === "string" && x !== "")) fail(`${at}.parts must be a list of part names`);
       lock.parts = [...(p.parts as string[])];

@@ -2,7 +2,7 @@ import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import { dict, isPlainObject, parseJsonFile, sortedKeys, sortKeys } from "../util/json.js";
 import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
-import { parsePluginLocks, type PartKind, type PluginFileLock, type PluginLock, type PluginOrigin } from "./lock-plugins.js";
+import { parsePluginLocks, SIGNER_RE, type PartKind, type PluginFileLock, type PluginLock, type PluginOrigin } from "./lock-plugins.js";
 import { isValidAgentRef } from "../util/names.js";
 import { SHA256_RE } from "../util/hash.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
@@ -30,6 +30,8 @@ export interface LockEntry {
   file: string;
   /** sha256 of the installed file when it intentionally differs from the pristine content (a clean merge) */
   localSha256?: string;
+  /** a signed registry's: the fingerprint of the key that signed `commit` (`SHA256:...`) */
+  signer?: string;
 }
 
 export interface Lockfile {
@@ -153,7 +155,7 @@ export function cloneLockfile(lock: Lockfile): Lockfile {
   return { ...lock, agents: dict(lock.agents), plugins: dict(lock.plugins) };
 }
 
-const ENTRY_KEYS = new Set(["version", "registry", "url", "commit", "path", "sha256", "file", "localSha256"]);
+const ENTRY_KEYS = new Set(["version", "registry", "url", "commit", "path", "sha256", "file", "localSha256", "signer"]);
 
 /** Parse a lockfile; `global`: the user scope's (its MCP servers are entries of ~/.claude.json, not .mcp.json). */
 export function parseLockfile(text: string, file: string, o: { global?: boolean } = {}): Lockfile {
@@ -191,6 +193,7 @@ export function parseLockfile(text: string, file: string, o: { global?: boolean 
       file: str("file"),
     };
     if (e.localSha256 !== undefined) entry.localSha256 = str("localSha256");
+    if (e.signer !== undefined) entry.signer = SIGNER_RE.test(str("signer")) ? str("signer") : fail(`agents.${name}.signer is not an SSH key fingerprint (SHA256:...)`);
     if (!semver.valid(entry.version)) fail(`agents.${name}.version "${entry.version}" is not a semver version`);
     if (!SHA256_RE.test(entry.sha256)) fail(`agents.${name}.sha256 is not a sha256 hex digest`);
     if (entry.localSha256 && !SHA256_RE.test(entry.localSha256)) fail(`agents.${name}.localSha256 is not a sha256 hex digest`);

@@ -3,6 +3,7 @@ import { dict, isPlainObject, own, parseJsonFile, sortedKeys } from "../util/jso
 import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { assertAgentName, assertRegistryName, isValidAgentName } from "../util/names.js";
 import { classifyGitUrl } from "../git/run.js";
+import { parseAllowedSignerLine } from "../git/allowed-signers.js";
 import { validRange } from "../util/semver.js";
 
 /** The kinds of git repository a manifest registry can be (docs/registries.md, "Kinds"). */
@@ -22,6 +23,11 @@ export interface Manifest {
   registries: Record<string, string>;
   /** registries whose kind is fixed (object form `{ "url", "type" }`); others are detected from their content */
   registryTypes?: Record<string, RegistryType>;
+  /**
+   * Signed registries: the SSH keys (git's allowed-signers lines) one of which must have signed every commit
+   * agentpkg installs from (object form `{ "url", "allowedSigners": [...] }`)
+   */
+  registrySigners?: Record<string, string[]>;
   agents: Record<string, Dependency>;
   /** whole plugins of marketplaces (or some of their parts), by name */
   plugins: Record<string, Dependency>;
@@ -36,7 +42,14 @@ export function emptyManifest(): Manifest {
 
 /** A copy whose records can be changed without touching `m` (still without prototypes: never `{ ...m.agents }`). */
 export function cloneManifest(m: Manifest): Manifest {
-  return { ...m, registries: dict(m.registries), ...(m.registryTypes ? { registryTypes: dict(m.registryTypes) } : {}), agents: dict(m.agents), plugins: dict(m.plugins) };
+  return {
+    ...m,
+    registries: dict(m.registries),
+    ...(m.registryTypes ? { registryTypes: dict(m.registryTypes) } : {}),
+    ...(m.registrySigners ? { registrySigners: dict(m.registrySigners) } : {}),
+    agents: dict(m.agents),
+    plugins: dict(m.plugins),
+  };
 }
 
 const MANIFEST_KEYS = new Set(["$schema", "registries", "agents", "plugins"]);
@@ -60,12 +73,13 @@ export function parseManifest(text: string, file: string): Manifest {
     try {
       assertRegistryName(name, file);
       if (isPlainObject(value)) {
-        for (const key of Object.keys(value)) if (key !== "url" && key !== "type") fail(`registries.${name}: unknown field "${key}"`);
+        for (const key of Object.keys(value)) if (key !== "url" && key !== "type" && key !== "allowedSigners") fail(`registries.${name}: unknown field "${key}"`);
         if (value.type !== undefined && !(REGISTRY_TYPES as readonly unknown[]).includes(value.type)) fail(`registries.${name}.type must be one of ${REGISTRY_TYPES.join(", ")}`);
         if (value.type !== undefined) (manifest.registryTypes ??= dict())[name] = value.type as RegistryType;
+        if (value.allowedSigners !== undefined) (manifest.registrySigners ??= dict())[name] = parseSignerLines(value.allowedSigners, `registries.${name}.allowedSigners`, fail);
         url = value.url;
       }
-      if (typeof url !== "string") fail(`registries.${name} must be a git url string or { "url": ..., "type": ... }`);
+      if (typeof url !== "string") fail(`registries.${name} must be a git url string or { "url": ..., "type": ..., "allowedSigners": [...] }`);
       classifyGitUrl(url as string);
     } catch (err) {
       if (err instanceof AgentpkgError && err.code !== "E_MANIFEST_INVALID") {
@@ -93,6 +107,15 @@ export function parseManifest(text: string, file: string): Manifest {
     manifest.plugins[name] = parseDependency(spec, `plugins.${name}`, fail, true);
   }
   return manifest;
+}
+
+/** A signed registry's keys: a non-empty list of allowed-signers lines, each one key. */
+function parseSignerLines(raw: unknown, where: string, fail: (m: string) => never): string[] {
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((l) => typeof l === "string")) return fail(`${where} must be a list of allowed-signers lines ("principal ssh-ed25519 AAAA...")`);
+  return (raw as string[]).map((line, i) => {
+    const parsed = parseAllowedSignerLine(line);
+    return typeof parsed === "string" ? fail(`${where}[${i}]: ${parsed}`) : parsed.line;
+  });
 }
 
 function parseDependency(spec: unknown, where: string, fail: (m: string) => never, plugin = false): Dependency {
@@ -127,7 +150,8 @@ export function serializeManifest(m: Manifest): string {
   const registries = dict<unknown>();
   for (const [name, url] of Object.entries(m.registries)) {
     const type = own(m.registryTypes, name);
-    registries[name] = type ? { url, type } : url;
+    const signers = own(m.registrySigners, name);
+    registries[name] = type || signers ? { url, ...(type ? { type } : {}), ...(signers ? { allowedSigners: signers } : {}) } : url;
   }
   return JSON.stringify({ ...(m.$schema !== undefined ? { $schema: m.$schema } : {}), registries, agents, ...plugins }, null, 2) + "\n";
 }

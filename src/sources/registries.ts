@@ -48,6 +48,11 @@ export class Registries {
     private readonly o: SourceOptions,
   ) {}
 
+  /** --offline: nothing is fetched */
+  get offline(): boolean {
+    return this.o.offline;
+  }
+
   ref(name: string): RegistryRef {
     const ref = this.refs.find((r) => r.name === name);
     if (!ref) {

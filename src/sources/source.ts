@@ -109,6 +109,11 @@ export interface Source {
    * folder) did not exist there. Sources versioned by history only.
    */
   versionAtCommit?(entry: AgentEntry, ref: string): Promise<VersionInfo | undefined>;
+  /**
+   * git sources: make one commit of this repository present in the cache (fetched when missing, never
+   * with --offline) and return the repository folder that holds it, to check its signature.
+   */
+  commitDir?(commit: string): Promise<string>;
   /** plugin marketplaces: their plugins, and a version's files */
   listPlugins?(): Promise<PluginEntry[]>;
   getPlugin?(name: string): Promise<PluginEntry | null>;

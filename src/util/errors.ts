@@ -13,6 +13,7 @@ export type ErrorCode =
   | "E_COMMIT_GONE"
   | "E_OFFLINE"
   | "E_INTEGRITY"
+  | "E_SIGNATURE"
   | "E_LOCAL_EDITS"
   | "E_PERMISSIONS"
   | "E_CONFLICT"

@@ -59,6 +59,18 @@ export class GitRegistrySource implements Source {
     return this.index.all();
   }
 
+  async commitDir(commit: string): Promise<string> {
+    if (commit !== this.mirror.commit) await this.present(commit);
+    return this.mirror.dir;
+  }
+
+  /** an older commit (a lockfile's) made present once, however many agents need it */
+  private present(commit: string): Promise<void> {
+    let fetched = this.fetched.get(commit);
+    if (!fetched) this.fetched.set(commit, (fetched = fetchCommit(this.mirror, commit, this.env, this.offline)));
+    return fetched;
+  }
+
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     assertSafeVersionPath(this.name, v); // git would take "../x" relative to its working folder
     const at = commit ?? v.commit ?? this.mirror.commit;
@@ -72,10 +84,8 @@ export class GitRegistrySource implements Source {
     }
     const head = this.mirror.commit;
     if (at !== head) {
-      let fetched = this.fetched.get(at);
-      if (!fetched) this.fetched.set(at, (fetched = fetchCommit(this.mirror, at, this.env, this.offline)));
       try {
-        await fetched;
+        await this.present(at);
       } catch (err) {
         if (!isCommitGone(err)) throw err;
         return readAtHeadInstead(this.name, v, at, err, async () => checkedFile(this.name, v, await this.blobs.read(head, v), head));

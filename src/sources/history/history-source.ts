@@ -122,6 +122,11 @@ export class HistorySource implements Source {
     return { version: commitVersion(time, full), path, commit: full };
   }
 
+  async commitDir(commit: string): Promise<string> {
+    if (commit !== this.mirror.commit) await fetchCommit(this.mirror, commit, this.env, this.offline);
+    return this.mirror.dir;
+  }
+
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     assertSafeVersionPath(this.name, v);
     const at = commit ?? v.commit ?? this.mirror.commit;
