@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 
 export const STAMP_FILE = ".build-stamp";
+/** What scripts/build.mjs writes into dist/ (besides the stamp). */
+const OUTPUTS = ["agentpkg.cjs", "agentpkg.cjs.map", "code-cache-launcher.cjs"];
 
 /** The files dist/ depends on, relative to root, sorted. */
 function inputs(root) {
@@ -27,4 +29,12 @@ export function sourceStamp(root) {
     hash.update("\0");
   }
   return `${hash.digest("hex")}\n`;
+}
+
+/** Is root/dist built from root's current sources (every output there, and the stamp the build wrote matches)? */
+export function isBuilt(root) {
+  const dist = path.join(root, "dist");
+  if (!OUTPUTS.every((f) => fs.existsSync(path.join(dist, f)))) return false;
+  const stampFile = path.join(dist, STAMP_FILE);
+  return fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === sourceStamp(root);
 }
