@@ -35,8 +35,7 @@ afterAll(() => sb.cleanup());
 
 /** Run the bash completion function as bash would, with COMP_WORDS/COMP_CWORD set; returns COMPREPLY. */
 async function complete(words: string[], cwd = sb.project): Promise<string[]> {
-  const script = (await sb.run(["completion", "bash"])).stdout;
-  sb.write("completion.bash", script, sb.root);
+  if (!fs.existsSync(path.join(sb.root, "completion.bash"))) sb.write("completion.bash", (await sb.run(["completion", "bash"])).stdout, sb.root);
   const quoted = words.map((w) => `'${w}'`).join(" ");
   const r = await execa("bash", ["--norc", "-c", `source "$1"; COMP_WORDS=(agentpkg ${quoted}); COMP_CWORD=${words.length}; _agentpkg_complete; printf '%s\\n' "\${COMPREPLY[@]}"`, "bash", path.join(sb.root, "completion.bash")], {
     cwd,
@@ -111,11 +110,9 @@ describe("the progress line", () => {
   afterAll(async () => void (await sb.run(["-g", "remove", "reviewer"])));
 
   it("is never drawn when piped, with --json or with --quiet", async () => {
-    for (const args of [["-g", "upgrade"], ["-g", "upgrade", "--json"], ["-g", "upgrade", "--quiet"]]) {
-      const piped = await sb.run(args, { env });
-      expect(piped.stderr).not.toContain("\u001b[K");
-      expect(piped.stdout).not.toContain("\u001b[K");
-    }
+    const piped = await sb.run(["-g", "upgrade"], { env });
+    expect(piped.stderr).not.toContain("\u001b[K");
+    expect(piped.stdout).not.toContain("\u001b[K");
     for (const args of [["-g", "upgrade", "--json"], ["-g", "upgrade", "--quiet"]]) expect((await onTerminal(args, env)).out).not.toContain("\u001b[K");
   });
 });
