@@ -26,6 +26,8 @@ export interface GitSourceOptions {
   env: NodeJS.ProcessEnv;
   policy: RefreshPolicy;
   ttlMs: number;
+  /** progress of a clone or fetch (git's own lines), for a progress line on a terminal */
+  progress?: (text: string) => void;
 }
 
 /**

@@ -24,6 +24,13 @@ export function configuredRegistries(manifest: Manifest): RegistryRef[] {
   return refs;
 }
 
+/** What kind of registry a ref is, when its url or the manifest says so (no I/O); undefined: detected from its content. */
+export function declaredKind(ref: RegistryRef): "bundled" | "tarball" | RegistryType | undefined {
+  if (ref.url === BUILTIN_URL) return "bundled";
+  if (isTarballUrl(ref.url)) return "tarball";
+  return ref.type;
+}
+
 export interface SourceOptions {
   offline: boolean;
   /** "always" for upgrade/outdated; "if-stale" for install */
@@ -105,11 +112,13 @@ export class Registries {
       const ttlMs = (Number.isFinite(ttl) ? ttl : DEFAULT_TTL_S) * 1000;
       return import("./tarball/tarball-source.js").then((m) => m.TarballSource.open(ref.name, ref.url, { cache: cacheDir(this.deps), policy, ttlMs }));
     }
+    const progress = this.deps.progress;
     return openGitSource(ref, {
       cache: cacheDir(this.deps),
       env: this.deps.env,
       policy,
       ttlMs: (Number.isFinite(ttl) ? ttl : DEFAULT_TTL_S) * 1000,
+      ...(progress ? { progress: (text: string) => progress.update(`registry ${ref.name}: ${text}`) } : {}),
     });
   }
 }

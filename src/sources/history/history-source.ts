@@ -15,6 +15,8 @@ export interface HistorySourceOptions {
   env: NodeJS.ProcessEnv;
   policy: RefreshPolicy;
   ttlMs: number;
+  /** a progress line for the clone and the history read */
+  progress?: (text: string) => void;
 }
 
 /** Builds the index of one head commit (and the cache key it is stored under). */
@@ -52,6 +54,7 @@ export class HistorySource implements Source {
     const key = await builder.key(mirror);
     let index = await readCachedIndex(mirror.dir, kind, key);
     if (!index) {
+      o.progress?.("reading its history"); // once per new head commit: seconds for thousands of commits
       index = await builder.build(mirror, key);
       await writeCachedIndex(mirror.dir, index).catch(() => undefined); // a read-only cache only costs speed
     }
