@@ -25,7 +25,7 @@ export function mainTable(rows) {
     ["row", "median", "baseline", "ratio", "target", "peak RSS", "runs", ""],
     rows.map((r) =>
       r.missing
-        ? [r.name, "n/a (command missing)", "", "", r.target ? `≤${r.target}x` : "", "", "", ""]
+        ? [r.name, r.reason ? `skipped: ${r.reason}` : "n/a (command missing)", "", "", r.target ? `≤${r.target}x` : "", "", "", ""]
         : [r.name, fmtMs(r.ms), `${fmtMs(r.baselineMs)} (${r.baselineName})`, `${r.ratio.toFixed(2)}x`, r.target ? `≤${r.target}x` : "-", fmtMB(r.peakRssMB), r.runs, verdict(r)],
     ),
   );

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { memoryMethod } from "./measure.mjs";
 import { growthTable, jsonDocument, mainTable } from "./report.mjs";
+import { peerRows } from "./peers.mjs";
 import { SCALE_SIZES, scaleRows, scaleWireRows } from "./scale.mjs";
 import { wireTable } from "./wire.mjs";
 import { Bench, coldInstallRow, longMarketplaceRow, noopRow, upgradeRow, versionRow, warmInstallRow } from "./scenarios.mjs";
@@ -48,6 +49,7 @@ if (!fs.existsSync(bin)) {
 const log = (s) => process.stderr.write(`${s}\n`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-bench-"));
 const b = new Bench({ tmp, bin, runs, slowRuns: Math.max(1, Math.round((runs * 5) / 11)), log, inheritEnv: opt["inherit-env"] });
+b.repoRoot = REPO;
 const started = Date.now();
 const wanted = (name) => !opt.only || opt.only.split(",").some((o) => name.includes(o));
 
@@ -61,6 +63,7 @@ const ROWS = [
   ["install 100", () => coldInstallRow(b, 1000, 100)],
   ["upgrade 100", () => upgradeRow(b, 100)],
   ["long marketplace", () => longMarketplaceRow(b)],
+  ["peers", () => peerRows(b)],
 ];
 const SIZES = [10, 100, 1000];
 const GROWTH = [
@@ -73,7 +76,7 @@ try {
   log(`agentpkg bench: ${bin}\n  temp dir ${tmp}; ${runs} runs (${b.slowRuns} for slow rows); memory: ${memoryMethod}`);
   const rows = [];
   const wire = [];
-  for (const [name, fn] of ROWS) if (wanted(name)) rows.push(fn());
+  for (const [name, fn] of ROWS) if (wanted(name)) rows.push(...[fn()].flat());
   if (!opt["no-scale"]) {
     const sizes = opt.scale ? opt.scale.split(",").map(Number).filter((n) => n > 0) : SCALE_SIZES;
     rows.push(...scaleRows(b, sizes, wanted));

@@ -13,10 +13,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
+import { STAMP_FILE, sourceStamp } from "./source-stamp.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { outdir: { type: "string", default: "dist" }, "no-minify": { type: "boolean", default: false } } });
 const outdir = path.resolve(ROOT, values.outdir);
+// what this build is made from, taken before it starts (scripts/prepare.mjs compares it)
+const stamp = sourceStamp(ROOT);
 
 const common = {
   absWorkingDir: ROOT,
@@ -93,6 +96,7 @@ fs.mkdirSync(outdir, { recursive: true });
 fs.writeFileSync(path.join(outdir, "agentpkg.cjs"), bundleText);
 fs.writeFileSync(path.join(outdir, "agentpkg.cjs.map"), output(cli, ".map").contents);
 fs.writeFileSync(path.join(outdir, "code-cache-launcher.cjs"), output(launcher, ".cjs").contents);
+fs.writeFileSync(path.join(outdir, STAMP_FILE), stamp);
 const kb = (bytes) => `${Math.round(bytes / 1024)} KB`;
 const where = path.relative(ROOT, outdir) || ".";
 console.log(`built ${where}/agentpkg.cjs (${kb(bundleText.length)}, map ${kb(output(cli, ".map").contents.length)}) and ${where}/code-cache-launcher.cjs`);

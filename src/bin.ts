@@ -24,8 +24,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   try {
     await (await programFor(deps, argv)).parseAsync(argv);
+    deps.progress?.clear();
   } catch (err) {
-    process.exitCode = reportError(err, deps.io, { json: argv.includes("--json"), verbose: isVerbose(argv, process.env) });
+    const global = argv.includes("-g") || argv.includes("--global");
+    process.exitCode = reportError(err, deps.io, { json: argv.includes("--json"), verbose: isVerbose(argv, process.env), global });
   }
 }
 

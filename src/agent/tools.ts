@@ -1,9 +1,18 @@
 // Tool-list normalisation and tool-name checks for agent frontmatter.
 
+/**
+ * Claude Code's built-in tools: the tools reference (code.claude.com/docs/en/tools-reference), the tools
+ * Claude Code 2.1.197 reports at start-up (`claude -p --output-format stream-json`, its init message) and
+ * those its SDK types name, plus names earlier versions had (files written for them still load).
+ */
 export const KNOWN_TOOLS: readonly string[] = [
-  "Read", "Write", "Edit", "MultiEdit", "Glob", "Grep", "LS", "Bash", "BashOutput", "KillShell",
-  "WebFetch", "WebSearch", "TodoWrite", "NotebookEdit", "NotebookRead", "Task", "Agent",
-  "ExitPlanMode", "SlashCommand", "Skill",
+  "Agent", "Artifact", "AskUserQuestion", "Bash", "CronCreate", "CronDelete", "CronList", "Edit", "EnterPlanMode",
+  "EnterWorktree", "ExitPlanMode", "ExitWorktree", "Glob", "Grep", "ListMcpResourcesTool", "LSP", "Monitor",
+  "NotebookEdit", "PowerShell", "PushNotification", "Read", "ReadMcpResourceTool", "RemoteTrigger", "ReportFindings",
+  "ScheduleWakeup", "SendMessage", "Skill", "TaskCreate", "TaskGet", "TaskList", "TaskOutput", "TaskStop", "TaskUpdate",
+  "TodoWrite", "ToolSearch", "WebFetch", "WebSearch", "Workflow", "Write",
+  // earlier names
+  "Task", "MultiEdit", "LS", "BashOutput", "KillShell", "NotebookRead", "SlashCommand",
 ];
 
 const KNOWN = new Set(KNOWN_TOOLS);

@@ -97,6 +97,7 @@ describe("validateAgentText: field warnings", () => {
     ["tools not a list", "name: a\ndescription: d\ntools: 5", ["warning:tools-invalid@4"]],
     ["known tools and patterns", "name: a\ndescription: d\ntools: [Bash(git:*), mcp__github__get_issue, Task, Skill]", []],
     ["unknown tool", "name: a\ndescription: d\ntools: [Read, Browser]", ["warning:tool-unknown@4"]],
+    ["tools Claude Code has now", "name: a\ndescription: d\ntools: [TaskGet, TaskList, TaskUpdate, TaskCreate, AskUserQuestion, LSP, Monitor, ToolSearch, CronCreate]", []],
   ])("%s", (_label, fm, expected) => {
     expect(summary(agent(fm))).toEqual(expected);
   });

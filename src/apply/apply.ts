@@ -1,5 +1,5 @@
 import fs from "node:fs/promises";
-import { mkdirSync, rmdirSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { fsyncDir, modeOf, writeFileAtomic, writeTemp } from "../util/atomic.js";
@@ -10,7 +10,8 @@ import { readAgentFile } from "../project/agents-dir.js";
 import { isInScope } from "../project/containment.js";
 import { serializeLockfile } from "../project/lockfile.js";
 import { serializeManifest } from "../project/manifest.js";
-import { scopeFile, type Scope } from "../project/scope.js";
+import { scopeFile, scopeRelative, type Scope } from "../project/scope.js";
+import type { Progress } from "../util/progress.js";
 import type { ProjectFiles } from "../project/state.js";
 import { removeJournal, textSha, writeJournal, type JournalFile } from "./journal.js";
 import { applyFailed, unwritable } from "./io-error.js";
@@ -42,7 +43,7 @@ export function stagedMode(target: string, executable: boolean): number {
   return executable ? now | ((now & 0o444) >> 2) : now & ~0o111;
 }
 
-const relPath = (scope: Scope, abs: string): string => path.relative(scope.root, abs).split(path.sep).join("/");
+const relPath = (scope: Scope, abs: string): string => scopeRelative(scope, abs);
 
 /**
  * Every file the plan replaces or deletes, with what is on disk now and what it becomes; shared files
@@ -89,6 +90,27 @@ export async function writeConflicts(scope: Scope, conflicts: readonly Conflict[
 }
 
 /**
+ * After an applied change: the `<file>.conflict` an earlier conflicted merge left next to each file it
+ * touched is settled now (merged by hand with --resolved, kept, overwritten or removed), so it goes.
+ * Returns the ones removed.
+ */
+export function removeSettledConflicts(scope: Scope, plan: Plan): string[] {
+  const removed: string[] = [];
+  for (const s of plan.steps) {
+    if (splitTarget(s.file) || s.resolution === "conflict") continue;
+    const file = `${s.file}.conflict`;
+    try {
+      if (!lstatSync(scopeFile(scope, file)).isFile()) continue;
+      rmSync(scopeFile(scope, file));
+      removed.push(file);
+    } catch {
+      continue; // none there
+    }
+  }
+  return removed;
+}
+
+/**
  * Apply a settled plan (under the project lock), crash-safe: stage every new file, the manifest and the
  * lockfile as temp files, save backups, write the journal (what is about to change), put files in place,
  * delete removed ones, put the manifest and (last) the lockfile in place, then drop the journal. Killed at
@@ -97,7 +119,7 @@ export async function writeConflicts(scope: Scope, conflicts: readonly Conflict[
  * it was, and names the file. `before` is the project as the plan was made from. Returns the backups
  * written, relative to the scope root.
  */
-export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan): Promise<string[]> {
+export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan, progress?: Progress): Promise<string[]> {
   const staged = new Map<string, { tmp: string; sha: string }>();
   const backups: string[] = [];
   let files: JournalFile[] = [];
@@ -108,7 +130,9 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
   const stageFinal = async (slot: number, target: string, text: string | null) => {
     if (text !== null) finals[slot] = { tmp: await writeTemp(target, text), target };
   };
+  let toStage = 0;
   const stage = async (file: string, content: string | Buffer, executable: boolean) => {
+    progress?.update(`writing files: ${staged.size + 1}/${toStage}`);
     const target = scopeFile(scope, file);
     mkdirSync(path.dirname(target), { recursive: true });
     staged.set(file, { tmp: await writeTemp(target, content, stagedMode(target, executable)), sha: sha256(content) });
@@ -118,6 +142,7 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan):
     for (const tmp of [...temps(), ...backups.map((b) => scopeFile(scope, b))]) rmSync(tmp, { force: true });
   };
   const shared = [...sharedWrites(scope, plan), ...patchWrites(scope, plan)];
+  toStage = plan.steps.filter((s) => s.op !== "remove" && writesFile(s) && !splitTarget(s.file)).length + shared.filter((w) => w.text !== undefined).length;
   await assertInScope(scope, [...plan.steps.filter((s) => !splitTarget(s.file)).map((s) => s.file), ...shared.map((w) => w.host)]);
   try {
     // STAGE_PARALLEL at a time: every temp file is fsynced, and overlapping those waits saves most of the time.

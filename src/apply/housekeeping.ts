@@ -3,7 +3,7 @@ import { readdirSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { tempNamePid } from "../util/atomic.js";
 import { alive, lockState } from "../util/process-lock.js";
-import type { Scope } from "../project/scope.js";
+import { scopeFile, scopeRelative, type Scope } from "../project/scope.js";
 import type { ContentStore } from "../store/cas.js";
 import { hasJournal, recoverJournal, type Recovery } from "./journal.js";
 
@@ -40,12 +40,12 @@ export async function findTemps(scope: Scope): Promise<TempFile[]> {
       const pid = tempNamePid(e.name);
       const ours = pid !== undefined && (e.isFile() || (e.isDirectory() && dir === scope.claudeDir && isLockStage(e.name)));
       if (ours) {
-        const file = path.relative(scope.root, path.join(dir, e.name)).split(path.sep).join("/");
+        const file = scopeRelative(scope, path.join(dir, e.name));
         out.push({ file, pid, stale: pid !== process.pid && !alive(pid), folder: e.isDirectory() });
       } else if (recurse && e.isDirectory() && depth < 8) await walk(path.join(dir, e.name), depth + 1, true);
     }
   }
-  await walk(scope.root, 0, false); // .mcp.json's temp files
+  if (scope.root !== scope.claudeDir) await walk(scope.root, 0, false); // .mcp.json's temp files
   await walk(scope.claudeDir, 0, false);
   for (const dir of ["agents", "commands", "skills", "output-styles", "agentpkg"]) await walk(path.join(scope.claudeDir, dir), 0, true);
   return out.sort((a, b) => (a.file < b.file ? -1 : 1));
@@ -75,7 +75,7 @@ export async function tidyScope(scope: Scope, store?: ContentStore): Promise<Tid
   const removedTemps: string[] = [];
   for (const t of await findTemps(scope)) {
     if (!t.stale) continue;
-    await fs.rm(path.join(scope.root, ...t.file.split("/")), { recursive: t.folder, force: true });
+    await fs.rm(scopeFile(scope, t.file), { recursive: t.folder, force: true });
     removedTemps.push(t.file);
   }
   return { recovery, removedTemps };

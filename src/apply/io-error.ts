@@ -1,6 +1,6 @@
 import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
-import type { Scope } from "../project/scope.js";
+import { scopeRelative, type Scope } from "../project/scope.js";
 
 /** Why a write failed, in words, from its errno code (undefined: not a file-system condition we can name). */
 export function ioReason(err: unknown): string | undefined {
@@ -33,7 +33,7 @@ export function ioReason(err: unknown): string | undefined {
   }
 }
 
-const rel = (scope: Scope, abs: string): string => path.relative(scope.root, abs).split(path.sep).join("/") || ".";
+const rel = (scope: Scope, abs: string): string => scopeRelative(scope, abs) || ".";
 
 /**
  * A folder agentpkg cannot write in (while staging: nothing was changed yet): one line naming the folder,

@@ -8,7 +8,7 @@ import { isPlainObject, stripBom } from "../util/json.js";
 import { readAgentFile } from "../project/agents-dir.js";
 import { cloneLockfile, emptyLockfile, lockedFiles, parseLockfile, serializeLockfile, setLockedFile, type Lockfile } from "../project/lockfile.js";
 import { parseManifest } from "../project/manifest.js";
-import { displayPath, type Scope } from "../project/scope.js";
+import { displayPath, scopeFile, scopeRelative, type Scope } from "../project/scope.js";
 import { isInScope, isProjectTarget } from "../project/containment.js";
 import type { ContentStore } from "../store/cas.js";
 import { AgentpkgError } from "../util/errors.js";
@@ -131,7 +131,7 @@ export function parseJournal(text: string, global = false): Journal | undefined 
   }
 }
 
-const abs = (scope: Scope, rel: string) => path.join(scope.root, ...rel.split("/"));
+const abs = (scope: Scope, rel: string) => scopeFile(scope, rel);
 
 /** The staged content, if it is still there and intact; else the pristine copy in the store. */
 async function newContent(scope: Scope, f: JournalFile, store: ContentStore | undefined): Promise<{ tmp?: string; data?: Buffer } | undefined> {
@@ -212,9 +212,9 @@ export async function recoverJournal(scope: Scope, store?: ContentStore): Promis
     try {
       await writeFileAtomic(file, text);
     } catch (err) {
-      throw new AgentpkgError("E_IO", `cannot finish an interrupted run: cannot write ${path.relative(scope.root, file)}: ${ioReason(err) ?? (err as Error).message}`, {
+      throw new AgentpkgError("E_IO", `cannot finish an interrupted run: cannot write ${scopeRelative(scope, file)}: ${ioReason(err) ?? (err as Error).message}`, {
         cause: err,
-        hint: `fix ${path.relative(scope.root, file)}, then run agentpkg doctor --fix`,
+        hint: `fix ${scopeRelative(scope, file)}, then run agentpkg doctor --fix`,
       });
     }
   }

@@ -7,7 +7,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { tryReadRegularFile } from "../util/safe-read.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { isValidAgentName } from "../util/names.js";
-import { resolveScope } from "../project/scope.js";
+import { scopeFor } from "../project/scope.js";
 import { packageRoot } from "../sources/bundled/builtin-source.js";
 import { NAME_PATTERN, suggestName } from "../agent/fields.js";
 import { parseAgent, type AgentProblem } from "../agent/parse.js";
@@ -118,7 +118,7 @@ function shown(abs: string, cwd: string): string {
 
 export async function runNew(o: NewOptions, deps: Deps, templatesDir = path.join(packageRoot(), "templates")): Promise<NewResult> {
   checkName(o.name);
-  const dir = o.dir !== undefined ? path.resolve(deps.cwd, o.dir) : resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true }).agentsDir;
+  const dir = o.dir !== undefined ? path.resolve(deps.cwd, o.dir) : scopeFor(deps, o.global === true).agentsDir;
   const target = path.join(dir, `${o.name}.md`);
   const exists = await fs.lstat(target).then(() => true, () => false);
   if (exists && !o.force) {

@@ -6,7 +6,7 @@ import { AgentpkgError } from "../util/errors.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { tryReadRegularFile, type SafeReadResult } from "../util/safe-read.js";
 import { unifiedDiff } from "../util/text-diff.js";
-import { resolveScope } from "../project/scope.js";
+import { scopeFor } from "../project/scope.js";
 import { MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
 import { findAgentFiles, type FoundFile } from "../project/agents-dir.js";
 import { validateAgentFiles } from "../agent/validate.js";
@@ -139,7 +139,7 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
   let found: Found[];
   const searched: string[] = [];
   if (o.paths.length === 0) {
-    const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+    const scope = scopeFor(deps, o.global === true);
     searched.push(display(scope.agentsDir, deps.cwd));
     found = (await findAgentFiles(scope.agentsDir)).map((f) => ({ ...f, root: scope.agentsDir }));
   } else {

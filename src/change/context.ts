@@ -1,6 +1,6 @@
 import path from "node:path";
 import { cacheDir, type Deps } from "../util/deps.js";
-import { resolveScope, type Scope } from "../project/scope.js";
+import { scopeFor, scopeRelative, type Scope } from "../project/scope.js";
 import { readProjectFiles, type ProjectFiles } from "../project/state.js";
 import { ContentStore } from "../store/cas.js";
 import { StatCache } from "../store/stat-cache.js";
@@ -35,7 +35,7 @@ export async function openContext(
   /** the scope's stat cache, when the caller has loaded it already */
   statCache?: StatCache,
 ): Promise<Context> {
-  const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const scope = scopeFor(deps, o.global === true);
   const files = await readProjectFiles(scope);
   return {
     deps,
@@ -50,5 +50,5 @@ export async function openContext(
 }
 
 export function rel(ctx: Context, file: string): string {
-  return path.relative(ctx.scope.root, file) || ".";
+  return scopeRelative(ctx.scope, file) || ".";
 }

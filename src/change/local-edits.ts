@@ -31,6 +31,7 @@ export async function describeEdit(ctx: Context, plan: Plan, step: Step): Promis
 }
 
 const WAYS_OUT = "re-run with --keep (leave them as they are), --force (overwrite, saving a .orig backup), or --merge (three-way merge); see the edits with agentpkg diff";
+const WAYS_OUT_DELETING = "re-run with --keep (leave them in place, untracked) or --force (delete them, saving a .orig backup); see the edits with agentpkg diff";
 
 /**
  * Decide every step that would overwrite or delete a local edit; refuse (exit 3) when no way was chosen.
@@ -43,7 +44,7 @@ export async function settleLocalEdits(ctx: Context, plan: Plan, mode: EditMode,
     const lines = await Promise.all(edited.map((s) => describeEdit(ctx, plan, s)));
     throw new AgentpkgError("E_LOCAL_EDITS", `${edited.length} file${edited.length > 1 ? "s have" : " has"} local edits; nothing was changed`, {
       details: lines,
-      hint: WAYS_OUT,
+      hint: edited.every((s) => s.op === "remove") ? WAYS_OUT_DELETING : WAYS_OUT,
       data: { files: lines },
     });
   }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { parseAgent } from "../agent/parse.js";
 import { listAgentFiles, readLoadableAgentText } from "../project/agents-dir.js";
+import { scopeFile } from "../project/scope.js";
 import type { Step } from "../plan/plan.js";
 import type { Context } from "./context.js";
 
@@ -29,7 +30,7 @@ export async function checkNameClashes(ctx: Context, steps: readonly Step[], inc
   const incomingNames = [...owners.keys()];
   for (const file of await listAgentFiles(ctx.scope)) {
     if (writing.has(file) || leaving.has(file)) continue;
-    const text = readLoadableAgentText(path.join(ctx.scope.root, file));
+    const text = readLoadableAgentText(scopeFile(ctx.scope, file));
     // a file can only carry one of these names if the name's text is in it: skip the YAML parse otherwise
     if (text === undefined || !incomingNames.some((n) => text.includes(n))) continue;
     const name = parseAgent(text).name;

@@ -17,7 +17,7 @@ import type { StatCache } from "../store/stat-cache.js";
 import type { SourceOptions } from "../sources/registries.js";
 import { isNoop, type Plan } from "../plan/plan.js";
 import { editModeFrom, withPatchRemovals } from "../plan/settle.js";
-import { applyPlan, writeConflicts } from "../apply/apply.js";
+import { applyPlan, removeSettledConflicts, writeConflicts } from "../apply/apply.js";
 import { needsTidy } from "../apply/housekeeping.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { openContext, type CommonOptions, type Context } from "./context.js";
@@ -68,8 +68,10 @@ export async function runChange(
   const mode = editModeFrom(o, o.prompts !== undefined);
   const dryRun = o.dryRun === true;
   const buildPlan = async (): Promise<Plan> => {
+    ctx.deps.progress?.update(`${command}: resolving versions`);
     const intent = await intend(ctx); // 1
     const desired = intent.desired ?? (await desiredLock(ctx, intent.manifest, intent.resolvedNow ?? { agents: new Map() })); // 2
+    ctx.deps.progress?.update(`${command}: reading the files to write`);
     const plan = await checkSignatures(ctx, await preparePlan(ctx, intent.manifest, desired, { restoreModified: intent.restoreModified }), command); // 3
     if (o.frozen && (plan.lockChanged || plan.manifestChanged)) {
       throw new AgentpkgError("E_LOCK_OUTDATED", ".claude/agentpkg.lock does not match .claude/agentpkg.json (--frozen)", {
@@ -88,7 +90,7 @@ export async function runChange(
     ctx.statCache.rememberUnchanged(command, remember.inputs, files, Object.keys(plan.lock.agents).length + Object.keys(plan.lock.plugins).length);
   }
   ctx.statCache.save();
-  return { command, dryRun, applied, backups, scopeRoot: ctx.scope.root, plan };
+  return { command, dryRun, applied, backups, scopeRoot: ctx.scope.root, place: { scope: ctx.scope, cwd: ctx.deps.cwd, home: ctx.deps.home }, plan };
 }
 
 /**
@@ -115,7 +117,9 @@ async function planAndApply(ctx: Context, buildPlan: () => Promise<Plan>, dryRun
       return { plan: noted(plan), applied: false, backups: [] };
     }
     if (isNoop(plan)) return { plan: noted(plan), applied: false, backups: [] };
-    return { plan: noted(plan), applied: true, backups: await applyPlan(ctx.scope, ctx.files, plan) };
+    const backups = await applyPlan(ctx.scope, ctx.files, plan, ctx.deps.progress);
+    removeSettledConflicts(ctx.scope, plan);
+    return { plan: noted(plan), applied: true, backups };
   });
 }
 

@@ -1,6 +1,6 @@
 import { AgentpkgError } from "../util/errors.js";
 import { sha256 } from "../util/hash.js";
-import { closeMatches } from "../util/suggest.js";
+import { closeMatchesAcross } from "../util/suggest.js";
 import { isValidAgentName } from "../util/names.js";
 import type { PluginLock } from "../project/lockfile.js";
 import type { Dependency } from "../project/manifest.js";
@@ -48,7 +48,7 @@ export async function resolvePlugin(ctx: Context, name: string, dep: Dependency,
   const registry = stickyRegistry(ctx.registries, dep, locked);
   const found = await findPlugin(ctx.registries, name, registry);
   if (!found) {
-    const close = closeMatches(name, (await pluginNames(ctx, registry)).map((p) => p.name));
+    const close = closeMatchesAcross(name, await pluginNames(ctx, registry));
     throw new AgentpkgError("E_NOT_FOUND", `plugin "${name}" not found in ${registry ? `registry ${registry}` : "any configured registry"}`, {
       hint: close.length ? `did you mean ${close.join(", ")}?` : "add its marketplace with agentpkg registry add NAME URL, then agentpkg search",
     });

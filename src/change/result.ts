@@ -1,4 +1,5 @@
 import type { Plan } from "../plan/plan.js";
+import type { Scope } from "../project/scope.js";
 
 /** What a mutating command did (or, with --dry-run, would do): its plan, rendered by the cli, never printed here. */
 export interface ChangeResult {
@@ -9,5 +10,7 @@ export interface ChangeResult {
   /** backups of overwritten local edits, relative to the scope root */
   backups: string[];
   scopeRoot: string;
+  /** where it ran: the scope and the folder agentpkg was started in (for saying where files went) */
+  place?: { scope: Scope; cwd: string; home: string };
   plan: Plan;
 }

@@ -10,7 +10,7 @@ type Run = (o: DoctorOptions, deps: Deps) => Promise<DoctorResult>;
 
 export function doctorCommand(deps: Deps, run?: Run): Command {
   return new Command("doctor")
-    .description("check for interrupted runs, leftover temp files, stale locks, duplicate agent names and lock/disk disagreements (exit 4 if any)")
+    .description("check for interrupted runs, leftover temp files, stale locks, duplicate or shadowed agent names and lock/disk disagreements (exit 4 if any problem)")
     .option("--fix", "finish an interrupted run, delete leftover temp files and stale locks (local edits are never touched)")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);

@@ -19,6 +19,13 @@ function versionLines(io: Pick<Io, "color">, r: InfoResult): string[] {
   return lines;
 }
 
+/** What installing it costs every conversation, and how that is estimated. */
+function contextLine(r: InfoResult): string[] {
+  if (r.contextTokens === null) return [];
+  const what = r.type === "plugin" ? "its agents', commands' and skills' names and descriptions" : "its name, description and tools";
+  return [`context (${r.shown}): ~${r.contextTokens.toLocaleString("en-US")} tokens in every conversation once installed (${what}, as Claude Code lists them; characters / 4)`];
+}
+
 function agentLines(io: Pick<Io, "color">, r: InfoResult): string[] {
   const lines = [`${paint(io, "bold", r.name)}${r.latest ? `@${r.latest}` : ""}  (registry ${r.registry})`];
   if (r.plugin) lines.push(`from plugin ${r.plugin} (see it whole with agentpkg info --plugin ${r.registry}/${r.plugin})`);
@@ -27,7 +34,7 @@ function agentLines(io: Pick<Io, "color">, r: InfoResult): string[] {
   if (r.description) lines.push("", r.description.trim(), "");
   const tools = r.tools === null ? "(none listed: inherits every tool)" : r.tools === "*" ? "* (all)" : r.tools.join(", ") || "(empty list)";
   if (r.shown) lines.push(`tools (${r.shown}): ${tools}`, `model (${r.shown}): ${r.model ?? "(not set: inherit)"}`);
-  return [...lines, ...versionLines(io, r)];
+  return [...lines, ...contextLine(r), ...versionLines(io, r)];
 }
 
 function pluginLines(io: Pick<Io, "color">, r: InfoResult): string[] {
@@ -39,6 +46,7 @@ function pluginLines(io: Pick<Io, "color">, r: InfoResult): string[] {
     lines.push(`parts (${r.shown}):${kinds.length ? "" : " none"}`);
     for (const k of kinds) lines.push(`  ${KIND_LABELS[k] ?? k}: ${r.parts[k]!.join(", ")}`);
   }
+  lines.push(...contextLine(r));
   lines.push(...versionLines(io, r), `install: agentpkg install --plugin ${r.registry}/${r.name} (or one part: agentpkg install ${r.name}:PART)`);
   return lines;
 }

@@ -42,12 +42,15 @@ const pluginJson = (p: ListedPlugin) => ({
 
 export const listJson = (r: ListResult) => ({
   ...SCHEMA,
-  agents: r.agents.map(agentJson),
+  agents: r.agents.map((a) => ({ ...agentJson(a), contextTokens: a.contextTokens })),
   untracked: r.untracked,
   notInstalled: r.notInstalled,
-  plugins: r.plugins.map(pluginJson),
+  plugins: r.plugins.map((p) => ({ ...pluginJson(p), contextTokens: p.contextTokens })),
   pluginsNotInstalled: r.pluginsNotInstalled,
   warnings: r.warnings,
+  contextTokens: r.contextTokens,
+  untrackedContextTokens: r.untrackedTokens,
+  shadowed: r.shadowed.map((s) => ({ name: s.name, file: s.file, level: s.level, hidden: s.hidden, hiddenLevel: s.hiddenLevel })),
 });
 
 const editsJson = (e: { added: number; removed: number } | null) => e && { added: e.added, removed: e.removed };
@@ -119,11 +122,13 @@ export const infoJson = (r: InfoResult) => ({
   alsoPlugin: r.alsoPlugin,
   parts: r.parts,
   notes: r.notes,
+  contextTokens: r.contextTokens,
 });
 
 export const searchJson = (r: SearchResult) => ({
   ...SCHEMA,
   query: r.query,
+  registries: r.registries,
   results: r.results.map((h) => ({ name: h.name, type: h.type, plugin: h.plugin, registry: h.registry, version: h.version, description: h.description, deprecated: h.deprecated, match: h.match })),
   warnings: r.warnings,
 });

@@ -27,7 +27,7 @@ export function outdatedCommand(deps: Deps, run?: Run): Command {
       printNotes(io, inv.out, r.warnings);
       printResult(io, inv.out, outdatedJson(r), () => {
         if (r.checked + r.checkedPlugins === 0) return ["no agents in the manifest (add one with agentpkg install NAME)"];
-        if (r.outdated.length === 0) return [`all ${upToDate(r.checked, r.checkedPlugins)} up to date`];
+        if (r.outdated.length === 0) return [`${r.checked + r.checkedPlugins === 1 ? "" : "all "}${upToDate(r.checked, r.checkedPlugins)} up to date`];
         const plugins = r.outdated.some((a) => a.type === "plugin");
         const rows = r.outdated.map((a) => [a.name, a.current ?? "not installed", a.wanted ?? "-", a.latest ?? "-", a.registry, ...(plugins ? [a.type] : [])]);
         return [

@@ -4,6 +4,20 @@ import { sgr, visibleLength } from "../util/terminal-text.js";
 export interface OutputFlags {
   json: boolean;
   quiet: boolean;
+  /** --global: the commands suggested to the user need -g too */
+  global?: boolean;
+}
+
+/** Every command name (COMMANDS in program.ts; a unit test keeps the two in step). */
+export const COMMAND_NAMES = [
+  "install", "i", "add", "upgrade", "update", "remove", "rm", "uninstall", "list", "ls", "status", "diff", "registry", "pack", "sync",
+  "verify", "audit", "outdated", "init", "validate", "new", "publish", "yank", "deprecate", "search", "info", "show", "doctor", "completion",
+];
+const SUGGESTED = new RegExp(`\\bagentpkg (?=(?:${COMMAND_NAMES.join("|")})\\b)`, "g");
+
+/** A text suggesting `agentpkg install ...`, for a --global run: `agentpkg -g install ...` (the same scope). */
+export function withScopeFlag(text: string, global: boolean | undefined): string {
+  return global ? text.replace(SUGGESTED, "agentpkg -g ") : text;
 }
 
 const ANSI = { red: 31, green: 32, yellow: 33, blue: 34, cyan: 36, dim: 2, bold: 1 } as const;
@@ -24,13 +38,13 @@ export function printResult(io: Io, flags: OutputFlags, json: JsonDoc, human: ()
   }
   if (flags.quiet) return;
   const lines = human();
-  if (lines.length) io.out(lines.join("\n"));
+  if (lines.length) io.out(withScopeFlag(lines.join("\n"), flags.global));
 }
 
 /** Warnings and notes go to stderr so stdout stays for results. */
 export function printNotes(io: Io, flags: OutputFlags, notes: string[]): void {
   if (flags.quiet && !flags.json) return;
-  for (const n of notes) io.err(`${paint(io, "yellow", "warning")} ${n}`);
+  for (const n of notes) io.err(`${paint(io, "yellow", "warning")} ${withScopeFlag(n, flags.global)}`);
 }
 
 /** A fixed-width table, columns padded to their widest cell. */

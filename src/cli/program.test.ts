@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Deps } from "../util/deps.js";
 import { COMMANDS, createProgram, programFor, subcommandOf } from "./program.js";
 import { attachCommands, createRoot } from "./root.js";
+import { COMMAND_NAMES, withScopeFlag } from "./output.js";
 
 const deps: Deps = {
   cwd: "/nonexistent",
@@ -58,5 +59,21 @@ describe("programFor", () => {
     const p = await programFor(deps, ["node", "agentpkg", "install", "--no-such-flag"]);
     for (const c of [p, ...p.commands]) c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     await expect(p.parseAsync(["node", "agentpkg", "install", "--no-such-flag"])).rejects.toMatchObject({ code: "commander.unknownOption" });
+  });
+});
+
+describe("the command names output.ts knows (for -g in suggested commands)", () => {
+  it("are the table's, but the hidden __complete", () => {
+    expect([...COMMAND_NAMES].sort()).toEqual(COMMANDS.flatMap((c) => c.names).filter((n) => n !== "__complete").sort());
+  });
+
+  it("a --global run suggests commands with -g", () => {
+    expect(withScopeFlag("try agentpkg install ml-engineer, or agentpkg -C DIR list; agentpkg.json", true)).toBe("try agentpkg -g install ml-engineer, or agentpkg -C DIR list; agentpkg.json");
+    expect(withScopeFlag("agentpkg install x", false)).toBe("agentpkg install x");
+  });
+
+  it("hides __complete from help", () => {
+    expect(full.commands.find((c) => c.name() === "__complete")).toBeDefined();
+    expect(full.helpInformation()).not.toContain("__complete");
   });
 });

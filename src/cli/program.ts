@@ -31,6 +31,8 @@ export const COMMANDS: readonly { names: readonly string[]; load: () => Promise<
   { names: ["search"], load: async () => (await import("./search.js")).searchCommand },
   { names: ["info", "show"], load: async () => (await import("./info.js")).infoCommand },
   { names: ["doctor"], load: async () => (await import("./doctor.js")).doctorCommand },
+  { names: ["completion"], load: async () => (await import("./completion.js")).completionCommand },
+  { names: ["__complete"], load: async () => ((m) => (deps: Deps) => m.completeCommand(deps, COMMANDS))(await import("./complete.js")) },
 ];
 
 /** The whole program, every command (help, unknown names, tests). */

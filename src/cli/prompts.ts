@@ -13,9 +13,10 @@ export function changePrompts(deps: Deps): ChangePrompts | undefined {
   return {
     async localEdit(q) {
       for (;;) {
+        const deleting = q.step.op === "remove";
         const answer = await prompt(`${q.summary}: what now?`, [
-          { key: "k", label: "keep mine" },
-          { key: "o", label: "take theirs (save mine as .orig)" },
+          { key: "k", label: deleting ? "keep mine (left in place, untracked)" : "keep mine" },
+          { key: "o", label: deleting ? "delete it (save mine as .orig)" : "take theirs (save mine as .orig)" },
           ...(q.canMerge ? [{ key: "m", label: "merge" }] : []),
           { key: "d", label: "show diff" },
         ]);

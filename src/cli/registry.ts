@@ -27,7 +27,10 @@ export function registryCommand(deps: Deps): Command {
       const external = r.externalPlugins ? `; ${r.externalPlugins} from other repositories, fetched when installed` : "";
       const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}${external}` : `${r.agents} agents`;
       const signed = r.signer ? `; signed: ${r.allowedSigners} allowed key${r.allowedSigners === 1 ? "" : "s"}, head signed by ${r.signer.principal ?? r.signer.fingerprint} (${r.signer.fingerprint})` : "";
-      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [`registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds}${signed})${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [
+        `registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds}${signed})${inv.common.dryRun ? " (dry run: not saved)" : ""}`,
+        ...(r.savedIn ? [`saved in ${r.savedIn}`] : []),
+      ]);
     });
   cmd
     .command("list")
@@ -39,8 +42,8 @@ export function registryCommand(deps: Deps): Command {
       const r = await runRegistryList(inv.common, inv.deps);
       // a SIGNED column only when some registry requires signatures: other projects' output is unchanged
       const signed = r.some((x) => x.allowedSigners !== undefined);
-      const row = (x: (typeof r)[number]) => [x.name, redactCredentials(x.url), ...(signed ? [x.allowedSigners ? `${x.allowedSigners} key${x.allowedSigners === 1 ? "" : "s"}` : "-"] : [])];
-      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "URL", ...(signed ? ["SIGNED BY"] : [])], ...r.map(row)]));
+      const row = (x: (typeof r)[number]) => [x.name, x.type ?? "unknown", redactCredentials(x.url), ...(signed ? [x.allowedSigners ? `${x.allowedSigners} key${x.allowedSigners === 1 ? "" : "s"}` : "-"] : [])];
+      printResult(inv.deps.io, inv.out, registryListJson(r), () => table([["NAME", "KIND", "URL", ...(signed ? ["SIGNED BY"] : [])], ...r.map(row)]));
     });
   cmd
     .command("remove")
@@ -52,7 +55,10 @@ export function registryCommand(deps: Deps): Command {
       const inv = invocation(self, deps);
       const { runRegistryRemove } = await import("../operations/registry.js");
       const r = await runRegistryRemove({ ...inv.common, name }, inv.deps);
-      printResult(inv.deps.io, inv.out, registryRemoveJson(r, inv.common.dryRun === true), () => [`${inv.common.dryRun ? "would remove" : "removed"} registry ${r.name} (${redactCredentials(r.url)})${inv.common.dryRun ? " (dry run: not saved)" : ""}`]);
+      printResult(inv.deps.io, inv.out, registryRemoveJson(r, inv.common.dryRun === true), () => [
+        `${inv.common.dryRun ? "would remove" : "removed"} registry ${r.name} (${redactCredentials(r.url)})${inv.common.dryRun ? " (dry run: not saved)" : ""}`,
+        ...(r.savedIn ? [`saved in ${r.savedIn}`] : []),
+      ]);
     });
   cmd
     .command("update")

@@ -13,7 +13,7 @@ export function removeCommand(deps: Deps, run?: Run): Command {
     .description("remove agents or plugins: delete their files, their manifest and lock entries, and the hooks and MCP servers they added")
     .argument("<names...>", "agents (or plugins, or PLUGIN:PART) to remove")
     .option("--plugin", "the names are plugins");
-  addEditFlags(cmd).action(async (names: string[], _o, self: Command) => {
+  addEditFlags(cmd, { deletes: true }).action(async (names: string[], _o, self: Command) => {
     const inv = invocation(self, deps);
     const fn = run ?? (await import("../operations/remove.js")).runRemove;
     const result = await fn({ ...changeOptions(inv), names, plugin: inv.flags.plugin === true }, inv.deps);

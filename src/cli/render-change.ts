@@ -3,6 +3,7 @@ import { EXIT } from "../util/errors.js";
 import type { ChangeResult } from "../change/result.js";
 import { permissionLines } from "../plan/review.js";
 import { renderSteps, stepToJson, summarize } from "./render-plan.js";
+import { whereLines } from "./where.js";
 import { paint, printNotes, printResult, type JsonDoc, type OutputFlags } from "./output.js";
 
 /** The --json document of install, upgrade, remove (and, extended, sync). */
@@ -51,6 +52,7 @@ export function printChange(io: Io, flags: OutputFlags, r: ChangeResult): number
     else if (r.dryRun) lines.push(`dry run: ${summary} (nothing written)`);
     else if (!r.applied && p.steps.length === 0) lines.push(`up to date: ${summary}`);
     else lines.push(summary);
+    if (r.place && !p.conflicts.length) lines.push(...whereLines(p.steps, r.place, r.dryRun));
     return lines;
   });
   return p.conflicts.length ? EXIT.refused : EXIT.ok;

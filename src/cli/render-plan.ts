@@ -44,7 +44,7 @@ function notesOf(s: Step): string[] {
   if (s.op === "add" && s.local === "missing") notes.push("restore deleted file");
   const localNote = LOCAL_NOTES[s.local];
   if (localNote) notes.push(localNote);
-  if (s.resolution) notes.push(RESOLUTION_NOTES[s.resolution]);
+  if (s.resolution) notes.push(s.op === "remove" && s.resolution === "overwrite" ? "deleted, backup saved" : RESOLUTION_NOTES[s.resolution]);
   return notes;
 }
 
@@ -57,7 +57,7 @@ function versions(steps: readonly Step[]): string {
   let b: string | undefined;
   for (const s of steps) {
     if (s.op !== "add") a ??= s.from.version;
-    if (s.op !== "remove") b ??= s.to.version;
+    if (s.op !== "remove" && s.resolution !== "keep") b ??= s.to.version; // a kept file stays at its version
   }
   return a === undefined ? b! : b === undefined || a === b ? a : `${a} -> ${b}`;
 }
@@ -73,8 +73,10 @@ function packageOp(steps: readonly Step[]): Step["op"] {
 export function renderStep(s: Step): string {
   if (s.op === "add") return `+ ${s.name} ${s.to.version}${suffix(notesOf(s))}`;
   if (s.op === "remove") return `- ${s.name} ${s.from.version}${suffix(notesOf(s))}`;
-  const v = s.from.version === s.to.version ? s.to.version : `${s.from.version} -> ${s.to.version}`;
-  return `~ ${s.name} ${v}${suffix([...registryMove([s]), ...notesOf(s)])}`;
+  // --keep: the file and its lock entry stay as they were, so the version does not change
+  const kept = s.resolution === "keep" && s.from.version !== s.to.version ? [`${s.to.version} not installed`] : [];
+  const v = s.from.version === s.to.version || kept.length ? s.from.version : `${s.from.version} -> ${s.to.version}`;
+  return `~ ${s.name} ${v}${suffix([...registryMove([s]), ...notesOf(s), ...kept])}`;
 }
 
 const PLURAL: Record<string, [string, string]> = {

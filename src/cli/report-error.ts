@@ -1,6 +1,6 @@
 import type { Io } from "../util/deps.js";
 import { AgentpkgError, EXIT } from "../util/errors.js";
-import { paint } from "./output.js";
+import { paint, withScopeFlag } from "./output.js";
 import { redactCredentials } from "../util/redact.js";
 
 interface CommanderLike {
@@ -34,7 +34,7 @@ const IO_CODES: Record<string, string> = {
  * Every line goes through the one credential redaction (a git message may quote a url from the user's
  * insteadOf config, a stack trace the arguments of a git run).
  */
-export function reportError(err: unknown, rawIo: Io, o: { json: boolean; verbose: boolean }): number {
+export function reportError(err: unknown, rawIo: Io, o: { json: boolean; verbose: boolean; global?: boolean }): number {
   const io: Pick<Io, "out" | "err" | "color"> = {
     out: (t) => rawIo.out(redactCredentials(t)),
     err: (t) => rawIo.err(redactCredentials(t)),
@@ -49,11 +49,11 @@ export function reportError(err: unknown, rawIo: Io, o: { json: boolean; verbose
   }
   if (err instanceof AgentpkgError) {
     if (o.json) {
-      io.out(JSON.stringify({ schemaVersion: 1, error: { code: err.code, message: err.message, hint: err.hint, details: err.details, data: err.data } }, null, 2));
+      io.out(JSON.stringify({ schemaVersion: 1, error: { code: err.code, message: err.message, hint: err.hint === undefined ? undefined : withScopeFlag(err.hint, o.global), details: err.details, data: err.data } }, null, 2));
     } else {
       io.err(`${paint(io, "red", "error")} ${err.message}`);
       for (const d of err.details) io.err(`  ${d}`);
-      if (err.hint) io.err(`hint: ${err.hint}`);
+      if (err.hint) io.err(`hint: ${withScopeFlag(err.hint, o.global)}`);
       if (o.verbose && err.cause) io.err(String((err.cause as Error).stack ?? err.cause));
     }
     return err.exitCode;

@@ -36,7 +36,7 @@ export function createRoot(): Command {
 /** Add subcommands to the root, passing its settings down, then fix up --version. */
 export function attachCommands(program: Command, commands: Command[]): Command {
   for (const cmd of commands) {
-    program.addCommand(cmd);
+    program.addCommand(cmd, { hidden: cmd.name().startsWith("__") }); // __complete: for the completion scripts only
     inherit(cmd, program);
   }
   versionOnlyBeforeSubcommand(program);
@@ -90,6 +90,8 @@ export function effectiveDeps(deps: Deps, g: GlobalFlags): Deps {
   return {
     ...deps,
     cwd,
+    // a progress line is decoration for a person watching: never with --json or --quiet
+    progress: g.json || g.quiet ? undefined : deps.progress,
     io: {
       out: io.out,
       err: io.err,

@@ -22,21 +22,24 @@ function describeHit(h: SearchResult["results"][number]): string {
 export function searchCommand(deps: Deps, run?: Run): Command {
   return new Command("search")
     .description("find agents and plugins by name and description (and plugins' commands by name) in the configured registries")
-    .argument("<query...>", "words to look for")
+    .argument("[query...]", "words to look for (none: list everything)")
+    .option("--registry <name>", "search only this registry")
     .action(async (words: string[], _o, self: Command) => {
       const inv = invocation(self, deps);
       const fn = run ?? (await import("../operations/search.js")).runSearch;
-      const r = await fn({ ...inv.common, query: words.join(" ") }, inv.deps);
+      const registry = typeof inv.flags.registry === "string" ? inv.flags.registry : undefined;
+      const r = await fn({ ...inv.common, query: words.join(" "), ...(registry !== undefined ? { registry } : {}) }, inv.deps);
       printNotes(inv.deps.io, inv.out, r.warnings);
       printResult(inv.deps.io, inv.out, searchJson(r), () => {
-        if (r.results.length === 0) return [`no agents match "${r.query}"`];
+        if (r.results.length === 0) return [r.query ? `nothing matches "${r.query}"` : `no agents or plugins in ${r.registries.join(", ") || "any registry"}`];
         const rows = r.results.map((h) => {
           const what = describeHit(h);
           const tag = [...(h.deprecated ? ["deprecated"] : []), ...(what ? [what] : [])];
           const text = tag.length ? `(${tag.join(", ")}) ${h.description}` : h.description;
           return [h.name, h.version ?? "-", h.registry, oneLine(text.trim())];
         });
-        return table([["NAME", "VERSION", "REGISTRY", "DESCRIPTION"], ...rows]);
+        const n = r.results.length;
+        return [...table([["NAME", "VERSION", "REGISTRY", "DESCRIPTION"], ...rows]), ...(r.query ? [] : [`${n} result${n === 1 ? "" : "s"} in ${r.registries.join(", ")}`])];
       });
     });
 }

@@ -6,10 +6,18 @@ import type { CommonOptions } from "../change/context.js";
 import type { ChangeOptions } from "../change/pipeline.js";
 import { changePrompts } from "./prompts.js";
 
-/** The flags of a command that may overwrite or delete locally edited files. */
-export function addEditFlags(cmd: Command): Command {
+/**
+ * The flags of a command that may overwrite or delete locally edited files. `deletes`: the command only
+ * deletes (remove): there is no new version to merge with, so no --merge or --resolved.
+ */
+export function addEditFlags(cmd: Command, o: { deletes?: boolean } = {}): Command {
+  cmd.option("--dry-run", "print the plan, change nothing");
+  if (o.deletes) {
+    return cmd
+      .option("--keep", "leave locally edited files in place, no longer tracked (their lock entries go)")
+      .option("--force", "delete locally edited files too, saving each as <file>.orig first");
+  }
   return cmd
-    .option("--dry-run", "print the plan, change nothing")
     .option("--keep", "leave locally edited files as they are (their lock entries stay)")
     .option("--force", "overwrite locally edited files, saving each as <file>.orig first")
     .option("--merge", "three-way merge local edits with the new version")
@@ -29,7 +37,7 @@ export function invocation(cmd: Command, deps: Deps): Invocation {
   const d = effectiveDeps(deps, flags);
   return {
     deps: d,
-    out: { json: flags.json === true, quiet: flags.quiet === true },
+    out: { json: flags.json === true, quiet: flags.quiet === true, global: flags.global === true },
     common: { global: flags.global === true, offline: flags.offline === true, dryRun: flags.dryRun === true, yes: flags.yes === true },
     flags,
   };

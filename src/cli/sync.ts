@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { whereLines } from "./where.js";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { SyncOptions, SyncResult } from "../operations/sync.js";
@@ -46,9 +47,10 @@ export function syncCommand(deps: Deps, run?: Run): Command {
       const keptNote = kept ? `; kept ${kept} locally edited file${kept > 1 ? "s" : ""} as is` : "";
       const packages = `${r.locked} package${r.locked === 1 ? "" : "s"}`;
       if (p.conflicts.length) lines.push(...conflictLines(r, "--keep or --force"));
-      else if (inSync) lines.push(`already in sync: ${packages} match .claude/agentpkg.lock; nothing written${keptNote}`);
+      else if (inSync) lines.push(`already in sync: ${packages} ${r.locked === 1 ? "matches" : "match"} .claude/agentpkg.lock; nothing written${keptNote}`);
       else if (r.dryRun) lines.push(`dry run: ${summary(p.steps)} (nothing written)`);
       else lines.push(`synced ${packages}: ${summary(p.steps)}${keptNote}`);
+      if (r.place && !p.conflicts.length) lines.push(...whereLines(p.steps, r.place, r.dryRun));
       return lines;
     });
     inv.deps.setExitCode(p.conflicts.length ? EXIT.refused : EXIT.ok);

@@ -4,7 +4,7 @@ import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { VerifyResult } from "../operations/verify.js";
 import { invocation } from "./shared.js";
-import { paint, printNotes, printResult } from "./output.js";
+import { paint, printNotes, printResult, withScopeFlag } from "./output.js";
 
 type Run = (o: { global?: boolean; signatures?: boolean }, deps: Deps) => Promise<VerifyResult>;
 
@@ -19,18 +19,21 @@ export function verifyCommand(deps: Deps, run?: Run): Command {
       const io = inv.deps.io;
       const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
       const agents = !r.checkedPlugins ? count(r.checked, "agent") : r.checked ? `${count(r.checked, "agent")} and ${count(r.checkedPlugins, "plugin")}` : count(r.checkedPlugins, "plugin");
+      const untracked = r.untracked.length ? [`(${r.untracked.length} agent file${r.untracked.length > 1 ? "s" : ""} not managed by agentpkg: ${r.untracked.join(", ")})`] : [];
       printNotes(io, inv.out, r.warnings);
       if (r.ok || inv.out.json) {
         printResult(io, inv.out, verifyJson(r), () => [
-          `ok: ${agents} match .claude/agentpkg.lock and .claude/agentpkg.json${r.checkedSignatures !== undefined ? `; ${count(r.checkedSignatures, "signature")} checked` : ""}`,
-          ...(r.untracked.length ? [`(${r.untracked.length} agent file${r.untracked.length > 1 ? "s" : ""} not managed by agentpkg: ${r.untracked.join(", ")})`] : []),
+          `ok: ${agents} ${r.checked + r.checkedPlugins === 1 ? "matches" : "match"} .claude/agentpkg.lock and .claude/agentpkg.json${r.checkedSignatures !== undefined ? `; ${count(r.checkedSignatures, "signature")} checked` : ""}`,
+          ...untracked,
         ]);
       } else {
         // a failed check is the error of this command: shown on stderr, even with --quiet
         const n = r.problems.length;
         io.err(`${paint(io, "red", "error")} verify found ${n} problem${n > 1 ? "s" : ""} (${agents} checked)`);
         for (const p of r.problems) io.err(`  ${p.message}`);
-        for (const fix of new Set(r.problems.map((p) => p.fix))) io.err(`hint: ${fix}`);
+        for (const fix of new Set(r.problems.map((p) => p.fix))) io.err(`hint: ${withScopeFlag(fix, inv.out.global)}`);
+        // hand-written agents never fail verify, but are worth knowing about either way
+        if (!inv.out.quiet) for (const line of untracked) io.err(line);
       }
       inv.deps.setExitCode(r.ok ? EXIT.ok : EXIT.drift);
     });

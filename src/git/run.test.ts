@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { classifyGitUrl, gitEnv, normalizeGitUrl, REPOSITORY_ENV } from "./run.js";
+import { classifyGitUrl, gitEnv, lastProgressLine, mistypedUrl, normalizeGitUrl, REPOSITORY_ENV, withoutProgress } from "./run.js";
 import type { AgentpkgError } from "../util/errors.js";
 
 describe("classifyGitUrl", () => {
@@ -113,5 +113,41 @@ describe("normalizeGitUrl: GitHub shorthand", () => {
     expect(normalizeGitUrl("a/b/c", cwd)).toBe(path.join(cwd, "a", "b", "c"));
     expect(normalizeGitUrl("git@github.com:acme/agents.git", cwd)).toBe("git@github.com:acme/agents.git");
     expect(() => normalizeGitUrl("-acme/x", cwd)).toThrow(/must not start with/);
+  });
+});
+
+describe("mistyped urls", () => {
+  it.each([
+    ["https//github.com/a/b", "https://github.com/a/b"],
+    ["https:/github.com/a/b", "https://github.com/a/b"],
+    ["https:github.com/a/b", "https://github.com/a/b"],
+    ["ssh:/host/x", "ssh://host/x"],
+  ])("%s means %s", (url, meant) => {
+    expect(mistypedUrl(url)).toBe(meant);
+    expect(() => normalizeGitUrl(url, os.tmpdir())).toThrow(expect.objectContaining({ code: "E_USAGE", exitCode: 2, hint: expect.stringContaining(`did you mean ${meant}?`) }));
+  });
+
+  it.each(["https://github.com/a/b", "git@github.com:a/b", "./https", "https/x", "httpserver/x", "file:///tmp/x"])("%s is no mistake", (url) => expect(mistypedUrl(url)).toBeUndefined());
+
+  it("an existing folder of that name is still a folder", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-https-"));
+    try {
+      fs.mkdirSync(path.join(dir, "https", "host"), { recursive: true });
+      expect(normalizeGitUrl("https//host", dir)).toBe(path.join(dir, "https", "host"));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("git's progress lines", () => {
+  it("takes the last progress line of a chunk (\\r-separated updates)", () => {
+    expect(lastProgressLine("Receiving objects:  10% (1/10)\rReceiving objects:  50% (5/10)\r")).toBe("Receiving objects:  50% (5/10)");
+    expect(lastProgressLine("remote: Counting objects: 3, done.\n")).toBe("remote: Counting objects: 3, done.");
+    expect(lastProgressLine("fatal: repository not found\n")).toBeUndefined();
+  });
+
+  it("keeps them out of error messages", () => {
+    expect(withoutProgress("Cloning into bare repository 'x'...\rReceiving objects: 50% (1/2)\nfatal: bad thing\n")).toBe("Cloning into bare repository 'x'...\nfatal: bad thing");
   });
 });

@@ -15,8 +15,9 @@ const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)[^\s]+$/;
 export function classifyGitUrl(url: string): GitUrlKind {
   const shown = JSON.stringify(redactCredentials(url));
   const bad = (why: string): never => {
+    const meant = mistypedUrl(url);
     throw new AgentpkgError("E_USAGE", `invalid registry url ${shown}: ${why}`, {
-      hint: "use https://, ssh://, git@host:path, file:// or a local path",
+      hint: meant ? `did you mean ${redactCredentials(meant)}? (it looks like a mistyped url)` : "use https://, ssh://, git@host:path, file:// or a local path",
     });
   };
   if (hasCredentials(url)) {
@@ -55,8 +56,21 @@ export function githubShorthand(url: string, cwd: string): string {
   return `https://github.com/${url.replace(/\.git$/, "")}.git`;
 }
 
+/** `https//host/x` (the colon left out): what was meant, `https://host/x`; undefined for anything else. */
+export function mistypedUrl(url: string): string | undefined {
+  const m = /^(https?|ssh|file)(:\/\/?|\/\/|:)(?!\/)(.+)$/i.exec(url);
+  if (!m || m[2] === "://" || (m[2] === ":" && !/^[A-Za-z0-9.-]+\//.test(m[3]!))) return undefined;
+  return `${m[1]}://${m[3]}`;
+}
+
 /** A url from the command line as the manifest records it: GitHub shorthand expanded, a local path made absolute. */
 export function normalizeGitUrl(url: string, cwd: string): string {
+  const meant = mistypedUrl(url);
+  if (meant !== undefined && !existsSync(path.resolve(cwd, url))) {
+    throw new AgentpkgError("E_USAGE", `"${redactCredentials(url)}" looks like a mistyped url, not a folder (there is none by that name)`, {
+      hint: `did you mean ${redactCredentials(meant)}?`,
+    });
+  }
   const full = githubShorthand(url, cwd);
   return classifyGitUrl(full) === "path" ? path.resolve(cwd, full) : full;
 }
@@ -85,6 +99,21 @@ export interface GitOptions {
   input?: string | Buffer;
   /** git is stopped (and the call fails) when its output passes this many bytes; default 256 MiB */
   maxOutput?: number;
+  /** each progress line git writes (pass --progress): network runs only */
+  onProgress?: (line: string) => void;
+}
+
+/** git's progress lines (`Receiving objects: 45% (450/1000)`, `remote: Counting objects: ...`). */
+const PROGRESS_LINE = /^(remote: )?(Enumerating|Counting|Compressing|Receiving|Resolving|Total|Unpacking|Finding|Checking|Updating) /;
+
+/** The last complete-looking progress line of a chunk of git's stderr (split on \r and \n), if any. */
+export function lastProgressLine(chunk: string): string | undefined {
+  return chunk.split(/[\r\n]/).map((l) => l.trim()).filter((l) => PROGRESS_LINE.test(l)).pop();
+}
+
+/** git's stderr without its progress lines: what an error message should quote. */
+export function withoutProgress(stderr: string): string {
+  return stderr.split(/[\r\n]/).filter((l) => l.trim() !== "" && !PROGRESS_LINE.test(l.trim())).join("\n");
 }
 
 /**
@@ -169,7 +198,11 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
         child.kill("SIGTERM");
       }
     });
-    child.stderr!.on("data", (d: Buffer) => void err.push(d));
+    child.stderr!.on("data", (d: Buffer) => {
+      err.push(d);
+      const line = o.onProgress && lastProgressLine(d.toString("utf8"));
+      if (line) o.onProgress!(line);
+    });
     if (o.input !== undefined) {
       child.stdin!.on("error", () => undefined); // git may exit before reading everything; the exit code tells
       child.stdin!.end(o.input);
@@ -186,7 +219,8 @@ export function runGit(args: string[], o: GitOptions): Promise<Buffer> {
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString("utf8").trim();
+      const text = Buffer.concat(err).toString("utf8").trim();
+      const stderr = o.onProgress ? withoutProgress(text) : text;
       if (code !== 0 || timedOut || overflow) reject(new GitError(args, overflow ? "output too large" : stderr, timedOut, code ?? undefined));
       else resolve(Buffer.concat(out));
     });

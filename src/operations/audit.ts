@@ -9,7 +9,7 @@ import { parseAgent } from "../agent/parse.js";
 import { auditSubject, byPlace, fileSubject, type AgentName, type AuditSubject, type Finding } from "../audit/audit.js";
 import { findAgentFiles, listAgentFiles } from "../project/agents-dir.js";
 import { lockedFiles, type LockedFile } from "../project/lockfile.js";
-import { resolveScope, scopeFile, type Scope } from "../project/scope.js";
+import { displayPath, scopeFor, scopeFile, scopeRelative, type Scope } from "../project/scope.js";
 import { entryValue, listEntries } from "../project/shared-json.js";
 import { readProjectFiles } from "../project/state.js";
 import { readSharedText, splitTarget } from "../project/targets.js";
@@ -69,10 +69,10 @@ function readForAudit(scope: Scope, rel: string): Read {
 
 export async function runAudit(o: AuditOptions, deps: Pick<Deps, "cwd" | "home" | "env">): Promise<AuditResult> {
   if (o.all && o.names.length) throw new AgentpkgError("E_USAGE", "audit --all looks at everything: name no packages with it");
-  const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const scope = scopeFor(deps, o.global === true);
   const project = await readProjectFiles(scope);
   if (!o.all && project.manifestText === undefined && project.lockText === undefined) {
-    throw new AgentpkgError("E_NOT_FOUND", `nothing to audit: no ${scope.global ? "~/" : ""}.claude/agentpkg.lock here or above`, {
+    throw new AgentpkgError("E_NOT_FOUND", `nothing to audit: no ${scope.global ? displayPath(scope, scope.lockPath, deps.home) : ".claude/agentpkg.lock here or above"}`, {
       hint: "agentpkg audit --all looks at every agent, command, skill, hook and MCP server in .claude, installed by agentpkg or not",
     });
   }
@@ -82,7 +82,7 @@ export async function runAudit(o: AuditOptions, deps: Pick<Deps, "cwd" | "home" 
       throw new AgentpkgError("E_NOT_FOUND", `${name} is not installed (not in .claude/agentpkg.lock)`, { hint: "agentpkg list shows what is installed" });
     }
   }
-  const locked = lockedFiles(lock, path.relative(scope.root, scope.lockPath) || scope.lockPath);
+  const locked = lockedFiles(lock, scopeRelative(scope, scope.lockPath) || scope.lockPath);
   const selected = [...locked.values()].filter((f) => o.names.length === 0 || o.names.includes(f.name));
   const skipped: AuditResult["skipped"] = [];
   const hosts = new Map<string, string | undefined>();
@@ -142,7 +142,7 @@ function entrySubject(host: string, key: readonly string[], value: unknown, text
 /** --all: every agent, command, skill file, output style, hook group and MCP server the lock does not list. */
 async function untrackedItems(scope: Scope, locked: ReadonlyMap<string, LockedFile>, hostText: (host: string) => string | undefined): Promise<Item[]> {
   const items: Item[] = [];
-  const rel = (abs: string) => path.relative(scope.root, abs).split(path.sep).join("/");
+  const rel = (abs: string) => scopeRelative(scope, abs);
   const folders: [string, string, boolean][] = [
     ["agents", "agent", false],
     ["commands", "command", false],

@@ -5,6 +5,7 @@ import { lockState } from "../util/process-lock.js";
 import { parseAgent } from "../agent/parse.js";
 import { listAgentFiles, readAgentFile, readLoadableAgentText } from "../project/agents-dir.js";
 import { readProjectFiles } from "../project/state.js";
+import { scopeFile, scopeRelative } from "../project/scope.js";
 import { inspectPlugins } from "../project/plugin-disk.js";
 import { describeTarget, isAgentpkgLeftover, ownedFolders, trackedFiles } from "../project/plugin-state.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
@@ -12,10 +13,11 @@ import { withProjectLock } from "../apply/project-lock.js";
 import { findTemps } from "../apply/housekeeping.js";
 import { hasJournal } from "../apply/journal.js";
 import { findStaleCacheTemps, removeStaleCacheTemps } from "../store/cache-temps.js";
+import { shadowedListing } from "./list.js";
 
 export type FindingKind =
   | "busy" | "stale-lock" | "journal" | "temp" | "missing" | "modified"
-  | "not-installed" | "not-in-manifest" | "backup" | "duplicate-name" | "cache-temp";
+  | "not-installed" | "not-in-manifest" | "backup" | "duplicate-name" | "cache-temp" | "shadowed";
 
 /** problem: something to fix (doctor exits 4); note: worth knowing, nothing wrong (a local edit, a backup). */
 export interface Finding {
@@ -58,14 +60,14 @@ export async function runDoctor(o: DoctorOptions, deps: Deps): Promise<DoctorRes
     const removed = removeStaleCacheTemps(cacheDir(deps));
     if (removed.length) fixed.push(`removed ${removed.length} unfinished clone${removed.length === 1 ? "" : "s"} or temp folder${removed.length === 1 ? "" : "s"} from the cache`);
   }
-  const findings = [...(await leftovers(ctx)), ...(await agreement(ctx)), ...pluginAgreement(ctx), ...(await folder(ctx))];
+  const findings = [...(await leftovers(ctx)), ...(await agreement(ctx)), ...pluginAgreement(ctx), ...(await folder(ctx)), ...(await shadowed(ctx))];
   return { fixed, findings, healthy: !findings.some((f) => f.severity === "problem") };
 }
 
 async function leftovers(ctx: Context): Promise<Finding[]> {
   const out: Finding[] = [];
   const lock = await lockState(ctx.scope.lockDir);
-  const busyFile = path.relative(ctx.scope.root, ctx.scope.lockDir);
+  const busyFile = scopeRelative(ctx.scope, ctx.scope.lockDir);
   if (lock.state === "held") out.push({ kind: "busy", severity: "note", file: busyFile, message: `an agentpkg process (pid ${lock.pid}) is working here right now` });
   if (lock.state === "stale") {
     out.push({ kind: "stale-lock", severity: "problem", file: busyFile, message: `${busyFile} is a lock left by a process that is gone (pid ${lock.pid ?? "unknown"})`, hint: FIX });
@@ -150,7 +152,7 @@ async function folder(ctx: Context): Promise<Finding[]> {
   const out: Finding[] = [];
   const byName = new Map<string, string[]>();
   for (const file of await listAgentFiles(ctx.scope)) {
-    const text = readLoadableAgentText(path.join(ctx.scope.root, file));
+    const text = readLoadableAgentText(scopeFile(ctx.scope, file));
     const name = text === undefined ? undefined : parseAgent(text).name;
     if (name) byName.set(name, [...(byName.get(name) ?? []), file]);
   }
@@ -166,6 +168,17 @@ async function folder(ctx: Context): Promise<Finding[]> {
   return out;
 }
 
+/** Agents hidden by one of the same name nearer to Claude Code's start (a note: often meant as an override). */
+async function shadowed(ctx: Context): Promise<Finding[]> {
+  return (await shadowedListing(ctx)).map((s) => ({
+    kind: "shadowed" as const,
+    severity: "note" as const,
+    file: s.hidden,
+    message: `${s.level} agent "${s.name}" (${s.file}) hides the ${s.hiddenLevel} agent of the same name (${s.hidden}): Claude Code loads only ${s.file}`,
+    hint: s.level === "project" ? `rename one of them to keep both, or remove ${s.hidden} if the ${s.level} one replaces it` : `rename one of them to keep both`,
+  }));
+}
+
 /** Backups and conflict files in the agents folder and in the folders plugins have to themselves. */
 async function backups(ctx: Context): Promise<string[]> {
   const isBackup = (f: string) => isAgentpkgLeftover(f) && !f.endsWith(".agentpkg-tmp");
@@ -177,7 +190,7 @@ async function backups(ctx: Context): Promise<string[]> {
     for (const { file } of files) if (!file.includes("#")) folders.add(path.posix.dirname(file)); // agents, output styles: next to their file
   }
   for (const dir of [...folders].sort()) {
-    for (const f of await fs.readdir(path.join(ctx.scope.root, dir), { recursive: true }).catch(() => [] as string[])) {
+    for (const f of await fs.readdir(scopeFile(ctx.scope, dir), { recursive: true }).catch(() => [] as string[])) {
       const rel = `${dir}/${f.split(path.sep).join("/")}`;
       if (isBackup(path.posix.basename(rel))) out.add(rel);
     }

@@ -3,8 +3,10 @@
 import { semver } from "../util/semver.js";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError, errorMessage } from "../util/errors.js";
-import { closeMatches } from "../util/suggest.js";
+import { closeMatchesAcross } from "../util/suggest.js";
 import { parseAgent } from "../agent/parse.js";
+import { listingTokens } from "../agent/listing.js";
+import type { VendoredFile } from "../plugin/vendor.js";
 import { partsByKind } from "../project/plugin-state.js";
 import { parseSpec } from "../sources/spec.js";
 import { latestVersion, resolveVersion } from "../sources/resolve.js";
@@ -53,6 +55,11 @@ export interface InfoResult {
   parts: Record<string, string[]> | null;
   /** a plugin: what a project cannot get of it, and what installing it changes, as install says it */
   notes: string[];
+  /**
+   * tokens the shown version adds to every conversation once installed: its listing line (name, description,
+   * tools), or a plugin's agents', commands' and skills' (agent/listing.ts); null when it could not be read
+   */
+  contextTokens: number | null;
 }
 
 async function findAgent(registries: Registries, name: string, registry?: string): Promise<{ source: Source; agent: AgentEntry } | null> {
@@ -69,13 +76,13 @@ async function findAgent(registries: Registries, name: string, registry?: string
 
 async function notFound(registries: Registries, name: string, registry: string | undefined, pluginOnly: boolean): Promise<AgentpkgError> {
   const names = registry ? [registries.ref(registry).name] : registries.refs.map((r) => r.name);
-  const all: string[] = [];
+  const all: { name: string; registry: string }[] = [];
   for (const n of names) {
     const source = await registries.get(n);
-    if (!pluginOnly) for (const a of await source.listAgents()) all.push(a.name);
-    for (const p of (await source.listPlugins?.()) ?? []) all.push(p.name);
+    if (!pluginOnly) for (const a of await source.listAgents()) all.push({ name: a.name, registry: n });
+    for (const p of (await source.listPlugins?.()) ?? []) all.push({ name: p.name, registry: n });
   }
-  const close = closeMatches(name, all);
+  const close = closeMatchesAcross(name, all);
   const what = pluginOnly ? "plugin" : "agent or plugin";
   return new AgentpkgError("E_NOT_FOUND", `${what} "${name}" not found in ${registry ? `registry ${registry}` : `registries ${names.join(", ")}`}`, {
     hint: close.length ? `did you mean ${close.join(", ")}?` : `agentpkg search ${name}`,
@@ -110,6 +117,7 @@ function base(type: InfoResult["type"], source: Source, entry: AgentEntry | Plug
     alsoPlugin: false,
     parts: null,
     notes: [],
+    contextTokens: null,
   };
 }
 
@@ -138,7 +146,9 @@ async function agentInfo(source: Source, agent: AgentEntry, range: string | unde
   if (!shown) return result;
   try {
     const file = await source.readVersion(shown);
-    const parsed = parseAgent(file.content.toString("utf8"));
+    const text = file.content.toString("utf8");
+    const parsed = parseAgent(text);
+    result.contextTokens = listingTokens("agent", text, agent.name);
     result.tools = parsed.tools ?? null;
     const model = parsed.frontmatter.model;
     result.model = typeof model === "string" ? model : null;
@@ -159,8 +169,15 @@ async function pluginInfo(ctx: Context, source: Source, plugin: PluginEntry, ran
     const resolved = await materializePlugin(ctx, source, plugin, plugin.name, shown);
     result.parts = partsByKind(Object.values(resolved.lock.files));
     result.notes = [...new Set(resolved.vendored.warnings)];
+    result.contextTokens = resolved.vendored.files.reduce((n, f) => n + pluginFileTokens(f), 0);
   } catch (err) {
     result.warnings.push(`could not read plugin ${plugin.name}@${shown.version}: ${errorMessage(err)}`);
   }
   return result;
+}
+
+/** What one vendored file of a plugin adds to every conversation: agents, commands, and a skill's SKILL.md. */
+function pluginFileTokens(f: VendoredFile): number {
+  const kind = f.kind === "agent" || f.kind === "command" ? f.kind : f.kind === "skill" && f.file.endsWith("/SKILL.md") ? "skill" : undefined;
+  return kind ? listingTokens(kind, f.content.toString("utf8"), f.part) : 0;
 }

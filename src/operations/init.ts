@@ -4,7 +4,7 @@ import { AgentpkgError } from "../util/errors.js";
 import type { Deps } from "../util/deps.js";
 import { classifyGitUrl, normalizeGitUrl } from "../git/run.js";
 import { assertRegistryName } from "../util/names.js";
-import { displayPath, resolveScope, scopeAt } from "../project/scope.js";
+import { displayPath, resolveScope, scopeAt, userScope } from "../project/scope.js";
 import { emptyManifest, serializeManifest } from "../project/manifest.js";
 import type { CommonOptions } from "../change/context.js";
 import { dict } from "../util/json.js";
@@ -44,9 +44,9 @@ export function parseRegistryFlags(flags: string[], cwd: string): Record<string,
  * init: create .claude/agentpkg.json in the current folder (or ~/.claude with --global), optionally
  * with registries. Refuses when one exists; never fetches (install and registry add do).
  */
-export async function runInit(o: InitOptions, deps: Pick<Deps, "cwd" | "home">): Promise<InitResult> {
-  const scope = o.global ? scopeAt(deps.home, true) : scopeAt(path.resolve(deps.cwd), false);
-  const file = displayPath(scope, scope.manifestPath);
+export async function runInit(o: InitOptions, deps: Pick<Deps, "cwd" | "home" | "env">): Promise<InitResult> {
+  const scope = o.global ? userScope(deps) : scopeAt(path.resolve(deps.cwd), false);
+  const file = displayPath(scope, scope.manifestPath, deps.home);
   const registries = parseRegistryFlags(o.registries, deps.cwd);
   const exists = await fs.access(scope.manifestPath).then(() => true, () => false);
   if (exists) {
@@ -67,7 +67,7 @@ export async function runInit(o: InitOptions, deps: Pick<Deps, "cwd" | "home">):
     }
   }
   const hasLock = await fs.lstat(scope.lockPath).then(() => true, () => false); // only whether it is there: never read
-  if (hasLock) notes.push(`${displayPath(scope, scope.lockPath)} exists: agentpkg install will remove the agents it locks unless you add them to the manifest`);
+  if (hasLock) notes.push(`${displayPath(scope, scope.lockPath, deps.home)} exists: agentpkg install will remove the agents it locks unless you add them to the manifest`);
   const manifest = { ...emptyManifest(), registries };
   if (!o.dryRun) {
     await fs.mkdir(scope.claudeDir, { recursive: true });

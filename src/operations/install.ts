@@ -19,6 +19,8 @@ export interface InstallOptions extends ChangeOptions {
   exact?: boolean;
   /** the specs name plugins (of marketplaces), installed whole */
   plugin?: boolean;
+  /** install REPO (install-repo.ts): puts the repository's registry in the manifest and the run's registries */
+  addRegistry?: (c: Context, manifest: Manifest) => void;
 }
 
 interface Wanted {
@@ -44,6 +46,7 @@ export async function runInstall(o: InstallOptions, deps: Deps): Promise<ChangeR
   const frozen = o.frozen ?? (deps.env.CI === "true" && specs.length === 0);
   return runChange("install", { ...o, frozen }, deps, "if-stale", async (c) => {
     const w: Wanted = { manifest: cloneManifest(c.files.manifest), agents: new Map(), plugins: new Map(), exact: o.exact === true };
+    o.addRegistry?.(c, w.manifest);
     for (const spec of specs) {
       if (o.plugin) {
         await wantPlugin(c, w, spec, spec.name);

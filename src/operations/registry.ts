@@ -4,9 +4,10 @@ import { classifyGitUrl, normalizeGitUrl } from "../git/run.js";
 import { assertRegistryName } from "../util/names.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { serializeManifest, type Manifest } from "../project/manifest.js";
-import { configuredRegistries, Registries } from "../sources/registries.js";
+import { configuredRegistries, declaredKind, Registries } from "../sources/registries.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
 import { readProjectFiles } from "../project/state.js";
+import { displayPath, tildePath } from "../project/scope.js";
 import { openContext, type CommonOptions, type Context } from "../change/context.js";
 import { withProjectLock } from "../apply/project-lock.js";
 import { dict, own } from "../util/json.js";
@@ -32,10 +33,20 @@ export interface RegistryInfo {
   parts?: Record<string, number>;
   /** of those plugins, how many live in other repositories (their parts are not counted: they are fetched only when installed) */
   externalPlugins?: number;
+  /** add, remove: the manifest written, as the user finds it (undefined: nothing written) */
+  savedIn?: string;
   /** a signed registry: how many keys it allows */
   allowedSigners?: number;
   /** registry add --allowed-signers: who signed the head commit */
   signer?: { fingerprint: string; principal?: string };
+}
+
+/** The scope's manifest as the user finds it from where agentpkg runs (`~/.claude/...`, a parent project's). */
+function manifestShown(ctx: Context): string {
+  const { scope, deps } = ctx;
+  if (scope.global) return displayPath(scope, scope.manifestPath, deps.home);
+  if (path.resolve(scope.root) !== path.resolve(deps.cwd)) return `${tildePath(scope.manifestPath, deps.home)} (the project found above this folder)`;
+  return ".claude/agentpkg.json";
 }
 
 /** Change the manifest as read under the project lock (after finishing an interrupted run), never a stale copy. */
@@ -95,12 +106,13 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   for (const [name, p] of Object.entries(ctx.files.lock.plugins)) {
     if (p.registry !== o.name && (await source.getPlugin?.(name))) notes.push(`installed plugin ${name} (from ${p.registry}) is also in ${o.name}; it stays with ${p.registry} (agentpkg install --plugin ${o.name}/${name} switches it)`);
   }
+  const savedIn = existing === undefined && !o.dryRun ? { savedIn: manifestShown(ctx) } : {};
   const signed = signers ? { allowedSigners: signers.length, ...(signer ? { signer } : {}) } : {};
-  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo, ...signed };
+  return { name: o.name, url, agents, commit: source.commit, type: source.kind, warnings: [...(source.warnings ?? []), ...notes], ...pluginInfo, ...signed, ...savedIn };
 }
 
 /** --allowed-signers FILE: git's allowed-signers format (SSH keys), for a git registry only. */
-async function readSignersFile(file: string, url: string, deps: Deps): Promise<AllowedSigner[]> {
+export async function readSignersFile(file: string, url: string, deps: Deps): Promise<AllowedSigner[]> {
   if (url === BUILTIN_URL || isTarballUrl(url)) {
     throw new AgentpkgError("E_USAGE", "--allowed-signers needs a git registry: an archive has no commits to sign", { hint: "add the registry's git repository instead" });
   }
@@ -111,7 +123,7 @@ async function readSignersFile(file: string, url: string, deps: Deps): Promise<A
 }
 
 /** Who signed the registry's head commit (it must be one of the keys). */
-async function headSigner(name: string, source: Source, signers: AllowedSigner[], file: string, deps: Deps): Promise<{ fingerprint: string; principal?: string }> {
+export async function headSigner(name: string, source: Source, signers: AllowedSigner[], file: string, deps: Deps): Promise<{ fingerprint: string; principal?: string }> {
   if (!source.commitDir || !source.commit) throw new AgentpkgError("E_USAGE", `--allowed-signers needs a git registry: ${name} has no commits to sign`);
   const sig = (await readCommitSignatures(await source.commitDir(source.commit), [source.commit], signers, deps.env)).get(source.commit);
   const problem = signatureProblem(name, sig);
@@ -126,7 +138,7 @@ async function headSigner(name: string, source: Source, signers: AllowedSigner[]
 export async function runRegistryRemove(o: CommonOptions & { name: string }, deps: Deps): Promise<RegistryInfo> {
   const ctx = await openContext(o, deps);
   const url = own(ctx.files.manifest.registries, o.name);
-  if (url === undefined) throw new AgentpkgError("E_NOT_FOUND", `no registry named "${o.name}" in ${ctx.scope.global ? "~/.claude" : ".claude"}/agentpkg.json`);
+  if (url === undefined) throw new AgentpkgError("E_NOT_FOUND", `no registry named "${o.name}" in ${ctx.scope.global ? displayPath(ctx.scope, ctx.scope.manifestPath, deps.home) : ".claude/agentpkg.json"}`);
   // a package still needs the registry when the manifest names it or the lock installed from it (a sticky registry)
   const using = (deps: Record<string, { registry?: string }>, locked: Record<string, { registry: string }>) =>
     [...new Set([...Object.keys(deps).filter((n) => deps[n]!.registry === o.name), ...Object.keys(locked).filter((n) => locked[n]!.registry === o.name)])].sort();
@@ -142,13 +154,22 @@ export async function runRegistryRemove(o: CommonOptions & { name: string }, dep
     delete registries[o.name];
     return { ...m, registries };
   }, o.dryRun === true);
-  return { name: o.name, url };
+  return { name: o.name, url, ...(o.dryRun ? {} : { savedIn: manifestShown(ctx) }) };
 }
 
+/**
+ * registry list: each registry in lookup order with its kind (registry, marketplace, plain, tarball, bundled).
+ * Never fetches: a kind the manifest does not record is read from the cached copy ("unknown" before the first fetch).
+ */
 export async function runRegistryList(o: CommonOptions, deps: Deps): Promise<RegistryInfo[]> {
-  const ctx = await openContext(o, deps);
+  const ctx = await openContext({ ...o, offline: true }, deps);
   const signed = ctx.files.manifest.registrySigners;
-  return configuredRegistries(ctx.files.manifest).map((r) => ({ name: r.name, url: r.url, ...(own(signed, r.name) ? { allowedSigners: own(signed, r.name)!.length } : {}) }));
+  const out: RegistryInfo[] = [];
+  for (const r of configuredRegistries(ctx.files.manifest)) {
+    const type = declaredKind(r) ?? (await ctx.registries.get(r.name, "never").then((s) => s.kind as string, () => "unknown"));
+    out.push({ name: r.name, url: r.url, type, ...(own(signed, r.name) ? { allowedSigners: own(signed, r.name)!.length } : {}) });
+  }
+  return out;
 }
 
 /** registry update [NAME...]: fetch the newest registry.json now. */

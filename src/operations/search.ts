@@ -7,7 +7,10 @@ import type { AgentEntry, AgentSummary, PluginEntry, Source } from "../sources/s
 import { openContext, type CommonOptions } from "../change/context.js";
 
 export interface SearchOptions extends CommonOptions {
+  /** words to look for; empty: every agent and plugin */
   query: string;
+  /** only this registry */
+  registry?: string;
 }
 
 /** How a result matched, best first. */
@@ -29,6 +32,8 @@ export interface SearchHit {
 
 export interface SearchResult {
   query: string;
+  /** the registries searched, in lookup order */
+  registries: string[];
   results: SearchHit[];
   /** registries that could not be read (the others were still searched) */
   warnings: string[];
@@ -91,7 +96,8 @@ export async function runSearch(o: SearchOptions, deps: Deps): Promise<SearchRes
   const ctx = await openContext(o, deps);
   const hits: SearchHit[] = [];
   const warnings: string[] = [];
-  for (const ref of ctx.registries.refs) {
+  const refs = o.registry === undefined ? ctx.registries.refs : [ctx.registries.ref(o.registry)];
+  for (const ref of refs) {
     let source: Source;
     let agents: (AgentEntry | AgentSummary)[];
     let plugins: PluginEntry[];
@@ -106,5 +112,5 @@ export async function runSearch(o: SearchOptions, deps: Deps): Promise<SearchRes
     }
     hits.push(...registryHits(ref.name, agents, plugins, o.query));
   }
-  return { query: o.query, results: rankHits(hits), warnings };
+  return { query: o.query, registries: refs.map((r) => r.name), results: rankHits(hits), warnings };
 }

@@ -6,7 +6,7 @@ import type { Deps } from "../util/deps.js";
 import { emptyLockfile, type LockEntry, type Lockfile, type PluginLock } from "../project/lockfile.js";
 import { emptyManifest, type Dependency, type Manifest } from "../project/manifest.js";
 import { emptyPlan } from "../plan/plan.js";
-import { resolveScope, scopeFile, type Scope } from "../project/scope.js";
+import { scopeFor, scopeFile, type Scope } from "../project/scope.js";
 import { StatCache, statKey } from "../store/stat-cache.js";
 import { lockSatisfies } from "../change/desired-lock.js";
 import { needsTidy } from "../apply/housekeeping.js";
@@ -49,7 +49,7 @@ export interface SyncResult extends ChangeResult {
  * lock does not cover is exit 4.
  */
 export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
-  const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const scope = scopeFor(deps, o.global === true);
   const statCache = StatCache.load(cacheDir(deps), scope.root);
   const inputs = projectInputs(scope);
   const quick = inputs === undefined ? undefined : await unchangedSync(scope, statCache, inputs, o);

@@ -1,7 +1,7 @@
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import { cacheDir, type Deps } from "../util/deps.js";
-import { resolveScope } from "../project/scope.js";
+import { displayPath, scopeFor } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { hashAgentFiles, listAgentFiles } from "../project/agents-dir.js";
 import { ContentStore } from "../store/cas.js";
@@ -148,10 +148,10 @@ function checkPlugins(c: CheckInput): Problem[] {
  * `signatures`: also the signatures of what signed registries' packages come from, in the cache's mirrors.
  */
 export async function runVerify(o: Pick<CommonOptions, "global"> & { signatures?: boolean }, deps: Pick<Deps, "cwd" | "home" | "env">): Promise<VerifyResult> {
-  const scope = resolveScope({ cwd: deps.cwd, home: deps.home, global: o.global === true });
+  const scope = scopeFor(deps, o.global === true);
   const files = await readProjectFiles(scope);
   if (files.manifestText === undefined && files.lockText === undefined) {
-    throw new AgentpkgError("E_NOT_FOUND", `nothing to verify: no ${scope.global ? "~/" : ""}.claude/agentpkg.json or agentpkg.lock here or above`, {
+    throw new AgentpkgError("E_NOT_FOUND", `nothing to verify: no ${scope.global ? `${displayPath(scope, scope.manifestPath, deps.home)} or agentpkg.lock` : ".claude/agentpkg.json or agentpkg.lock here or above"}`, {
       hint: scope.global ? "agentpkg init --global" : "run verify in the project root, or start one with agentpkg init",
     });
   }

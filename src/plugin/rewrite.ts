@@ -21,6 +21,8 @@ export interface VendorScope {
   global: boolean;
   /** the scope's root: the project, or the home folder */
   root: string;
+  /** where `.claude/...` folders are, when not <root>/.claude (CLAUDE_CONFIG_DIR) */
+  configDir?: string;
 }
 
 const PREFIX: Record<RewriteContext, string> = {
@@ -36,7 +38,9 @@ const pattern = (name: string, shell: boolean) => new RegExp(shell ? `\\$\\{${na
 
 /** The text that names a folder of the scope (relative to its root) in a file of this kind. */
 function placeOf(folder: string, context: RewriteContext, scope: VendorScope): string {
-  return scope.global ? `${scope.root.replace(/\/+$/, "")}/${folder}` : `${PREFIX[context]}${folder}`;
+  if (!scope.global) return `${PREFIX[context]}${folder}`;
+  if (scope.configDir && folder.startsWith(".claude/")) return `${scope.configDir.replace(/\/+$/, "")}/${folder.slice(".claude/".length)}`;
+  return `${scope.root.replace(/\/+$/, "")}/${folder}`;
 }
 
 export function rewritePluginVars(text: string, key: string, context: RewriteContext, scope: VendorScope): string {

@@ -5,7 +5,7 @@ import { sha256 } from "../util/hash.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { AgentpkgError } from "../util/errors.js";
 import { READ_LIMITS, refusal, tryReadRegularFile, type RefusedKind } from "../util/safe-read.js";
-import { scopeFile, type Scope } from "./scope.js";
+import { scopeFile, scopeRelative, type Scope } from "./scope.js";
 import type { StatCache } from "../store/stat-cache.js";
 
 export type FileState =
@@ -95,7 +95,7 @@ export function readLoadableAgentText(abs: string): string | undefined {
 export async function listAgentFiles(scope: Scope): Promise<string[]> {
   const found = await findAgentFiles(scope.agentsDir, { sizes: false });
   const prefix = scope.root + path.sep;
-  const rel = (abs: string) => (abs.startsWith(prefix) ? abs.slice(prefix.length) : path.relative(scope.root, abs));
+  const rel = (abs: string) => (!scope.configDir && abs.startsWith(prefix) ? abs.slice(prefix.length) : scopeRelative(scope, abs));
   return found.map((f) => (path.sep === "/" ? rel(f.abs) : rel(f.abs).split(path.sep).join("/"))).sort();
 }
 

@@ -29,7 +29,7 @@ export async function assertScopeFolders(scope: Scope): Promise<void> {
   for (const dir of [scope.claudeDir, scope.agentsDir]) {
     const st = await fs.stat(dir).catch(() => undefined);
     if (st && !st.isDirectory()) {
-      const shown = scope.global ? `~/${path.relative(scope.root, dir)}` : path.relative(scope.root, dir);
+      const shown = scope.configDir ? dir : scope.global ? `~/${path.relative(scope.root, dir)}` : path.relative(scope.root, dir);
       throw new AgentpkgError("E_IO", `${shown} is a file, not a folder; nothing was changed`, { hint: `move ${shown} away, then re-run` });
     }
   }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isTrustedOwner, resolveScope } from "./scope.js";
+import { displayPath, isTrustedOwner, resolveScope, scopeFile, scopeFor, scopeRelative, tildePath, userScope } from "./scope.js";
 
 describe("isTrustedOwner", () => {
   it.each([
@@ -59,5 +59,45 @@ describe("resolveScope ownership", () => {
     fs.mkdirSync(path.join(child, "sub"));
     const me = { uid: process.geteuid!() };
     expect(resolveScope({ cwd: path.join(child, "sub"), home: os.homedir(), global: false, user: me }).root).toBe(child);
+  });
+});
+
+describe("the user scope and CLAUDE_CONFIG_DIR", () => {
+  const deps = (env: NodeJS.ProcessEnv) => ({ cwd: "/work", home: "/home/u", env });
+
+  it("is ~/.claude without it, its MCP servers in ~/.claude.json", () => {
+    const s = userScope(deps({}));
+    expect([s.root, s.claudeDir, s.agentsDir, s.manifestPath, s.configDir]).toEqual(["/home/u", "/home/u/.claude", "/home/u/.claude/agents", "/home/u/.claude/agentpkg.json", undefined]);
+    expect(scopeFile(s, ".claude/agents/x.md")).toBe("/home/u/.claude/agents/x.md");
+    expect(scopeFile(s, ".claude.json")).toBe("/home/u/.claude.json");
+  });
+
+  it("is $CLAUDE_CONFIG_DIR when set: .claude/... names map into it, and .claude.json is inside it", () => {
+    const s = userScope(deps({ CLAUDE_CONFIG_DIR: "/cfg/claude" }));
+    expect([s.claudeDir, s.agentsDir, s.manifestPath, s.lockPath, s.lockDir]).toEqual(["/cfg/claude", "/cfg/claude/agents", "/cfg/claude/agentpkg.json", "/cfg/claude/agentpkg.lock", "/cfg/claude/.agentpkg-busy"]);
+    expect(scopeFile(s, ".claude/agents/x.md")).toBe("/cfg/claude/agents/x.md");
+    expect(scopeFile(s, ".claude/settings.json")).toBe("/cfg/claude/settings.json");
+    expect(scopeFile(s, ".claude.json")).toBe("/cfg/claude/.claude.json");
+    for (const rel of [".claude/agents/x.md", ".claude/skills/a/SKILL.md", ".claude.json", ".claude/.agentpkg-busy"]) expect(scopeRelative(s, scopeFile(s, rel))).toBe(rel);
+    expect(displayPath(s, "/home/u/claude/agents/x.md", "/home/u")).toBe("~/claude/agents/x.md");
+  });
+
+  it("a relative CLAUDE_CONFIG_DIR is taken from the working folder, as Claude Code takes it", () => {
+    expect(userScope(deps({ CLAUDE_CONFIG_DIR: "cfg" })).claudeDir).toBe("/work/cfg");
+  });
+
+  it("scopeFor: the project scope without --global, whatever CLAUDE_CONFIG_DIR says", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-scopefor-"));
+    try {
+      expect(scopeFor({ cwd: dir, home: "/nonexistent", env: { CLAUDE_CONFIG_DIR: "/cfg" } }, false).claudeDir).toBe(path.join(dir, ".claude"));
+      expect(scopeFor({ cwd: dir, home: "/nonexistent", env: { CLAUDE_CONFIG_DIR: "/cfg" } }, true).claudeDir).toBe("/cfg");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("tildePath shows the home folder as ~ (and nothing else)", () => {
+    expect(tildePath("/home/u/.claude/agents/x.md", "/home/u")).toBe("~/.claude/agents/x.md");
+    expect(tildePath("/home/user2/x", "/home/u")).toBe("/home/user2/x");
   });
 });

@@ -24,6 +24,13 @@ export function configuredRegistries(manifest: Manifest): RegistryRef[] {
   return refs;
 }
 
+/** What kind of registry a ref is, when its url or the manifest says so (no I/O); undefined: detected from its content. */
+export function declaredKind(ref: RegistryRef): "bundled" | "tarball" | RegistryType | undefined {
+  if (ref.url === BUILTIN_URL) return "bundled";
+  if (isTarballUrl(ref.url)) return "tarball";
+  return ref.type;
+}
+
 export interface SourceOptions {
   offline: boolean;
   /** "always" for upgrade/outdated; "if-stale" for install */
@@ -66,6 +73,18 @@ export class Registries {
     return p;
   }
 
+  /**
+   * A registry the command adds (install REPO): looked up after the manifest's and before the bundled
+   * default, as the manifest will list it; `source`, when the caller already opened it, is not opened again.
+   */
+  add(ref: RegistryRef, source?: Source): void {
+    if (!this.refs.some((r) => r.name === ref.name)) {
+      const builtin = this.refs.findIndex((r) => r.url === BUILTIN_URL && r.name === DEFAULT_REGISTRY);
+      this.refs.splice(builtin === -1 ? this.refs.length : builtin, 0, ref);
+    }
+    if (source) this.open.set(`${ref.name}:`, Promise.resolve(source));
+  }
+
   /** Re-read a registry from the network when a lookup missed in a cached copy; null if that cannot help. */
   async refreshed(name: string): Promise<Source | null> {
     const current = await this.get(name);
@@ -93,11 +112,13 @@ export class Registries {
       const ttlMs = (Number.isFinite(ttl) ? ttl : DEFAULT_TTL_S) * 1000;
       return import("./tarball/tarball-source.js").then((m) => m.TarballSource.open(ref.name, ref.url, { cache: cacheDir(this.deps), policy, ttlMs }));
     }
+    const progress = this.deps.progress;
     return openGitSource(ref, {
       cache: cacheDir(this.deps),
       env: this.deps.env,
       policy,
       ttlMs: (Number.isFinite(ttl) ? ttl : DEFAULT_TTL_S) * 1000,
+      ...(progress ? { progress: (text: string) => progress.update(`registry ${ref.name}: ${text}`) } : {}),
     });
   }
 }

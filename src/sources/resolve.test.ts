@@ -36,9 +36,17 @@ describe("resolveVersion", () => {
     }
   });
 
-  it("an unknown tag is not found; a bad range is a usage error", () => {
-    expect(() => resolveVersion(a, "beta", "r")).toThrow(/matches "beta"/);
-    expect(() => resolveVersion(a, ">>1", "r")).toThrow(/invalid version range/);
+  it("a word that is neither a range nor a tag (@banana) and a bad range are usage errors (exit 2)", () => {
+    for (const word of ["beta", "banana"]) {
+      expect(() => resolveVersion(a, word, "r")).toThrow(new RegExp(`"${word}" is not a version range, and x in r has no tag "${word}"`));
+      expect(() => resolveVersion(a, word, "r")).toThrow(expect.objectContaining({ code: "E_NO_MATCH", exitCode: 2 }));
+    }
+    expect(() => resolveVersion(a, ">>1", "r")).toThrow(expect.objectContaining({ code: "E_USAGE", exitCode: 2 }));
+  });
+
+  it("a tag the agent has, pointing at a yanked version, matches nothing (exit 5)", () => {
+    const tagged = agent(["1.0.0", "2.0.0"], { yanked: ["2.0.0"], tags: { next: "2.0.0" } });
+    expect(() => resolveVersion(tagged, "next", "r")).toThrow(expect.objectContaining({ code: "E_NO_MATCH", exitCode: 5 }));
   });
 
   it("latest honours the latest tag unless yanked", () => {

@@ -1,5 +1,5 @@
 import { COMMIT_REF_RE, semver } from "../util/semver.js";
-import { AgentpkgError } from "../util/errors.js";
+import { AgentpkgError, EXIT } from "../util/errors.js";
 import type { AgentEntry, Source, VersionInfo } from "./source.js";
 import { own } from "../util/json.js";
 import { isCommitVersion } from "./history/git-versions.js";
@@ -45,6 +45,7 @@ export function resolveVersion(entry: AgentEntry, range: string, registry: strin
   const isTag = /^[a-z][a-z0-9-]*$/.test(range) && !semver.isValidRange(range);
   if (isTag) {
     const tagged = Object.hasOwn(entry.tags, range) ? entry.tags[range] : undefined;
+    if (tagged === undefined && range !== "latest" && !COMMIT_REF_RE.test(range)) throw unknownTag(entry, range, registry);
     const version = tagged ?? (range === "latest" ? latestVersion(entry) : undefined);
     const info = version ? own(entry.versions, version) : undefined;
     if (!info || info.yanked) throw noMatch(entry, range, registry);
@@ -80,6 +81,18 @@ export function versionStillMatches(v: VersionInfo, declared: string, range: str
 export function noVersionMatches(entry: AgentEntry, name: string, range: string, registry: string, declared: string): AgentpkgError {
   const err = noMatch({ ...entry, name }, range, registry);
   return new AgentpkgError("E_NO_MATCH", `${err.message} (its newest listed version declares ${declared} in its plugin.json)`, { hint: err.hint });
+}
+
+/**
+ * A word that is neither a range nor one of the agent's tags (`@banana`): a usage error (exit 2), still coded
+ * E_NO_MATCH so a stale cached registry is fetched once more before giving up (a tag published since).
+ */
+function unknownTag(entry: AgentEntry, word: string, registry: string): AgentpkgError {
+  const tags = ["latest", ...Object.keys(entry.tags).filter((t) => t !== "latest")];
+  return new AgentpkgError("E_NO_MATCH", `"${word}" is not a version range, and ${entry.name} in ${registry} has no tag "${word}"`, {
+    exitCode: EXIT.usage,
+    hint: `use a semver range (^1.2, ~1.2.3, 1.0.0) or a tag: ${tags.join(", ")}`,
+  });
 }
 
 function noMatch(entry: AgentEntry, range: string, registry: string): AgentpkgError {

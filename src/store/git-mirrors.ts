@@ -28,7 +28,7 @@ interface MirrorMeta {
   fetchedAt: number;
 }
 
-const NETWORK_TIMEOUT_MS = 120_000;
+export const NETWORK_TIMEOUT_MS = 120_000;
 
 /**
  * Shallow mirrors take commits and trees, not blobs, where the server allows it (git's partial clone): a
@@ -45,7 +45,7 @@ export function mirrorDir(cache: string, url: string, history = false): string {
   return path.join(cache, "git", `${base.slice(0, 40)}-${sha256(key).slice(0, 16)}${history ? "-history" : ""}`);
 }
 
-async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
+export async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
   return readSmallJson(path.join(dir, "meta.json")) as MirrorMeta | undefined;
 }
 
@@ -57,7 +57,7 @@ async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
  */
 export async function ensureMirror(
   url: string,
-  o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number; history?: boolean },
+  o: { cache: string; env: NodeJS.ProcessEnv; policy: RefreshPolicy; ttlMs: number; history?: boolean; progress?: (text: string) => void },
 ): Promise<Mirror> {
   classifyGitUrl(url);
   const history = o.history === true;
@@ -80,22 +80,26 @@ export async function ensureMirror(
     if (now?.url === url && o.policy === "if-stale" && Date.now() - now.fetchedAt < o.ttlMs) {
       return { url, dir, history, commit: now.commit, fetchedAt: now.fetchedAt, fresh: false };
     }
-    const commit = now?.url === url ? await fetchInto(dir, url, o.env, history) : await cloneInto(dir, url, o.env, history);
+    const commit = now?.url === url ? await fetchInto(dir, url, o.env, history, o.progress) : await cloneInto(dir, url, o.env, history, o.progress);
     const fetchedAt = Date.now();
-    await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }));
+    await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }), { durable: false }); // lost in a crash: fetched again
     return { url, dir, history, commit, fetchedAt, fresh: true };
   } finally {
     await release();
   }
 }
 
-async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean): Promise<string> {
+/** git's flag for its progress lines: --progress when someone shows them, else --quiet. */
+const progressFlag = (progress: ((text: string) => void) | undefined) => (progress ? "--progress" : "--quiet");
+
+async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean, progress?: (text: string) => void): Promise<string> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
   try {
     const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch", BLOBLESS];
-    await git(["clone", "--bare", ...shape, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    progress?.("cloning");
+    await git(["clone", "--bare", ...shape, progressFlag(progress), "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress });
     const commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
     await fs.rm(dir, { recursive: true, force: true });
@@ -108,12 +112,13 @@ async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
   }
 }
 
-async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean): Promise<string> {
+async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean, progress?: (text: string) => void): Promise<string> {
   try {
     const args = history
-      ? ["fetch", "--no-tags", "--force", "--quiet", "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
-      : ["fetch", "--depth", "1", "--no-tags", BLOBLESS, "--quiet", "--", url, "HEAD"];
-    await git(args, { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+      ? ["fetch", "--no-tags", "--force", progressFlag(progress), "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
+      : ["fetch", "--depth", "1", "--no-tags", BLOBLESS, progressFlag(progress), "--", url, "HEAD"];
+    progress?.("fetching");
+    await git(args, { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress });
     const commit = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: dir, env });
     return commit;

@@ -16,6 +16,7 @@ export interface Io {
 }
 
 import type { AskFn, PromptFn } from "./prompt.js";
+import { NO_PROGRESS, terminalProgress, type Progress } from "./progress.js";
 
 export type { AskFn, PromptFn };
 
@@ -27,6 +28,8 @@ export interface Deps {
   io: Io;
   prompt?: PromptFn;
   ask?: AskFn;
+  /** a progress line for long work (stderr on a terminal only; absent or NO_PROGRESS elsewhere) */
+  progress?: Progress;
   /** the process exit code when the command finishes without throwing (0 unless set) */
   setExitCode(code: number): void;
 }
@@ -83,13 +86,15 @@ export function realDeps(): Deps {
   const isTTY = lazy(() => isTerminal(1));
   // every line passes terminalSafe(): nothing read from a registry, a lock or a file can steer the terminal
   const line = (t: string) => terminalSafe(t.endsWith("\n") ? t : t + "\n");
+  const progress = progressLine(env);
   return {
     cwd: process.cwd(),
     home: env.AGENTPKG_HOME ?? os.homedir(),
     env,
+    progress,
     io: {
-      out: (t) => writeAll(1, line(t)),
-      err: (t) => writeAll(2, line(t)),
+      out: (t) => (progress.clear(), writeAll(1, line(t))),
+      err: (t) => (progress.clear(), writeAll(2, line(t))),
       get isTTY() {
         return isTTY();
       },
@@ -100,12 +105,35 @@ export function realDeps(): Deps {
         return !noColor && env.TERM !== "dumb" && isTTY();
       },
     },
-    prompt: terminalPrompt,
-    ask: terminalAsk,
+    prompt: (question, choices) => (progress.clear(), terminalPrompt(question, choices)),
+    ask: (question) => (progress.clear(), terminalAsk(question)),
     setExitCode: (code) => {
       process.exitCode = code;
     },
   };
+}
+
+/**
+ * The progress line of a run: drawn on stderr when it is a terminal (and not in CI, nor TERM=dumb); the
+ * terminal is asked only when something reports progress.
+ */
+function progressLine(env: NodeJS.ProcessEnv): Progress {
+  let line: Progress | undefined;
+  const get = (): Progress => {
+    if (line) return line;
+    const on = env.CI !== "true" && env.TERM !== "dumb" && env.AGENTPKG_PROGRESS !== "0" && isTerminal(2);
+    line = on
+      ? terminalProgress({
+          write: (t) => writeAll(2, t),
+          columns: () => process.stderr.columns || 80,
+          now: () => Date.now(),
+          later: (fn, ms) => void setTimeout(fn, ms).unref(),
+          ...(/^\d+$/.test(env.AGENTPKG_PROGRESS_DELAY_MS ?? "") ? { delayMs: Number(env.AGENTPKG_PROGRESS_DELAY_MS) } : {}),
+        })
+      : NO_PROGRESS;
+    return line;
+  };
+  return { update: (t) => get().update(t), clear: () => line?.clear() };
 }
 
 /** Cache dir: $XDG_CACHE_HOME/agentpkg or ~/.cache/agentpkg (AGENTPKG_CACHE overrides). */

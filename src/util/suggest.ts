@@ -22,3 +22,20 @@ export function closeMatches(word: string, candidates: Iterable<string>, max = 3
   }
   return scored.sort((x, y) => x[0] - y[0] || x[1].localeCompare(y[1])).slice(0, max).map(([, c]) => c);
 }
+
+/**
+ * "did you mean" across registries: each close name once, with the registries that have it when there are
+ * several (`ml-engineer (in default, team)`), rather than the same name once per registry.
+ */
+export function closeMatchesAcross(word: string, entries: readonly { name: string; registry: string }[], max = 3): string[] {
+  const registriesOf = new Map<string, string[]>();
+  for (const e of entries) {
+    const regs = registriesOf.get(e.name) ?? [];
+    if (!regs.includes(e.registry)) regs.push(e.registry);
+    registriesOf.set(e.name, regs);
+  }
+  return closeMatches(word, registriesOf.keys(), max).map((n) => {
+    const regs = registriesOf.get(n)!;
+    return regs.length > 1 ? `${n} (in ${regs.join(", ")})` : n;
+  });
+}

@@ -33,8 +33,8 @@ export interface Inventory {
 /** Claude Code's built-in agents and commands, which every inventory has (an empty project's). */
 let builtins: Promise<Inventory> | undefined;
 
-async function raw(dir: string, home?: string): Promise<Inventory> {
-  const r = await execa(TOOL, [dir], { env: { CC_NO_INSTALL: "1", CC_DIR, ...(home ? { CC_HOME: home } : {}) }, reject: false, timeout: 120_000 });
+async function raw(dir: string, home?: string, env: Record<string, string> = {}): Promise<Inventory> {
+  const r = await execa(TOOL, [dir], { env: { CC_NO_INSTALL: "1", CC_DIR, ...(home ? { CC_HOME: home } : {}), ...env }, reject: false, timeout: 120_000 });
   if (r.exitCode !== 0) throw new Error(`claude-code-inventory failed (${r.exitCode}): ${r.stderr}`);
   const inv: Inventory = { agents: [], commands: [], hooks: [], skills: 0 };
   for (const line of String(r.stdout).split("\n")) {
@@ -47,10 +47,13 @@ async function raw(dir: string, home?: string): Promise<Inventory> {
   return inv;
 }
 
-/** What Claude Code loads in `dir` beyond its built-ins, sorted. `home`: a HOME where `claude plugin ...` ran. */
-export async function inventory(dir: string, home?: string): Promise<Inventory> {
+/**
+ * What Claude Code loads in `dir` beyond its built-ins, sorted. `home`: a HOME where `claude plugin ...` ran;
+ * `env`: more of Claude Code's environment (CLAUDE_CONFIG_DIR).
+ */
+export async function inventory(dir: string, home?: string, env?: Record<string, string>): Promise<Inventory> {
   builtins ??= raw(fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-cc-empty-")));
-  const [base, inv] = await Promise.all([builtins, raw(dir, home)]);
+  const [base, inv] = await Promise.all([builtins, raw(dir, home, env)]);
   return {
     agents: inv.agents.filter((a) => !base.agents.includes(a)).sort(),
     commands: inv.commands.filter((c) => !base.commands.includes(c)).sort(),
@@ -70,8 +73,8 @@ export async function claudePluginInstall(project: string, marketplaceDir: strin
 }
 
 /** `claude mcp list` in `dir`, offline, with `home` as HOME: one line per server Claude Code sees. */
-export async function claudeMcpList(dir: string, home: string): Promise<string[]> {
-  const env = { HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", PATH: process.env.PATH ?? "" };
+export async function claudeMcpList(dir: string, home: string, extra: Record<string, string> = {}): Promise<string[]> {
+  const env = { HOME: home, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", PATH: process.env.PATH ?? "", ...extra };
   const r = await execa(CLAUDE, ["mcp", "list"], { cwd: dir, env, extendEnv: false, reject: false, timeout: 120_000 });
   if (r.exitCode !== 0) throw new Error(`claude mcp list failed (${r.exitCode}): ${r.stderr}`);
   return String(r.stdout).split("\n").filter((l) => /^\S+: /.test(l));

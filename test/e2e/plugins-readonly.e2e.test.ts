@@ -47,10 +47,10 @@ describe("list", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.data.untracked).toEqual([]);
     expect(r.data.agents.map((a: { name: string }) => a.name)).toEqual(["debugger"]);
-    expect(r.data.plugins).toEqual([{ name: "kit", version: "1.0.0", range: "^1.0.0", registry: "mk", selected: null, parts: KIT_PARTS, state: "ok", files: [], untracked: [] }]);
+    expect(r.data.plugins).toEqual([{ name: "kit", version: "1.0.0", range: "^1.0.0", registry: "mk", selected: null, parts: KIT_PARTS, state: "ok", files: [], untracked: [], contextTokens: expect.any(Number) }]);
     const human = await sb.run(["list"]);
-    expect(human.stdout).toMatch(/^NAME +VERSION +REGISTRY +STATE +PARTS\n/);
-    expect(human.stdout).toMatch(/\nkit +1\.0\.0 +mk +ok +plugin: 2 agents, 2 commands, 2 skills, 2 hooks, 1 MCP server\n?/);
+    expect(human.stdout).toMatch(/^NAME +VERSION +REGISTRY +STATE +CONTEXT +PARTS\n/);
+    expect(human.stdout).toMatch(/\nkit +1\.0\.0 +mk +ok +~\d+ tok +plugin: 2 agents, 2 commands, 2 skills, 2 hooks, 1 MCP server\n?/);
     // then each file and entry that is not as written, and stray files in the plugin's own folders
     editEverything();
     sb.write(".claude/skills/alpha/notes.txt", "mine\n");
@@ -66,7 +66,7 @@ describe("list", () => {
     const lines = await sb.run(["list"]);
     expect(lines.stdout).toContain("\nplugin kit:\n  modified  .claude/commands/kit/greet.md\n  missing   hook PreToolUse in .claude/settings.json\n");
     expect(lines.stdout).toContain("  modified  MCP server kit-server in .mcp.json");
-    expect(lines.stdout).toMatch(/\.claude\/skills\/alpha\/notes\.txt +- +- +untracked +in plugin kit's folder/);
+    expect(lines.stdout).toMatch(/\.claude\/skills\/alpha\/notes\.txt +- +- +untracked +- +in plugin kit's folder/);
   });
 
   it("names the parts a PLUGIN:PART install chose, and plugins the manifest wants but the lock lacks", async () => {
@@ -79,8 +79,8 @@ describe("list", () => {
     expect(r.data.plugins[0]).toMatchObject({ name: "kit", selected: ["greet"], parts: { command: ["kit:greet"] }, state: "ok" });
     expect(r.data.pluginsNotInstalled).toEqual(["solo"]);
     const human = await sb.run(["list"]);
-    expect(human.stdout).toMatch(/kit +1\.0\.0 +mk +ok +plugin, parts greet: 1 command/);
-    expect(human.stdout).toMatch(/solo +- +- +not installed +plugin/);
+    expect(human.stdout).toMatch(/kit +1\.0\.0 +mk +ok +~\d+ tok +plugin, parts greet: 1 command/);
+    expect(human.stdout).toMatch(/solo +- +- +not installed +- +plugin/);
   });
 });
 
@@ -130,7 +130,7 @@ describe("verify", () => {
     fs.rmSync(mk.dir, { recursive: true }); // verify never reads a registry
     const ok = await sb.run(["verify"]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain("ok: 1 plugin match .claude/agentpkg.lock and .claude/agentpkg.json");
+    expect(ok.stdout).toContain("ok: 1 plugin matches .claude/agentpkg.lock and .claude/agentpkg.json");
     editEverything();
     const m = readJson(".claude/agentpkg.json");
     m.plugins.kit = { version: "^2.0.0", parts: ["greet"] };
@@ -198,7 +198,7 @@ describe("doctor", () => {
 describe("outdated", () => {
   it("has a row per plugin behind its range or the latest version, and exits 4", async () => {
     await installKit();
-    expect((await sb.run(["outdated"])).stdout).toContain("all 1 plugin is up to date");
+    expect((await sb.run(["outdated"])).stdout).toContain("1 plugin is up to date");
     writeKit(mk, "1.1.0").commit("kit 1.1.0");
     writeKit(mk, "2.0.0").commit("kit 2.0.0");
     const r = await sb.json(["outdated"]);

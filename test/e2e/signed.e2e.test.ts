@@ -165,6 +165,28 @@ describe("signed registries", () => {
     expect([gitAs(reg, ["rev-parse", "HEAD"]), gitAs(reg, ["status", "--porcelain"])]).toEqual([head, ""]);
   });
 
+  it("install URL#AGENT --allowed-signers writes what registry add --allowed-signers + install write, and refuses a head the keys did not sign", async () => {
+    await publish("rev", "1.0.0");
+    const one = path.join(sb.root, "one");
+    fs.mkdirSync(one);
+    const keys = path.join(sb.project, "team.keys");
+    const r = await sb.json(["install", `${reg}#rev`, "--as", "team", "--allowed-signers", keys], { cwd: one });
+    expect(r.code).toBe(0);
+    expect(r.data.registry).toMatchObject({ name: "team", added: true, allowedSigners: 1, signer: { fingerprint: fingerprint("alice"), principal: "alice@example.com" } });
+    expect((await sb.run(["registry", "add", "team", reg, "--allowed-signers", "team.keys"])).code).toBe(0);
+    expect((await sb.run(["install", "team/rev"])).code).toBe(0);
+    for (const f of [".claude/agentpkg.json", ".claude/agentpkg.lock"]) expect(fs.readFileSync(path.join(one, f), "utf8"), f).toBe(sb.file(f));
+
+    await publish("helper", "1.0.0", "mallory");
+    const two = path.join(sb.root, "two");
+    fs.mkdirSync(two);
+    const bad = await sb.run(["install", `${reg}#helper`, "--allowed-signers", keys], { cwd: two });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/registry reg's head commit [0-9a-f]{12} is signed by SHA256:\S+, a key that is not in .*team\.keys; nothing was saved/);
+    expect(fs.readdirSync(two)).toEqual([]);
+    expect((await sb.run(["install", "team/rev", "--allowed-signers", keys])).code).toBe(2); // a configured registry: registry add's flag
+  });
+
   it("a signed tag on an unsigned commit does not count (plain repository)", async () => {
     const plain = new GitRepo(sb.root, "plain");
     plain.write("agents/writer.md", agentText("writer"));

@@ -15,6 +15,8 @@ export interface HistorySourceOptions {
   env: NodeJS.ProcessEnv;
   policy: RefreshPolicy;
   ttlMs: number;
+  /** a progress line for the clone and the history read */
+  progress?: (text: string) => void;
 }
 
 /** Builds the index of one head commit (and the cache key it is stored under). */
@@ -38,11 +40,21 @@ export class HistorySource implements Source {
     protected readonly offline: boolean,
   ) {}
 
-  protected static async load(kind: SourceIndex["kind"], url: string, o: HistorySourceOptions, builder: IndexBuilder): Promise<{ mirror: Mirror; index: SourceIndex }> {
-    const mirror = await ensureMirror(url, { ...o, history: true });
+  /**
+   * Files of the head commit read while building the index this run (path -> bytes: regular files within
+   * the agent size limit), so installing one of them reads nothing again.
+   */
+  protected headFiles = new Map<string, Buffer>();
+  /** Reads this run, by commit and path: a version resolved and then installed is read once. */
+  private reads = new Map<string, Promise<FetchedFile>>();
+
+  /** `given`: the history mirror type detection just fetched (so it is not fetched again) */
+  protected static async load(kind: SourceIndex["kind"], url: string, o: HistorySourceOptions, builder: IndexBuilder, given?: Mirror): Promise<{ mirror: Mirror; index: SourceIndex }> {
+    const mirror = given ?? (await ensureMirror(url, { ...o, history: true }));
     const key = await builder.key(mirror);
     let index = await readCachedIndex(mirror.dir, kind, key);
     if (!index) {
+      o.progress?.("reading its history"); // once per new head commit: seconds for thousands of commits
       index = await builder.build(mirror, key);
       await writeCachedIndex(mirror.dir, index).catch(() => undefined); // a read-only cache only costs speed
     }
@@ -114,7 +126,8 @@ export class HistorySource implements Source {
     let path: string | undefined;
     for (const p of paths) if (await run(["cat-file", "-t", `${full}:${p}`])) { path = p; break; }
     if (path === undefined) return undefined;
-    if (inForce.provisional || !isCommitVersion(inForce.version)) return { ...inForce, path, commit: full };
+    // read at another commit than the version was listed at: its sha256 (if any) is not this file's
+    if (inForce.provisional || !isCommitVersion(inForce.version)) return { ...inForce, sha256: undefined, path, commit: full };
     const time = Number(await run(["log", "-1", "--format=%ct", full]));
     return { version: commitVersion(time, full), path, commit: full };
   }
@@ -127,7 +140,21 @@ export class HistorySource implements Source {
   async readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile> {
     assertSafeVersionPath(this.name, v);
     const at = commit ?? v.commit ?? this.mirror.commit;
+    const key = `${at}\0${v.path}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = this.readAt(v, at);
+      this.reads.set(key, read);
+      read.catch(() => this.reads.delete(key));
+    }
+    const file = await read;
+    return checkedFile(this.name, v, file.content, file.commit);
+  }
+
+  private async readAt(v: VersionInfo, at: string): Promise<FetchedFile> {
     const head = this.mirror.commit;
+    const atHead = at === head ? this.headFiles.get(v.path) : undefined;
+    if (atHead) return checkedFile(this.name, v, atHead, head);
     if (at !== head) {
       try {
         await fetchCommit(this.mirror, at, this.env, this.offline);

@@ -174,5 +174,5 @@ export async function writeCachedIndex(mirrorDir: string, idx: SourceIndex): Pro
   for (const f of await fs.readdir(mirrorDir).catch(() => [] as string[])) {
     if (f.startsWith(`agentpkg-index-${idx.kind}-`) && f !== keep) await fs.rm(path.join(mirrorDir, f), { force: true });
   }
-  await writeFileAtomic(path.join(mirrorDir, keep), JSON.stringify(idx));
+  await writeFileAtomic(path.join(mirrorDir, keep), JSON.stringify(idx), { durable: false }); // checked when read; a crash only costs a rebuild
 }

@@ -33,12 +33,14 @@ export class MarketplaceSource extends HistorySource {
   /** the cache folder, where the repositories of external plugins are fetched */
   private cache = "";
 
-  static async open(name: string, url: string, o: HistorySourceOptions): Promise<MarketplaceSource> {
+  static async open(name: string, url: string, o: HistorySourceOptions, given?: Mirror): Promise<MarketplaceSource> {
+    const headFiles = new Map<string, Buffer>();
     const { mirror, index } = await HistorySource.load("marketplace", url, o, {
       key: async (m) => m.commit,
-      build: (m, key) => buildMarketplaceIndex(m, key, o.env, name),
-    });
+      build: (m, key) => buildMarketplaceIndex(m, key, o.env, name, headFiles),
+    }, given);
     const source = new MarketplaceSource("marketplace", name, url, mirror, index, o.env, o.policy === "never");
+    source.headFiles = headFiles;
     source.cache = o.cache;
     return source;
   }
@@ -93,7 +95,8 @@ interface HeadAgent {
   id: AgentIdentity;
 }
 
-export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: NodeJS.ProcessEnv, label: string): Promise<SourceIndex> {
+/** `headFiles`, when given, receives the bytes of the head's agent files (read anyway). */
+export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: NodeJS.ProcessEnv, label: string, headFiles?: Map<string, Buffer>): Promise<SourceIndex> {
   const { dir, commit: head } = mirror;
   const tree = await listTree(dir, head, env);
   const mfile = tree.get(MARKETPLACE_JSON);
@@ -164,7 +167,9 @@ export async function buildMarketplaceIndex(mirror: Mirror, key: string, env: No
   ]);
   const heads: HeadAgent[] = [];
   for (const c of candidates) {
-    const id = agentIdentity(agentBlobs.get(c.oid)?.toString("utf8") ?? "", c.path, "", warnings, true);
+    const blob = agentBlobs.get(c.oid);
+    if (blob) headFiles?.set(c.path, blob);
+    const id = agentIdentity(blob?.toString("utf8") ?? "", c.path, "", warnings, true);
     if (id) heads.push({ plugin: c.plugin, path: c.path, id });
   }
 

@@ -15,16 +15,19 @@ import type { VersionInfo } from "../source.js";
  * changed its file.
  */
 export class PlainRepoSource extends HistorySource {
-  static async open(name: string, url: string, o: HistorySourceOptions): Promise<PlainRepoSource> {
+  static async open(name: string, url: string, o: HistorySourceOptions, mirror?: Mirror): Promise<PlainRepoSource> {
     let tags: GitTag[] = [];
-    const { mirror, index } = await HistorySource.load("plain", url, o, {
+    const headFiles = new Map<string, Buffer>();
+    const loaded = await HistorySource.load("plain", url, o, {
       key: async (m) => {
         tags = await listTags(m.dir, o.env);
         return `${m.commit}-${sha256(JSON.stringify(tags)).slice(0, 12)}`;
       },
-      build: (m, key) => buildPlainIndex(m, key, tags, o.env),
-    });
-    return new PlainRepoSource("plain", name, url, mirror, index, o.env, o.policy === "never");
+      build: (m, key) => buildPlainIndex(m, key, tags, o.env, headFiles),
+    }, mirror);
+    const source = new PlainRepoSource("plain", name, url, loaded.mirror, loaded.index, o.env, o.policy === "never");
+    source.headFiles = headFiles;
+    return source;
   }
 }
 
@@ -47,17 +50,28 @@ interface TaggedVersion {
   commit: string;
 }
 
-export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonly GitTag[], env: NodeJS.ProcessEnv): Promise<SourceIndex> {
+/** `headFiles`, when given, receives the bytes of the head's candidate agent files (read anyway). */
+export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonly GitTag[], env: NodeJS.ProcessEnv, headFiles?: Map<string, Buffer>): Promise<SourceIndex> {
   const { dir, commit: head } = mirror;
   const warnings: string[] = [];
   const tree = await listTree(dir, head, env);
   const files = [...tree].filter(([p, f]) => mayBeAgentFile(p) && isRegularFile(f.mode) && f.size <= MAX_AGENT_BYTES);
   const blobs = await readBlobs(dir, files.map(([, f]) => f.oid), env);
   const heads: HeadAgent[] = [];
+  const headOid = new Map(files.map(([p, f]) => [p, f.oid]));
   for (const [p, f] of files) {
-    const id = agentIdentity(blobs.get(f.oid)?.toString("utf8") ?? "", p, "", warnings, false);
+    const blob = blobs.get(f.oid);
+    if (blob) headFiles?.set(p, blob);
+    const id = agentIdentity(blob?.toString("utf8") ?? "", p, "", warnings, false);
     if (id) heads.push({ path: p, id });
   }
+
+  // a version whose file is the head's gets its sha256 now (its bytes were just read): installing it then
+  // needs no git when the content store has them
+  const withHeadSha = (p: string, oid: string): { sha256?: string } => {
+    const blob = oid === headOid.get(p) ? blobs.get(oid) : undefined;
+    return blob ? { sha256: sha256(blob) } : {};
+  };
 
   // versions from tags
   const repoWide: TaggedVersion[] = [];
@@ -75,7 +89,8 @@ export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonl
   for (const h of heads) {
     const own: Record<string, VersionInfo> = {};
     for (const t of tagsFor(h)) {
-      if (present.get(`${t.commit}:${h.path}`)) own[t.version] = { version: t.version, path: h.path, commit: t.commit };
+      const oid = present.get(`${t.commit}:${h.path}`);
+      if (oid) own[t.version] = { version: t.version, path: h.path, commit: t.commit, ...withHeadSha(h.path, oid) };
       else if (perAgent.has(h.id.name)) warnings.push(`tag ${t.tag} has no ${h.path}; that version is skipped`);
     }
     versions.set(h.path, own);
@@ -87,16 +102,22 @@ export async function buildPlainIndex(mirror: Mirror, key: string, tags: readonl
     const watch = new Set(untagged);
     // top folders (and root files), not one pathspec per file: git matches a few pathspecs much faster
     const pathspecs = [...new Set(untagged.map((p) => `:(literal)${p.split("/")[0]!}`))];
-    const changes = new Map<string, { commit: string; time: number }[]>();
+    const changes = new Map<string, { commit: string; time: number; oid: string }[]>();
     for (const c of await firstParentLog(dir, head, pathspecs, env)) {
       for (const ch of c.changes) {
         if (!ch.oid || !watch.has(ch.path) || !isRegularFile(ch.mode)) continue;
         const list = changes.get(ch.path) ?? [];
-        list.push({ commit: c.commit, time: c.time });
+        list.push({ commit: c.commit, time: c.time, oid: ch.oid });
         changes.set(ch.path, list);
       }
     }
-    for (const p of untagged) versions.set(p, commitVersions(changes.get(p) ?? [], p));
+    for (const p of untagged) {
+      const list = changes.get(p) ?? [];
+      const own = commitVersions(list, p);
+      const newest = Object.values(own).find((v) => v.commit === list[list.length - 1]?.commit);
+      if (newest) Object.assign(newest, withHeadSha(p, list[list.length - 1]!.oid));
+      versions.set(p, own);
+    }
   }
 
   const found: FoundAgent[] = heads.map((h) => {
