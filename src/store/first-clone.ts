@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { acquireLock } from "../util/process-lock.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
 import { removeStaleCacheTemps } from "./cache-temps.js";
-import { mirrorDir, NETWORK_TIMEOUT_MS, readMeta, type Mirror } from "./git-mirrors.js";
+import { BLOBLESS, mirrorDir, NETWORK_TIMEOUT_MS, readMeta, type Mirror } from "./git-mirrors.js";
 
 /**
  * A repository no mirror of the cache holds yet, whose kind is not known (registry add, install REPO):
@@ -32,7 +32,8 @@ export async function cloneAndDetect(
     if ((await readMeta(dir)) || (await readMeta(historyDir))) return undefined;
     await fs.rm(tmp, { recursive: true, force: true });
     await fs.mkdir(path.dirname(dir), { recursive: true });
-    await git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    // commits and trees only, where the server allows it (a registry keeps this clone: git-mirrors.ts BLOBLESS)
+    await git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", BLOBLESS, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
     let { commit, history } = await look(tmp);
     const releaseHistory = history ? await acquireLock(`${historyDir}.busy`, 120_000) : undefined;
     try {
@@ -41,6 +42,7 @@ export async function cloneAndDetect(
         const deepen = existsSync(path.join(tmp, "shallow")) ? ["--unshallow"] : [];
         // the head (which may have moved since the clone) lands in refs/agentpkg/head, as after a first clone
         await git(["fetch", ...deepen, "--no-tags", "--force", "--quiet", "--", url, "+HEAD:refs/agentpkg/head", "+refs/tags/*:refs/tags/*"], { cwd: tmp, env, timeoutMs: NETWORK_TIMEOUT_MS });
+        await fetchHeadBlobs(tmp, url, commit, env);
         commit = fetchedHead(tmp) ?? (await git(["rev-parse", "refs/agentpkg/head^{commit}"], { cwd: tmp, env })).trim();
       } else {
         await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
@@ -62,6 +64,20 @@ export async function cloneAndDetect(
     await fs.rm(tmp, { recursive: true, force: true });
     await release();
   }
+}
+
+/**
+ * A history mirror holds every blob. Deepening a partial clone brings the older commits' blobs, but not
+ * those of the first clone's head tree (the server counts them as had): they come in one fetch by id.
+ * `rev-list --missing=print` lists them without fetching; a server that ignored the filter left none.
+ */
+async function fetchHeadBlobs(dir: string, url: string, head: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const listed = await git(["rev-list", "--objects", "--no-object-names", "--missing=print", "--no-walk", head], { cwd: dir, env });
+  const missing = listed.split("\n").filter((l) => l.startsWith("?"));
+  if (missing.length === 0) return;
+  const input = missing.map((l) => l.slice(1)).join("\n") + "\n";
+  const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", "--stdin", "--quiet", "--", url];
+  await git(args, { cwd: dir, env, input, timeoutMs: NETWORK_TIMEOUT_MS });
 }
 
 /** The commit a fetch's first refspec brought, from FETCH_HEAD (a plain file with every ref backend). */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ensureMirror, mirrorDir, offlineGitEnv, prefetchBlobs, type Mirror } from "./git-mirrors.js";
+import { cloneAndDetect } from "./first-clone.js";
 
 describe("mirrorDir", () => {
   it("names a mirror by the url's last segment and a hash of the url", () => {
@@ -67,5 +68,18 @@ describe("partial mirrors (real git repositories)", () => {
     const cache = temp("agentpkg-cache-");
     const m = await ensureMirror(`file://${src}`, { cache, env: process.env, policy: "always", ttlMs: 0 });
     expect(present(m, sh(src, "rev-parse", "HEAD:a.md"))).toBe(true);
+  });
+
+  it("a first clone deepened into a history mirror gets its head's blobs too", async () => {
+    const src = repo(true);
+    writeFileSync(path.join(src, "a.md"), "a2\n");
+    sh(src, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "two");
+    const cache = temp("agentpkg-cache-");
+    const look = async (dir: string) => ({ commit: sh(dir, "rev-parse", "HEAD"), history: true });
+    const m = (await cloneAndDetect(`file://${src}`, { cache, env: process.env }, look))!;
+    expect(m.history).toBe(true);
+    const missing = execFileSync("git", ["rev-list", "--objects", "--missing=print", "--all"], { cwd: m.dir, encoding: "utf8" });
+    expect(missing.split("\n").filter((l) => l.startsWith("?"))).toEqual([]);
+    expect(present(m, sh(src, "rev-parse", "HEAD:b.md"))).toBe(true);
   });
 });

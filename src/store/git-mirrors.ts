@@ -36,7 +36,7 @@ export const NETWORK_TIMEOUT_MS = 120_000;
  * not every agent's. A server without filter support (file:// without uploadpack.allowFilter) ignores it
  * and sends everything, as before. Blobs are fetched when read: prefetchBlobs for many at once.
  */
-const BLOBLESS = "--filter=blob:none";
+export const BLOBLESS = "--filter=blob:none";
 
 export function mirrorDir(cache: string, url: string, history = false): string {
   // classifyGitUrl refuses urls with credentials before this; were one to pass, no secret names a folder
