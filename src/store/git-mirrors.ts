@@ -200,16 +200,19 @@ export function offlineGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export async function prefetchBlobs(mirror: Mirror, oids: readonly string[], env: NodeJS.ProcessEnv, offline: boolean): Promise<void> {
   if (mirror.history || oids.length === 0) return;
   const input = [...new Set(oids)].join("\n") + "\n";
+  // all present (a full mirror, a warm one): no fetch, so readers of a shared mirror never write to it
+  const present = await git(["cat-file", "--batch-check"], { cwd: mirror.dir, env: offlineGitEnv(env), input }).then(
+    (out) => !/ missing$/m.test(out),
+    () => false,
+  );
+  if (present) return;
   if (offline) {
-    const present = await git(["cat-file", "--batch-check"], { cwd: mirror.dir, env: offlineGitEnv(env), input }).then(
-      (out) => !/ missing$/m.test(out),
-      () => false,
-    );
-    if (present) return;
     throw new AgentpkgError("E_OFFLINE", `files of ${redactCredentials(mirror.url)} are not in the cache (--offline)`, {
       hint: "run once without --offline to fetch them",
     });
   }
+  // a fetch writes to the mirror (a pack, the shallow file): one process at a time, as for ensureMirror
+  const release = await acquireLock(`${mirror.dir}.busy`, 120_000);
   try {
     // what git's own on-demand fetch of a partial clone runs, for all the blobs at once
     const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", BLOBLESS, "--stdin", "--quiet", "--", mirror.url];
@@ -217,6 +220,8 @@ export async function prefetchBlobs(mirror: Mirror, oids: readonly string[], env
   } catch (err) {
     if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
     throw err;
+  } finally {
+    await release();
   }
 }
 
