@@ -30,7 +30,8 @@ export async function completionNames(o: { global: boolean; withAvailable: boole
     for (const ref of refs) {
       try {
         const source = await registries.get(ref.name, "never");
-        const [agents, plugins] = await Promise.all([source.listAgents(), source.listPlugins?.() ?? []]);
+        // names only: a large registry's search lines, not every entry checked
+        const [agents, plugins] = await Promise.all([source.agentSummaries ? source.agentSummaries([]) : source.listAgents(), source.listPlugins?.() ?? []]);
         for (const e of [...agents, ...plugins]) available.push(e.name, `${ref.name}/${e.name}`);
       } catch {
         continue;

@@ -79,7 +79,9 @@ async function notFound(registries: Registries, name: string, registry: string |
   const all: { name: string; registry: string }[] = [];
   for (const n of names) {
     const source = await registries.get(n);
-    if (!pluginOnly) for (const a of await source.listAgents()) all.push({ name: a.name, registry: n });
+    // names only: a large registry's search lines, not every entry checked
+    const agents = pluginOnly ? [] : source.agentSummaries ? await source.agentSummaries([]) : await source.listAgents();
+    for (const a of agents) all.push({ name: a.name, registry: n });
     for (const p of (await source.listPlugins?.()) ?? []) all.push({ name: p.name, registry: n });
   }
   const close = closeMatchesAcross(name, all);
