@@ -106,6 +106,15 @@ describe("RegistryLines", () => {
       expect(RegistryLines.from(toRegistryLines(text, "r", files), "r")!.file("agents/good/1.0.0.md")?.toString()).toBe("the bytes\n");
       fs.writeFileSync(file, text);
       expect(RegistryLines.open(file, "r")).toBeUndefined();
+      // a damaged file whose header points past its end is read as absent (the index is built again)
+      const withLines = (length: number) => {
+        const header = JSON.stringify({ format: "agentpkg-registry-lines/4", name: "r", count: 0, lines: [64, length], search: [64, 0], table: [64, 0], files: {} });
+        return `agentpkg-registry-lines/4 64 ${Buffer.byteLength(header)}`.padEnd(63) + "\n" + header;
+      };
+      fs.writeFileSync(file, withLines(10_000_000));
+      expect(RegistryLines.open(file, "r")).toBeUndefined();
+      fs.writeFileSync(file, withLines(0));
+      expect(RegistryLines.open(file, "r")?.name).toBe("r");
       const big = JSON.stringify({ name: "big", agents: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`agent-${i}`, good])) });
       fs.writeFileSync(file, toRegistryLines(big, "big"));
       const large = RegistryLines.open(file, "big")!;

@@ -1,6 +1,6 @@
 // Reading a registry index (layout: registry-lines-format.ts) from its cache file or from memory: a
 // command reads the ranges it needs, and checks an agent's entry only when it asks for that agent.
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { own } from "../../util/json.js";
 import { parseAgentEntry } from "../git-registry/registry-json.js";
 import type { AgentEntry, AgentSummary } from "../source.js";
@@ -52,7 +52,8 @@ export class RegistryLines {
       if (!at) return undefined;
       const text = readAt(fd, at[0], at[1]);
       const header = text.length === at[1] ? parseHeader(text.toString("utf8")) : undefined;
-      return header && new RegistryLines(header, file, label);
+      // a damaged cache file (ranges past its end) is read as absent: the index is built again
+      return header && rangesFit(header, fstatSync(fd).size) ? new RegistryLines(header, file, label) : undefined;
     } finally {
       closeSync(fd);
     }
@@ -151,6 +152,11 @@ export class RegistryLines {
       closeSync(fd);
     }
   }
+}
+
+function rangesFit(h: Header, size: number): boolean {
+  const ranges = [h.lines, h.search, [h.table[0], h.table[1] * RECORD_BYTES], ...Object.values(h.files)];
+  return ranges.every(([start, length]) => start + length <= size);
 }
 
 function readAt(fd: number, start: number, length: number): Buffer {
