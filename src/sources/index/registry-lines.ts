@@ -155,7 +155,7 @@ export class RegistryLines {
 }
 
 function rangesFit(h: Header, size: number): boolean {
-  const ranges = [h.lines, h.search, [h.table[0], h.table[1] * RECORD_BYTES], ...Object.values(h.files)];
+  const ranges: [number, number][] = [h.lines, h.search, [h.table[0], h.table[1] * RECORD_BYTES], ...Object.values(h.files)];
   return ranges.every(([start, length]) => start + length <= size);
 }
 
