@@ -8,6 +8,7 @@
 //   6. apply       under the project lock, crash-safe (src/apply); planned again if another process
 //                  changed the manifest or lock meanwhile. --dry-run stops before this step.
 import { AgentpkgError } from "../util/errors.js";
+import { withSmallYoungGeneration } from "../util/small-young-generation.js";
 import type { Deps } from "../util/deps.js";
 import type { Lockfile } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
@@ -62,6 +63,19 @@ export async function runChange(
    * The scope's stat cache, already loaded by the caller; with `inputs`, a run that changes nothing is
    * remembered under them (see StatCache.unchangedSince).
    */
+  remember?: { statCache: StatCache; inputs?: string },
+): Promise<ChangeResult> {
+  // a plan of thousands of files allocates short-lived objects per file: V8 would grow its young generation
+  // to ~3 x 16 MB for them (most of the peak RSS of installing 5,000 agents), at no gain in speed
+  return withSmallYoungGeneration(() => change(command, o, deps, policy, intend, remember));
+}
+
+async function change(
+  command: string,
+  o: ChangeOptions,
+  deps: Deps,
+  policy: SourceOptions["policy"],
+  intend: (c: Context) => Promise<Intent>,
   remember?: { statCache: StatCache; inputs?: string },
 ): Promise<ChangeResult> {
   const ctx = await openContext(o, deps, policy, remember?.statCache);

@@ -11,11 +11,14 @@ const v8 = builtin<typeof import("node:v8")>("node:v8");
 /** V8's default growth factor of the young generation (Node 20). */
 const DEFAULT_GROWTH = 2;
 
+/** How many callers are inside withSmallYoungGeneration (an index built inside a change keeps it small). */
+let depth = 0;
+
 export async function withSmallYoungGeneration<T>(work: () => Promise<T>): Promise<T> {
-  v8().setFlagsFromString("--semi-space-growth-factor=1");
+  if (depth++ === 0) v8().setFlagsFromString("--semi-space-growth-factor=1");
   try {
     return await work();
   } finally {
-    v8().setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
+    if (--depth === 0) v8().setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
   }
 }

@@ -60,7 +60,11 @@ export class BlobReader {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
       const byCommit = new Map<string, Request[]>();
-      for (const r of batch) byCommit.set(r.commit, [...(byCommit.get(r.commit) ?? []), r]);
+      for (const r of batch) {
+        const same = byCommit.get(r.commit);
+        if (same) same.push(r);
+        else byCommit.set(r.commit, [r]);
+      }
       await Promise.all([...byCommit].map(([commit, reqs]) => this.readAt(commit, reqs).catch((err) => reqs.forEach((r) => r.reject(err)))));
     }
     this.draining = false;
