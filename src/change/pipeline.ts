@@ -101,7 +101,7 @@ async function change(
   if (remember?.inputs !== undefined && unchanged) {
     // files by their own stat: an entry in a shared file (`.mcp.json#mcpServers/x`) is covered by its host file's
     const files = [...plan.disk.keys()].filter((f) => !splitTarget(f)).sort();
-    ctx.statCache.rememberUnchanged(command, remember.inputs, files, Object.keys(plan.lock.agents).length + Object.keys(plan.lock.plugins).length);
+    ctx.statCache.rememberUnchanged(command, remember.inputs, files, [Object.keys(plan.lock.agents).length + Object.keys(plan.lock.plugins).length]);
   }
   ctx.statCache.save();
   return { command, dryRun, applied, backups, scopeRoot: ctx.scope.root, place: { scope: ctx.scope, cwd: ctx.deps.cwd, home: ctx.deps.home }, plan };

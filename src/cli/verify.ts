@@ -2,11 +2,12 @@ import { verifyJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
-import type { VerifyResult } from "../operations/verify.js";
+import type { VerifyOptions, VerifyResult } from "../operations/verify.js";
+import { VERSION } from "../version.js";
 import { invocation } from "./shared.js";
 import { paint, printNotes, printResult, withScopeFlag } from "./output.js";
 
-type Run = (o: { global?: boolean; signatures?: boolean }, deps: Deps) => Promise<VerifyResult>;
+type Run = (o: VerifyOptions, deps: Deps) => Promise<VerifyResult>;
 
 export function verifyCommand(deps: Deps, run?: Run): Command {
   return new Command("verify")
@@ -15,7 +16,7 @@ export function verifyCommand(deps: Deps, run?: Run): Command {
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
       const fn = run ?? (await import("../operations/verify.js")).runVerify;
-      const r = await fn({ ...inv.common, signatures: inv.flags.signatures === true }, inv.deps);
+      const r = await fn({ ...inv.common, signatures: inv.flags.signatures === true, agentpkgVersion: VERSION }, inv.deps);
       const io = inv.deps.io;
       const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
       const agents = !r.checkedPlugins ? count(r.checked, "agent") : r.checked ? `${count(r.checked, "agent")} and ${count(r.checkedPlugins, "plugin")}` : count(r.checkedPlugins, "plugin");

@@ -7,7 +7,7 @@ import { emptyLockfile, type LockEntry, type Lockfile, type PluginLock } from ".
 import { emptyManifest, type Dependency, type Manifest } from "../project/manifest.js";
 import { emptyPlan } from "../plan/plan.js";
 import { scopeFor, scopeFile, type Scope } from "../project/scope.js";
-import { StatCache, statKey } from "../store/stat-cache.js";
+import { inputsKey, StatCache } from "../store/stat-cache.js";
 import { lockSatisfies } from "../change/desired-lock.js";
 import { needsTidy } from "../apply/housekeeping.js";
 import { cloneManifest, runChange, type ChangeOptions } from "../change/pipeline.js";
@@ -51,7 +51,7 @@ export interface SyncResult extends ChangeResult {
 export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
   const scope = scopeFor(deps, o.global === true);
   const statCache = StatCache.load(cacheDir(deps), scope.root);
-  const inputs = projectInputs(scope);
+  const inputs = inputsKey([scope.manifestPath, scope.lockPath]);
   const quick = inputs === undefined ? undefined : await unchangedSync(scope, statCache, inputs, o);
   if (quick) return quick;
   let locked = 0;
@@ -80,13 +80,6 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
   return { ...result, locked };
 }
 
-/** The stats of the manifest and lockfile, as one key; undefined while either may still change unseen. */
-function projectInputs(scope: Scope): string | undefined {
-  const manifest = statKey(statSync(scope.manifestPath, { throwIfNoEntry: false }));
-  const lock = statKey(statSync(scope.lockPath, { throwIfNoEntry: false }));
-  return manifest === undefined || lock === undefined ? undefined : `${manifest}|${lock}`;
-}
-
 /**
  * A repeated sync of an unchanged project, answered from the stat cache as git answers `git status`:
  * the last sync with this manifest and lockfile changed nothing, and no agent file it hashed has
@@ -97,7 +90,7 @@ async function unchangedSync(scope: Scope, statCache: StatCache, inputs: string,
     const st = statSync(scopeFile(scope, rel), { throwIfNoEntry: false });
     return st?.isFile() ? st : undefined;
   };
-  const count = statCache.unchangedSince("sync", inputs, statOf);
+  const count = statCache.unchangedSince("sync", inputs, statOf)?.counts[0];
   if (count === undefined || (await needsTidy(scope))) return undefined;
   // nothing is parsed: the plan is empty, and what it would write is not looked at
   return { command: "sync", dryRun: o.dryRun === true, applied: false, backups: [], scopeRoot: scope.root, plan: emptyPlan(emptyManifest(), emptyLockfile()), locked: count };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkProject } from "./verify.js";
+import { checkProject, statFiles } from "./verify.js";
 import type { LockEntry, Lockfile, PluginLock } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 
@@ -131,5 +131,13 @@ describe("checkProject: plugins", () => {
       disk: clean().set(a.file, null),
     });
     expect(problems.map((p) => [p.type, p.kind])).toEqual([["agent", "missing"]]);
+  });
+});
+
+describe("statFiles", () => {
+  it("stands a shared file's entries for the file itself, once, sorted", () => {
+    const hashed = [".claude/agents/b.md", ".claude/agents/a.md", ".claude/settings.json#hooks/PreToolUse/abc", ".mcp.json#mcpServers/kit"];
+    const targets = [".claude/settings.json#hooks/PreToolUse/abc", ".claude/settings.json#hooks/Stop/def", ".mcp.json#mcpServers/kit", ".claude/commands/kit/greet.md"];
+    expect(statFiles(hashed, targets)).toEqual([".claude/agents/a.md", ".claude/agents/b.md", ".claude/commands/kit/greet.md", ".claude/settings.json", ".mcp.json"]);
   });
 });

@@ -1,11 +1,13 @@
+import { statSync } from "node:fs";
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import { cacheDir, type Deps } from "../util/deps.js";
-import { displayPath, scopeFor } from "../project/scope.js";
+import { displayPath, scopeFile, scopeFor, type Scope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { hashAgentFiles, listAgentFiles } from "../project/agents-dir.js";
 import { ContentStore } from "../store/cas.js";
-import { StatCache } from "../store/stat-cache.js";
+import { inputsKey, StatCache } from "../store/stat-cache.js";
+import { splitTarget } from "../project/targets.js";
 import { hashPluginTargets } from "../project/plugin-disk.js";
 import { describeTarget, trackedFiles } from "../project/plugin-state.js";
 import type { Lockfile } from "../project/lockfile.js";
@@ -143,12 +145,25 @@ function checkPlugins(c: CheckInput): Problem[] {
 }
 
 
+export type VerifyOptions = Pick<CommonOptions, "global"> & {
+  signatures?: boolean;
+  /** the running agentpkg's version: an outcome remembered by another version (other checks) is not reused */
+  agentpkgVersion?: string;
+};
+
 /**
  * verify: read-only check for CI. Reads the manifest, the lock and the agent files; never the network.
  * `signatures`: also the signatures of what signed registries' packages come from, in the cache's mirrors.
  */
-export async function runVerify(o: Pick<CommonOptions, "global"> & { signatures?: boolean }, deps: Pick<Deps, "cwd" | "home" | "env">): Promise<VerifyResult> {
+export async function runVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "home" | "env">): Promise<VerifyResult> {
   const scope = scopeFor(deps, o.global === true);
+  const statCache = StatCache.load(cacheDir(deps), scope.root);
+  // stats taken before the files are read: a change after this point shows in the next run's key
+  const project = inputsKey([scope.manifestPath, scope.lockPath]);
+  const inputs = project === undefined ? undefined : `agentpkg ${o.agentpkgVersion ?? "?"}|${project}`;
+  const all = listAgentFiles(scope); // the folder walk overlaps with the stats and hashing
+  const quick = inputs === undefined || o.signatures ? undefined : await unchangedVerify(scope, statCache, inputs, all);
+  if (quick) return quick;
   const files = await readProjectFiles(scope);
   if (files.manifestText === undefined && files.lockText === undefined) {
     throw new AgentpkgError("E_NOT_FOUND", `nothing to verify: no ${scope.global ? `${displayPath(scope, scope.manifestPath, deps.home)} or agentpkg.lock` : ".claude/agentpkg.json or agentpkg.lock here or above"}`, {
@@ -159,17 +174,51 @@ export async function runVerify(o: Pick<CommonOptions, "global"> & { signatures?
   const tracked = trackedFiles(lock);
   const locked = Object.entries(lock.agents).filter(([name]) => Object.hasOwn(manifest.agents, name)).map(([, e]) => e.file);
   const plugins = Object.keys(lock.plugins).filter((name) => Object.hasOwn(manifest.plugins, name));
-  const all = listAgentFiles(scope); // the folder walk overlaps with hashing
-  const statCache = StatCache.load(cacheDir(deps), scope.root);
   const disk = hashAgentFiles(scope, locked, statCache);
-  const targets = hashPluginTargets(scope, plugins.flatMap((name) => Object.keys(lock.plugins[name]!.files)), statCache);
+  const pluginTargets = plugins.flatMap((name) => Object.keys(lock.plugins[name]!.files));
+  const targets = hashPluginTargets(scope, pluginTargets, statCache);
   for (const [file, sha] of targets.hashes) disk.set(file, sha);
-  statCache.save();
   const untracked = (await all).filter((f) => !tracked.has(f));
   const store = new ContentStore(cacheDir(deps));
   const problems: Problem[] = checkProject({ manifest, lock, disk, installedBefore: (sha) => store.hasSync(sha) });
+  if (inputs !== undefined && problems.length === 0 && targets.warnings.length === 0) {
+    statCache.rememberUnchanged("verify", inputs, statFiles(disk.keys(), pluginTargets), [locked.length, plugins.length]);
+  }
+  statCache.save();
   const signed = o.signatures ? await (await import("./verify-signatures.js")).verifySignatures(manifest, lock, deps) : undefined;
   if (signed) problems.push(...signed.problems);
   const result = { ok: problems.length === 0, checked: locked.length, problems, untracked, checkedPlugins: plugins.length, warnings: targets.warnings };
   return signed ? { ...result, checkedSignatures: signed.checked } : result;
+}
+
+/** The files whose stats stand for what verify hashed: plain files, and the shared files holding plugin entries. */
+export function statFiles(hashed: Iterable<string>, pluginTargets: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const f of [...hashed, ...pluginTargets]) out.add(splitTarget(f)?.host ?? f);
+  return [...out].sort();
+}
+
+/**
+ * A repeated verify of an unchanged project, answered from the stat cache as `git status` answers from its
+ * index: the last verify with this manifest and lockfile (by stat) found nothing wrong, and no file it
+ * hashed has changed since (by stat, with the racy rule). The agents folder is still walked: a new file
+ * there is reported as not managed by agentpkg. Nothing is parsed.
+ */
+async function unchangedVerify(scope: Scope, statCache: StatCache, inputs: string, all: Promise<string[]>): Promise<VerifyResult | undefined> {
+  const statOf = (rel: string) => {
+    try {
+      const st = statSync(scopeFile(scope, rel), { throwIfNoEntry: false });
+      return st?.isFile() ? st : undefined;
+    } catch {
+      return undefined; // ENOTDIR, ELOOP, EACCES: the full check says what is wrong
+    }
+  };
+  const last = statCache.unchangedSince("verify", inputs, statOf);
+  if (!last) return undefined;
+  const [checked, checkedPlugins] = last.counts;
+  if (checked === undefined || checkedPlugins === undefined) return undefined;
+  // every file the lock tracks was hashed (the last run found no package outside the manifest)
+  const tracked = new Set(last.files);
+  const untracked = (await all).filter((f) => !tracked.has(f));
+  return { ok: true, checked, problems: [], untracked, checkedPlugins, warnings: [] };
 }

@@ -35,7 +35,7 @@ export function hashPluginTargets(scope: Scope, targets: Iterable<string>, cache
   const warnings: string[] = [];
   for (const [host, entries] of byHost) {
     try {
-      for (const [k, v] of hashTargets(scope, entries)) if (k !== host) hashes.set(k, v);
+      for (const [k, v] of hashTargets(scope, entries, cache)) if (k !== host) hashes.set(k, v);
     } catch (err) {
       if (!(err instanceof AgentpkgError)) throw err;
       warnings.push(`${err.message.replace(/; nothing was changed$/, "")}: the plugin entries in it count as missing`);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { StatCache, statKey } from "./stat-cache.js";
+import { inputsKey, StatCache, statKey } from "./stat-cache.js";
 import { hashAgentFiles } from "../project/agents-dir.js";
 import { scopeAt } from "../project/scope.js";
 import { sha256 } from "../util/hash.js";
@@ -77,15 +77,19 @@ describe("StatCache", () => {
   it("remembers a run that changed nothing until an input or a file it hashed changes", () => {
     const { p, file, cache } = recorded(5000);
     const statOf = () => fs.statSync(file);
-    cache.rememberUnchanged("sync", "inputs-1", [A], 1);
+    cache.rememberUnchanged("sync", "inputs-1", [A], [1]);
+    cache.rememberUnchanged("verify", "inputs-v", [A], [1, 0]); // one record per command: neither evicts the other
     cache.save();
     const loaded = StatCache.load(p.cache, p.root);
-    expect(loaded.unchangedSince("sync", "inputs-1", statOf)).toBe(1);
+    expect(loaded.unchangedSince("sync", "inputs-1", statOf)?.counts).toEqual([1]);
+    expect(loaded.unchangedSince("verify", "inputs-v", statOf)).toEqual({ inputs: "inputs-v", files: [A], counts: [1, 0] });
     expect(loaded.unchangedSince("sync", "inputs-2", statOf)).toBeUndefined();
     expect(loaded.unchangedSince("verify", "inputs-1", statOf)).toBeUndefined();
+    expect(loaded.unchangedSince("toString", "inputs-1", statOf)).toBeUndefined();
     expect(loaded.unchangedSince("sync", "inputs-1", () => undefined)).toBeUndefined();
     fs.writeFileSync(file, "two");
     expect(loaded.unchangedSince("sync", "inputs-1", statOf)).toBeUndefined();
+    expect(loaded.unchangedSince("verify", "inputs-v", statOf)).toBeUndefined();
     const st2 = fs.statSync(file);
     loaded.record(".claude/agents/a.md", st2, "beef", st2.ctimeMs + 5000);
     fs.writeFileSync(file, "one");
@@ -95,13 +99,34 @@ describe("StatCache", () => {
   it("does not remember a run whose files have no trusted entry, nor key a file that may still change", () => {
     const p = project();
     const cache = StatCache.load(p.cache, p.root);
-    cache.rememberUnchanged("sync", "inputs", [".claude/agents/none.md"], 1);
+    cache.rememberUnchanged("sync", "inputs", [".claude/agents/none.md"], [1]);
     expect(cache.unchangedSince("sync", "inputs", () => undefined)).toBeUndefined();
     const now = Date.now();
     const fresh = { size: 1, mtimeMs: now - 10.5, ctimeMs: now - 10.5, ino: 3 } as fs.Stats;
     expect(statKey(fresh, now)).toBeUndefined();
     expect(statKey({ ...fresh, mtimeMs: now - 500.5, ctimeMs: now - 500.5 } as fs.Stats, now)).toBe(`1:${now - 500.5}:${now - 500.5}:3`);
     expect(statKey(undefined)).toBe("-");
+  });
+
+  it("keys inputs by the stats of files (absent ones too), and not while one may still change", () => {
+    const p = project();
+    const file = path.join(p.root, "agentpkg.json");
+    fs.writeFileSync(file, "{}");
+    const st = fs.statSync(file);
+    expect(inputsKey([file], st.ctimeMs + 10)).toBeUndefined(); // it may still change within the same tick
+    expect(inputsKey([file, path.join(p.root, "none")], st.ctimeMs + 5000)).toBe(`${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}|-`);
+  });
+
+  it("drops a remembered run of the older format (one record naming its command)", () => {
+    const { p, file, cache } = recorded(5000);
+    cache.save();
+    const [name] = fs.readdirSync(path.join(p.cache, "stat"));
+    const saved = path.join(p.cache, "stat", name!);
+    const doc = JSON.parse(fs.readFileSync(saved, "utf8"));
+    fs.writeFileSync(saved, JSON.stringify({ ...doc, unchanged: { command: "sync", inputs: "i", files: [A], count: 1 } }));
+    const loaded = StatCache.load(p.cache, p.root);
+    expect(loaded.unchangedSince("sync", "i", () => fs.statSync(file))).toBeUndefined();
+    expect(loaded.unchangedSince("command", "i", () => fs.statSync(file))).toBeUndefined();
   });
 
   it("hashAgentFiles re-reads a file whose stat changed, and reports missing files", () => {

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync, type Stats } from "node:fs";
+import { mkdirSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
 import path from "node:path";
-import { isPlainObject } from "../util/json.js";
+import { dict, isPlainObject, own } from "../util/json.js";
 import { READ_LIMITS, tryReadRegularFile } from "../util/safe-read.js";
 
 type Entry = [size: number, mtimeMs: number, ctimeMs: number, ino: number, sha: string];
@@ -21,19 +21,32 @@ function fnv1a64(text: string): string {
   return h.toString(16).padStart(16, "0");
 }
 
-/** A run that changed nothing, what it read (a key of the manifest's and lockfile's stats) and the files it hashed. */
-interface Unchanged {
-  command: string;
+/**
+ * A run that changed nothing (sync) or found nothing wrong (verify): what it read (a key of the manifest's
+ * and lockfile's stats), the files it hashed, and the counts it reported.
+ */
+export interface Unchanged {
   inputs: string;
   files: string[];
-  count: number;
+  counts: number[];
 }
+
+const isUnchanged = (u: unknown): u is Unchanged => {
+  const r = u as Unchanged;
+  return isPlainObject(u) && typeof r.inputs === "string" && Array.isArray(r.files) && r.files.every((f) => typeof f === "string") && Array.isArray(r.counts) && r.counts.every((n) => typeof n === "number");
+};
 
 /** size, mtime, ctime and inode of a file ("-" when absent); undefined while it may still change unseen (racy). */
 export function statKey(st: Stats | undefined, now = Date.now()): string | undefined {
   if (!st) return "-";
   if (now - Math.max(st.mtimeMs, st.ctimeMs) < racyMs(st)) return undefined;
   return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+}
+
+/** statKey of each file (by absolute path), as one key; undefined while any of them may still change unseen. */
+export function inputsKey(files: readonly string[], now = Date.now()): string | undefined {
+  const keys = files.map((f) => statKey(statSync(f, { throwIfNoEntry: false }), now));
+  return keys.includes(undefined) ? undefined : keys.join("|");
 }
 
 /**
@@ -48,21 +61,22 @@ export class StatCache {
     private readonly file: string,
     private readonly root: string,
     private readonly entries: Record<string, Entry>,
-    private unchanged: Unchanged | undefined,
+    /** by command: one record each, so alternating sync and verify does not evict the other's */
+    private unchanged: Record<string, Unchanged>,
   ) {}
 
   static load(cacheRoot: string, scopeRoot: string): StatCache {
     const file = path.join(cacheRoot, "stat", `${fnv1a64(scopeRoot)}.json`);
     let entries: Record<string, Entry> = {};
-    let unchanged: Unchanged | undefined;
+    const unchanged = dict<Unchanged>();
     try {
       const r = tryReadRegularFile(file, { limit: READ_LIMITS.projectFile });
       const parsed = (r.ok ? JSON.parse(r.data.toString("utf8")) : undefined) as { root?: unknown; entries?: unknown; unchanged?: Unchanged };
       // another project whose root hashes alike, or another format: start empty
       if (parsed?.root === scopeRoot && isPlainObject(parsed.entries)) {
         entries = parsed.entries as Record<string, Entry>;
-        const u = parsed.unchanged;
-        if (u && typeof u.command === "string" && typeof u.inputs === "string" && Array.isArray(u.files) && typeof u.count === "number") unchanged = u;
+        // an older format (one record with a command) is dropped: it only costs one full run
+        if (isPlainObject(parsed.unchanged)) for (const [command, u] of Object.entries(parsed.unchanged)) if (isUnchanged(u)) unchanged[command] = u;
       }
     } catch {
       // absent or unreadable: start empty
@@ -84,37 +98,38 @@ export class StatCache {
     }
     if (Array.isArray(old) && old[0] === st.size && old[1] === st.mtimeMs && old[2] === st.ctimeMs && old[3] === st.ino && old[4] === sha) return;
     this.entries[rel] = [st.size, st.mtimeMs, st.ctimeMs, st.ino, sha];
-    this.unchanged = undefined; // a file changed: no earlier run's outcome stands
+    this.unchanged = dict(); // a file changed: no earlier run's outcome stands
     this.dirty = true;
   }
 
   private forget(rel: string): void {
     delete this.entries[rel];
-    this.unchanged = undefined;
+    this.unchanged = dict();
     this.dirty = true;
   }
 
   /**
-   * The count a run of `command` reported when it last changed nothing, if it would change nothing now:
-   * its inputs are as they were and every file it hashed still has the stat it had (see lookup).
+   * What a run of `command` reported when it last changed (or found) nothing, if its outcome would be the
+   * same now: its inputs are as they were and every file it hashed still has the stat it had (see lookup).
    * Like every answer here, fit for "has anything changed" only: a run that writes re-hashes.
    */
-  unchangedSince(command: string, inputs: string, statOf: (rel: string) => Stats | undefined): number | undefined {
-    const u = this.unchanged;
-    if (!u || u.command !== command || u.inputs !== inputs) return undefined;
+  unchangedSince(command: string, inputs: string, statOf: (rel: string) => Stats | undefined): Readonly<Unchanged> | undefined {
+    const u = own(this.unchanged, command);
+    if (!u || u.inputs !== inputs) return undefined;
     for (const rel of u.files) {
       const st = statOf(rel);
       if (!st || this.lookup(rel, st) === undefined) return undefined;
     }
-    return u.count;
+    return u;
   }
 
-  /** Remember that a run of `command` changed nothing; `files` must all have fresh entries. */
-  rememberUnchanged(command: string, inputs: string, files: string[], count: number): void {
+  /** Remember that a run of `command` changed (or found) nothing; `files` must all have fresh entries. */
+  rememberUnchanged(command: string, inputs: string, files: string[], counts: number[]): void {
     if (!files.every((rel) => Object.hasOwn(this.entries, rel))) return;
-    const u = this.unchanged;
-    if (u && u.command === command && u.inputs === inputs && u.count === count && u.files.length === files.length && u.files.every((f, i) => f === files[i])) return;
-    this.unchanged = { command, inputs, files, count };
+    const u = own(this.unchanged, command);
+    const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (u && u.inputs === inputs && same(u.counts, counts) && same(u.files, files)) return;
+    this.unchanged[command] = { inputs, files, counts };
     this.dirty = true;
   }
 

@@ -175,15 +175,17 @@ describe("sync with plugins", () => {
     expect(lock().plugins ?? {}).toEqual({});
   });
 
-  it("answers a repeated no-op from the stat cache, and still sees a deleted plugin file and a changed hook or MCP entry", async () => {
+  it("answers a repeated no-op sync and verify from the stat cache, and still sees a deleted plugin file and a changed hook or MCP entry", async () => {
     const statFile = () => {
       const dir = path.join(sb.root, "cache", "agentpkg", "stat");
       return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
     };
     await settle();
     expect((await sb.run(["sync"])).stdout).toContain("already in sync: 1 package");
-    const remembered = statFile().unchanged;
-    expect(remembered).toMatchObject({ command: "sync", count: 1 });
+    expect((await sb.run(["verify"])).code).toBe(0);
+    const { sync: remembered, verify } = statFile().unchanged;
+    expect(remembered).toMatchObject({ counts: [1] });
+    expect(verify).toMatchObject({ counts: [0, 1], files: remembered.files });
     expect(remembered.files).toEqual(expect.arrayContaining([".claude/settings.json", ".mcp.json", GREET, RUN_SH]));
     expect(remembered.files.some((f: string) => f.includes("#"))).toBe(false);
     const quick = await sb.json(["sync"]);
@@ -197,7 +199,10 @@ describe("sync with plugins", () => {
     for (const [what, edit, restored] of edits) {
       await settle();
       expect((await sb.run(["sync"])).stdout, what).toContain("already in sync");
+      expect((await sb.run(["verify"])).stdout, what).toContain("ok: 1 plugin matches");
       edit();
+      const drift = await sb.json(["verify"]);
+      expect([drift.code, drift.data.problems.length > 0], what).toEqual([4, true]);
       const r = await sb.run(["sync"]);
       expect(r.code, `${what}: ${r.stderr}`).toBe(0);
       expect(r.stdout, what).toContain(`synced 1 package: ${restored} restored`);

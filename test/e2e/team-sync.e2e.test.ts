@@ -108,6 +108,43 @@ describe("verify", () => {
     expect(added.data).toMatchObject({ ok: false, problems: [expect.objectContaining({ kind: "not-locked", name: "delta" })] });
   });
 
+  it("answers a repeated run from the stat cache, and still sees a same-size edit with its mtime put back, a deletion, a hand-written agent and a lock change", async () => {
+    const settle = () => new Promise((r) => setTimeout(r, 150)); // past the stat cache's racy window
+    const statFile = () => {
+      const dir = path.join(sb.root, "cache", "agentpkg", "stat");
+      return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
+    };
+    await settle();
+    expect((await sb.run(["verify"])).code).toBe(0);
+    expect(statFile().unchanged.verify).toMatchObject({ counts: [3, 0], files: NAMES.map((n) => `.claude/agents/${n}.md`) });
+    sb.write(".claude/agents/mine.md", agentText("mine"));
+    const quick = await sb.json(["verify"]);
+    expect([quick.code, quick.data.ok, quick.data.checked, quick.data.untracked]).toEqual([0, true, 3, [".claude/agents/mine.md"]]);
+
+    const alpha = path.join(sb.project, ".claude/agents/alpha.md");
+    const { atimeMs, mtimeMs } = fs.statSync(alpha);
+    fs.writeFileSync(alpha, sb.file(".claude/agents/alpha.md").replace("You are", "You ARE"));
+    fs.utimesSync(alpha, atimeMs / 1000, mtimeMs / 1000); // back to the microsecond; the ctime still moves
+    const edited = await sb.json(["verify"]);
+    expect([edited.code, edited.data.problems]).toEqual([4, [expect.objectContaining({ kind: "modified", name: "alpha" })]]);
+
+    expect((await sb.run(["sync", "--force"])).code).toBe(0);
+    await settle();
+    expect((await sb.run(["verify"])).code).toBe(0);
+    fs.rmSync(path.join(sb.project, ".claude/agents/gamma.md"));
+    const deleted = await sb.json(["verify"]);
+    expect([deleted.code, deleted.data.problems]).toEqual([4, [expect.objectContaining({ kind: "missing", name: "gamma" })]]);
+
+    expect((await sb.run(["sync"])).code).toBe(0);
+    await settle();
+    expect((await sb.run(["verify"])).code).toBe(0);
+    const lock = JSON.parse(sb.file(LOCK));
+    lock.agents.beta.sha256 = "0".repeat(64);
+    sb.write(LOCK, JSON.stringify(lock, null, 2) + "\n");
+    const relocked = await sb.json(["verify"]);
+    expect([relocked.code, relocked.data.problems.map((p: { name: string }) => p.name)]).toEqual([4, ["beta"]]);
+  });
+
   it("--quiet prints nothing on success and still explains a failure on stderr", async () => {
     const ok = await sb.run(["verify", "--quiet"]);
     expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, "", ""]);
@@ -163,7 +200,7 @@ describe("sync", () => {
     };
     await settle();
     expect((await sb.run(["sync"])).stdout).toContain("already in sync: 3 packages");
-    expect(statFile().unchanged).toMatchObject({ command: "sync", count: 3 });
+    expect(statFile().unchanged.sync).toMatchObject({ counts: [3] });
     const quick = await sb.json(["sync"]);
     expect([quick.code, quick.data.inSync, quick.data.locked, quick.data.steps]).toEqual([0, true, 3, []]);
 
