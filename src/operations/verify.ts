@@ -160,7 +160,8 @@ export async function runVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "home
   const statCache = StatCache.load(cacheDir(deps), scope.root);
   // stats taken before the files are read: a change after this point shows in the next run's key
   const project = inputsKey([scope.manifestPath, scope.lockPath]);
-  const inputs = project === undefined ? undefined : `agentpkg ${o.agentpkgVersion ?? "?"}|${project}`;
+  // the scope too: a project at ~ has the user scope's manifest path, but not its lockfile rules
+  const inputs = project === undefined ? undefined : `agentpkg ${o.agentpkgVersion ?? "?"}|${scope.global ? "user" : "project"}|${project}`;
   const all = listAgentFiles(scope); // the folder walk overlaps with the stats and hashing
   const quick = inputs === undefined || o.signatures ? undefined : await unchangedVerify(scope, statCache, inputs, all);
   if (quick) return quick;
