@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { whereLines } from "./where.js";
+import { VERSION } from "../version.js";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { SyncOptions, SyncResult } from "../operations/sync.js";
@@ -35,7 +36,7 @@ export function syncCommand(deps: Deps, run?: Run): Command {
     const fromBundle: Run | undefined = from ? async (o, d) => (await import("../operations/install-from.js")).runInstallFrom({ ...o, from }, d, "sync") : undefined;
     const fn = run ?? fromBundle ?? (await import("../operations/sync.js")).runSync;
     const { changeToJson, conflictLines } = await import("./render-change.js");
-    const r = await fn({ ...changeOptions(inv) }, inv.deps);
+    const r = await fn({ ...changeOptions(inv), agentpkgVersion: VERSION }, inv.deps);
     const io = inv.deps.io;
     const inSync = isInSync(r);
     const p = r.plan;

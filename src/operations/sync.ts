@@ -1,4 +1,3 @@
-import { statSync } from "node:fs";
 import { AgentpkgError } from "../util/errors.js";
 import { dict, own } from "../util/json.js";
 import { cacheDir } from "../util/deps.js";
@@ -6,14 +5,17 @@ import type { Deps } from "../util/deps.js";
 import { emptyLockfile, type LockEntry, type Lockfile, type PluginLock } from "../project/lockfile.js";
 import { emptyManifest, type Dependency, type Manifest } from "../project/manifest.js";
 import { emptyPlan } from "../plan/plan.js";
-import { scopeFor, scopeFile, type Scope } from "../project/scope.js";
+import { scopeFor, statScopeFile, type Scope } from "../project/scope.js";
 import { inputsKey, StatCache } from "../store/stat-cache.js";
 import { lockSatisfies } from "../change/desired-lock.js";
 import { needsTidy } from "../apply/housekeeping.js";
 import { cloneManifest, runChange, type ChangeOptions } from "../change/pipeline.js";
 import type { ChangeResult } from "../change/result.js";
 
-export type SyncOptions = ChangeOptions;
+export type SyncOptions = ChangeOptions & {
+  /** the running agentpkg's version: a no-op remembered by another version is not reused */
+  agentpkgVersion?: string;
+};
 
 /** lockSatisfies without its type guard (a false answer here does not mean "no entry"). */
 const satisfies = (entry: LockEntry | PluginLock, dep: Dependency): boolean => lockSatisfies(entry, dep);
@@ -51,7 +53,8 @@ export interface SyncResult extends ChangeResult {
 export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
   const scope = scopeFor(deps, o.global === true);
   const statCache = StatCache.load(cacheDir(deps), scope.root);
-  const inputs = inputsKey([scope.manifestPath, scope.lockPath]);
+  const project = inputsKey([scope.manifestPath, scope.lockPath]);
+  const inputs = project === undefined ? undefined : `agentpkg ${o.agentpkgVersion ?? "?"}|${project}`;
   const quick = inputs === undefined ? undefined : await unchangedSync(scope, statCache, inputs, o);
   if (quick) return quick;
   let locked = 0;
@@ -86,11 +89,7 @@ export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
  * changed since (by stat). No parse, no plan: a no-op sync of 500 agents is 500 stats (DESIGN.md §7).
  */
 async function unchangedSync(scope: Scope, statCache: StatCache, inputs: string, o: SyncOptions): Promise<SyncResult | undefined> {
-  const statOf = (rel: string) => {
-    const st = statSync(scopeFile(scope, rel), { throwIfNoEntry: false });
-    return st?.isFile() ? st : undefined;
-  };
-  const count = statCache.unchangedSince("sync", inputs, statOf)?.counts[0];
+  const count = statCache.unchangedSince("sync", inputs, (rel) => statScopeFile(scope, rel))?.counts[0];
   if (count === undefined || (await needsTidy(scope))) return undefined;
   // nothing is parsed: the plan is empty, and what it would write is not looked at
   return { command: "sync", dryRun: o.dryRun === true, applied: false, backups: [], scopeRoot: scope.root, plan: emptyPlan(emptyManifest(), emptyLockfile()), locked: count };

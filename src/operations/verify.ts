@@ -1,8 +1,7 @@
-import { statSync } from "node:fs";
 import { semver } from "../util/semver.js";
 import { AgentpkgError } from "../util/errors.js";
 import { cacheDir, type Deps } from "../util/deps.js";
-import { displayPath, scopeFile, scopeFor, type Scope } from "../project/scope.js";
+import { displayPath, scopeFor, statScopeFile, type Scope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { hashAgentFiles, listAgentFiles } from "../project/agents-dir.js";
 import { ContentStore } from "../store/cas.js";
@@ -206,15 +205,7 @@ export function statFiles(hashed: Iterable<string>, pluginTargets: readonly stri
  * there is reported as not managed by agentpkg. Nothing is parsed.
  */
 async function unchangedVerify(scope: Scope, statCache: StatCache, inputs: string, all: Promise<string[]>): Promise<VerifyResult | undefined> {
-  const statOf = (rel: string) => {
-    try {
-      const st = statSync(scopeFile(scope, rel), { throwIfNoEntry: false });
-      return st?.isFile() ? st : undefined;
-    } catch {
-      return undefined; // ENOTDIR, ELOOP, EACCES: the full check says what is wrong
-    }
-  };
-  const last = statCache.unchangedSince("verify", inputs, statOf);
+  const last = statCache.unchangedSince("verify", inputs, (rel) => statScopeFile(scope, rel));
   if (!last) return undefined;
   const [checked, checkedPlugins] = last.counts;
   if (checked === undefined || checkedPlugins === undefined) return undefined;

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { displayPath, isTrustedOwner, resolveScope, scopeFile, scopeFor, scopeRelative, tildePath, userScope } from "./scope.js";
+import { displayPath, isTrustedOwner, resolveScope, scopeFile, scopeFor, scopeRelative, statScopeFile, tildePath, userScope } from "./scope.js";
 
 describe("isTrustedOwner", () => {
   it.each([
@@ -99,5 +99,22 @@ describe("the user scope and CLAUDE_CONFIG_DIR", () => {
   it("tildePath shows the home folder as ~ (and nothing else)", () => {
     expect(tildePath("/home/u/.claude/agents/x.md", "/home/u")).toBe("~/.claude/agents/x.md");
     expect(tildePath("/home/user2/x", "/home/u")).toBe("/home/user2/x");
+  });
+});
+
+describe("statScopeFile", () => {
+  it("stats regular files only, and answers undefined where a folder is a file (ENOTDIR)", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "agentpkg-stat-"));
+    try {
+      fs.mkdirSync(path.join(root, ".claude"));
+      fs.writeFileSync(path.join(root, ".claude", "agents"), "a file where the folder was\n");
+      const scope = userScope({ cwd: root, home: root, env: {} });
+      expect(statScopeFile(scope, ".claude/agents")?.size).toBe(28);
+      expect(statScopeFile(scope, ".claude/agents/x.md")).toBeUndefined();
+      expect(statScopeFile(scope, ".claude")).toBeUndefined();
+      expect(statScopeFile(scope, ".claude/absent.md")).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
