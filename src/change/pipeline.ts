@@ -53,7 +53,14 @@ export interface Intent {
   restoreModified?: boolean;
 }
 
-export async function runChange(
+/** Plans and applies one change of the scope: resolve, review, write, lockfile last. */
+export async function runChange(...args: Parameters<typeof change>): Promise<ChangeResult> {
+  // a plan of thousands of files allocates short-lived objects per file: V8 would grow its young generation
+  // to ~3 x 16 MB for them (most of the peak RSS of installing 5,000 agents), at no gain in speed
+  return withSmallYoungGeneration(() => change(...args));
+}
+
+async function change(
   command: string,
   o: ChangeOptions,
   deps: Deps,
@@ -63,19 +70,6 @@ export async function runChange(
    * The scope's stat cache, already loaded by the caller; with `inputs`, a run that changes nothing is
    * remembered under them (see StatCache.unchangedSince).
    */
-  remember?: { statCache: StatCache; inputs?: string },
-): Promise<ChangeResult> {
-  // a plan of thousands of files allocates short-lived objects per file: V8 would grow its young generation
-  // to ~3 x 16 MB for them (most of the peak RSS of installing 5,000 agents), at no gain in speed
-  return withSmallYoungGeneration(() => change(command, o, deps, policy, intend, remember));
-}
-
-async function change(
-  command: string,
-  o: ChangeOptions,
-  deps: Deps,
-  policy: SourceOptions["policy"],
-  intend: (c: Context) => Promise<Intent>,
   remember?: { statCache: StatCache; inputs?: string },
 ): Promise<ChangeResult> {
   const ctx = await openContext(o, deps, policy, remember?.statCache);

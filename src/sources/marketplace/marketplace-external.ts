@@ -4,7 +4,7 @@ import { AgentpkgError } from "../../util/errors.js";
 import { dict } from "../../util/json.js";
 import { redactCredentials } from "../../util/redact.js";
 import { git } from "../../git/run.js";
-import { fetchPluginCommit } from "../../store/git-mirrors.js";
+import { fetchPluginCommit } from "../../store/plugin-checkouts.js";
 import type { EntryComponents } from "../../plugin/layout.js";
 import { commitVersion, monotonicTimes, normalizeVersion } from "../history/git-versions.js";
 import type { IndexedPlugin } from "../index/source-index.js";
