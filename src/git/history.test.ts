@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firstParentLog, listTags, listTree, objectsAt, readBlobs, streamObjects, type StreamedObject } from "./history.js";
+import { firstParentLog, listTags, listTree } from "./history.js";
+import { objectsAt, readBlobs, streamObjects, type StreamedObject } from "./objects.js";
 
 const env = {
   PATH: process.env.PATH ?? "",

@@ -4,7 +4,8 @@
 import { AgentpkgError } from "../../util/errors.js";
 import { runGit } from "../../git/run.js";
 import { sha256 } from "../../util/hash.js";
-import { isRegularFile, objectSizes, readBlobs, readObjects } from "../../git/history.js";
+import { isRegularFile } from "../../git/history.js";
+import { objectSizes, readBlobs, readObjects } from "../../git/objects.js";
 import { MAX_AGENT_BYTES, tooBig } from "../read-checks.js";
 import type { VersionInfo } from "../source.js";
 

@@ -12,7 +12,8 @@ import { scanRegistryJson, type ScannedRegistry } from "../index/registry-json-s
 import { FileBytes, type ScanBytes } from "../index/scan-bytes.js";
 import { latestVersion } from "../resolve.js";
 import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead } from "../read-checks.js";
-import { blobToFile, isRegularFile, listBlobs, streamObjects, type StreamedObject } from "../../git/history.js";
+import { isRegularFile, listBlobs } from "../../git/history.js";
+import { blobToFile, streamObjects, type StreamedObject } from "../../git/objects.js";
 import { READ_LIMITS } from "../../util/safe-read.js";
 import { withSmallYoungGeneration } from "../../util/small-young-generation.js";
 import { BlobReader } from "./blob-batch.js";

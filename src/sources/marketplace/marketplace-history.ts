@@ -2,7 +2,8 @@
 // for every plugin at once, with the plugin's agent files as they were at the end of each version.
 // Every version of marketplace.json is streamed through one `git cat-file --batch` while the log is
 // replayed: only the current and the previous version are held, whatever the length of the history.
-import { isRegularFile, firstParentLog, streamObjects, type LoggedCommit } from "../../git/history.js";
+import { isRegularFile, firstParentLog, type LoggedCommit } from "../../git/history.js";
+import { streamObjects } from "../../git/objects.js";
 import {
   entryChanged,
   MARKETPLACE_JSON,

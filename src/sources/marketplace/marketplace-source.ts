@@ -1,7 +1,8 @@
 import { AgentpkgError } from "../../util/errors.js";
 import { dict } from "../../util/json.js";
 import type { Mirror } from "../../store/git-mirrors.js";
-import { isRegularFile, listTree, readBlobs, type TreeFile } from "../../git/history.js";
+import { isRegularFile, listTree, type TreeFile } from "../../git/history.js";
+import { readBlobs } from "../../git/objects.js";
 import { commitVersions } from "../history/git-versions.js";
 import { HistorySource, type HistorySourceOptions } from "../history/history-source.js";
 import { agentFiles, ancestors, extraAgentPaths, marketplaceHistory, type PluginRef } from "./marketplace-history.js";

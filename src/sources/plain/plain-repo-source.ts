@@ -1,7 +1,8 @@
 import path from "node:path";
 import { sha256 } from "../../util/hash.js";
 import type { Mirror } from "../../store/git-mirrors.js";
-import { firstParentLog, isRegularFile, listTags, listTree, objectsAt, readBlobs, type GitTag } from "../../git/history.js";
+import { firstParentLog, isRegularFile, listTags, listTree, type GitTag } from "../../git/history.js";
+import { objectsAt, readBlobs } from "../../git/objects.js";
 import { commitVersions, parseVersionTag } from "../history/git-versions.js";
 import { HistorySource, type HistorySourceOptions } from "../history/history-source.js";
 import { MAX_AGENT_BYTES } from "../read-checks.js";
