@@ -1,6 +1,6 @@
 // `agentpkg __complete -- WORDS...` (hidden): the completions of the last word, one per line, for the scripts
 // `agentpkg completion bash|zsh|fish` prints. Commands and flags come from the commands themselves; names from
-// the manifest, the lock and the registries' cached indexes (operations/complete.ts), never the network.
+// the manifest, the lock and the registries' cached indexes (operations/inspect/complete.ts), never the network.
 import path from "node:path";
 import { Command, type Option } from "commander";
 import type { Deps } from "../util/deps.js";
@@ -33,7 +33,7 @@ async function commandOf(COMMANDS: CommandTable, deps: Deps, name: string): Prom
 
 /** The candidates for one request. */
 async function candidates(COMMANDS: CommandTable, deps: Deps, request: CompletionRequest, global: boolean): Promise<string[]> {
-  const names = async (withAvailable: boolean) => (await import("../operations/complete.js")).completionNames({ global, withAvailable }, deps);
+  const names = async (withAvailable: boolean) => (await import("../operations/inspect/complete.js")).completionNames({ global, withAvailable }, deps);
   switch (request.kind) {
     case "command":
       return COMMANDS.flatMap((c) => c.names).filter((n) => n !== HIDDEN);

@@ -2,7 +2,7 @@ import { diffJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { colorizeDiff } from "../util/text-diff.js";
-import type { DiffOptions, DiffResult } from "../operations/diff.js";
+import type { DiffOptions, DiffResult } from "../operations/inspect/diff.js";
 import { invocation } from "./shared.js";
 import { printResult } from "./output.js";
 
@@ -15,7 +15,7 @@ export function diffCommand(deps: Deps, run?: Run): Command {
     .option("--upstream", "compare the local file with the version upgrade would install")
     .action(async (name: string | undefined, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/diff.js")).runDiff;
+      const fn = run ?? (await import("../operations/inspect/diff.js")).runDiff;
       const r = await fn({ ...inv.common, name, upstream: inv.flags.upstream === true }, inv.deps);
       const io = inv.deps.io;
       printResult(io, inv.out, diffJson(r), () => {

@@ -1,7 +1,7 @@
 import { infoJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps, Io } from "../util/deps.js";
-import type { InfoOptions, InfoResult } from "../operations/info.js";
+import type { InfoOptions, InfoResult } from "../operations/inspect/info.js";
 import { invocation } from "./shared.js";
 import { paint, printNotes, printResult } from "./output.js";
 
@@ -59,7 +59,7 @@ export function infoCommand(deps: Deps, run?: Run): Command {
     .option("--plugin", "describe the plugin of that name (also when an agent has the name)")
     .action(async (spec: string, _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/info.js")).runInfo;
+      const fn = run ?? (await import("../operations/inspect/info.js")).runInfo;
       const r = await fn({ ...inv.common, spec, plugin: inv.flags.plugin === true }, inv.deps);
       const io = inv.deps.io;
       printNotes(io, inv.out, [...r.warnings, ...r.notes.map((n) => `plugin ${r.name}: ${n}`)]);

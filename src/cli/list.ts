@@ -1,7 +1,7 @@
 import { listJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
-import type { ListOptions, ListResult } from "../operations/list.js";
+import type { ListOptions, ListResult } from "../operations/inspect/list.js";
 import { invocation } from "./shared.js";
 import { printNotes, printResult, table } from "./output.js";
 import { partsCell, pluginFileLines, stateText } from "./render-packages.js";
@@ -35,7 +35,7 @@ export function listCommand(deps: Deps, run?: Run): Command {
     .description("list installed agents and plugins with version, registry and state (ok / modified / merged / missing), and untracked files")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/list.js")).runList;
+      const fn = run ?? (await import("../operations/inspect/list.js")).runList;
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
       printNotes(io, inv.out, r.warnings);

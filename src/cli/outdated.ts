@@ -3,7 +3,7 @@ import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
 import { EXIT } from "../util/errors.js";
 import type { CommonOptions } from "../change/context.js";
-import type { OutdatedResult } from "../operations/outdated.js";
+import type { OutdatedResult } from "../operations/inspect/outdated.js";
 import { invocation } from "./shared.js";
 import { printNotes, printResult, table } from "./output.js";
 
@@ -21,7 +21,7 @@ export function outdatedCommand(deps: Deps, run?: Run): Command {
     .description("show agents and plugins with newer versions: current (locked), wanted (newest in range), latest; exit 4 when any")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/outdated.js")).runOutdated;
+      const fn = run ?? (await import("../operations/inspect/outdated.js")).runOutdated;
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
       printNotes(io, inv.out, r.warnings);

@@ -1,7 +1,7 @@
 import { searchJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
-import type { SearchOptions, SearchResult } from "../operations/search.js";
+import type { SearchOptions, SearchResult } from "../operations/inspect/search.js";
 import { invocation } from "./shared.js";
 import { printNotes, printResult, table } from "./output.js";
 
@@ -26,7 +26,7 @@ export function searchCommand(deps: Deps, run?: Run): Command {
     .option("--registry <name>", "search only this registry")
     .action(async (words: string[], _o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/search.js")).runSearch;
+      const fn = run ?? (await import("../operations/inspect/search.js")).runSearch;
       const registry = typeof inv.flags.registry === "string" ? inv.flags.registry : undefined;
       const r = await fn({ ...inv.common, query: words.join(" "), ...(registry !== undefined ? { registry } : {}) }, inv.deps);
       printNotes(inv.deps.io, inv.out, r.warnings);

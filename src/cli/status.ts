@@ -1,7 +1,7 @@
 import { statusJson } from "./json.js";
 import { Command } from "commander";
 import type { Deps } from "../util/deps.js";
-import type { StatusOptions, StatusResult } from "../operations/status.js";
+import type { StatusOptions, StatusResult } from "../operations/inspect/status.js";
 import { invocation } from "./shared.js";
 import { paint, printNotes, printResult, table } from "./output.js";
 import { partsCell, pluginFileLines, stateText } from "./render-packages.js";
@@ -15,7 +15,7 @@ export function statusCommand(deps: Deps, run?: Run): Command {
     .description("show which installed agents and plugins are modified, merged, missing or untracked, and which have a newer version in range")
     .action(async (_o, self: Command) => {
       const inv = invocation(self, deps);
-      const fn = run ?? (await import("../operations/status.js")).runStatus;
+      const fn = run ?? (await import("../operations/inspect/status.js")).runStatus;
       const r = await fn(inv.common, inv.deps);
       const io = inv.deps.io;
       printNotes(io, inv.out, r.problems);

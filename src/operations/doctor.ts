@@ -13,7 +13,7 @@ import { withProjectLock } from "../apply/project-lock.js";
 import { findTemps } from "../apply/housekeeping.js";
 import { hasJournal } from "../apply/journal.js";
 import { findStaleCacheTemps, removeStaleCacheTemps } from "../store/cache-temps.js";
-import { shadowedListing } from "./list.js";
+import { shadowedListing } from "./inspect/list.js";
 
 export type FindingKind =
   | "busy" | "stale-lock" | "journal" | "temp" | "missing" | "modified"

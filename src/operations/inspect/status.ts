@@ -1,18 +1,18 @@
-import { AgentpkgError } from "../util/errors.js";
-import type { Deps } from "../util/deps.js";
-import { diffStat, type DiffStat } from "../util/text-diff.js";
-import { readAgentFile } from "../project/agents-dir.js";
-import type { LockEntry } from "../project/lockfile.js";
-import type { TargetState } from "../project/plugin-state.js";
-import { Registries } from "../sources/registries.js";
-import { resolveVersion } from "../sources/resolve.js";
-import { openContext, type CommonOptions, type Context } from "../change/context.js";
-import { loadPristine } from "../change/content.js";
-import { resolveAgent, stickyRegistry } from "../change/resolve-agent.js";
-import { own } from "../util/json.js";
+import { AgentpkgError } from "../../util/errors.js";
+import type { Deps } from "../../util/deps.js";
+import { diffStat, type DiffStat } from "../../util/text-diff.js";
+import { readAgentFile } from "../../project/agents-dir.js";
+import type { LockEntry } from "../../project/lockfile.js";
+import type { TargetState } from "../../project/plugin-state.js";
+import { Registries } from "../../sources/registries.js";
+import { resolveVersion } from "../../sources/resolve.js";
+import { openContext, type CommonOptions, type Context } from "../../change/context.js";
+import { loadPristine } from "../../change/content.js";
+import { resolveAgent, stickyRegistry } from "../../change/resolve-agent.js";
+import { own } from "../../util/json.js";
 import { runList, type ListedAgent, type ListedPlugin } from "./list.js";
 import { diffableText, lockedPluginFiles, pristineAndLocal } from "./plugin-read.js";
-import { findPlugin } from "../change/resolve-plugin.js";
+import { findPlugin } from "../../change/resolve-plugin.js";
 
 export interface StatusAgent extends ListedAgent {
   /** lines changed against the pristine installed version (modified and merged files) */

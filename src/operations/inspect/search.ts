@@ -1,10 +1,10 @@
 // `agentpkg search QUERY`: agents and plugins by name and description, and plugins' commands by name, across
 // the configured registries, ranked.
-import type { Deps } from "../util/deps.js";
-import { errorMessage } from "../util/errors.js";
-import { latestVersion } from "../sources/resolve.js";
-import type { AgentEntry, AgentSummary, PluginEntry, Source } from "../sources/source.js";
-import { openContext, type CommonOptions } from "../change/context.js";
+import type { Deps } from "../../util/deps.js";
+import { errorMessage } from "../../util/errors.js";
+import { latestVersion } from "../../sources/resolve.js";
+import type { AgentEntry, AgentSummary, PluginEntry, Source } from "../../sources/source.js";
+import { openContext, type CommonOptions } from "../../change/context.js";
 
 export interface SearchOptions extends CommonOptions {
   /** words to look for; empty: every agent and plugin */

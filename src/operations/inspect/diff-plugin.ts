@@ -1,15 +1,15 @@
 // diff for a plugin: each of its files (and hook / MCP server entries) that differs, against the pristine
 // installed version, or (--upstream) against the version `upgrade` would install.
-import { AgentpkgError } from "../util/errors.js";
-import { own, stableJson } from "../util/json.js";
-import { unifiedDiff } from "../util/text-diff.js";
-import { sha256 } from "../util/hash.js";
-import { contentOf } from "../project/lock-plugins.js";
-import { pluginFiles, type PartKind } from "../project/lockfile.js";
-import { readTarget } from "../project/plugin-disk.js";
-import type { Context } from "../change/context.js";
-import { loadPristine } from "../change/content.js";
-import { resolvePlugin } from "../change/resolve-plugin.js";
+import { AgentpkgError } from "../../util/errors.js";
+import { own, stableJson } from "../../util/json.js";
+import { unifiedDiff } from "../../util/text-diff.js";
+import { sha256 } from "../../util/hash.js";
+import { contentOf } from "../../project/lock-plugins.js";
+import { pluginFiles, type PartKind } from "../../project/lockfile.js";
+import { readTarget } from "../../project/plugin-disk.js";
+import type { Context } from "../../change/context.js";
+import { loadPristine } from "../../change/content.js";
+import { resolvePlugin } from "../../change/resolve-plugin.js";
 import { diffableText } from "./plugin-read.js";
 
 export interface FileDiff {

@@ -1,15 +1,15 @@
 import path from "node:path";
-import type { Deps } from "../util/deps.js";
-import { listAgentFiles, readAgentFile } from "../project/agents-dir.js";
-import type { Manifest } from "../project/manifest.js";
-import { inspectPlugins, type InspectedPlugin } from "../project/plugin-disk.js";
-import { partsByKind, trackedFiles, type TargetState } from "../project/plugin-state.js";
-import { openContext, type CommonOptions, type Context } from "../change/context.js";
-import { listingTokens } from "../agent/listing.js";
-import { fileListingTokens, pluginListingTokens } from "../project/listing-cost.js";
-import { tildePath, userScope } from "../project/scope.js";
-import { agentsFolders, shadowedAgents } from "../project/shadowing.js";
-import { own } from "../util/json.js";
+import type { Deps } from "../../util/deps.js";
+import { listAgentFiles, readAgentFile } from "../../project/agents-dir.js";
+import type { Manifest } from "../../project/manifest.js";
+import { inspectPlugins, type InspectedPlugin } from "../../project/plugin-disk.js";
+import { partsByKind, trackedFiles, type TargetState } from "../../project/plugin-state.js";
+import { openContext, type CommonOptions, type Context } from "../../change/context.js";
+import { listingTokens } from "../../agent/listing.js";
+import { fileListingTokens, pluginListingTokens } from "../../project/listing-cost.js";
+import { tildePath, userScope } from "../../project/scope.js";
+import { agentsFolders, shadowedAgents } from "../../project/shadowing.js";
+import { own } from "../../util/json.js";
 
 export type AgentState = "ok" | "modified" | "merged" | "missing";
 

@@ -1,20 +1,20 @@
 // `agentpkg info NAME`: what a registry knows about an agent, plus tools/model from its latest file; or, for
 // a plugin of a marketplace (no agent of that name, or --plugin), its versions, parts and what a project cannot get.
-import { semver } from "../util/semver.js";
-import type { Deps } from "../util/deps.js";
-import { AgentpkgError, errorMessage } from "../util/errors.js";
-import { closeMatchesAcross } from "../util/suggest.js";
-import { parseAgent } from "../agent/parse.js";
-import { listingTokens } from "../agent/listing.js";
-import type { VendoredFile } from "../plugin/vendor.js";
-import { partsByKind } from "../project/plugin-state.js";
-import { parseSpec } from "../sources/spec.js";
-import { latestVersion, resolveVersion } from "../sources/resolve.js";
-import type { AgentEntry, PluginEntry, Source, VersionInfo } from "../sources/source.js";
-import type { Registries } from "../sources/registries.js";
-import { openContext, type CommonOptions, type Context } from "../change/context.js";
-import { materializePlugin } from "../change/resolve-plugin.js";
-import { findPlugin } from "../change/resolve-plugin.js";
+import { semver } from "../../util/semver.js";
+import type { Deps } from "../../util/deps.js";
+import { AgentpkgError, errorMessage } from "../../util/errors.js";
+import { closeMatchesAcross } from "../../util/suggest.js";
+import { parseAgent } from "../../agent/parse.js";
+import { listingTokens } from "../../agent/listing.js";
+import type { VendoredFile } from "../../plugin/vendor.js";
+import { partsByKind } from "../../project/plugin-state.js";
+import { parseSpec } from "../../sources/spec.js";
+import { latestVersion, resolveVersion } from "../../sources/resolve.js";
+import type { AgentEntry, PluginEntry, Source, VersionInfo } from "../../sources/source.js";
+import type { Registries } from "../../sources/registries.js";
+import { openContext, type CommonOptions, type Context } from "../../change/context.js";
+import { materializePlugin } from "../../change/resolve-plugin.js";
+import { findPlugin } from "../../change/resolve-plugin.js";
 
 export interface InfoOptions extends CommonOptions {
   /** [registry/]name[@range]: the range picks which version's file is described (default: latest) */

@@ -1,10 +1,10 @@
 // The names shell completion offers (`agentpkg __complete`): registries, installed agents and plugins, and
 // what the registries offer as far as the cache knows. Offline by construction (a registry never fetched
 // offers nothing), read-only, and silent: completion must never print an error into the user's command line.
-import type { Deps } from "../util/deps.js";
-import { scopeFor } from "../project/scope.js";
-import { readProjectFiles } from "../project/state.js";
-import { configuredRegistries, Registries } from "../sources/registries.js";
+import type { Deps } from "../../util/deps.js";
+import { scopeFor } from "../../project/scope.js";
+import { readProjectFiles } from "../../project/state.js";
+import { configuredRegistries, Registries } from "../../sources/registries.js";
 
 export interface CompletionNames {
   registries: string[];

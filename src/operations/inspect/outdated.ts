@@ -1,12 +1,12 @@
-import { semver } from "../util/semver.js";
-import { AgentpkgError } from "../util/errors.js";
-import type { Deps } from "../util/deps.js";
-import type { LockEntry, PluginLock } from "../project/lockfile.js";
-import type { Dependency } from "../project/manifest.js";
-import { latestVersion, resolveVersion } from "../sources/resolve.js";
-import { sourceForEntry } from "../sources/registries.js";
-import type { AgentEntry, Source } from "../sources/source.js";
-import { openContext, type CommonOptions, type Context } from "../change/context.js";
+import { semver } from "../../util/semver.js";
+import { AgentpkgError } from "../../util/errors.js";
+import type { Deps } from "../../util/deps.js";
+import type { LockEntry, PluginLock } from "../../project/lockfile.js";
+import type { Dependency } from "../../project/manifest.js";
+import { latestVersion, resolveVersion } from "../../sources/resolve.js";
+import { sourceForEntry } from "../../sources/registries.js";
+import type { AgentEntry, Source } from "../../sources/source.js";
+import { openContext, type CommonOptions, type Context } from "../../change/context.js";
 import { lockedPluginEntry } from "./plugin-read.js";
 
 export interface OutdatedRow {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { matchAgent, matchCommand, rankHits, registryHits, type SearchHit } from "./search.js";
-import type { AgentEntry, PluginEntry } from "../sources/source.js";
+import type { AgentEntry, PluginEntry } from "../../sources/source.js";
 
 describe("matchAgent", () => {
   const a = (name: string, description = "") => ({ name, description });

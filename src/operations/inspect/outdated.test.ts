@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isOutdated, outdatedRow } from "./outdated.js";
-import type { AgentEntry } from "../sources/source.js";
-import type { LockEntry } from "../project/lockfile.js";
+import type { AgentEntry } from "../../sources/source.js";
+import type { LockEntry } from "../../project/lockfile.js";
 
 const agent = (versions: string[], o: Partial<AgentEntry> = {}): AgentEntry => ({
   name: "x",

@@ -1,13 +1,13 @@
-import { AgentpkgError } from "../util/errors.js";
-import type { Deps } from "../util/deps.js";
-import { unifiedDiff } from "../util/text-diff.js";
-import { readAgentFile } from "../project/agents-dir.js";
-import type { LockEntry } from "../project/lockfile.js";
-import { parseSpec } from "../sources/spec.js";
-import { openContext, type CommonOptions, type Context } from "../change/context.js";
-import { loadPristine } from "../change/content.js";
-import { resolveAgent } from "../change/resolve-agent.js";
-import { own } from "../util/json.js";
+import { AgentpkgError } from "../../util/errors.js";
+import type { Deps } from "../../util/deps.js";
+import { unifiedDiff } from "../../util/text-diff.js";
+import { readAgentFile } from "../../project/agents-dir.js";
+import type { LockEntry } from "../../project/lockfile.js";
+import { parseSpec } from "../../sources/spec.js";
+import { openContext, type CommonOptions, type Context } from "../../change/context.js";
+import { loadPristine } from "../../change/content.js";
+import { resolveAgent } from "../../change/resolve-agent.js";
+import { own } from "../../util/json.js";
 import { pluginLocalDiffs, pluginUpstreamDiffs, type FileDiff } from "./diff-plugin.js";
 
 export interface DiffOptions extends CommonOptions {

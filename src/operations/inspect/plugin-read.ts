@@ -1,14 +1,14 @@
 // What status, outdated and diff need of installed plugins: a plugin's entry in the registries (its versions
 // only, never its files), and the pristine and local text of a locked file or shared-file entry, fit to diff.
-import { own } from "../util/json.js";
-import { pluginFiles, type LockedFile, type PluginLock } from "../project/lockfile.js";
-import type { Dependency } from "../project/manifest.js";
-import { readTarget } from "../project/plugin-disk.js";
-import { sourceForEntry, type Registries } from "../sources/registries.js";
-import type { PluginEntry, Source } from "../sources/source.js";
-import type { Context } from "../change/context.js";
-import { findPlugin } from "../change/resolve-plugin.js";
-import { loadPristine } from "../change/content.js";
+import { own } from "../../util/json.js";
+import { pluginFiles, type LockedFile, type PluginLock } from "../../project/lockfile.js";
+import type { Dependency } from "../../project/manifest.js";
+import { readTarget } from "../../project/plugin-disk.js";
+import { sourceForEntry, type Registries } from "../../sources/registries.js";
+import type { PluginEntry, Source } from "../../sources/source.js";
+import type { Context } from "../../change/context.js";
+import { findPlugin } from "../../change/resolve-plugin.js";
+import { loadPristine } from "../../change/content.js";
 
 /**
  * A plugin's entry in the registry `registry` (for `upgrade`'s view, pass change/resolve-agent's
