@@ -10,7 +10,7 @@ import { splitTarget } from "../project/targets.js";
 import { hashPluginTargets } from "../project/plugin-disk.js";
 import { describeTarget, trackedFiles } from "../project/plugin-state.js";
 import type { Lockfile } from "../project/lockfile.js";
-import type { Manifest } from "../project/manifest.js";
+import type { Dependency, Manifest } from "../project/manifest.js";
 import type { CommonOptions } from "../change/context.js";
 
 export type ProblemKind = "modified" | "outdated" | "missing" | "not-locked" | "not-in-manifest" | "range" | "registry" | "parts" | "signature";
@@ -71,33 +71,48 @@ export function checkProject(input: CheckInput): Problem[] {
   return problems.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
 }
 
-function checkAgents(c: CheckInput): Problem[] {
-  const { manifest, lock, disk } = c;
-  const problems: Problem[] = [];
-  const push = (p: Omit<Problem, "type">) => problems.push({ ...p, type: "agent" });
-  for (const [name, dep] of Object.entries(manifest.agents)) {
-    const entry = Object.hasOwn(lock.agents, name) ? lock.agents[name] : undefined;
+/**
+ * What agents and plugins share: each manifest entry is locked, from the registry it pins, at a version in
+ * its range (then `more` checks the rest of it); every lock entry is still in the manifest.
+ */
+function checkPins<E extends { registry: string; version: string }>(
+  wanted: Record<string, Dependency>,
+  locked: Record<string, E>,
+  label: (name: string) => string,
+  push: (p: Omit<Problem, "type">) => void,
+  more: (name: string, dep: Dependency, entry: E) => void,
+): void {
+  for (const [name, dep] of Object.entries(wanted)) {
+    const entry = Object.hasOwn(locked, name) ? locked[name] : undefined;
     if (!entry) {
-      push({ kind: "not-locked", name, message: `${name}: in the manifest but not in the lockfile`, fix: FIX_LOCK });
+      push({ kind: "not-locked", name, message: `${label(name)}: in the manifest but not in the lockfile`, fix: FIX_LOCK });
       continue;
     }
     if (dep.registry && dep.registry !== entry.registry) {
-      push({ kind: "registry", name, message: `${name}: locked from registry "${entry.registry}" but the manifest pins "${dep.registry}"`, fix: FIX_LOCK });
+      push({ kind: "registry", name, message: `${label(name)}: locked from registry "${entry.registry}" but the manifest pins "${dep.registry}"`, fix: FIX_LOCK });
     }
     if (!inRange(entry.version, dep.range)) {
-      push({ kind: "range", name, message: `${name}: locked version ${entry.version} does not satisfy "${dep.range}"`, fix: FIX_LOCK });
+      push({ kind: "range", name, message: `${label(name)}: locked version ${entry.version} does not satisfy "${dep.range}"`, fix: FIX_LOCK });
     }
-    const actual = disk.get(entry.file) ?? null;
+    more(name, dep, entry);
+  }
+  for (const name of Object.keys(locked)) {
+    if (!Object.hasOwn(wanted, name)) {
+      push({ kind: "not-in-manifest", name, message: `${label(name)}: in the lockfile but not in the manifest`, fix: "agentpkg sync (removes it)" });
+    }
+  }
+}
+
+function checkAgents(c: CheckInput): Problem[] {
+  const problems: Problem[] = [];
+  const push = (p: Omit<Problem, "type">) => problems.push({ ...p, type: "agent" });
+  checkPins(c.manifest.agents, c.lock.agents, (name) => name, push, (name, _dep, entry) => {
+    const actual = c.disk.get(entry.file) ?? null;
     if (actual === null) push({ kind: "missing", name, file: entry.file, message: `${entry.file} is missing`, fix: FIX_MISSING });
     else if (actual !== entry.sha256 && actual !== entry.localSha256) {
       push(differs(c, name, entry.file, entry.file, "was modified (its sha256 differs from the lockfile's)"));
     }
-  }
-  for (const name of Object.keys(lock.agents)) {
-    if (!Object.hasOwn(manifest.agents, name)) {
-      push({ kind: "not-in-manifest", name, message: `${name}: in the lockfile but not in the manifest`, fix: "agentpkg sync (removes it)" });
-    }
-  }
+  });
   return problems;
 }
 
@@ -106,40 +121,23 @@ const partsText = (parts: readonly string[] | undefined) => (parts ? `only the p
 
 /** A plugin as the manifest asks: locked, from the pinned registry, in range, with the parts it names; every file and entry as written. */
 function checkPlugins(c: CheckInput): Problem[] {
-  const { manifest, lock, disk } = c;
   const problems: Problem[] = [];
   const push = (p: Omit<Problem, "type">) => problems.push({ ...p, type: "plugin" });
-  for (const [name, dep] of Object.entries(manifest.plugins)) {
-    const entry = Object.hasOwn(lock.plugins, name) ? lock.plugins[name] : undefined;
-    if (!entry) {
-      push({ kind: "not-locked", name, message: `plugin ${name}: in the manifest but not in the lockfile`, fix: FIX_LOCK });
-      continue;
-    }
-    if (dep.registry && dep.registry !== entry.registry) {
-      push({ kind: "registry", name, message: `plugin ${name}: locked from registry "${entry.registry}" but the manifest pins "${dep.registry}"`, fix: FIX_LOCK });
-    }
-    if (!inRange(entry.version, dep.range)) {
-      push({ kind: "range", name, message: `plugin ${name}: locked version ${entry.version} does not satisfy "${dep.range}"`, fix: FIX_LOCK });
-    }
+  checkPins(c.manifest.plugins, c.lock.plugins, (name) => `plugin ${name}`, push, (name, dep, entry) => {
     if (sorted(entry.parts) !== sorted(dep.parts)) {
       push({ kind: "parts", name, message: `plugin ${name}: the manifest asks for ${partsText(dep.parts)} but the lockfile has ${partsText(entry.parts)}`, fix: FIX_LOCK });
     }
     for (const file of Object.keys(entry.files).sort()) {
       const f = entry.files[file]!;
       const what = describeTarget({ file, kind: f.kind, part: f.part });
-      const actual = disk.get(file) ?? null;
+      const actual = c.disk.get(file) ?? null;
       if (actual === null) push({ kind: "missing", name, file, message: `${what} (plugin ${name}) is missing`, fix: FIX_MISSING });
       else if (actual !== f.sha256 && actual !== f.localSha256) {
         const how = f.kind === "mcp" ? "was changed (it differs from what the plugin installed)" : "was modified (its sha256 differs from the lockfile's)";
         push(differs(c, name, file, `${what} (plugin ${name})`, how));
       }
     }
-  }
-  for (const name of Object.keys(lock.plugins)) {
-    if (!Object.hasOwn(manifest.plugins, name)) {
-      push({ kind: "not-in-manifest", name, message: `plugin ${name}: in the lockfile but not in the manifest`, fix: "agentpkg sync (removes it)" });
-    }
-  }
+  });
   return problems;
 }
 
