@@ -13,7 +13,7 @@ import type { Source } from "../sources/source.js";
 import type { Context } from "../change/context.js";
 import type { ChangeResult } from "../change/result.js";
 import { runInstall, type InstallOptions } from "./install.js";
-import { headSigner, readSignersFile } from "./registry.js";
+import { headSigner, readSignersFile, recordedKind, withRegistry } from "./registry.js";
 
 export interface RepoInstallOptions extends InstallOptions {
   /** the registry's name (default: the repository's) */
@@ -104,14 +104,15 @@ function registryFor(repo: RepoSpec, manifest: Manifest, as: string | undefined)
 function addRegistry(c: Context, m: Manifest, ref: RegistryRef, source: Source, signers: string[] | undefined): boolean {
   const taken = own(m.registries, ref.name);
   if (taken !== undefined && taken !== ref.url) throw new AgentpkgError("E_USAGE", `registry ${ref.name} already points at ${redactCredentials(taken)}`, { hint: "name this one with --as NAME" });
-  const kind = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
+  const kind = recordedKind(source.kind);
   c.registries.add(taken === undefined ? { ...ref, ...(kind ? { type: kind } : {}) } : ref, source);
   for (const w of source.warnings ?? []) c.notes.push(w);
+  if (taken === undefined) {
+    Object.assign(m, withRegistry(m, ref.name, ref.url, source.kind, signers));
+    return true;
+  }
   if (signers) m.registrySigners = dict({ ...(m.registrySigners ?? {}), [ref.name]: signers });
-  if (taken !== undefined) return false;
-  m.registries = dict({ ...m.registries, [ref.name]: ref.url });
-  if (kind) m.registryTypes = dict({ ...(m.registryTypes ?? {}), [ref.name]: kind });
-  return true;
+  return false;
 }
 
 const MAX_LISTED = 30;

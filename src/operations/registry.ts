@@ -58,6 +58,22 @@ async function saveManifest(ctx: Context, change: (m: Manifest) => Manifest, dry
   });
 }
 
+/** The kind a manifest records with a registry's url: a registry.json registry is what a plain url means. */
+export const recordedKind = (kind: Source["kind"]) => (kind === "marketplace" || kind === "plain" ? kind : undefined);
+
+/** The manifest with registry `name` recorded as `registry add` writes it: its url, its kind, its allowed signers. */
+export function withRegistry(m: Manifest, name: string, url: string, kind: Source["kind"], signers: string[] | undefined): Manifest {
+  const fixed = recordedKind(kind);
+  const registryTypes = dict(m.registryTypes ?? {});
+  delete registryTypes[name];
+  if (fixed) registryTypes[name] = fixed;
+  const registries = dict(m.registries);
+  registries[name] = url;
+  const registrySigners = dict(m.registrySigners ?? {});
+  if (signers) registrySigners[name] = signers;
+  return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }), ...(Object.keys(registrySigners).length ? { registrySigners } : {}) };
+}
+
 /** registry add NAME URL: check that the url is a registry (fetching it into the cache), then record it. */
 export async function runRegistryAdd(o: CommonOptions & { name: string; url: string; type?: string; allowedSigners?: string }, deps: Deps): Promise<RegistryInfo> {
   assertRegistryName(o.name, "the command line");
@@ -76,18 +92,7 @@ export async function runRegistryAdd(o: CommonOptions & { name: string; url: str
   // the head must already be signed by one of the keys: every install from it would be refused otherwise
   const signer = signers ? await headSigner(o.name, source, signers, o.allowedSigners!, deps) : undefined;
   const agents = source.countAgents ? await source.countAgents() : (await source.listAgents()).length;
-  // a registry.json registry is what a plain url means; other kinds are recorded as { url, type }
-  const fixed = source.kind === "marketplace" || source.kind === "plain" ? source.kind : undefined;
-  const withType = (m: Manifest): Manifest => {
-    const registryTypes = dict(m.registryTypes ?? {});
-    delete registryTypes[o.name];
-    if (fixed) registryTypes[o.name] = fixed;
-    const registries = dict(m.registries);
-    registries[o.name] = url;
-    const registrySigners = dict(m.registrySigners ?? {});
-    if (signers) registrySigners[o.name] = signers.map((s) => s.line);
-    return { ...m, registries, ...(Object.keys(registryTypes).length ? { registryTypes } : { registryTypes: undefined }), ...(Object.keys(registrySigners).length ? { registrySigners } : {}) };
-  };
+  const withType = (m: Manifest): Manifest => withRegistry(m, o.name, url, source.kind, signers?.map((s) => s.line));
   // an existing registry (same url) takes new allowed signers: the way to start requiring signatures
   if (existing === undefined || signers) await saveManifest(ctx, withType, o.dryRun === true);
   const plugins = (await source.listPlugins?.()) ?? [];
