@@ -169,6 +169,10 @@ export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolea
 
 export interface Change {
   writes: { path: string; content: string | Buffer }[];
+  /** files the commit deletes (absent ones are skipped) */
+  removes?: string[];
+  /** what git checks, stages and commits instead of each path: folders, for changes of thousands of files */
+  pathspecs?: string[];
   message: string;
   tag?: string;
 }
@@ -178,14 +182,17 @@ export interface Change {
  * restores every file; a rejected push leaves the remote untouched (the temp clone is discarded).
  */
 export async function commitChange(repo: RegistryRepo, change: Change): Promise<{ commit: string; pushed: boolean; signed: boolean }> {
-  const paths = change.writes.map((w) => w.path);
-  await assertClean(repo, paths);
+  const removes = (change.removes ?? []).filter((p) => readRepoFile(repo, p) !== undefined);
+  const paths = [...change.writes.map((w) => w.path), ...removes];
+  const specs = change.pathspecs ?? paths;
+  await assertClean(repo, specs);
   await assertIdentity(repo);
   const originals = paths.map((p) => readRepoFile(repo, p));
   try {
     for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content);
-    await repoGit(repo, ["add", "--", ...paths]);
-    await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, "--", ...paths]);
+    for (const p of removes) await fs.rm(path.join(repo.dir, ...p.split("/")));
+    await repoGit(repo, ["add", "-A", "--", ...specs]);
+    await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, "--", ...specs]);
   } catch (err) {
     for (const [i, p] of paths.entries()) {
       const abs = path.join(repo.dir, ...p.split("/"));
@@ -193,7 +200,7 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
       if (orig) await writeFileAtomic(abs, orig);
       else await fs.rm(abs, { force: true });
     }
-    await repoGit(repo, ["reset", "-q", "--", ...paths]).catch(() => undefined);
+    await repoGit(repo, ["reset", "-q", "--", ...specs]).catch(() => undefined);
     if (err instanceof GitError) {
       const signing = /sign|gpg|ssh-keygen|public key|private key|passphrase/i.test(err.stderr);
       throw new AgentpkgError("E_IO", `could not commit to ${repo.label}: ${err.message}; nothing was changed`, {
