@@ -52,7 +52,7 @@ export function indexOfWorkingFiles(dir: string, agents: Record<string, Record<s
 }
 
 /** Shard files under index/ (index/<aa>/<name>.json), relative to the checkout; symlinks are not followed. */
-async function existingShards(dir: string): Promise<string[]> {
+export async function existingShards(dir: string): Promise<string[]> {
   const out: string[] = [];
   const top = await fs.readdir(path.join(dir, "index"), { withFileTypes: true }).catch(() => []);
   for (const d of top) {

@@ -195,6 +195,7 @@ export const validateJson = (r: ValidateResult, ok: boolean) => ({
   fixable: r.fixable,
   dryRun: r.dryRun,
   searched: r.searched,
+  indexes: r.indexes,
 });
 
 const registryJson = (r: RegistryInfo) => ({
