@@ -161,6 +161,7 @@ export async function runPublish(o: PublishOptions, deps: Deps): Promise<Publish
     if (o.dryRun) return base;
     const done = await commitChange(repo, {
       writes: [{ path: rel, content: agent.content }, { path: "registry.json", content: text }, ...index.writes],
+      expectBlobs: index.blobs,
       message: `publish ${gitTag}`,
       tag: gitTag,
     });

@@ -159,6 +159,21 @@ async function assertIdentity(repo: RegistryRepo): Promise<void> {
   }
 }
 
+/**
+ * git stages a file's bytes as they are unless .gitattributes or core.autocrlf converts them (line endings,
+ * filters): then the blob id a shard names (and the sha256 registry.json records) would not be the file's.
+ */
+async function assertStaged(repo: RegistryRepo, expected: ReadonlyMap<string, string>): Promise<void> {
+  const out = await repoGit(repo, ["ls-files", "-s", "-z", "--", ...expected.keys()]);
+  const staged = new Map(out.split("\0").filter(Boolean).map((l) => [l.slice(l.indexOf("\t") + 1), l.split(" ")[1]!]));
+  for (const [p, id] of expected) {
+    if (staged.get(p) === id) continue;
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label}: git would store ${p} converted (a line-ending or filter rule: .gitattributes or core.autocrlf), not its bytes; nothing was published`, {
+      hint: "add the line `agents/** -text` to the registry's .gitattributes and commit it",
+    });
+  }
+}
+
 export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolean> {
   if (repo.remote) {
     const out = await repoGit(repo, ["ls-remote", "--tags", "origin", `refs/tags/${tag}`], NETWORK_TIMEOUT_MS);
@@ -173,6 +188,8 @@ export interface Change {
   removes?: string[];
   /** what git checks, stages and commits instead of each path: folders, for changes of thousands of files */
   pathspecs?: string[];
+  /** blob ids the index names for files written here: git must stage exactly those bytes */
+  expectBlobs?: ReadonlyMap<string, string>;
   message: string;
   tag?: string;
 }
@@ -192,6 +209,7 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
     for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content);
     for (const p of removes) await fs.rm(path.join(repo.dir, ...p.split("/")));
     await repoGit(repo, ["add", "-A", "--", ...specs]);
+    if (change.expectBlobs?.size) await assertStaged(repo, change.expectBlobs);
     await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, "--", ...specs]);
   } catch (err) {
     for (const [i, p] of paths.entries()) {

@@ -99,16 +99,16 @@ type RawRegistry = { agents: Record<string, Record<string, unknown>> };
  * The index files a change to one agent's entry rewrites in a sharded checkout: its shard (the blob ids
  * of the files this change writes, `fresh`, hashed as git will store them; the others as committed), and
  * config.json when the count changed. An agent gone from registry.json loses its shard (`removes`).
- * Nothing when the registry has no index.
+ * `blobs`: the ids given to the fresh files, for the commit to check. Nothing when the registry has no index.
  */
 export async function agentIndexChange(
   repo: { dir: string; label: string; env: NodeJS.ProcessEnv },
   raw: RawRegistry,
   name: string,
   freshFiles: ReadonlyMap<string, Buffer> = new Map(),
-): Promise<{ writes: IndexWrite[]; removes: string[] }> {
+): Promise<{ writes: IndexWrite[]; removes: string[]; blobs: Map<string, string> }> {
   const config = shardedConfig(repo.dir, repo.label);
-  if (!config) return { writes: [], removes: [] };
+  if (!config) return { writes: [], removes: [], blobs: new Map() };
   const format = freshFiles.size ? await objectFormat(repo.dir, repo.env) : "sha1";
   const fresh = new Map([...freshFiles].map(([p, data]) => [p, gitBlobId(data, format)]));
   const count = Object.keys(raw.agents).length;
@@ -122,5 +122,5 @@ export async function agentIndexChange(
     removes.push(shardPath(name));
   }
   if (config.agents !== count) writes.push({ path: SHARD_CONFIG, content: configText(count) });
-  return { writes, removes };
+  return { writes, removes, blobs: fresh };
 }
