@@ -103,6 +103,7 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
       writes: written,
       removes: removed,
       pathspecs: ["index"],
+      durable: false,
       message: `index ${base.agents} agents (${written.length} files written, ${removed.length} removed)`,
     });
     // git keeps no folders: one emptied by a removal goes too (rmdir fails on a folder still holding files)

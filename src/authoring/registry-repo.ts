@@ -188,6 +188,11 @@ export interface Change {
   removes?: string[];
   /** what git checks, stages and commits instead of each path: folders, for changes of thousands of files */
   pathspecs?: string[];
+  /**
+   * false: each file is still replaced atomically, without an fsync: for files derived from the commit's
+   * others (a whole index), which a crash before the commit only leaves to be written again
+   */
+  durable?: boolean;
   /** blob ids the index names for files written here: git must stage exactly those bytes */
   expectBlobs?: ReadonlyMap<string, string>;
   message: string;
@@ -206,7 +211,7 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
   await assertIdentity(repo);
   const originals = paths.map((p) => readRepoFile(repo, p));
   try {
-    for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content);
+    for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content, { durable: change.durable !== false });
     for (const p of removes) await fs.rm(path.join(repo.dir, ...p.split("/")));
     await repoGit(repo, ["add", "-A", "--", ...specs]);
     if (change.expectBlobs?.size) await assertStaged(repo, change.expectBlobs);

@@ -6,6 +6,7 @@ import { isPlainObject } from "../util/json.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
 import { readRegularFileIfExists } from "../util/safe-read.js";
 import { objectsAt } from "../git/objects.js";
+import { isRegularFile, listBlobs } from "../git/history.js";
 import { gitBlobId, objectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, SHARD_FORMAT, shardPath } from "../sources/index/shard-path.js";
 
@@ -82,10 +83,18 @@ export function shardText(name: string, entry: Record<string, unknown>, blobOf: 
   return JSON.stringify(shard, null, 2) + "\n";
 }
 
-/** Blob ids of files as committed at HEAD (one `git cat-file --batch-check`); absent ones are left out. */
+/**
+ * Blob ids of regular files as committed at HEAD; absent ones are left out. A few paths are looked up one
+ * by one (`HEAD:<path>`, one `cat-file --batch-check`); many through one listing of the tree, since each
+ * lookup walks the `agents/` tree of every agent again (20,000 agents: 2 minutes instead of 0.2 s).
+ */
 export async function committedBlobs(dir: string, env: NodeJS.ProcessEnv, paths: readonly string[]): Promise<Map<string, string>> {
-  const at = await objectsAt(dir, paths.map((p) => `HEAD:${p}`), env);
   const out = new Map<string, string>();
+  if (paths.length > 16) {
+    for (const [p, b] of await listBlobs(dir, "HEAD", new Set(paths), env)) if (isRegularFile(b.mode)) out.set(p, b.oid);
+    return out;
+  }
+  const at = await objectsAt(dir, paths.map((p) => `HEAD:${p}`), env);
   for (const p of paths) {
     const id = at.get(`HEAD:${p}`);
     if (id) out.set(p, id);
