@@ -104,7 +104,7 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
       removes: removed,
       pathspecs: ["index"],
       durable: false,
-      message: `index ${base.agents} agents (${written.length} files written, ${removed.length} removed)`,
+      message: `index ${base.agents} agent${base.agents === 1 ? "" : "s"} (${written.length} file${written.length === 1 ? "" : "s"} written, ${removed.length} removed)`,
     });
     // git keeps no folders: one emptied by a removal goes too (rmdir fails on a folder still holding files)
     for (const p of removed) await fs.rmdir(path.join(repo.dir, path.dirname(p))).catch(() => undefined);
