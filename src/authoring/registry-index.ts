@@ -10,7 +10,7 @@ import { tryReadRegularFile } from "../util/safe-read.js";
 import { gitBlobId, type ObjectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
 import { commitChange, readRegistryJson, repoGit, withRegistryRepo } from "./registry-repo.js";
-import { committedBlobs, configText, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
+import { committedBlobs, configText, parseIndexConfig, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
 
 export interface RegistryIndexOptions {
   /** a registry checkout, a git url or a configured registry name; default: the current directory */
@@ -72,6 +72,12 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
       throw new AgentpkgError("E_LOCAL_EDITS", `${repo.label} has uncommitted changes to registry.json; the index is written from the committed registry`, {
         hint: `commit them first (cd ${repo.label} && git status)`,
       });
+    }
+    const config = readIndexFile(repo.dir, repo.label, SHARD_CONFIG);
+    const parsed = config === undefined ? undefined : parseIndexConfig(config.toString("utf8"));
+    if (typeof parsed === "string" && parsed.startsWith("has format")) {
+      // a newer agentpkg's index: rewriting it in this format would throw away what that one added
+      throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label}: ${SHARD_CONFIG} ${parsed}; nothing was written`, { hint: "use the agentpkg that wrote this index (upgrade agentpkg)" });
     }
     const agents = reg.raw.agents;
     const paths = Object.values(agents).flatMap(versionPaths);

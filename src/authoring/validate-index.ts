@@ -66,8 +66,13 @@ export async function checkRegistryIndex(dir: string, env: NodeJS.ProcessEnv): P
   const report = (file: string, code: string, message: string) => problems.push({ file, problem: { severity: "error", code, message } });
   const check: IndexCheck = { dir, shards: 0, problems };
   const config = parseIndexConfig(readIndexFile(dir, dir, SHARD_CONFIG)?.toString("utf8") ?? "");
+  if (typeof config === "string" && config.startsWith("has format")) {
+    // a newer agentpkg's index: not wrong, only not this one's to check
+    problems.push({ file: SHARD_CONFIG, problem: { severity: "warning", code: "index-format", message: `${config}, so it cannot check this index (upgrade agentpkg)` } });
+    return check;
+  }
   if (typeof config === "string") {
-    report(SHARD_CONFIG, "index-config", `${config}; readers ignore the shards${config.startsWith("has format") ? "" : FIX}`);
+    report(SHARD_CONFIG, "index-config", `${config}; readers ignore the shards and read registry.json${FIX}`);
     return check;
   }
   const text = readRegularFileIfExists(path.join(dir, "registry.json"), { limit: READ_LIMITS.registryIndex, noFollow: true, display: "registry.json" })?.toString("utf8") ?? "";
