@@ -74,7 +74,7 @@ export function registryCommand(deps: Deps): Command {
     });
   cmd
     .command("init")
-    .description("create a registry repository (registry.json, README, a sample agent) and make its first commit")
+    .description("create a registry repository (registry.json and its sharded index, README, a sample agent) and make its first commit")
     .argument("[dir]", "where (default: the current directory)")
     .option("--name <name>", "the registry's name (default: the folder's name)")
     .action(async (dir: string | undefined, _o, self: Command) => {
