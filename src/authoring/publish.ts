@@ -257,6 +257,6 @@ async function finish(
   const base: RegistryEditResult = { name: r.name, ...(r.version ? { version: r.version } : {}), registry: repo.label, changed: r.changed, tags: { ...r.tags }, commit: null, pushed: false, dryRun: r.dryRun };
   if (!r.changed || r.dryRun) return base;
   const index = await agentIndexChange(repo, reg.raw, r.name);
-  const done = await commitChange(repo, { writes: [{ path: "registry.json", content: formatRegistryJson(reg.raw) }, ...index.writes], removes: index.removes, message: r.message });
+  const done = await commitChange(repo, { writes: [{ path: "registry.json", content: formatRegistryJson(reg.raw) }, ...index.writes], message: r.message });
   return { ...base, ...done };
 }
