@@ -10,7 +10,7 @@ import { tryReadRegularFile } from "../util/safe-read.js";
 import { gitBlobId, type ObjectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
 import { commitChange, readRegistryJson, repoGit, withRegistryRepo } from "./registry-repo.js";
-import { committedBlobs, configText, parseIndexConfig, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
+import { committedBlobs, configText, MAX_SHARD_BYTES, parseIndexConfig, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
 
 export interface RegistryIndexOptions {
   /** a registry checkout, a git url or a configured registry name; default: the current directory */
@@ -91,7 +91,12 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
       }
     }
     const wanted = buildIndex(agents, (p) => blobs.get(p));
-    const written = wanted.filter((w) => readIndexFile(repo.dir, repo.label, w.path)?.toString("utf8") !== w.content);
+    // an existing file that cannot be read as a shard (too large, a symlink) is replaced as well
+    const current = (rel: string) => tryReadRegularFile(path.join(repo.dir, ...rel.split("/")), { limit: MAX_SHARD_BYTES, noFollow: true });
+    const written = wanted.filter((w) => {
+      const r = current(w.path);
+      return !r.ok || r.data.toString("utf8") !== w.content;
+    });
     const keep = new Set(wanted.map((w) => w.path));
     const removed = (await existingShards(repo.dir)).filter((p) => !keep.has(p));
     const base: RegistryIndexResult = {

@@ -29,6 +29,11 @@ describe("shardText", () => {
     }, null, 2) + "\n");
   });
 
+  it("refuses a shard larger than readers accept (1 MiB), naming the file", () => {
+    const huge = { ...entry, versions: { "1.0.0": { ...entry.versions["1.0.0"], changelog: "x".repeat(1024 * 1024) } } };
+    expect(() => shardText("rev", huge, () => undefined)).toThrow(/index\/re\/rev\.json would be \d+ bytes, over the 1048576 bytes readers accept/);
+  });
+
   it("keeps its own name even when the entry has a name field", () => {
     expect(JSON.parse(shardText("rev", { ...entry, name: "other" }, () => undefined)).name).toBe("rev");
   });

@@ -10,8 +10,8 @@ import { isRegularFile, listBlobs } from "../git/history.js";
 import { gitBlobId, objectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, SHARD_FORMAT, shardPath } from "../sources/index/shard-path.js";
 
-/** A shard is one agent's entry: far below this unless the file is hostile or broken. */
-export const MAX_SHARD_BYTES = 16 * 1024 * 1024;
+/** The largest shard readers accept (sources/git-registry/shard-json.ts): thousands of versions. */
+export const MAX_SHARD_BYTES = 1024 * 1024;
 
 export interface IndexWrite {
   path: string;
@@ -80,7 +80,14 @@ export function shardText(name: string, entry: Record<string, unknown>, blobOf: 
     : entry.versions;
   const shard: Record<string, unknown> = { name, ...entry, versions };
   shard.name = name;
-  return JSON.stringify(shard, null, 2) + "\n";
+  const text = JSON.stringify(shard, null, 2) + "\n";
+  const size = Buffer.byteLength(text);
+  if (size > MAX_SHARD_BYTES) {
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${shardPath(name)} would be ${size} bytes, over the ${MAX_SHARD_BYTES} bytes readers accept; nothing was written`, {
+      hint: `shorten what registry.json says about ${name} (changelogs, yank reasons)`,
+    });
+  }
+  return text;
 }
 
 /**

@@ -11,7 +11,7 @@ import { gitBlobId, objectFormat } from "../git/blob-id.js";
 import { parseRegistryJson } from "../sources/git-registry/registry-json.js";
 import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
 import { existingShards } from "./registry-index.js";
-import { committedBlobs, parseIndexConfig, readIndexFile, versionPaths } from "./registry-shards.js";
+import { committedBlobs, MAX_SHARD_BYTES, parseIndexConfig, readIndexFile, versionPaths } from "./registry-shards.js";
 
 export interface IndexProblem {
   /** relative to the registry's folder */
@@ -91,11 +91,17 @@ export async function checkRegistryIndex(dir: string, env: NodeJS.ProcessEnv): P
   const blobOf = blobLookup(dir, committed, await objectFormat(dir, env));
   for (const name of names) {
     const file = shardPath(name);
-    const buf = readIndexFile(dir, dir, file);
-    if (buf === undefined) {
+    const read = tryReadRegularFile(path.join(dir, ...file.split("/")), { limit: MAX_SHARD_BYTES, noFollow: true });
+    if (!read.ok && read.kind === "missing") {
       report(file, "shard-missing", `no shard for agent ${name} of registry.json; installs from the index cannot find it${FIX}`);
       continue;
     }
+    if (!read.ok) {
+      const why = read.kind === "too-large" ? `is over the ${MAX_SHARD_BYTES} bytes readers accept` : "is not a regular file (readers refuse it)";
+      report(file, "shard-invalid", `${why}; installs from the index cannot read ${name}`);
+      continue;
+    }
+    const buf = read.data;
     check.shards++;
     let shard: unknown;
     try {
