@@ -14,6 +14,8 @@ import { isVersionQuery, VERSION } from "./version.js";
 
 /** sha256 of agentpkg.cjs, set at build time: a cache made for another bundle is never used. */
 declare const BUNDLE_HASH: string;
+/** "latin1" when the bundle is ASCII (the same text, copied rather than decoded), else "utf8"; set at build time. */
+declare const BUNDLE_ENCODING: BufferEncoding;
 /** Enough for every command of a couple of agentpkg or Node versions. */
 const KEEP_CACHE_FILES = 64;
 
@@ -92,7 +94,7 @@ function runBundle(bundle: string): void {
   const cacheFile = codeCacheFile(bundle);
   const cachedData = readCache(cacheFile);
   // the CommonJS wrapper on the first line keeps line numbers in stack traces right
-  const source = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(bundle, "utf8")}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(bundle, BUNDLE_ENCODING)}\n})`;
   const script = new vm.Script(source, { filename: bundle, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // at exit, so the cache also holds the functions this run compiled lazily
