@@ -3,7 +3,7 @@ import { AgentpkgError } from "../util/errors.js";
 import { cacheDir, type Deps } from "../util/deps.js";
 import { displayPath, type Scope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
-import { hashAgentFiles } from "../project/agents-dir.js";
+import { hashAgentFiles, listAgentFiles } from "../project/agents-dir.js";
 import { ContentStore } from "../store/cas.js";
 import type { StatCache } from "../store/stat-cache.js";
 import { splitTarget } from "../project/targets.js";
@@ -152,7 +152,7 @@ export type VerifyOptions = Pick<CommonOptions, "global"> & {
  * locked file through the stat cache, compare; `signatures` also checks signatures. A run that found nothing
  * wrong is remembered under `inputs` (undefined: the manifest or lock may still change unseen).
  */
-export async function fullVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "home" | "env">, scope: Scope, statCache: StatCache, inputs: string | undefined, all: Promise<string[]>): Promise<VerifyResult> {
+export async function fullVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "home" | "env">, scope: Scope, statCache: StatCache, inputs: string | undefined): Promise<VerifyResult> {
   const files = await readProjectFiles(scope);
   if (files.manifestText === undefined && files.lockText === undefined) {
     throw new AgentpkgError("E_NOT_FOUND", `nothing to verify: no ${scope.global ? `${displayPath(scope, scope.manifestPath, deps.home)} or agentpkg.lock` : ".claude/agentpkg.json or agentpkg.lock here or above"}`, {
@@ -167,7 +167,7 @@ export async function fullVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "hom
   const pluginTargets = plugins.flatMap((name) => Object.keys(lock.plugins[name]!.files));
   const targets = hashPluginTargets(scope, pluginTargets, statCache);
   for (const [file, sha] of targets.hashes) disk.set(file, sha);
-  const untracked = (await all).filter((f) => !tracked.has(f));
+  const untracked = (await listAgentFiles(scope)).filter((f) => !tracked.has(f));
   const store = new ContentStore(cacheDir(deps));
   const problems: Problem[] = checkProject({ manifest, lock, disk, installedBefore: (sha) => store.hasSync(sha) });
   if (inputs !== undefined && problems.length === 0 && targets.warnings.length === 0) {

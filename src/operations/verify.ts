@@ -19,10 +19,9 @@ export async function runVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "home
   const project = inputsKey([scope.manifestPath, scope.lockPath]);
   // the scope too: a project at ~ has the user scope's manifest path, but not its lockfile rules
   const inputs = project === undefined ? undefined : `agentpkg ${o.agentpkgVersion ?? "?"}|${scope.global ? "user" : "project"}|${project}`;
-  const all = listAgentFiles(scope); // the folder walk overlaps with the stats and hashing
-  const quick = inputs === undefined || o.signatures ? undefined : await unchangedVerify(scope, statCache, inputs, all);
+  const quick = inputs === undefined || o.signatures ? undefined : await unchangedVerify(scope, statCache, inputs);
   if (quick) return quick;
-  return (await import("./verify-check.js")).fullVerify(o, deps, scope, statCache, inputs, all);
+  return (await import("./verify-check.js")).fullVerify(o, deps, scope, statCache, inputs);
 }
 
 /**
@@ -31,13 +30,14 @@ export async function runVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "home
  * hashed has changed since (by stat, with the racy rule). The agents folder is still walked: a new file
  * there is reported as not managed by agentpkg. Nothing is parsed.
  */
-async function unchangedVerify(scope: Scope, statCache: StatCache, inputs: string, all: Promise<string[]>): Promise<VerifyResult | undefined> {
+async function unchangedVerify(scope: Scope, statCache: StatCache, inputs: string): Promise<VerifyResult | undefined> {
   const last = statCache.unchangedSince("verify", inputs, (rel) => statScopeFile(scope, rel));
   if (!last) return undefined;
   const [checked, checkedPlugins] = last.counts;
   if (checked === undefined || checkedPlugins === undefined) return undefined;
   // every file the lock tracks was hashed (the last run found no package outside the manifest)
   const tracked = new Set(last.files);
-  const untracked = (await all).filter((f) => !tracked.has(f));
+  // (the tracked files were just found to be regular files: the walk does not ask again)
+  const untracked = (await listAgentFiles(scope, tracked)).filter((f) => !tracked.has(f));
   return { ok: true, checked, problems: [], untracked, checkedPlugins, warnings: [] };
 }
