@@ -133,3 +133,11 @@ export function decodeStatCache(bytes: Buffer, root?: string): StatCacheData | u
   };
   return { root: header.root, paths, stats, hashes, unchanged };
 }
+
+/** The remembered runs of a cache file with their files by path (for tests and diagnostics); undefined as decode. */
+export function describeStatCache(bytes: Buffer): { root: string; unchanged: Record<string, { inputs: string; counts: number[]; files: string[] }> } | undefined {
+  const d = decodeStatCache(bytes);
+  if (!d) return undefined;
+  const unchanged = Object.fromEntries(Object.entries(d.unchanged).map(([command, u]) => [command, { inputs: u.inputs, counts: u.counts, files: u.entries.map((e) => d.paths[e]!) }]));
+  return { root: d.root, unchanged };
+}
