@@ -37,7 +37,7 @@ async function unchangedVerify(scope: Scope, statCache: StatCache, inputs: strin
   if (checked === undefined || checkedPlugins === undefined) return undefined;
   // every file the lock tracks was hashed (the last run found no package outside the manifest)
   const tracked = new Set(last.files);
-  // (the tracked files were just found to be regular files: the walk does not ask again)
-  const untracked = (await listAgentFiles(scope, tracked)).filter((f) => !tracked.has(f));
+  // (the tracked files were just found to be regular files: the walk leaves them out without asking again)
+  const untracked = await listAgentFiles(scope, tracked);
   return { ok: true, checked, problems: [], untracked, checkedPlugins, warnings: [] };
 }

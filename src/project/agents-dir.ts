@@ -91,15 +91,16 @@ export function readLoadableAgentText(abs: string): string | undefined {
 }
 
 /**
- * The agents folder's loadable files (see findAgentFiles), relative to the scope root, sorted. `knownFiles`:
- * paths (as returned here) just found to be regular files: listed without asking their type again.
+ * The agents folder's loadable files (see findAgentFiles), relative to the scope root, sorted. `except`:
+ * paths (as returned here) just found to be regular files, left out without asking their type again
+ * (verify's quick answer lists only the files it does not track).
  */
-export async function listAgentFiles(scope: Scope, knownFiles?: ReadonlySet<string>): Promise<string[]> {
+export async function listAgentFiles(scope: Scope, except?: ReadonlySet<string>): Promise<string[]> {
   const prefix = scope.root + path.sep;
   const native = (abs: string) => (!scope.configDir && abs.startsWith(prefix) ? abs.slice(prefix.length) : scopeRelative(scope, abs));
   const rel = path.sep === "/" ? native : (abs: string) => native(abs).split(path.sep).join("/");
-  const isKnownFile = knownFiles && ((abs: string) => knownFiles.has(rel(abs)));
-  const found = await findAgentFiles(scope.agentsDir, { sizes: false, isKnownFile });
+  const skipFile = except && ((abs: string) => except.has(rel(abs)));
+  const found = await findAgentFiles(scope.agentsDir, { sizes: false, skipFile });
   return found.map((f) => rel(f.abs)).sort();
 }
 
@@ -117,7 +118,7 @@ export interface FoundFile {
  * (case-sensitive), dotfiles included, symlinks followed (each real folder visited once). With `all`,
  * every regular file (a skill's scripts and references).
  */
-export async function findAgentFiles(dir: string, o: { sizes?: boolean; all?: boolean; isKnownFile?: (abs: string) => boolean } = {}): Promise<FoundFile[]> {
+export async function findAgentFiles(dir: string, o: { sizes?: boolean; all?: boolean; skipFile?: (abs: string) => boolean } = {}): Promise<FoundFile[]> {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
   // synchronous calls: a folder of 5,000 agents is walked in a few milliseconds, and node:fs/promises is not
@@ -126,7 +127,7 @@ export async function findAgentFiles(dir: string, o: { sizes?: boolean; all?: bo
     const real = attempt(() => realpathSync.native(d));
     if (!real || seen.has(real) || depth > MAX_DEPTH) return;
     seen.add(real);
-    for (const [name, e] of entriesOf(d, o.isKnownFile)) {
+    for (const [name, e] of entriesOf(d, o.skipFile)) {
       const abs = d + path.sep + name; // path.join, without normalising 500 times what is already normal
       const st = e.isSymbolicLink() ? attempt(() => statSync(abs)) : undefined;
       if (e.isDirectory() || st?.isDirectory()) walk(abs, depth + 1);
@@ -140,15 +141,14 @@ export async function findAgentFiles(dir: string, o: { sizes?: boolean; all?: bo
 }
 
 type Kind = Pick<Dirent, "isSymbolicLink" | "isDirectory" | "isFile">;
-const REGULAR_FILE: Kind = { isSymbolicLink: () => false, isDirectory: () => false, isFile: () => true };
 
 /**
  * A folder's entries sorted by name, each with its type as lstat (and so a Dirent) gives it. With
- * `isKnownFile`, only names: a known file is taken as a regular file (one that is a symlink to a file is
- * listed all the same), any other name is lstat'ed. 5,000 names cost less than 5,000 Dirents.
+ * `skipFile`, only names are read: a name it accepts (a file the caller knows to be a regular file) is
+ * left out, any other is lstat'ed. 5,000 names cost less than 5,000 Dirents.
  */
-function entriesOf(d: string, isKnownFile: ((abs: string) => boolean) | undefined): [string, Kind][] {
-  if (!isKnownFile) {
+function entriesOf(d: string, skipFile: ((abs: string) => boolean) | undefined): [string, Kind][] {
+  if (!skipFile) {
     const entries = attempt(() => readdirSync(d, { withFileTypes: true })) ?? [];
     return entries.map((e): [string, Kind] => [e.name, e]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
@@ -156,7 +156,7 @@ function entriesOf(d: string, isKnownFile: ((abs: string) => boolean) | undefine
   const out: [string, Kind][] = [];
   for (const name of names) {
     const abs = d + path.sep + name;
-    const kind = isKnownFile(abs) ? REGULAR_FILE : attempt(() => lstatSync(abs));
+    const kind = skipFile(abs) ? undefined : attempt(() => lstatSync(abs));
     if (kind) out.push([name, kind]);
   }
   return out;
