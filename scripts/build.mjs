@@ -86,14 +86,14 @@ const bundleText = output(cli, ".cjs").text;
 // an ASCII bundle (esbuild escapes non-ASCII, except in regular expression literals: write \u escapes there) is
 // read by the launcher as latin1, a plain copy into a one-byte string; any other character makes it decode
 // UTF-8 into a two-byte string, a few milliseconds more at every start
-const encoding = /[^\x00-\x7f]/.test(bundleText) ? "utf8" : "latin1";
+const ascii = !/[^\x00-\x7f]/.test(bundleText);
 const hash = createHash("sha256").update(bundleText).digest("hex");
 
 const launcher = await esbuild.build({
   ...common,
   entryPoints: ["src/code-cache-launcher.ts"],
   outfile: path.join(outdir, "code-cache-launcher.cjs"),
-  define: { BUNDLE_HASH: JSON.stringify(hash), BUNDLE_ENCODING: JSON.stringify(encoding) },
+  define: { BUNDLE_HASH: JSON.stringify(hash) },
 });
 
 fs.rmSync(outdir, { recursive: true, force: true });
@@ -104,4 +104,4 @@ fs.writeFileSync(path.join(outdir, "code-cache-launcher.cjs"), output(launcher, 
 fs.writeFileSync(path.join(outdir, STAMP_FILE), stamp);
 const kb = (bytes) => `${Math.round(bytes / 1024)} KB`;
 const where = path.relative(ROOT, outdir) || ".";
-console.log(`built ${where}/agentpkg.cjs (${kb(bundleText.length)}${encoding === "utf8" ? ", not ASCII: read as UTF-8" : ""}, map ${kb(output(cli, ".map").contents.length)}) and ${where}/code-cache-launcher.cjs`);
+console.log(`built ${where}/agentpkg.cjs (${kb(bundleText.length)}${ascii ? "" : ", not ASCII: read as UTF-8, slower"}, map ${kb(output(cli, ".map").contents.length)}) and ${where}/code-cache-launcher.cjs`);
