@@ -75,12 +75,18 @@ describe("a sharded registry", () => {
     expect(sb.snapshotRoot()).toEqual(before);
   });
 
-  it("installs every agent of a lock on a fresh clone with one fetch for the trees and one for the files", async () => {
+  it("installs a manifest's agents, then a lock's on a fresh clone, in a few round trips whatever their number", async () => {
     await sb.run(["registry", "add", "big", repo.url]);
-    expect((await sb.run(["install", ...NAMES])).code).toBe(0);
+    const manifest = JSON.parse(sb.file(".claude/agentpkg.json"));
+    sb.write(".claude/agentpkg.json", JSON.stringify({ ...manifest, agents: Object.fromEntries(NAMES.map((n) => [n, "^1.0.0"])) }));
+    const resolving = path.join(sb.root, "resolving.json");
+    expect((await sb.run(["install"], { env: { GIT_TRACE2_EVENT: resolving } })).code).toBe(0);
+    // the registry's head (AGENTPKG_REGISTRY_TTL=0 here), then, resolved together, their index/<p> folders
+    // in one fetch, their shards in one and their files in one
+    expect(tripsOf(resolving).trips).toBe(4);
     fs.rmSync(path.join(sb.root, "cache"), { recursive: true, force: true });
     fs.rmSync(path.join(sb.project, ".claude", "agents"), { recursive: true, force: true });
-    const trace = path.join(sb.root, "trace.json");
+    const trace = path.join(sb.root, "from-lock.json");
     const r = await sb.run(["install"], { env: { GIT_TRACE2_EVENT: trace } });
     expect(r.code, r.stderr).toBe(0);
     for (const name of NAMES) expect(sb.file(`.claude/agents/${name}.md`)).toBe(text(name));

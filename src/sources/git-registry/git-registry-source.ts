@@ -6,16 +6,9 @@ import { assertSafeVersionPath, checkedFile, MAX_AGENT_BYTES, readAtHeadInstead 
 import { BlobReader } from "./blob-batch.js";
 import { BlobsById } from "./objects-by-id.js";
 import { dropOlderCommits, hasV4Index, readIndex } from "./registry-index.js";
-import { cachedShardConfig, readShard, readShardConfig, type ShardContext } from "./sharded-index.js";
+import { cachedShardConfig, readShardConfig, ShardReader } from "./sharded-index.js";
 import type { ShardConfig } from "./shard-json.js";
 import type { AgentEntry, AgentSummary, FetchedFile, Source, VersionInfo } from "../source.js";
-
-/**
- * Shards one command reads with a fetch each, at most: past that (an `outdated` of hundreds of agents
- * after an update), the rest come from registry.json's index, made once with every tree in one fetch.
- */
-const SHARD_FETCHES_MAX = 8;
-const MANY_SHARDS = new Error("past SHARD_FETCHES_MAX");
 
 /** The mirror's commit: a registry.json registry (its cached v4 index) or a sharded one (its remembered config). */
 export function hasCachedIndex(mirror: Mirror, name: string): boolean {
@@ -43,6 +36,7 @@ export class GitRegistrySource implements Source {
     // offline, a blob a partial mirror lacks is an error, never fetched on demand
     this.blobs = new BlobReader(mirror.dir, offline ? offlineGitEnv(env) : env, name, (oids) => prefetchBlobs(mirror, oids, env, offline));
     this.byId = new BlobsById(mirror, env, offline, MAX_AGENT_BYTES);
+    this.shardReader = shards ? new ShardReader({ mirror, env, offline, label: name }) : undefined;
     if (index) this.v4 = Promise.resolve(index);
   }
 
@@ -55,7 +49,7 @@ export class GitRegistrySource implements Source {
   private readonly fetched = new Map<string, Promise<void>>();
   /** commits whose trees were made present (one fetch each, before files are read by path) */
   private readonly trees = new Map<string, Promise<void>>();
-  private shardFetches = 0;
+  private readonly shardReader: ShardReader | undefined;
   /**
    * The blob ids of the versions in the shards read (path -> id, at the mirror's commit): the change
    * pipeline reads a version by what the lock keeps (path, sha256), which has no blob id.
@@ -93,24 +87,11 @@ export class GitRegistrySource implements Source {
     return (this.v4 ??= readIndex(this.mirror, this.env, this.name, this.offline, { newestFiles: !this.shards }));
   }
 
-  private shardContext(): ShardContext {
-    const beforeFetch = () => {
-      if (++this.shardFetches > SHARD_FETCHES_MAX) throw MANY_SHARDS;
-    };
-    return { mirror: this.mirror, env: this.env, offline: this.offline, label: this.name, beforeFetch };
-  }
-
   async getAgent(name: string): Promise<AgentEntry | null> {
-    if (this.shards) {
-      try {
-        const entry = await readShard(this.shardContext(), name);
-        for (const v of Object.values(entry?.versions ?? {})) if (v.blob) this.blobIds.set(v.path, v.blob);
-        return entry;
-      } catch (err) {
-        if (err !== MANY_SHARDS) throw err;
-      }
-    }
-    return (await this.index()).get(name);
+    if (!this.shardReader) return (await this.index()).get(name);
+    const entry = await this.shardReader.read(name);
+    for (const v of Object.values(entry?.versions ?? {})) if (v.blob) this.blobIds.set(v.path, v.blob);
+    return entry;
   }
 
   async listAgents(): Promise<AgentEntry[]> {

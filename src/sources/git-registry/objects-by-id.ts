@@ -13,13 +13,13 @@ async function presentData(dir: string, oids: readonly string[], env: NodeJS.Pro
 }
 
 /**
- * The objects `oids`, those the mirror lacks fetched first in one fetch (`beforeFetch` is told, and may
- * throw to refuse); with --offline a missing one is E_OFFLINE. Objects over `maxBytes` come without data.
+ * The objects `oids`, those the mirror lacks fetched first in one fetch; with --offline a missing one is
+ * E_OFFLINE. Objects over `maxBytes` come without data.
  */
 export async function readById(
   mirror: Mirror,
   oids: readonly string[],
-  o: { env: NodeJS.ProcessEnv; offline: boolean; maxBytes: number; beforeFetch?: () => void },
+  o: { env: NodeJS.ProcessEnv; offline: boolean; maxBytes: number },
 ): Promise<Map<string, StreamedObject>> {
   const wanted = [...new Set(oids)];
   // git may fail the whole read on a missing object (its on-demand fetch refused): then find which first
@@ -29,7 +29,6 @@ export async function readById(
   });
   const missing = wanted.filter((oid) => !got.has(oid));
   if (missing.length === 0) return got;
-  if (!o.offline) o.beforeFetch?.();
   await presentObjects(mirror, missing, o.env, o.offline);
   for (const [oid, obj] of await presentData(mirror.dir, missing, o.env, o.maxBytes)) got.set(oid, obj);
   return got;

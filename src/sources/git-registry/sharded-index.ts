@@ -1,6 +1,6 @@
 // A sharded registry's index read from a treeless mirror: index/config.json once per commit (remembered in
-// the mirror), then one agent's shard at a time. Only the trees on the way (the root, index/, index/<p>)
-// and the two blobs are fetched, each by id and alone; nothing is read from registry.json.
+// the mirror), then the shards of the agents asked for. Only the trees on the way (the root, index/, the
+// index/<p> folders) and those blobs are fetched, by id and without what they contain; never registry.json.
 import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
 import { runGit } from "../../git/run.js";
@@ -22,8 +22,6 @@ export interface ShardContext {
   offline: boolean;
   /** the registry's name, for messages */
   label: string;
-  /** called before each fetch a read needs (it may throw to stop one that would need too many) */
-  beforeFetch?: () => void;
 }
 
 /** The mirror's commit is a sharded registry (its config.json, remembered): a warm run needs no git to know. */
@@ -41,20 +39,46 @@ export function cachedShardConfig(mirror: Mirror): ShardConfig | undefined {
 export async function readShardConfig(c: ShardContext): Promise<ShardConfig | undefined> {
   const cached = cachedShardConfig(c.mirror);
   if (cached) return cached;
-  const file = (await readIndexFiles(c, [SHARD_CONFIG], "index", MAX_SHARD_CONFIG_BYTES)).get(SHARD_CONFIG);
+  const file = (await readIndexFiles(c, [SHARD_CONFIG], MAX_SHARD_CONFIG_BYTES)).get(SHARD_CONFIG);
   const config = file instanceof Buffer ? parseShardConfig(file.toString("utf8")) : undefined;
   if (config) await writeFileAtomic(configMarker(c.mirror), JSON.stringify(config) + "\n", { durable: false }).catch(() => undefined); // a read-only cache only costs speed
   return config;
 }
 
-/** One agent's shard, checked (shard-json.ts); null when the registry has no shard for that name. */
-export async function readShard(c: ShardContext, name: string): Promise<AgentEntry | null> {
-  if (!isValidAgentName(name)) return null;
-  const file = shardPath(name);
-  const found = (await readIndexFiles(c, [file], path.posix.dirname(file), MAX_SHARD_BYTES)).get(file);
-  if (found === undefined) return null;
-  if (found instanceof AgentpkgError) throw found;
-  return parseShard(found.toString("utf8"), name, c.label);
+/**
+ * Agents' shards, checked (shard-json.ts); null for a name the registry has no shard for. The reads asked
+ * for in the same tick (a change resolves every agent at once) share one batch: one `ls-tree`, at most one
+ * fetch for the index/<p> trees and one for the shards, one `cat-file`.
+ */
+export class ShardReader {
+  private queue: { name: string; resolve(entry: AgentEntry | null): void; reject(err: unknown): void }[] = [];
+
+  constructor(private readonly c: ShardContext) {}
+
+  read(name: string): Promise<AgentEntry | null> {
+    if (!isValidAgentName(name)) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      if (this.queue.push({ name, resolve, reject }) === 1) setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.queue.splice(0);
+    try {
+      const files = await readIndexFiles(this.c, [...new Set(batch.map((r) => shardPath(r.name)))], MAX_SHARD_BYTES);
+      for (const r of batch) {
+        try {
+          const found = files.get(shardPath(r.name));
+          if (found instanceof AgentpkgError) throw found;
+          r.resolve(found === undefined ? null : parseShard(found.toString("utf8"), r.name, this.c.label));
+        } catch (err) {
+          r.reject(err);
+        }
+      }
+    } catch (err) {
+      for (const r of batch) r.reject(err);
+    }
+  }
 }
 
 interface Entry {
@@ -64,16 +88,16 @@ interface Entry {
 }
 
 /**
- * Files of the index at the mirror's commit (all under `dir`): path -> bytes, or the error that file is
- * (not a regular file, over `maxBytes`); absent when the commit has no such file. git never fetches on
- * its own here (it would take every tree below a missing one): missing trees and blobs come by id.
+ * Files of the index at the mirror's commit (`index/config.json`, `index/<p>/<name>.json`): path -> bytes,
+ * or the error that file is (not a regular file, over `maxBytes`); absent when the commit has no such file.
+ * git never fetches on its own here (it would take every tree below a missing one): missing trees and
+ * blobs come by id.
  */
-async function readIndexFiles(c: ShardContext, files: readonly string[], dir: string, maxBytes: number): Promise<Map<string, Buffer | AgentpkgError>> {
+async function readIndexFiles(c: ShardContext, files: readonly string[], maxBytes: number): Promise<Map<string, Buffer | AgentpkgError>> {
   const { mirror, env, offline } = c;
   let listed = await lsFiles(c, files).catch(() => undefined);
   if (!listed) {
-    if (!offline) c.beforeFetch?.();
-    await presentTreesTo(c, dir);
+    await presentIndexTrees(c, [...new Set(files.map((f) => path.posix.dirname(f)))]);
     listed = await lsFiles(c, files);
   }
   const out = new Map<string, Buffer | AgentpkgError>();
@@ -84,7 +108,7 @@ async function readIndexFiles(c: ShardContext, files: readonly string[], dir: st
     } else wanted.set(file, e.oid);
   }
   if (wanted.size === 0) return out;
-  const objects = await readById(mirror, [...wanted.values()], { env, offline, maxBytes, beforeFetch: c.beforeFetch });
+  const objects = await readById(mirror, [...wanted.values()], { env, offline, maxBytes });
   for (const [file, oid] of wanted) {
     const o = objects.get(oid);
     if (o && o.data === undefined) {
@@ -96,10 +120,17 @@ async function readIndexFiles(c: ShardContext, files: readonly string[], dir: st
   return out;
 }
 
+/** Paths per ls-tree call: keeps the argument list far below any OS limit. */
+const PATHS_PER_CALL = 500;
+
 /** `ls-tree` of exact paths at the mirror's commit; fails (never fetches) when a tree on the way is missing. */
 async function lsFiles(c: ShardContext, files: readonly string[]): Promise<Map<string, Entry>> {
-  const args = ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", c.mirror.commit, "--", ...files];
-  return parseLsTree((await runGit(args, { cwd: c.mirror.dir, env: offlineGitEnv(c.env) })).toString("utf8"));
+  const out = new Map<string, Entry>();
+  for (let i = 0; i < files.length; i += PATHS_PER_CALL) {
+    const args = ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", c.mirror.commit, "--", ...files.slice(i, i + PATHS_PER_CALL)];
+    for (const [file, e] of parseLsTree((await runGit(args, { cwd: c.mirror.dir, env: offlineGitEnv(c.env) })).toString("utf8"))) out.set(file, e);
+  }
+  return out;
 }
 
 function parseLsTree(text: string): Map<string, Entry> {
@@ -111,18 +142,29 @@ function parseLsTree(text: string): Map<string, Entry> {
   return out;
 }
 
-/**
- * The trees from the root down to `dir` present, each fetched alone when missing (a round trip each, at
- * most three for `index/<p>`). Stops where the path ends: the files are then simply not listed.
- */
-async function presentTreesTo(c: ShardContext, dir: string): Promise<void> {
-  const { mirror, env, offline } = c;
-  let tree = await rootTree(mirror.dir, mirror.commit, env);
-  await presentObjects(mirror, [tree], env, offline);
-  for (const name of dir.split("/")) {
-    const entry = parseLsTree((await runGit(["--literal-pathspecs", "ls-tree", "-z", tree, "--", name], { cwd: mirror.dir, env: offlineGitEnv(env) })).toString("utf8")).get(name);
-    if (entry?.type !== "tree") return;
-    await presentObjects(mirror, [entry.oid], env, offline);
-    tree = entry.oid;
+/** The entries named `names` of one tree the mirror holds (never fetches). */
+async function treeEntries(c: ShardContext, tree: string, names: readonly string[]): Promise<Map<string, Entry>> {
+  const out = new Map<string, Entry>();
+  for (let i = 0; i < names.length; i += PATHS_PER_CALL) {
+    const args = ["--literal-pathspecs", "ls-tree", "-z", tree, "--", ...names.slice(i, i + PATHS_PER_CALL)];
+    for (const [name, e] of parseLsTree((await runGit(args, { cwd: c.mirror.dir, env: offlineGitEnv(c.env) })).toString("utf8"))) out.set(name, e);
   }
+  return out;
+}
+
+/**
+ * The trees from the root down to each of `dirs` (`index`, `index/<p>`) present: the root, then index/,
+ * then every index/<p> asked for in one fetch, each tree alone (at most three round trips, however many
+ * agents). A folder the commit lacks is skipped: its files are then simply not listed.
+ */
+async function presentIndexTrees(c: ShardContext, dirs: readonly string[]): Promise<void> {
+  const { mirror, env, offline } = c;
+  const root = await rootTree(mirror.dir, mirror.commit, env);
+  await presentObjects(mirror, [root], env, offline);
+  const index = (await treeEntries(c, root, ["index"])).get("index");
+  if (index?.type !== "tree") return;
+  await presentObjects(mirror, [index.oid], env, offline);
+  const below = dirs.filter((d) => d.startsWith("index/")).map((d) => d.slice("index/".length));
+  const trees = [...(await treeEntries(c, index.oid, below)).values()].filter((e) => e.type === "tree");
+  await presentObjects(mirror, trees.map((e) => e.oid), env, offline);
 }
