@@ -95,6 +95,15 @@ describe("a sharded registry (real git repositories)", () => {
     await expect(source.getAgent("badsha")).rejects.toMatchObject({ code: "E_REGISTRY_INVALID", message: expect.stringMatching(/sha256 must be/) });
   });
 
+  it("reads a version's path when its blob id cannot be read or is another file", async () => {
+    const shard = (name: string, blob: string) => JSON.stringify({ name, versions: { "1.0.0": { path: `agents/${name}/1.0.0.md`, sha256: sha256(text(name)), blob } } });
+    const repo = shardedRepo(["alpha", "bravo"], { shards: { alpha: shard("alpha", "1".repeat(40)), bravo: shard("bravo", blobId(text("alpha"))) } });
+    const source = await open(repo, temp("agentpkg-cache-"));
+    for (const name of ["alpha", "bravo"]) {
+      expect((await source.readVersion((await source.getAgent(name))!.versions["1.0.0"]!)).content.toString()).toBe(text(name));
+    }
+  });
+
   it("reads registry.json when index/config.json is of an unknown format (a newer writer)", async () => {
     const repo = shardedRepo(["alpha", "bravo"], { config: '{"format": 2, "agents": 2}\n', noShards: true });
     const cache = temp("agentpkg-cache-");
