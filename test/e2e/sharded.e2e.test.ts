@@ -64,6 +64,7 @@ describe("a sharded registry", () => {
     expect(has(at("agents/charlie/1.0.0.md"))).toBe(true);
     const others = ["agents", "index/al", "index/br", "agents/bravo/1.0.0.md", "index/br/bravo.json", "registry.json"].map(at);
     expect(others.filter(has)).toEqual([]);
+    expect(fs.readdirSync(mirror()).filter((f) => f.endsWith(".lines"))).toEqual([]); // registry.json never indexed
 
     // --offline: what was fetched is read warm; what never was is a clean E_OFFLINE, nothing written
     expect((await sb.run(["info", "charlie", "--offline"])).code).toBe(0);
@@ -73,6 +74,11 @@ describe("a sharded registry", () => {
     expect(off.stderr).toMatch(/not in the cache \(--offline\)[\s\S]*run once without --offline/);
     expect(off.stderr).not.toMatch(/\n\s+at /);
     expect(sb.snapshotRoot()).toEqual(before);
+
+    // listing every agent reads registry.json (its index is built then, every tree in one fetch)
+    const found = await sb.run(["search", "foxtrot"]);
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toMatch(/foxtrot\s+1\.0\.0/);
   });
 
   it("installs a manifest's agents, then a lock's on a fresh clone, in a few round trips whatever their number", async () => {
