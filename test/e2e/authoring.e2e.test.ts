@@ -109,7 +109,7 @@ describe("registry init, publish, install", () => {
 
   it("publish adds a version that install resolves; the same version again is refused, nothing changed", async () => {
     const reg = await init();
-    expect(git(reg, ["ls-files"]).split("\n").sort()).toEqual([".gitattributes", "README.md", "agents/example-agent/0.1.0.md", "registry.json"]);
+    expect(git(reg, ["ls-files"]).split("\n").sort()).toEqual([".gitattributes", "README.md", "agents/example-agent/0.1.0.md", "index/config.json", "index/ex/example-agent.json", "registry.json"]);
     expect(JSON.parse(sb.file("registry.json", reg)).name).toBe("team-agents");
     expect((await sb.run(["registry", "init", "reg"], { env: GIT_ID })).code).toBe(3);
     sb.write("my-agent.md", agentText("my-agent", { tools: "[Read, Grep]" }));
