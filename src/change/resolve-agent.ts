@@ -1,5 +1,5 @@
 import { AgentpkgError } from "../util/errors.js";
-import { closeMatchesAcross } from "../util/suggest.js";
+import { notFoundHint } from "../util/suggest.js";
 import { agentFileFor, type LockEntry } from "../project/lockfile.js";
 import type { Dependency } from "../project/manifest.js";
 import { resolveVersionIn } from "../sources/resolve.js";
@@ -33,9 +33,8 @@ async function notFound(registries: Registries, name: string, registry: string |
   const names = registry ? [registry] : registries.refs.map((r) => r.name);
   const all: { name: string; registry: string }[] = [];
   for (const n of names) for (const a of await (await registries.get(n)).listAgents()) all.push({ name: a.name, registry: n });
-  const close = closeMatchesAcross(name, all);
   return new AgentpkgError("E_NOT_FOUND", `agent "${name}" not found in ${registry ? `registry ${registry}` : `registries ${names.join(", ")}`}`, {
-    hint: close.length ? `did you mean ${close.join(", ")}?` : "list what is available with agentpkg search",
+    hint: notFoundHint(name, all, "list what is available with agentpkg search"),
   });
 }
 

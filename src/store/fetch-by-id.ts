@@ -14,6 +14,27 @@ export const BLOBLESS = "--filter=blob:none";
  */
 export const TREELESS = "--filter=tree:0";
 
+/** What git says when a server takes filters, but not this one (`uploadpackfilter.tree.allow false`). */
+const FILTER_REFUSED = /filter '[^']*' not supported/i;
+const WEAKER_FILTER: ReadonlyMap<string, string> = new Map([
+  [TREELESS, BLOBLESS],
+  [BLOBLESS, "--no-filter"],
+]);
+
+/**
+ * `run` with `filter`, again with the next weaker one (trees, then everything) while the server refuses
+ * the filter: a host may allow blob:none and not tree:0, and a mirror is only slower for it.
+ */
+export async function withFilterFallback<T>(filter: string, run: (filter: string) => Promise<T>): Promise<T> {
+  try {
+    return await run(filter);
+  } catch (err) {
+    const weaker = WEAKER_FILTER.get(filter);
+    if (weaker && err instanceof GitError && FILTER_REFUSED.test(err.stderr)) return withFilterFallback(weaker, run);
+    throw err;
+  }
+}
+
 /**
  * git's environment for reading a mirror without the network: an object a partial mirror lacks fails the
  * read instead of being fetched (--offline, and every presence check).
@@ -55,8 +76,10 @@ export async function fetchMissing(
   // a fetch writes to the mirror (a pack, the shallow file): one process at a time, as for ensureMirror
   const release = await acquireLock(`${mirror.dir}.busy`, 120_000);
   try {
-    const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", filter, "--stdin", "--quiet", "--", mirror.url];
-    await git(args, { cwd: mirror.dir, env: o.env, input: missing.join("\n") + "\n", timeoutMs: NETWORK_TIMEOUT_MS });
+    await withFilterFallback(filter, (f) => {
+      const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", f, "--stdin", "--quiet", "--", mirror.url];
+      return git(args, { cwd: mirror.dir, env: o.env, input: missing.join("\n") + "\n", timeoutMs: NETWORK_TIMEOUT_MS });
+    });
   } catch (err) {
     if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
     throw err;

@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { acquireLock } from "../util/process-lock.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
 import { removeStaleCacheTemps } from "./cache-temps.js";
-import { mirrorDir, NETWORK_TIMEOUT_MS, readMeta, TREELESS, type Mirror } from "./git-mirrors.js";
+import { mirrorDir, NETWORK_TIMEOUT_MS, readMeta, TREELESS, withFilterFallback, type Mirror } from "./git-mirrors.js";
 import { presentRootTree } from "./treeless.js";
 
 /**
@@ -35,7 +35,7 @@ export async function cloneAndDetect(
     await fs.mkdir(path.dirname(dir), { recursive: true });
     // the commit only, where the server allows it (a registry keeps this clone: git-mirrors.ts TREELESS),
     // and its root tree alone, which tells the kind (reading it by path would fetch every tree below it)
-    await git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", TREELESS, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    await withFilterFallback(TREELESS, (f) => git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", f, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS }));
     const head = await git(["rev-parse", "--verify", "HEAD"], { cwd: tmp, env }).catch(() => undefined); // an empty repository: look says so
     if (head) await presentRootTree({ dir: tmp, url }, head.trim(), env, false);
     let { commit, history } = await look(tmp);

@@ -8,9 +8,9 @@ import { acquireLock } from "../util/process-lock.js";
 import { redactCredentials } from "../util/redact.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
 import { removeStaleCacheTemps } from "./cache-temps.js";
-import { BLOBLESS, fetchMissing, NETWORK_TIMEOUT_MS, TREELESS } from "./fetch-by-id.js";
+import { BLOBLESS, fetchMissing, NETWORK_TIMEOUT_MS, TREELESS, withFilterFallback } from "./fetch-by-id.js";
 
-export { BLOBLESS, NETWORK_TIMEOUT_MS, offlineGitEnv, TREELESS } from "./fetch-by-id.js";
+export { BLOBLESS, NETWORK_TIMEOUT_MS, offlineGitEnv, TREELESS, withFilterFallback } from "./fetch-by-id.js";
 
 export type RefreshPolicy = "always" | "if-stale" | "never";
 
@@ -97,9 +97,9 @@ async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
   try {
-    const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch", TREELESS];
+    const shape = (filter: string) => (history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch", filter]);
     progress?.("cloning");
-    await git(["clone", "--bare", ...shape, progressFlag(progress), "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress });
+    await withFilterFallback(TREELESS, (f) => git(["clone", "--bare", ...shape(f), progressFlag(progress), "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress }));
     const commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: tmp, env });
     await fs.rm(dir, { recursive: true, force: true });
@@ -114,11 +114,12 @@ async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
 
 async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean, progress?: (text: string) => void): Promise<string> {
   try {
-    const args = history
-      ? ["fetch", "--no-tags", "--force", "--no-filter", progressFlag(progress), "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
-      : ["fetch", "--depth", "1", "--no-tags", TREELESS, progressFlag(progress), "--", url, "HEAD"];
+    const args = (filter: string) =>
+      history
+        ? ["fetch", "--no-tags", "--force", "--no-filter", progressFlag(progress), "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
+        : ["fetch", "--depth", "1", "--no-tags", filter, progressFlag(progress), "--", url, "HEAD"];
     progress?.("fetching");
-    await git(args, { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress });
+    await withFilterFallback(TREELESS, (f) => git(args(f), { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress }));
     const commit = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir, env })).trim();
     await git(["update-ref", "refs/agentpkg/head", commit], { cwd: dir, env });
     return commit;
@@ -177,8 +178,8 @@ export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.Pr
   try {
     // an older commit comes with all its trees: it is read by path (history mirrors: never filtered, as a
     // fetch by url would otherwise take the filter an earlier one registered for that url)
-    const depth = mirror.history ? ["--no-filter"] : ["--depth", "1", BLOBLESS];
-    await git(["fetch", ...depth, "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const depth = (filter: string) => (mirror.history ? ["--no-filter"] : ["--depth", "1", filter]);
+    await withFilterFallback(BLOBLESS, (f) => git(["fetch", ...depth(f), "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS }));
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
     if (await registryLacksCommit(mirror, err, env)) throw commitGone(mirror.url, commit, err);

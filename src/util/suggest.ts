@@ -39,3 +39,16 @@ export function closeMatchesAcross(word: string, entries: readonly { name: strin
     return regs.length > 1 ? `${n} (in ${regs.join(", ")})` : n;
   });
 }
+
+/**
+ * The hint of a "not found": a registry listing the exact name in registry.json while its lookup found
+ * nothing has a sharded index out of step with it (a shard missing); else "did you mean", else `fallback`.
+ */
+export function notFoundHint(word: string, entries: readonly { name: string; registry: string }[], fallback: string): string {
+  const listing = [...new Set(entries.filter((e) => e.name === word).map((e) => e.registry))];
+  if (listing.length) {
+    return `registry ${listing.join(", ")} lists "${word}" in registry.json but its sharded index (index/) has no entry for it: its maintainers must run agentpkg registry index`;
+  }
+  const close = closeMatchesAcross(word, entries);
+  return close.length ? `did you mean ${close.join(", ")}?` : fallback;
+}

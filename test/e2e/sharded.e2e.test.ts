@@ -102,4 +102,16 @@ describe("a sharded registry", () => {
     expect(fetches.filter((a) => a.includes("--filter=blob:none"))).toHaveLength(2);
     expect(trips).toBe(6);
   });
+
+  it("falls back to a blobless clone on a server that allows filters but not tree:0, and still installs", async () => {
+    git(repo.dir, ["config", "uploadpackfilter.tree.allow", "false"]);
+    expect((await sb.run(["registry", "add", "big", repo.url])).code).toBe(0);
+    const r = await sb.run(["install", "charlie"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(sb.file(".claude/agents/charlie.md")).toBe(text("charlie"));
+    expect(git(mirror(), ["config", "remote.origin.partialclonefilter"]).trim()).toBe("blob:none");
+    expect(has(at("agents/bravo/1.0.0.md"))).toBe(false); // still partial: files only as needed
+    git(repo.dir, ["config", "uploadpackfilter.allow", "false"]); // now no filter at all: a plain fetch
+    expect((await sb.run(["registry", "update"])).code).toBe(0);
+  });
 });

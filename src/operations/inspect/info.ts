@@ -3,7 +3,7 @@
 import { semver } from "../../util/semver.js";
 import type { Deps } from "../../util/deps.js";
 import { AgentpkgError, errorMessage } from "../../util/errors.js";
-import { closeMatchesAcross } from "../../util/suggest.js";
+import { notFoundHint } from "../../util/suggest.js";
 import { parseAgent } from "../../agent/parse.js";
 import { listingTokens } from "../../agent/listing.js";
 import type { VendoredFile } from "../../plugin/vendor.js";
@@ -84,10 +84,9 @@ async function notFound(registries: Registries, name: string, registry: string |
     for (const a of agents) all.push({ name: a.name, registry: n });
     for (const p of (await source.listPlugins?.()) ?? []) all.push({ name: p.name, registry: n });
   }
-  const close = closeMatchesAcross(name, all);
   const what = pluginOnly ? "plugin" : "agent or plugin";
   return new AgentpkgError("E_NOT_FOUND", `${what} "${name}" not found in ${registry ? `registry ${registry}` : `registries ${names.join(", ")}`}`, {
-    hint: close.length ? `did you mean ${close.join(", ")}?` : `agentpkg search ${name}`,
+    hint: notFoundHint(name, all, `agentpkg search ${name}`),
   });
 }
 
