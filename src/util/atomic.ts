@@ -100,6 +100,10 @@ export async function fsyncDir(dir: string): Promise<void> {
  * The file keeps its mode (or takes `mode`); a new one gets 0644 less the umask.
  */
 export async function writeFileAtomic(target: string, data: string | Buffer, o: { durable?: boolean; mode?: number } = {}): Promise<void> {
+  writeFileAtomicSync(target, data, o);
+}
+
+export function writeFileAtomicSync(target: string, data: string | Buffer, o: { durable?: boolean; mode?: number } = {}): void {
   const dir = path.dirname(target);
   mkdirSync(dir, { recursive: true });
   const tmp = tempPathFor(target);

@@ -18,6 +18,7 @@ import { READ_LIMITS } from "../../util/safe-read.js";
 import { withSmallYoungGeneration } from "../../util/small-young-generation.js";
 import { BlobReader } from "./blob-batch.js";
 import { redactCredentials } from "../../util/redact.js";
+import { isSafeRegistryPath } from "../../util/safe-path.js";
 import type { AgentEntry, AgentSummary, FetchedFile, Source, VersionInfo } from "../source.js";
 
 /** A git repository with registry.json at its root (DESIGN.md §3), read from a shallow mirror. */
@@ -111,6 +112,39 @@ export class GitRegistrySource implements Source {
     const content = await this.blobs.read(at, v);
     return checkedFile(this.name, v, content, at);
   }
+
+  async readVersions(items: readonly { v: VersionInfo; commit?: string | null }[], each: (index: number, file: FetchedFile) => void): Promise<number[]> {
+    const left: number[] = [];
+    const byCommit = new Map<string, number[]>();
+    items.forEach(({ v, commit }, i) => {
+      // a kept newest file, an unsafe path: readVersion's own ways
+      if (this.index.file(v.path) || !isSafeRegistryPath(v.path)) return void left.push(i);
+      const at = commit ?? v.commit ?? this.mirror.commit;
+      const same = byCommit.get(at);
+      if (same) same.push(i);
+      else byCommit.set(at, [i]);
+    });
+    for (const [at, batch] of byCommit) {
+      // an older commit that is gone: readVersion finds the file at the head instead, or says why not
+      if (at !== this.mirror.commit && !(await this.present(at).then(() => true, () => false))) {
+        left.push(...batch);
+        continue;
+      }
+      const refused = await this.blobs.readEach(at, batch.map((i) => items[i]!.v), (j, content) => {
+        const i = batch[j]!;
+        let file: FetchedFile;
+        try {
+          file = checkedFile(this.name, items[i]!.v, content, at);
+        } catch {
+          return void left.push(i);
+        }
+        each(i, file);
+      });
+      for (const j of refused.keys()) left.push(batch[j]!);
+    }
+    return left.sort((a, b) => a - b);
+  }
+
 }
 
 /** Named by format too: agentpkg versions that share a cache keep their own index instead of redoing each other's. */
