@@ -66,8 +66,12 @@ function journalFiles(scope: Scope, plan: Plan, staged: Map<string, { tmp: strin
 
 /** Nothing is written through a symlinked subfolder that leads out of the scope's .claude folder. */
 async function assertInScope(scope: Scope, files: string[]): Promise<void> {
+  const checked = new Set<string>(); // whether a file is in scope depends on its folder only
   for (const f of files) {
-    if (!(await isInScope(scope, scopeFile(scope, f)))) {
+    const abs = scopeFile(scope, f);
+    if (checked.has(path.dirname(abs))) continue;
+    checked.add(path.dirname(abs));
+    if (!(await isInScope(scope, abs))) {
       throw new AgentpkgError("E_UNSAFE", `${f} leads outside .claude (a symlinked folder); nothing was changed`, { hint: "replace the symlink with a real folder" });
     }
   }
@@ -100,7 +104,7 @@ export function removeSettledConflicts(scope: Scope, plan: Plan): string[] {
     if (splitTarget(s.file) || s.resolution === "conflict") continue;
     const file = `${s.file}.conflict`;
     try {
-      if (!lstatSync(scopeFile(scope, file)).isFile()) continue;
+      if (!lstatSync(scopeFile(scope, file), { throwIfNoEntry: false })?.isFile()) continue;
       rmSync(scopeFile(scope, file));
       removed.push(file);
     } catch {

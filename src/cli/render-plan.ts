@@ -136,7 +136,11 @@ function isPlugin(steps: readonly Step[]): boolean {
 
 function groupByPackage(steps: readonly Step[]): Map<string, Step[]> {
   const out = new Map<string, Step[]>();
-  for (const s of steps) out.set(s.name, [...(out.get(s.name) ?? []), s]);
+  for (const s of steps) {
+    const group = out.get(s.name);
+    if (group) group.push(s);
+    else out.set(s.name, [s]);
+  }
   return out;
 }
 

@@ -15,10 +15,28 @@ const DEFAULT_GROWTH = 2;
 let depth = 0;
 
 export async function withSmallYoungGeneration<T>(work: () => Promise<T>): Promise<T> {
-  if (depth++ === 0) v8().setFlagsFromString("--semi-space-growth-factor=1");
+  enter();
   try {
     return await work();
   } finally {
-    if (--depth === 0) v8().setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
+    leave();
   }
+}
+
+/** The same around synchronous work (printing the thousands of lines of a large change). */
+export function withSmallYoungGenerationSync<T>(work: () => T): T {
+  enter();
+  try {
+    return work();
+  } finally {
+    leave();
+  }
+}
+
+function enter(): void {
+  if (depth++ === 0) v8().setFlagsFromString("--semi-space-growth-factor=1");
+}
+
+function leave(): void {
+  if (--depth === 0) v8().setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
 }
