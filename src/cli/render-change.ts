@@ -41,7 +41,7 @@ export function conflictLines(r: ChangeResult, waysOut: string): string[] {
 /** Print a change result; returns the exit code (3 when a merge left conflicts). */
 export function printChange(io: Io, flags: OutputFlags, r: ChangeResult): number {
   // the lines of thousands of steps, as the change itself, without V8 growing its young generation for them
-  return withSmallYoungGenerationSync(() => printChangeNow(io, flags, r));
+  return withSmallYoungGenerationSync(() => printChangeNow(io, flags, r), { optimizeForSize: true });
 }
 
 function printChangeNow(io: Io, flags: OutputFlags, r: ChangeResult): number {
