@@ -19,6 +19,7 @@ import { withSmallYoungGeneration } from "../../util/small-young-generation.js";
 import { BlobReader } from "./blob-batch.js";
 import { redactCredentials } from "../../util/redact.js";
 import { isSafeRegistryPath } from "../../util/safe-path.js";
+import { eachLimit } from "../../util/each-limit.js";
 import type { AgentEntry, AgentSummary, FetchedFile, Source, VersionInfo } from "../source.js";
 
 /** A git repository with registry.json at its root (DESIGN.md §3), read from a shallow mirror. */
@@ -114,22 +115,21 @@ export class GitRegistrySource implements Source {
   }
 
   async readVersions(items: readonly { v: VersionInfo; commit?: string | null }[], each: (index: number, file: FetchedFile) => void): Promise<number[]> {
+    const head = this.mirror.commit;
     const left: number[] = [];
     const byCommit = new Map<string, number[]>();
     items.forEach(({ v, commit }, i) => {
-      // a kept newest file, an unsafe path: readVersion's own ways
-      if (this.index.file(v.path) || !isSafeRegistryPath(v.path)) return void left.push(i);
-      const at = commit ?? v.commit ?? this.mirror.commit;
+      const at = commit ?? v.commit ?? head;
+      // an unsafe path, a newest file the index keeps: readVersion's own ways
+      if (!isSafeRegistryPath(v.path) || (at === head && v.sha256 && this.index.file(v.path))) return void left.push(i);
       const same = byCommit.get(at);
       if (same) same.push(i);
       else byCommit.set(at, [i]);
     });
-    for (const [at, batch] of byCommit) {
+    // a lock's agents come from as many commits as they were installed at: a few of those read at once
+    await eachLimit([...byCommit], COMMITS_AT_ONCE, async ([at, batch]) => {
       // an older commit that is gone: readVersion finds the file at the head instead, or says why not
-      if (at !== this.mirror.commit && !(await this.present(at).then(() => true, () => false))) {
-        left.push(...batch);
-        continue;
-      }
+      if (at !== head && !(await this.present(at).then(() => true, () => false))) return void left.push(...batch);
       const refused = await this.blobs.readEach(at, batch.map((i) => items[i]!.v), (j, content) => {
         const i = batch[j]!;
         let file: FetchedFile;
@@ -141,11 +141,13 @@ export class GitRegistrySource implements Source {
         each(i, file);
       });
       for (const j of refused.keys()) left.push(batch[j]!);
-    }
+    });
     return left.sort((a, b) => a - b);
   }
-
 }
+
+/** Commits whose files readVersions reads at once (each one ls-tree, one cat-file --batch-check, one --batch). */
+const COMMITS_AT_ONCE = 4;
 
 /** Named by format too: agentpkg versions that share a cache keep their own index instead of redoing each other's. */
 const indexPath = (mirror: Mirror): string => path.join(mirror.dir, `registry-${mirror.commit}.${INDEX_FORMAT}.lines`);
