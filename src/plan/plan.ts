@@ -1,5 +1,6 @@
 // The one plan type of every mutating command: computed, settled and reviewed in src/change, applied by
-// src/apply, printed (dry run or result) by src/cli. Pure data: no fs, no clock, no network.
+// src/apply, printed (dry run or result) by src/cli. Pure data: no fs, no clock, no network (the new files'
+// bytes are read through the FileContents the plan was given: src/change's reads them from the content store).
 import type { PermissionChange } from "../agent/permissions.js";
 import { serializeLockfile, type LockedFile, type Lockfile, type PartKind } from "../project/lockfile.js";
 import { serializeManifest, type Manifest } from "../project/manifest.js";
