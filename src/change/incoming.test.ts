@@ -50,9 +50,9 @@ describe("eachPristine", () => {
       readVersions: async (items, each) => {
         batches.push(items.length);
         items.forEach((it, j) => {
-          if (it.v.path !== "agents/a7/1.0.0.md") each(j, fetched(byPath(it.v)));
+          if (it.v.path !== "agents/a7/1.0.0.md") each(j, fetched(byPath(it.v))); // a7: left to readVersion
         });
-        return items.flatMap((it, j) => (it.v.path === "agents/a7/1.0.0.md" ? [j] : [])); // left for readVersion
+        each(0, fetched(byPath(items[0]!.v))); // twice: handed over once
       },
       readVersion: async (v) => {
         singles.push(v.path);
@@ -96,7 +96,6 @@ describe("eachPristine", () => {
     const ctx = contextWith({
       readVersions: async (items, each) => {
         items.forEach((it, j) => j !== 2 && each(j, fetched(byPath(it.v))));
-        return [2];
       },
       readVersion: async (v) => {
         throw new AgentpkgError("E_INTEGRITY", `team: sha256 mismatch for ${v.path}`);

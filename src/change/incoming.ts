@@ -17,7 +17,7 @@ const SINGLE_READS = 16;
  * The pristine bytes of many locked files, as loadPristine gives them (checked against their sha256 and
  * stored), handed to `use` one by one and never all held. Those a git registry must give come out of one
  * batched read per registry and commit; the others (this run's, the store's) are read here, and what is
- * left (a plugin's files, other sources, a file a batch could not give) through loadPristine, a few at a
+ * left (a plugin's files, other sources, a file a batch did not give) through loadPristine, a few at a
  * time. `use` is called once per entry, in no set order; an exception from it stops the loading.
  */
 export async function eachPristine(ctx: Context, entries: readonly (LockEntry | LockedFile)[], use: (index: number, content: Buffer) => void): Promise<void> {
@@ -39,11 +39,15 @@ export async function eachPristine(ctx: Context, entries: readonly (LockEntry | 
       const source = await sourceForEntry(ctx.registries, entries[batch[0]!]!).catch(() => undefined);
       if (!source?.readVersions) return void single.push(...batch);
       const items = batch.map((i) => ({ v: { version: entries[i]!.version, path: entries[i]!.path, sha256: entries[i]!.sha256 }, commit: entries[i]!.commit }));
-      const left = await source.readVersions(items, (j, file) => {
+      const given = new Uint8Array(batch.length);
+      await source.readVersions(items, (j, file) => {
+        if (given[j]) return;
+        given[j] = 1;
         ctx.store.putSync(file.content);
         use(batch[j]!, file.content);
       });
-      single.push(...left.map((j) => batch[j]!));
+      // what the batch did not give: read one by one, for the ways round and the precise errors
+      single.push(...batch.filter((_, j) => !given[j]));
     }),
   );
   await eachLimit(single.sort((a, b) => a - b), SINGLE_READS, async (i) => use(i, await loadPristine(ctx, entries[i]!)));

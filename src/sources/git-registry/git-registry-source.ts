@@ -114,36 +114,35 @@ export class GitRegistrySource implements Source {
     return checkedFile(this.name, v, content, at);
   }
 
-  async readVersions(items: readonly { v: VersionInfo; commit?: string | null }[], each: (index: number, file: FetchedFile) => void): Promise<number[]> {
+  async readVersions(items: readonly { v: VersionInfo; commit?: string | null }[], each: (index: number, file: FetchedFile) => void): Promise<void> {
     const head = this.mirror.commit;
-    const left: number[] = [];
     const byCommit = new Map<string, number[]>();
     items.forEach(({ v, commit }, i) => {
       const at = commit ?? v.commit ?? head;
-      // an unsafe path, a newest file the index keeps: readVersion's own ways
-      if (!isSafeRegistryPath(v.path) || (at === head && v.sha256 && this.index.file(v.path))) return void left.push(i);
+      // an unsafe path, a newest file the index keeps: left to readVersion's own ways
+      if (!isSafeRegistryPath(v.path) || (at === head && v.sha256 && this.index.file(v.path))) return;
       const same = byCommit.get(at);
       if (same) same.push(i);
       else byCommit.set(at, [i]);
     });
     // a lock's agents come from as many commits as they were installed at: a few of those read at once
     await eachLimit([...byCommit], COMMITS_AT_ONCE, async ([at, batch]) => {
-      // an older commit that is gone: readVersion finds the file at the head instead, or says why not
-      if (at !== head && !(await this.present(at).then(() => true, () => false))) return void left.push(...batch);
-      const refused = await this.blobs.readEach(at, batch.map((i) => items[i]!.v), (j, content) => {
+      // an older commit that is gone: left to readVersion, which finds the file at the head or says why not
+      if (at !== head && !(await this.present(at).then(() => true, () => false))) return;
+      // a file refused (missing, not a regular file, too large, another sha256) is left to readVersion too
+      await this.blobs.readEach(at, batch.map((i) => items[i]!.v), (j, content) => {
         const i = batch[j]!;
         let file: FetchedFile;
         try {
           file = checkedFile(this.name, items[i]!.v, content, at);
         } catch {
-          return void left.push(i);
+          return;
         }
         each(i, file);
       });
-      for (const j of refused.keys()) left.push(batch[j]!);
     });
-    return left.sort((a, b) => a - b);
   }
+
 }
 
 /** Commits whose files readVersions reads at once (each one ls-tree, one cat-file --batch-check, one --batch). */
