@@ -142,7 +142,6 @@ export class GitRegistrySource implements Source {
       });
     });
   }
-
 }
 
 /** Commits whose files readVersions reads at once (each one ls-tree, one cat-file --batch-check, one --batch). */
