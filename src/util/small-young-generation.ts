@@ -50,5 +50,12 @@ function enter(o: HeapOptions): void {
 
 function leave(o: HeapOptions): void {
   if (--depth === 0) v8().setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH}`);
-  if (o.optimizeForSize && --sizeDepth === 0) v8().setFlagsFromString("--no-optimize-for-size");
+  if (o.optimizeForSize && --sizeDepth === 0) {
+    v8().setFlagsFromString("--no-optimize-for-size");
+    // V8 also set --max-semi-space-size=1 for it (an implication it does not undo); its default (0: sized by
+    // V8) goes back, or the flags would differ from the start's and V8 would refuse the launcher's code
+    // cache on every later run (the flags are part of its version tag). The heap was sized at the start:
+    // neither value changes it now.
+    v8().setFlagsFromString("--max-semi-space-size=0");
+  }
 }
