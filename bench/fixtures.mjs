@@ -13,7 +13,21 @@ export const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "bench@example.com",
 };
 
-export const agentName = (i) => `agent-${String(i).padStart(4, "0")}`;
+/**
+ * Words agent names start with, as a big organisation's names would: their first two characters are what a
+ * sharded index groups by (index/<aa>/), unevenly ("co", "re" and "de" hold several words each).
+ */
+const WORDS = (
+  "review test code doc api data deploy debug lint format security perf refactor migrate schema sql react vue node " +
+  "python rust go java kotlin swift docker k8s terraform aws gcp azure ci release changelog commit git issue triage " +
+  "support sales marketing seo copy design ui ux accessibility i18n translate legal privacy compliance finance invoice " +
+  "hr recruit onboard mentor teach quiz research summarize analyst metrics dashboard alert incident oncall log trace " +
+  "profile cache queue stream batch etl ml llm prompt eval planner architect backend frontend mobile ios android web " +
+  "css html graphql rest grpc auth oauth crypto game audio video image pdf excel email slack jira notion calendar " +
+  "travel health fitness recipe budget tax contract patent science math physics chem bio geo map weather"
+).split(" ");
+
+export const agentName = (i) => `${WORDS[i % WORDS.length]}-${String(i).padStart(4, "0")}`;
 export const versionOf = (v) => `1.${v}.0`;
 
 /** A realistic ~1.3 KB agent file; the tools stay the same across versions (no permission prompts). */
@@ -24,12 +38,21 @@ export function agentText(name, version) {
 }
 
 const sha256 = (s) => createHash("sha256").update(s).digest("hex");
+/** The id git gives a file's bytes (sha1 of "blob <length>\0" + bytes), as a sharded index records it. */
+export const gitBlobId = (text) => {
+  const buf = Buffer.from(text);
+  return createHash("sha1").update(`blob ${buf.length}\0`).update(buf).digest("hex");
+};
+/** Where a sharded registry keeps an agent's entry (src/sources/index/shard-path.ts). */
+export const shardPath = (name) => `index/${name.slice(0, 2).toLowerCase()}/${name}.json`;
 
 /**
  * A bare git registry (DESIGN.md §3) of `agents` agents x `versions` versions in one commit, written
- * with git fast-import (seconds for 10,000 files). Returns its file:// url.
+ * with git fast-import (seconds for 10,000 files). Returns its file:// url. `sharded` (the default): with
+ * the sharded index `registry init`/`publish` write next to registry.json (index/config.json and one
+ * shard per agent, each version with its file's blob id); false: registry.json only.
  */
-export function makeRegistry(dir, { agents, versions, name = path.basename(dir) }) {
+export function makeRegistry(dir, { agents, versions, name = path.basename(dir), sharded = true }) {
   fs.mkdirSync(dir, { recursive: true });
   execFileSync("git", ["init", "-q", "--bare", "-b", "main", dir], { env: { ...process.env, ...GIT_ENV } });
   const index = { name, agents: {} };
@@ -43,15 +66,25 @@ export function makeRegistry(dir, { agents, versions, name = path.basename(dir) 
   for (let a = 0; a < agents; a++) {
     const agent = agentName(a);
     const entry = { description: `Synthetic benchmark agent ${agent}`, versions: {}, tags: { latest: versionOf(versions - 1) } };
+    const shard = { name: agent, description: entry.description, versions: {}, tags: entry.tags };
     for (let v = 0; v < versions; v++) {
       const version = versionOf(v);
       const text = agentText(agent, version);
       const rel = `agents/${agent}/${version}.md`;
       entry.versions[version] = { path: rel, sha256: sha256(text) };
+      shard.versions[version] = { ...entry.versions[version], blob: gitBlobId(text) };
       chunks.push(Buffer.from(`M 100644 inline ${rel}\n`));
       data(text);
     }
     index.agents[agent] = entry;
+    if (sharded) {
+      chunks.push(Buffer.from(`M 100644 inline ${shardPath(agent)}\n`));
+      data(JSON.stringify(shard, null, 2) + "\n");
+    }
+  }
+  if (sharded) {
+    chunks.push(Buffer.from("M 100644 inline index/config.json\n"));
+    data(JSON.stringify({ format: 1, agents }, null, 2) + "\n");
   }
   chunks.push(Buffer.from("M 100644 inline registry.json\n"));
   data(JSON.stringify(index, null, 2) + "\n");

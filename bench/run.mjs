@@ -7,7 +7,7 @@
 //
 // `--only` picks rows by substring of their names: `--only "scale search"` (the scale rows are named
 // "scale cold N", "scale search N", "scale info N", "scale sync 5000", "scale verify 5000",
-// "scale from-lock 5000", "scale wire N" for N in the sizes and 20000); `--only scale --scale 1000,10000` runs the scale rows without the 100k ones.
+// "scale from-lock 5000", "scale wire N" for N in the sizes and 20000, "scale wire 20000 registry.json only"); `--only scale --scale 1000,10000` runs the scale rows without the 100k ones.
 //
 // Every row runs interleaved with its baseline (baseline, command, baseline, command ...) after one
 // untimed warm-up, so both see the same machine load; untimed steps between runs reset the project or

@@ -14,17 +14,21 @@ const LATEST = versionOf(0);
 /** The registry size the issue measures bytes on the wire at. */
 const WIRE_SIZE = 20000;
 
-/** A registry of n agents x 1 version, created once per run (the 100k one takes a minute). */
-function wideRegistry(b, n) {
+/**
+ * A registry of n agents x 1 version, created once per run (the 100k one takes a minute): with the sharded
+ * index `registry init`/`publish` write, or (`plain`) registry.json only, as registries written before it.
+ */
+function wideRegistry(b, n, plain = false) {
   b.wide ??= new Map();
-  if (!b.wide.has(n)) {
+  const key = plain ? `wide-${n}-plain` : `wide-${n}`;
+  if (!b.wide.has(key)) {
     const t = Date.now();
-    b.wide.set(n, makeRegistry(b.dir(`wide-${n}`), { agents: n, versions: 1, name: `wide-${n}` }));
+    b.wide.set(key, makeRegistry(b.dir(key), { agents: n, versions: 1, name: key, sharded: !plain }));
     // as GitHub and GitLab do: clients may ask for a partial clone (--filter)
-    execFileSync("git", ["--git-dir", b.dir(`wide-${n}`), "config", "uploadpack.allowFilter", "true"]);
-    b.log(`  generated a registry of ${n} agents x 1 version in ${Date.now() - t} ms`);
+    execFileSync("git", ["--git-dir", b.dir(key), "config", "uploadpack.allowFilter", "true"]);
+    b.log(`  generated a registry of ${n} agents x 1 version${plain ? " (registry.json only)" : ""} in ${Date.now() - t} ms`);
   }
-  return b.wide.get(n);
+  return b.wide.get(key);
 }
 
 const middle = (n) => agentName(Math.floor(n / 2) + 7);
@@ -163,12 +167,12 @@ export function scaleFromLockRow(b) {
   });
 }
 
-/** Bytes on the wire of a cold add + install over https (see wire.mjs). */
-export function scaleWireRow(b, n) {
-  wideRegistry(b, n);
+/** Bytes on the wire of a cold add + install over https (see wire.mjs); `plain`: a registry.json-only registry. */
+export function scaleWireRow(b, n, plain = false) {
+  wideRegistry(b, n, plain);
   const project = b.dir("wide-project-wire");
   restore(bareProject(b, n), project);
-  return wireRow(b, n, { registryDir: b.dir(`wide-${n}`), project, name: middle(n) });
+  return wireRow(b, n, { registryDir: b.dir(plain ? `wide-${n}-plain` : `wide-${n}`), project, name: middle(n), plain });
 }
 
 /** The scale rows, one per size where the row has sizes; `want(name)` picks rows as --only does. */
@@ -187,6 +191,8 @@ export function scaleRows(b, sizes, want) {
 export function scaleWireRows(b, sizes, want) {
   const rows = [];
   for (const n of [...new Set([...sizes, WIRE_SIZE])].sort((x, y) => x - y)) if (want(`scale wire ${n}`)) rows.push(scaleWireRow(b, n));
+  // the same size without a sharded index: what registries written before it cost
+  if (want(`scale wire ${WIRE_SIZE} registry.json only`)) rows.push(scaleWireRow(b, WIRE_SIZE, true));
   return rows;
 }
 

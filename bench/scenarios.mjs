@@ -135,7 +135,7 @@ export function warmInstallRow(b) {
   const project = b.dir("project-warm");
   return b.pair({
     name: "warm install (1 agent)",
-    label: "agentpkg install agent-06xx (registry of 1,000 agents cached, agent not in the store)",
+    label: "agentpkg install <agent 6xx> (registry of 1,000 agents cached, agent not in the store)",
     cmd: (run) => b.ap(["install", agentName(600 + run)]),
     cwd: project,
     prepare: () => restore(template, project),

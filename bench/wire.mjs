@@ -42,11 +42,11 @@ function bytesOf(s, cmd, cwd, env) {
  * One row: `registryDir` is a bare registry under the bench's temp dir, `project` an empty project
  * (no registries), `name` the agent installed.
  */
-export function wireRow(b, n, { registryDir, project, name }) {
+export function wireRow(b, n, { registryDir, project, name, plain = false }) {
   const s = server(b);
   const url = `${s.base}/${path.relative(b.tmp, registryDir)}`;
-  const cache = b.dir(`wire-cache-${n}`);
-  const clone = b.dir(`wire-clone-${n}`);
+  const cache = b.dir(`wire-cache-${n}${plain ? "-plain" : ""}`);
+  const clone = b.dir(`wire-clone-${n}${plain ? "-plain" : ""}`);
   fs.rmSync(cache, { recursive: true, force: true });
   fs.rmSync(clone, { recursive: true, force: true });
   const env = { ...s.env, XDG_CACHE_HOME: cache };
@@ -54,12 +54,12 @@ export function wireRow(b, n, { registryDir, project, name }) {
   const bytes = bytesOf(s, ["sh", "-c", script, "sh", process.execPath, b.bin, url, name], project, env);
   if (!fs.existsSync(path.join(project, ".claude", "agents", `${name}.md`))) throw new Error(`install over https did not write ${name}.md`);
   const baselineBytes = bytesOf(s, ["git", "clone", "-q", "--depth", "1", url, clone], b.tmp, s.env);
-  const row = { name: `bytes on the wire, cold add + install (registry of ${n})`, bytes, baselineBytes, baselineName: "git clone --depth 1", ratio: bytes / baselineBytes, target: 0.25 };
+  const row = { name: `bytes on the wire, cold add + install (registry of ${n}${plain ? ", registry.json only" : ""})`, bytes, baselineBytes, baselineName: "git clone --depth 1", ratio: bytes / baselineBytes, target: 0.25 };
   b.log(`  ${row.name}: ${mb(bytes)} vs ${mb(baselineBytes)} (${row.ratio.toFixed(2)}x)`);
   return row;
 }
 
-const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
+const mb = (n) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} KB` : `${(n / 1e6).toFixed(2)} MB`);
 
 export function wireTable(rows) {
   const lines = rows.map((r) => `${r.name}  ${mb(r.bytes)} vs ${mb(r.baselineBytes)} (${r.baselineName})  ${r.ratio.toFixed(2)}x  target ≤${r.target}x  ${r.ratio <= r.target ? "ok" : "MISS"}`);

@@ -73,8 +73,9 @@ const cli = await esbuild.build({
   entryPoints: ["src/bin.ts"],
   outfile: path.join(outdir, "agentpkg.cjs"),
   // the source is ES modules: import.meta.url becomes the bundle's own file URL
-  define: { "import.meta.url": "__agentpkg_bundle_url" },
-  banner: { js: 'var __agentpkg_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+  // (on first use: node:url and the conversion cost ~1 ms at every start, and most runs never ask)
+  define: { "import.meta.url": "__agentpkg_bundle.url" },
+  banner: { js: 'var __agentpkg_bundle = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
   // agentpkg.cjs.map: --verbose stack traces name src/*.ts lines (code-cache-launcher.ts turns maps on)
   sourcemap: "linked",
   sourcesContent: false,
@@ -82,6 +83,10 @@ const cli = await esbuild.build({
 });
 const output = (build, ext) => build.outputFiles.find((f) => f.path.endsWith(ext));
 const bundleText = output(cli, ".cjs").text;
+// an ASCII bundle (esbuild escapes non-ASCII, except in regular expression literals: write \u escapes there) is
+// read by the launcher as latin1, a plain copy into a one-byte string; any other character makes it decode
+// UTF-8 into a two-byte string, a few milliseconds more at every start
+const ascii = !/[^\x00-\x7f]/.test(bundleText);
 const hash = createHash("sha256").update(bundleText).digest("hex");
 
 const launcher = await esbuild.build({
@@ -99,4 +104,4 @@ fs.writeFileSync(path.join(outdir, "code-cache-launcher.cjs"), output(launcher, 
 fs.writeFileSync(path.join(outdir, STAMP_FILE), stamp);
 const kb = (bytes) => `${Math.round(bytes / 1024)} KB`;
 const where = path.relative(ROOT, outdir) || ".";
-console.log(`built ${where}/agentpkg.cjs (${kb(bundleText.length)}, map ${kb(output(cli, ".map").contents.length)}) and ${where}/code-cache-launcher.cjs`);
+console.log(`built ${where}/agentpkg.cjs (${kb(bundleText.length)}${ascii ? "" : ", not ASCII: read as UTF-8, slower"}, map ${kb(output(cli, ".map").contents.length)}) and ${where}/code-cache-launcher.cjs`);

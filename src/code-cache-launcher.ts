@@ -4,6 +4,7 @@
 // run's start-up, and Node 20 has no module.enableCompileCache (docs/architecture.md, "Start-up"). Like
 // Node's own compile cache, the code cache lives in a per-user folder of the temp dir: it is not agentpkg
 // data, and a failed command leaves ~/.cache as it was. scripts/build.mjs fills in BUNDLE_HASH.
+import { isAscii } from "node:buffer";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -92,7 +93,11 @@ function runBundle(bundle: string): void {
   const cacheFile = codeCacheFile(bundle);
   const cachedData = readCache(cacheFile);
   // the CommonJS wrapper on the first line keeps line numbers in stack traces right
-  const source = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(bundle, "utf8")}\n})`;
+  const bytes = fs.readFileSync(bundle);
+  // ASCII (as esbuild writes it) read as latin1 is the same text, copied into a one-byte string instead of
+  // decoded as UTF-8 (~1 ms instead of 3-5); isAscii is one vectorised pass
+  const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new vm.Script(source, { filename: bundle, cachedData });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // at exit, so the cache also holds the functions this run compiled lazily

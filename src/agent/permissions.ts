@@ -1,6 +1,6 @@
 import { hookPrograms, mcpPrograms } from "./programs.js";
 import { boundedStableJson, own } from "../util/json.js";
-import { MAX_YAML_EXPANSION } from "./yaml.js";
+import { MAX_YAML_EXPANSION } from "../util/limits.js";
 
 export interface PermissionChange {
   field: string;

@@ -4,6 +4,9 @@
 import jsYaml from "js-yaml";
 
 import { expandedSize, isPlainObject } from "../util/json.js";
+import { MAX_YAML_EXPANSION } from "../util/limits.js";
+
+export { MAX_YAML_EXPANSION };
 
 export interface YamlOk {
   ok: true;
@@ -21,14 +24,6 @@ export interface YamlFail {
 }
 export type YamlResult = YamlOk | YamlFail;
 
-/**
- * How large a document may be once every alias is expanded (expandedSize: nodes + string lengths).
- * js-yaml shares an aliased value instead of copying it, so ten levels of ten aliases parse in
- * microseconds from 1 KB of text, but stand for 10^10 nodes: whatever walks the value next (comparing
- * it, turning it into JSON, dumping it) runs out of memory. Without aliases a document never expands
- * beyond its own length, and agent files over 1 MiB are refused anyway, so no honest file is affected.
- */
-export const MAX_YAML_EXPANSION = 1024 * 1024;
 
 export function loadYaml(text: string): YamlResult {
   let value: unknown;

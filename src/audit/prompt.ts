@@ -57,7 +57,7 @@ function quoted(line: string, start: number): boolean {
   // a YAML value's own quotes (`description: "..."`) do not make its text a quotation
   const before = line.slice(0, start).replace(/^\s*[A-Za-z_][\w-]*:\s*"/, "");
   const count = (re: RegExp) => (before.match(re) ?? []).length;
-  return count(/"/g) % 2 === 1 || count(/`/g) % 2 === 1 || count(/“/g) > count(/”/g);
+  return count(/"/g) % 2 === 1 || count(/`/g) % 2 === 1 || count(/\u201c/g) > count(/\u201d/g);
 }
 
 interface Context {

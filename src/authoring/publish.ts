@@ -13,6 +13,7 @@ import { latestVersion } from "../sources/resolve.js";
 import type { AgentEntry } from "../sources/source.js";
 import { commitChange, formatRegistryJson, readRegistryJson, tagExists, withRegistryRepo, type RegistryJson, type RegistryRepo } from "./registry-repo.js";
 import { own } from "../util/json.js";
+import { agentIndexChange } from "./registry-shards.js";
 
 export type Bump = "patch" | "minor" | "major";
 
@@ -36,6 +37,8 @@ export interface PublishResult {
   sha256: string;
   /** dist-tags that now point at this version */
   tags: string[];
+  /** files of the registry's sharded index written with it (none: the registry has no index/) */
+  index: string[];
   commit: string | null;
   gitTag: string;
   pushed: boolean;
@@ -153,10 +156,12 @@ export async function runPublish(o: PublishOptions, deps: Deps): Promise<Publish
     for (const t of tags) a.tags[t] = version;
     if (tags.includes("latest")) a.description = summarize(agent.description);
     const text = formatRegistryJson(reg.raw);
-    const base: PublishResult = { name, version, registry: repo.label, path: rel, sha256: digest, tags, commit: null, gitTag, pushed: false, dryRun: o.dryRun === true, warnings: agent.warnings };
+    const index = await agentIndexChange(repo, reg.raw, name, new Map([[rel, agent.content]]));
+    const base: PublishResult = { name, version, registry: repo.label, path: rel, sha256: digest, tags, index: index.writes.map((w) => w.path), commit: null, gitTag, pushed: false, dryRun: o.dryRun === true, warnings: agent.warnings };
     if (o.dryRun) return base;
     const done = await commitChange(repo, {
-      writes: [{ path: rel, content: agent.content }, { path: "registry.json", content: text }],
+      writes: [{ path: rel, content: agent.content }, { path: "registry.json", content: text }, ...index.writes],
+      expectBlobs: index.blobs,
       message: `publish ${gitTag}`,
       tag: gitTag,
     });
@@ -251,6 +256,7 @@ async function finish(
 ): Promise<RegistryEditResult> {
   const base: RegistryEditResult = { name: r.name, ...(r.version ? { version: r.version } : {}), registry: repo.label, changed: r.changed, tags: { ...r.tags }, commit: null, pushed: false, dryRun: r.dryRun };
   if (!r.changed || r.dryRun) return base;
-  const done = await commitChange(repo, { writes: [{ path: "registry.json", content: formatRegistryJson(reg.raw) }], message: r.message });
+  const index = await agentIndexChange(repo, reg.raw, r.name);
+  const done = await commitChange(repo, { writes: [{ path: "registry.json", content: formatRegistryJson(reg.raw) }, ...index.writes], message: r.message });
   return { ...base, ...done };
 }

@@ -9,6 +9,8 @@ import { packageRoot } from "../sources/bundled/builtin-source.js";
 import { parseRegistryJson } from "../sources/git-registry/registry-json.js";
 import { suggestName } from "../agent/fields.js";
 import { fillTemplate } from "./new.js";
+import { objectFormat } from "../git/blob-id.js";
+import { indexOfWorkingFiles } from "./registry-index.js";
 
 export interface RegistryInitOptions {
   /** default: the current directory */
@@ -82,6 +84,15 @@ export async function runRegistryInit(o: RegistryInitOptions, deps: Deps, templa
     for (const f of planned) {
       await writeFileAtomic(path.join(dir, ...f.rel.split("/")), f.text);
       files.push(f.rel);
+    }
+    // a new registry is sharded from its first commit: the index of the agents it starts with
+    const agents = (JSON.parse(index.text) as { agents: Record<string, Record<string, unknown>> }).agents;
+    for (const f of indexOfWorkingFiles(dir, agents, await objectFormat(dir, env))) {
+      if (await exists(path.join(dir, ...f.path.split("/")))) skipped.push(f.path);
+      else {
+        await writeFileAtomic(path.join(dir, ...f.path.split("/")), f.content);
+        files.push(f.path);
+      }
     }
     await git(["add", "--", ...files], { cwd: dir, env });
     await git(["commit", "-q", "--no-verify", "-m", `Initialize agentpkg registry ${name}`, "--", ...files], { cwd: dir, env });

@@ -159,6 +159,21 @@ async function assertIdentity(repo: RegistryRepo): Promise<void> {
   }
 }
 
+/**
+ * git stages a file's bytes as they are unless .gitattributes or core.autocrlf converts them (line endings,
+ * filters): then the blob id a shard names (and the sha256 registry.json records) would not be the file's.
+ */
+async function assertStaged(repo: RegistryRepo, expected: ReadonlyMap<string, string>): Promise<void> {
+  const out = await repoGit(repo, ["ls-files", "-s", "-z", "--", ...expected.keys()]);
+  const staged = new Map(out.split("\0").filter(Boolean).map((l) => [l.slice(l.indexOf("\t") + 1), l.split(" ")[1]!]));
+  for (const [p, id] of expected) {
+    if (staged.get(p) === id) continue;
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label}: git would store ${p} converted (a line-ending or filter rule: .gitattributes or core.autocrlf), not its bytes; nothing was published`, {
+      hint: "add the line `agents/** -text` to the registry's .gitattributes and commit it",
+    });
+  }
+}
+
 export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolean> {
   if (repo.remote) {
     const out = await repoGit(repo, ["ls-remote", "--tags", "origin", `refs/tags/${tag}`], NETWORK_TIMEOUT_MS);
@@ -169,6 +184,17 @@ export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolea
 
 export interface Change {
   writes: { path: string; content: string | Buffer }[];
+  /** files the commit deletes (absent ones are skipped) */
+  removes?: string[];
+  /** what git checks, stages and commits instead of each path: folders, for changes of thousands of files */
+  pathspecs?: string[];
+  /**
+   * false: each file is still replaced atomically, without an fsync: for files derived from the commit's
+   * others (a whole index), which a crash before the commit only leaves to be written again
+   */
+  durable?: boolean;
+  /** blob ids the index names for files written here: git must stage exactly those bytes */
+  expectBlobs?: ReadonlyMap<string, string>;
   message: string;
   tag?: string;
 }
@@ -178,14 +204,18 @@ export interface Change {
  * restores every file; a rejected push leaves the remote untouched (the temp clone is discarded).
  */
 export async function commitChange(repo: RegistryRepo, change: Change): Promise<{ commit: string; pushed: boolean; signed: boolean }> {
-  const paths = change.writes.map((w) => w.path);
-  await assertClean(repo, paths);
+  const removes = (change.removes ?? []).filter((p) => readRepoFile(repo, p) !== undefined);
+  const paths = [...change.writes.map((w) => w.path), ...removes];
+  const specs = change.pathspecs ?? paths;
+  await assertClean(repo, specs);
   await assertIdentity(repo);
   const originals = paths.map((p) => readRepoFile(repo, p));
   try {
-    for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content);
-    await repoGit(repo, ["add", "--", ...paths]);
-    await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, "--", ...paths]);
+    for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content, { durable: change.durable !== false });
+    for (const p of removes) await fs.rm(path.join(repo.dir, ...p.split("/")));
+    await repoGit(repo, ["add", "-A", "--", ...specs]);
+    if (change.expectBlobs?.size) await assertStaged(repo, change.expectBlobs);
+    await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, "--", ...specs]);
   } catch (err) {
     for (const [i, p] of paths.entries()) {
       const abs = path.join(repo.dir, ...p.split("/"));
@@ -193,7 +223,7 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
       if (orig) await writeFileAtomic(abs, orig);
       else await fs.rm(abs, { force: true });
     }
-    await repoGit(repo, ["reset", "-q", "--", ...paths]).catch(() => undefined);
+    await repoGit(repo, ["reset", "-q", "--", ...specs]).catch(() => undefined);
     if (err instanceof GitError) {
       const signing = /sign|gpg|ssh-keygen|public key|private key|passphrase/i.test(err.stderr);
       throw new AgentpkgError("E_IO", `could not commit to ${repo.label}: ${err.message}; nothing was changed`, {

@@ -11,6 +11,7 @@ import { MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
 import { findAgentFiles, type FoundFile } from "../project/agents-dir.js";
 import { validateAgentFiles } from "../agent/validate.js";
 import { fixAgentText } from "../agent/fix.js";
+import { checkRegistryIndex, isShardedRegistry } from "./validate-index.js";
 
 export interface ValidateOptions {
   /** files or directories; none: the scope's .claude/agents */
@@ -29,6 +30,8 @@ export interface ValidatedFile {
   diff?: string;
   /** --fix would rewrite it but leaves it alone: why (a symlink, or a file reached through a symlinked folder) */
   notFixed?: string;
+  /** a file of a registry's index (not an agent file) */
+  index?: boolean;
 }
 
 export interface ValidateResult {
@@ -42,6 +45,8 @@ export interface ValidateResult {
   dryRun: boolean;
   /** the folders searched when no path was given */
   searched: string[];
+  /** sharded registries whose index was checked (the current folder, or a folder named): problems are in `files` */
+  indexes: { dir: string; shards: number }[];
 }
 
 /** A file found: with the folder it was found in when walked (its writes must stay in that folder). */
@@ -172,6 +177,20 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
     const refusal = notFixed.get(f.found.abs);
     return { path: f.shown, problems, ...(fx ? { fixes: fx.changes, diff: fx.diff } : {}), ...(refusal ? { notFixed: refusal } : {}) };
   });
+  const indexes: ValidateResult["indexes"] = [];
+  const registries = o.paths.length === 0 ? [deps.cwd] : o.paths.map((p) => path.resolve(deps.cwd, p));
+  for (const dir of registries.filter(isShardedRegistry)) {
+    const check = await checkRegistryIndex(dir, deps.env);
+    indexes.push({ dir: dir === path.resolve(deps.cwd) ? "." : display(dir, deps.cwd), shards: check.shards });
+    const byFile = new Map<string, ValidatedFile>();
+    for (const p of check.problems) {
+      const shown = display(path.join(dir, ...p.file.split("/")), deps.cwd);
+      const f = byFile.get(shown) ?? { path: shown, problems: [], index: true };
+      f.problems.push(p.problem);
+      byFile.set(shown, f);
+    }
+    files.push(...byFile.values());
+  }
   const count = (s: AgentProblem["severity"]) => files.reduce((n, f) => n + f.problems.filter((p) => p.severity === s).length, 0);
   return {
     files,
@@ -181,6 +200,7 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
     fixable: candidates.size,
     dryRun: o.dryRun === true,
     searched,
+    indexes,
   };
 }
 

@@ -20,6 +20,7 @@ import type { NewResult } from "../authoring/new.js";
 import type { PublishResult, RegistryEditResult } from "../authoring/publish.js";
 import type { RegistryInitResult } from "../authoring/registry-init.js";
 import type { RegistryPackResult } from "../authoring/registry-pack.js";
+import type { RegistryIndexResult } from "../authoring/registry-index.js";
 import type { ValidateResult } from "../authoring/validate.js";
 
 const SCHEMA = { schemaVersion: 1 } as const;
@@ -162,6 +163,7 @@ export const publishJson = (r: PublishResult) => ({
   path: r.path,
   sha256: r.sha256,
   tags: r.tags,
+  index: r.index,
   commit: r.commit,
   gitTag: r.gitTag,
   pushed: r.pushed,
@@ -193,6 +195,7 @@ export const validateJson = (r: ValidateResult, ok: boolean) => ({
   fixable: r.fixable,
   dryRun: r.dryRun,
   searched: r.searched,
+  indexes: r.indexes,
 });
 
 const registryJson = (r: RegistryInfo) => ({
@@ -214,4 +217,5 @@ export const registryUpdateJson = (r: RegistryInfo[]) => ({ ...SCHEMA, registrie
 
 export const registryInitJson = (r: RegistryInitResult) => ({ ...SCHEMA, dir: r.dir, name: r.name, files: r.files, skipped: r.skipped, initialized: r.initialized, commit: r.commit });
 
+export const registryIndexJson = (r: RegistryIndexResult) => ({ ...SCHEMA, registry: r.registry, agents: r.agents, written: r.written, removed: r.removed, unchanged: r.unchanged, commit: r.commit, pushed: r.pushed, dryRun: r.dryRun });
 export const registryPackJson = (r: RegistryPackResult) => ({ ...SCHEMA, file: r.file, bytes: r.bytes, sha256: r.sha256, agents: r.agents, versions: r.versions });

@@ -40,8 +40,9 @@ export function publishCommand(deps: Deps, run?: Run): Command {
       printResult(inv.deps.io, inv.out, publishJson(r), () => {
         const what = `${r.name}@${r.version} -> ${r.registry} (${r.path}, sha256 ${r.sha256.slice(0, 12)}…)`;
         const tags = r.tags.length ? `; tags: ${r.tags.join(", ")}` : "";
-        if (r.dryRun) return [`would publish ${what}${tags} (dry run: nothing written)`];
-        return [`published ${what}${tags}`, `commit ${r.commit?.slice(0, 12)}${r.signed ? " (signed)" : ""}, tag ${r.gitTag}${r.pushed ? ", pushed" : ""}`];
+        const index = r.index.length ? `; index: ${r.index.join(", ")}` : "";
+        if (r.dryRun) return [`would publish ${what}${tags}${index} (dry run: nothing written)`];
+        return [`published ${what}${tags}${index}`, `commit ${r.commit?.slice(0, 12)}${r.signed ? " (signed)" : ""}, tag ${r.gitTag}${r.pushed ? ", pushed" : ""}`];
       });
     });
 }

@@ -1,4 +1,4 @@
-import { registryAddJson, registryInitJson, registryListJson, registryPackJson, registryRemoveJson, registryUpdateJson } from "./json.js";
+import { registryAddJson, registryIndexJson, registryInitJson, registryListJson, registryPackJson, registryRemoveJson, registryUpdateJson } from "./json.js";
 import { Command } from "commander";
 import { describeCounts } from "./render-plan.js";
 import type { Deps } from "../util/deps.js";
@@ -74,7 +74,7 @@ export function registryCommand(deps: Deps): Command {
     });
   cmd
     .command("init")
-    .description("create a registry repository (registry.json, README, a sample agent) and make its first commit")
+    .description("create a registry repository (registry.json and its sharded index, README, a sample agent) and make its first commit")
     .argument("[dir]", "where (default: the current directory)")
     .option("--name <name>", "the registry's name (default: the folder's name)")
     .action(async (dir: string | undefined, _o, self: Command) => {
@@ -86,6 +86,25 @@ export function registryCommand(deps: Deps): Command {
         `created registry ${r.name} in ${r.dir} (${r.files.join(", ")}), commit ${r.commit.slice(0, 12)}`,
         ...(r.skipped.length ? [`kept the existing ${r.skipped.join(", ")}`] : []),
         `next: agentpkg publish my-agent.md --registry ${r.dir}`,
+      ]);
+    });
+  cmd
+    .command("index")
+    .description("write or refresh a registry's sharded index (index/config.json, index/<aa>/<name>.json) from its registry.json, and commit it")
+    .argument("[dir]", "a registry checkout, a git url (cloned, committed and pushed) or a configured registry name (default: the current directory)")
+    .option("--dry-run", "list the index files that would change, write nothing")
+    .action(async (dir: string | undefined, _o, self: Command) => {
+      const inv = invocation(self, deps);
+      const { runRegistryIndex } = await import("../authoring/registry-index.js");
+      const r = await runRegistryIndex({ registry: dir, dryRun: inv.common.dryRun }, inv.deps);
+      const changes = r.written.length + r.removed.length;
+      const n = (k: number, w: string) => `${k} ${w}${k === 1 ? "" : "s"}`;
+      printResult(inv.deps.io, inv.out, registryIndexJson(r), () => [
+        ...(r.dryRun ? [...r.written.map((f) => `would write ${f}`), ...r.removed.map((f) => `would remove ${f}`)] : []),
+        changes === 0
+          ? `the index of ${r.registry} is up to date (${n(r.agents, "agent")})`
+          : `${r.dryRun ? "would index" : "indexed"} ${r.registry}: ${n(r.agents, "agent")}, ${n(r.written.length, "file")} written, ${r.removed.length} removed, ${r.unchanged} unchanged${r.dryRun ? " (dry run: nothing written)" : ""}`,
+        ...(r.commit ? [`commit ${r.commit.slice(0, 12)}${r.pushed ? ", pushed" : ""}`] : []),
       ]);
     });
   cmd

@@ -51,13 +51,14 @@ function humanLines(io: Io, r: ValidateResult, fix: boolean, format: (file: stri
       lines.push(line.replace(` ${p.severity} `, ` ${sev} `));
     }
   }
-  if (r.files.length === 0) {
+  const n = r.files.filter((f) => !f.index).length;
+  if (n === 0 && r.indexes.length === 0) {
     lines.push(`no agent files found${r.searched.length ? ` in ${r.searched.join(", ")}` : ""}`);
     return lines;
   }
-  const n = r.files.length;
   const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? "" : "s"}`;
-  let summary = `${plural(n, "file")} checked: ${plural(r.errors, "error")}, ${plural(r.warnings, "warning")}`;
+  const what = [...(n > 0 || r.indexes.length === 0 ? [plural(n, "file")] : []), ...r.indexes.map((x) => `the index of ${x.dir} (${plural(x.shards, "shard")})`)];
+  let summary = `${what.join(" and ")} checked: ${plural(r.errors, "error")}, ${plural(r.warnings, "warning")}`;
   if (fix) summary += r.dryRun ? `; ${plural(r.fixed, "file")} would be fixed (dry run: nothing written)` : `; fixed ${plural(r.fixed, "file")}`;
   else if (r.fixable > 0) summary += `; agentpkg validate --fix can rewrite ${plural(r.fixable, "file")}`;
   lines.push(summary);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkProject, statFiles } from "./verify.js";
+import { checkProject, statFiles } from "./verify-check.js";
 import type { LockEntry, Lockfile, PluginLock } from "../project/lockfile.js";
 import type { Manifest } from "../project/manifest.js";
 

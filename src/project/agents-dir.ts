@@ -1,5 +1,4 @@
-import fs from "node:fs/promises";
-import { statSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { sha256 } from "../util/hash.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
@@ -93,12 +92,18 @@ export function readLoadableAgentText(abs: string): string | undefined {
   return r.ok ? r.data.toString("utf8") : undefined;
 }
 
-/** The agents folder's loadable files (see findAgentFiles), relative to the scope root, sorted. */
-export async function listAgentFiles(scope: Scope): Promise<string[]> {
-  const found = await findAgentFiles(scope.agentsDir, { sizes: false });
+/**
+ * The agents folder's loadable files (see findAgentFiles), relative to the scope root, sorted. `except`:
+ * paths (as returned here) just found to be regular files, left out without asking their type again
+ * (verify's quick answer lists only the files it does not track).
+ */
+export async function listAgentFiles(scope: Scope, except?: ReadonlySet<string>): Promise<string[]> {
   const prefix = scope.root + path.sep;
-  const rel = (abs: string) => (!scope.configDir && abs.startsWith(prefix) ? abs.slice(prefix.length) : scopeRelative(scope, abs));
-  return found.map((f) => (path.sep === "/" ? rel(f.abs) : rel(f.abs).split(path.sep).join("/"))).sort();
+  const native = (abs: string) => (!scope.configDir && abs.startsWith(prefix) ? abs.slice(prefix.length) : scopeRelative(scope, abs));
+  const rel = path.sep === "/" ? native : (abs: string) => native(abs).split(path.sep).join("/");
+  const skipFile = except && ((abs: string) => except.has(rel(abs)));
+  const found = await findAgentFiles(scope.agentsDir, { sizes: false, skipFile });
+  return found.map((f) => rel(f.abs)).sort();
 }
 
 /** Directories are walked the way Claude Code walks an agents folder (symlink loops end at the seen set). */
@@ -115,23 +120,55 @@ export interface FoundFile {
  * (case-sensitive), dotfiles included, symlinks followed (each real folder visited once). With `all`,
  * every regular file (a skill's scripts and references).
  */
-export async function findAgentFiles(dir: string, o: { sizes?: boolean; all?: boolean } = {}): Promise<FoundFile[]> {
+export async function findAgentFiles(dir: string, o: { sizes?: boolean; all?: boolean; skipFile?: (abs: string) => boolean } = {}): Promise<FoundFile[]> {
   const out: FoundFile[] = [];
   const seen = new Set<string>();
-  async function walk(d: string, depth: number): Promise<void> {
-    const real = await fs.realpath(d).catch(() => undefined);
+  // synchronous calls: a folder of 5,000 agents is walked in a few milliseconds, and node:fs/promises is not
+  // loaded for it (~2 ms at start-up, for `verify`)
+  const walk = (d: string, depth: number): void => {
+    const real = attempt(() => realpathSync.native(d));
     if (!real || seen.has(real) || depth > MAX_DEPTH) return;
     seen.add(real);
-    const entries = await fs.readdir(d, { withFileTypes: true }).catch(() => []);
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const abs = d + path.sep + e.name; // path.join, without normalising 500 times what is already normal
-      const st = e.isSymbolicLink() ? await fs.stat(abs).catch(() => undefined) : undefined;
-      if (e.isDirectory() || st?.isDirectory()) await walk(abs, depth + 1);
-      else if ((o.all || e.name.endsWith(".md")) && (e.isFile() || st?.isFile())) {
-        out.push({ abs, size: o.sizes === false ? 0 : (st?.size ?? (await fs.stat(abs)).size) });
+    for (const [name, e] of entriesOf(d, o.skipFile)) {
+      const abs = d + path.sep + name; // path.join, without normalising 500 times what is already normal
+      const st = e.isSymbolicLink() ? attempt(() => statSync(abs)) : undefined;
+      if (e.isDirectory() || st?.isDirectory()) walk(abs, depth + 1);
+      else if ((o.all || name.endsWith(".md")) && (e.isFile() || st?.isFile())) {
+        out.push({ abs, size: o.sizes === false ? 0 : (st?.size ?? statSync(abs).size) });
       }
     }
-  }
-  await walk(dir, 0);
+  };
+  walk(dir, 0);
   return out;
+}
+
+type Kind = Pick<Dirent, "isSymbolicLink" | "isDirectory" | "isFile">;
+
+/**
+ * A folder's entries sorted by name, each with its type as lstat (and so a Dirent) gives it. With
+ * `skipFile`, only names are read: a name it accepts (a file the caller knows to be a regular file) is
+ * left out, any other is lstat'ed. 5,000 names cost less than 5,000 Dirents.
+ */
+function entriesOf(d: string, skipFile: ((abs: string) => boolean) | undefined): [string, Kind][] {
+  if (!skipFile) {
+    const entries = attempt(() => readdirSync(d, { withFileTypes: true })) ?? [];
+    return entries.map((e): [string, Kind] => [e.name, e]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+  const names = (attempt(() => readdirSync(d)) ?? []).sort();
+  const out: [string, Kind][] = [];
+  for (const name of names) {
+    const abs = d + path.sep + name;
+    const kind = skipFile(abs) ? undefined : attempt(() => lstatSync(abs));
+    if (kind) out.push([name, kind]);
+  }
+  return out;
+}
+
+/** `f()`, or undefined when it throws (a folder that vanished or cannot be read is skipped, as before). */
+function attempt<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
 }

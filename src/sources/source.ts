@@ -14,6 +14,11 @@ export interface VersionInfo {
   /** commit that holds this version's file, when it differs from the snapshot's commit */
   commit?: string;
   /**
+   * A sharded registry's hint: the git object id of the file at `path` in the snapshot's commit, read by id
+   * without walking a tree (its content is still checked against `sha256`; `path` when it cannot be read).
+   */
+  blob?: string;
+  /**
    * A plugin that lives in another repository: its url, and the branch or tag it follows or the exact
    * commit its marketplace pins (`sha`); `commit` is a lock's origin commit (read exactly there).
    * `path` is then the plugin's folder in that repository.

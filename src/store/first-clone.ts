@@ -5,7 +5,8 @@ import { writeFileAtomic } from "../util/atomic.js";
 import { acquireLock } from "../util/process-lock.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
 import { removeStaleCacheTemps } from "./cache-temps.js";
-import { BLOBLESS, mirrorDir, NETWORK_TIMEOUT_MS, readMeta, type Mirror } from "./git-mirrors.js";
+import { mirrorDir, NETWORK_TIMEOUT_MS, readMeta, TREELESS, type Mirror } from "./git-mirrors.js";
+import { presentRootTree } from "./treeless.js";
 
 /**
  * A repository no mirror of the cache holds yet, whose kind is not known (registry add, install REPO):
@@ -32,16 +33,20 @@ export async function cloneAndDetect(
     if ((await readMeta(dir)) || (await readMeta(historyDir))) return undefined;
     await fs.rm(tmp, { recursive: true, force: true });
     await fs.mkdir(path.dirname(dir), { recursive: true });
-    // commits and trees only, where the server allows it (a registry keeps this clone: git-mirrors.ts BLOBLESS)
-    await git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", BLOBLESS, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    // the commit only, where the server allows it (a registry keeps this clone: git-mirrors.ts TREELESS),
+    // and its root tree alone, which tells the kind (reading it by path would fetch every tree below it)
+    await git(["clone", "--bare", "--depth", "1", "--no-tags", "--single-branch", TREELESS, "--quiet", "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS });
+    const head = await git(["rev-parse", "--verify", "HEAD"], { cwd: tmp, env }).catch(() => undefined); // an empty repository: look says so
+    if (head) await presentRootTree({ dir: tmp, url }, head.trim(), env, false);
     let { commit, history } = await look(tmp);
     const releaseHistory = history ? await acquireLock(`${historyDir}.busy`, 120_000) : undefined;
     try {
       if (history) {
         if (await readMeta(historyDir)) return undefined;
         const deepen = existsSync(path.join(tmp, "shallow")) ? ["--unshallow"] : [];
-        // the head (which may have moved since the clone) lands in refs/agentpkg/head, as after a first clone
-        await git(["fetch", ...deepen, "--no-tags", "--force", "--quiet", "--", url, "+HEAD:refs/agentpkg/head", "+refs/tags/*:refs/tags/*"], { cwd: tmp, env, timeoutMs: NETWORK_TIMEOUT_MS });
+        // the head (which may have moved since the clone) lands in refs/agentpkg/head, as after a first clone;
+        // --no-filter: a fetch by url would take the filter the root tree's fetch registered for that url
+        await git(["fetch", ...deepen, "--no-tags", "--force", "--no-filter", "--quiet", "--", url, "+HEAD:refs/agentpkg/head", "+refs/tags/*:refs/tags/*"], { cwd: tmp, env, timeoutMs: NETWORK_TIMEOUT_MS });
         await fetchHeadBlobs(tmp, url, commit, env);
         commit = fetchedHead(tmp) ?? (await git(["rev-parse", "refs/agentpkg/head^{commit}"], { cwd: tmp, env })).trim();
       } else {
@@ -67,8 +72,9 @@ export async function cloneAndDetect(
 }
 
 /**
- * A history mirror holds every blob. Deepening a partial clone brings the older commits' blobs, but not
- * those of the first clone's head tree (the server counts them as had): they come in one fetch by id.
+ * A history mirror holds every object. Deepening a partial clone brings the older commits' trees and blobs,
+ * but not those of the first clone's head (the server counts them as had): the first missing tree or blob
+ * on each path comes in one fetch by id, with everything below it.
  * `rev-list --missing=print` lists them without fetching; a server that ignored the filter left none.
  */
 async function fetchHeadBlobs(dir: string, url: string, head: string, env: NodeJS.ProcessEnv): Promise<void> {
@@ -76,7 +82,7 @@ async function fetchHeadBlobs(dir: string, url: string, head: string, env: NodeJ
   const missing = listed.split("\n").filter((l) => l.startsWith("?"));
   if (missing.length === 0) return;
   const input = missing.map((l) => l.slice(1)).join("\n") + "\n";
-  const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", "--stdin", "--quiet", "--", url];
+  const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", "--no-filter", "--stdin", "--quiet", "--", url];
   await git(args, { cwd: dir, env, input, timeoutMs: NETWORK_TIMEOUT_MS });
 }
 

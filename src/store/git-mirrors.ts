@@ -8,6 +8,9 @@ import { acquireLock } from "../util/process-lock.js";
 import { redactCredentials } from "../util/redact.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
 import { removeStaleCacheTemps } from "./cache-temps.js";
+import { BLOBLESS, fetchMissing, NETWORK_TIMEOUT_MS, TREELESS } from "./fetch-by-id.js";
+
+export { BLOBLESS, NETWORK_TIMEOUT_MS, offlineGitEnv, TREELESS } from "./fetch-by-id.js";
 
 export type RefreshPolicy = "always" | "if-stale" | "never";
 
@@ -28,16 +31,13 @@ interface MirrorMeta {
   fetchedAt: number;
 }
 
-export const NETWORK_TIMEOUT_MS = 120_000;
-
 /**
- * Shallow mirrors take commits and trees, not blobs, where the server allows it (git's partial clone): a
- * cold install of one agent from a 100,000-agent registry downloads registry.json and that agent's file,
- * not every agent's. A server without filter support (file:// without uploadpack.allowFilter) ignores it
- * and sends everything, as before. Blobs are fetched when read: prefetchBlobs for many at once.
+ * Shallow mirrors take commits only, where the server allows it (git's partial clone, TREELESS): a cold
+ * install of one agent from a sharded 100,000-agent registry then downloads the few trees and blobs that
+ * lead to its shard and its file (store/treeless.ts), not every agent's tree. A server without filter
+ * support (file:// without uploadpack.allowFilter) ignores it and sends everything, as before. Missing
+ * objects are fetched when read: prefetchBlobs and ensureTrees for many at once.
  */
-export const BLOBLESS = "--filter=blob:none";
-
 export function mirrorDir(cache: string, url: string, history = false): string {
   // classifyGitUrl refuses urls with credentials before this; were one to pass, no secret names a folder
   const key = redactCredentials(url);
@@ -97,7 +97,7 @@ async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(path.dirname(dir), { recursive: true });
   try {
-    const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch", BLOBLESS];
+    const shape = history ? ["--single-branch"] : ["--depth", "1", "--no-tags", "--single-branch", TREELESS];
     progress?.("cloning");
     await git(["clone", "--bare", ...shape, progressFlag(progress), "--", url, tmp], { env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress });
     const commit = (await git(["rev-parse", "HEAD"], { cwd: tmp, env })).trim();
@@ -115,8 +115,8 @@ async function cloneInto(dir: string, url: string, env: NodeJS.ProcessEnv, histo
 async function fetchInto(dir: string, url: string, env: NodeJS.ProcessEnv, history: boolean, progress?: (text: string) => void): Promise<string> {
   try {
     const args = history
-      ? ["fetch", "--no-tags", "--force", progressFlag(progress), "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
-      : ["fetch", "--depth", "1", "--no-tags", BLOBLESS, progressFlag(progress), "--", url, "HEAD"];
+      ? ["fetch", "--no-tags", "--force", "--no-filter", progressFlag(progress), "--", url, "HEAD", "+refs/tags/*:refs/tags/*"]
+      : ["fetch", "--depth", "1", "--no-tags", TREELESS, progressFlag(progress), "--", url, "HEAD"];
     progress?.("fetching");
     await git(args, { cwd: dir, env, timeoutMs: NETWORK_TIMEOUT_MS, onProgress: progress });
     const commit = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir, env })).trim();
@@ -175,7 +175,9 @@ export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.Pr
     });
   }
   try {
-    const depth = mirror.history ? [] : ["--depth", "1", BLOBLESS];
+    // an older commit comes with all its trees: it is read by path (history mirrors: never filtered, as a
+    // fetch by url would otherwise take the filter an earlier one registered for that url)
+    const depth = mirror.history ? ["--no-filter"] : ["--depth", "1", BLOBLESS];
     await git(["fetch", ...depth, "--no-tags", "--quiet", "--", mirror.url, commit], { cwd: mirror.dir, env, timeoutMs: NETWORK_TIMEOUT_MS });
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
@@ -185,42 +187,11 @@ export async function fetchCommit(mirror: Mirror, commit: string, env: NodeJS.Pr
 }
 
 /**
- * git's environment for reading a mirror without the network: a blob a partial mirror lacks fails the
- * read instead of being fetched (--offline).
- */
-export function offlineGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...env, GIT_ALLOW_PROTOCOL: "none" };
-}
-
-/**
  * Blobs of a shallow mirror brought in with one fetch before a batched read: in a partial mirror, git
  * would otherwise fetch each missing blob alone as it is read. No network when all are present. With
  * --offline, a missing one is E_OFFLINE.
  */
 export async function prefetchBlobs(mirror: Mirror, oids: readonly string[], env: NodeJS.ProcessEnv, offline: boolean): Promise<void> {
   if (mirror.history || oids.length === 0) return;
-  const input = [...new Set(oids)].join("\n") + "\n";
-  // all present (a full mirror, a warm one): no fetch, so readers of a shared mirror never write to it
-  const present = await git(["cat-file", "--batch-check"], { cwd: mirror.dir, env: offlineGitEnv(env), input }).then(
-    (out) => !/ missing$/m.test(out),
-    () => false,
-  );
-  if (present) return;
-  if (offline) {
-    throw new AgentpkgError("E_OFFLINE", `files of ${redactCredentials(mirror.url)} are not in the cache (--offline)`, {
-      hint: "run once without --offline to fetch them",
-    });
-  }
-  // a fetch writes to the mirror (a pack, the shallow file): one process at a time, as for ensureMirror
-  const release = await acquireLock(`${mirror.dir}.busy`, 120_000);
-  try {
-    // what git's own on-demand fetch of a partial clone runs, for all the blobs at once
-    const args = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", BLOBLESS, "--stdin", "--quiet", "--", mirror.url];
-    await git(args, { cwd: mirror.dir, env, input, timeoutMs: NETWORK_TIMEOUT_MS });
-  } catch (err) {
-    if (err instanceof GitError) throw explainGitFailure(err, mirror.url);
-    throw err;
-  } finally {
-    await release();
-  }
+  await fetchMissing(mirror, oids, BLOBLESS, { env, offline, what: "files" });
 }

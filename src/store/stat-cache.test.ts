@@ -42,16 +42,15 @@ describe("StatCache", () => {
     expect(StatCache.load(p.cache, p.root).lookup(A, st)).toBe("cafe");
   });
 
-  it("ignores a cache file written for another project root (a name collision) or in an older format", () => {
+  it("ignores a cache file written for another project root (a name collision) or in another format", () => {
     const { p, st, cache } = recorded(5000);
     cache.save();
     const [name] = fs.readdirSync(path.join(p.cache, "stat"));
+    expect(name).toMatch(/^[0-9a-f]{16}\.bin$/);
+    expect(StatCache.load(p.cache, "/some/other/project").lookup(A, st)).toBeUndefined();
     const saved = path.join(p.cache, "stat", name!);
-    const doc = JSON.parse(fs.readFileSync(saved, "utf8"));
-    fs.writeFileSync(saved, JSON.stringify({ ...doc, root: "/some/other/project" }));
-    expect(StatCache.load(p.cache, p.root).lookup(".claude/agents/a.md", st)).toBeUndefined();
-    fs.writeFileSync(saved, JSON.stringify(doc.entries));
-    expect(StatCache.load(p.cache, p.root).lookup(".claude/agents/a.md", st)).toBeUndefined();
+    fs.writeFileSync(saved, JSON.stringify({ root: p.root, entries: { [A]: [st.size, st.mtimeMs, st.ctimeMs, st.ino, "cafe"] } }));
+    expect(StatCache.load(p.cache, p.root).lookup(A, st)).toBeUndefined();
   });
 
   it("does not trust an entry recorded right after the file changed (racily clean)", () => {
@@ -117,16 +116,64 @@ describe("StatCache", () => {
     expect(inputsKey([file, path.join(p.root, "none")], st.ctimeMs + 5000)).toBe(`${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}|-`);
   });
 
-  it("drops a remembered run of the older format (one record naming its command)", () => {
-    const { p, file, cache } = recorded(5000);
+  it("never answers from a damaged or truncated file: every byte changed, every length cut", () => {
+    const p = project();
+    const names = ["a.md", "b.md", "c.md"].map((n) => `.claude/agents/${n}`);
+    const statOf = (rel: string) => fs.statSync(path.join(p.root, rel), { throwIfNoEntry: false });
+    const cache = StatCache.load(p.cache, p.root);
+    for (const rel of names) {
+      fs.writeFileSync(path.join(p.root, rel), rel);
+      const st = statOf(rel)!;
+      cache.record(rel, st, sha256(rel), st.ctimeMs + 5000);
+    }
+    cache.rememberUnchanged("verify", "in", names, [3, 0]);
+    cache.save();
+    const file = path.join(p.cache, "stat", fs.readdirSync(path.join(p.cache, "stat"))[0]!);
+    const good = fs.readFileSync(file);
+    expect(StatCache.load(p.cache, p.root).unchangedSince("verify", "in", statOf)?.files).toEqual(names);
+    // b.md edited: no variant of the file may still call the project unchanged, or b.md's hash known
+    fs.writeFileSync(path.join(p.root, names[1]!), "edited, longer");
+    const variants = [...Array(good.length).keys()].flatMap((i) => {
+      const flipped = Buffer.from(good);
+      flipped[i] = flipped[i]! ^ (i % 7 === 0 ? 0x01 : 0x5a);
+      return [flipped, good.subarray(0, i)];
+    });
+    for (const bytes of variants) {
+      fs.writeFileSync(file, bytes);
+      const loaded = StatCache.load(p.cache, p.root);
+      expect(loaded.unchangedSince("verify", "in", statOf)).toBeUndefined();
+      expect(loaded.lookup(names[1]!, statOf(names[1]!)!)).toBeUndefined();
+    }
+    // unedited: a damaged file answers as the good one did, or not at all; never with fewer files
+    fs.writeFileSync(path.join(p.root, names[1]!), names[1]!);
+    const st = statOf(names[1]!)!;
+    const fresh = StatCache.load(p.cache, p.root);
+    fresh.record(names[1]!, st, sha256(names[1]!), st.ctimeMs + 5000);
+    fresh.rememberUnchanged("verify", "in", names, [3, 0]);
+    fresh.save();
+    const good2 = fs.readFileSync(file);
+    for (let i = 0; i < good2.length; i++) {
+      const flipped = Buffer.from(good2);
+      flipped[i] = flipped[i]! ^ 0x5a;
+      fs.writeFileSync(file, flipped);
+      const answer = StatCache.load(p.cache, p.root).unchangedSince("verify", "in", statOf);
+      if (answer) expect(answer).toEqual({ inputs: "in", files: names, counts: [3, 0] });
+    }
+  });
+
+  it("forgets a file recorded racily, keeps the rest through a save, and drops the older format's file", () => {
+    const { p, file, st, cache } = recorded(5000);
+    cache.record("b.md", st, "beef", st.ctimeMs + 5000);
     cache.save();
     const [name] = fs.readdirSync(path.join(p.cache, "stat"));
-    const saved = path.join(p.cache, "stat", name!);
-    const doc = JSON.parse(fs.readFileSync(saved, "utf8"));
-    fs.writeFileSync(saved, JSON.stringify({ ...doc, unchanged: { command: "sync", inputs: "i", files: [A], count: 1 } }));
+    const json = path.join(p.cache, "stat", name!.replace(/\.bin$/, ".json"));
+    fs.writeFileSync(json, "{}");
     const loaded = StatCache.load(p.cache, p.root);
-    expect(loaded.unchangedSince("sync", "i", () => fs.statSync(file))).toBeUndefined();
-    expect(loaded.unchangedSince("command", "i", () => fs.statSync(file))).toBeUndefined();
+    loaded.record("b.md", st, "beef", st.ctimeMs + 10); // racy now: forgotten
+    loaded.save();
+    expect(fs.existsSync(json)).toBe(false);
+    const again = StatCache.load(p.cache, p.root);
+    expect([again.lookup(A, fs.statSync(file)), again.lookup("b.md", st)]).toEqual(["cafe", undefined]);
   });
 
   it("hashAgentFiles re-reads a file whose stat changed, and reports missing files", () => {

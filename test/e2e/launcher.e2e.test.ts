@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { BIN, Sandbox } from "./helpers.js";
 
 // dist/code-cache-launcher.cjs (src/code-cache-launcher.ts) runs the bundle through a V8 code cache, which only
@@ -53,6 +53,18 @@ describe("the code cache", () => {
     const r = await sb.run(["list"], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(cacheFiles()).toEqual([]);
+  });
+
+  it("reads a bundle that is not ASCII as UTF-8 (an ASCII one is read as latin1)", () => {
+    const dist = path.join(path.dirname(BIN), "..", "dist");
+    const copy = path.join(sb.root, "dist-copy");
+    fs.mkdirSync(copy);
+    fs.copyFileSync(path.join(dist, "code-cache-launcher.cjs"), path.join(copy, "code-cache-launcher.cjs"));
+    const bundle = fs.readFileSync(path.join(dist, "agentpkg.cjs"), "utf8");
+    expect(/[^\x00-\x7f]/.test(bundle)).toBe(false); // esbuild escapes non-ASCII, but not in regular expressions
+    fs.writeFileSync(path.join(copy, "agentpkg.cjs"), `${bundle}\nrequire("node:fs").writeSync(2, "«é»\\n");\n`);
+    const r = spawnSync(process.execPath, [path.join(copy, "code-cache-launcher.cjs"), "--help"], { env: { ...sb.env, ...env }, encoding: "utf8" });
+    expect([r.status, r.stdout.includes("Usage"), r.stderr]).toEqual([0, true, "«é»\n"]);
   });
 
   it("is off with AGENTPKG_CODE_CACHE=0, and --version never reads the bundle", async () => {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Sandbox, sha256, snapshot, type GitRepo } from "./helpers.js";
 import { kitMarketplace } from "./plugin-fixtures.js";
 import { claudeCodeMissing, claudeMcpList, inventory } from "./claude-code.js";
+import { describeStatCache } from "../../src/store/stat-cache-format.js";
 
 let sb: Sandbox;
 let mk: GitRepo;
@@ -178,12 +179,13 @@ describe("sync with plugins", () => {
   it("answers a repeated no-op sync and verify from the stat cache, and still sees a deleted plugin file and a changed hook or MCP entry", async () => {
     const statFile = () => {
       const dir = path.join(sb.root, "cache", "agentpkg", "stat");
-      return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
+      return describeStatCache(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!)))!;
     };
     await settle();
     expect((await sb.run(["sync"])).stdout).toContain("already in sync: 1 package");
     expect((await sb.run(["verify"])).code).toBe(0);
     const { sync: remembered, verify } = statFile().unchanged;
+    if (!remembered) throw new Error("no remembered sync");
     expect(remembered).toMatchObject({ counts: [1] });
     expect(verify).toMatchObject({ counts: [0, 1], files: remembered.files });
     expect(remembered.files).toEqual(expect.arrayContaining([".claude/settings.json", ".mcp.json", GREET, RUN_SH]));

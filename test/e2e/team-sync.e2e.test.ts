@@ -3,6 +3,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { agentText, Sandbox, snapshot, type TestRegistry } from "./helpers.js";
+import { describeStatCache } from "../../src/store/stat-cache-format.js";
 
 let sb: Sandbox;
 let reg: TestRegistry;
@@ -112,7 +113,7 @@ describe("verify", () => {
     const settle = () => new Promise((r) => setTimeout(r, 150)); // past the stat cache's racy window
     const statFile = () => {
       const dir = path.join(sb.root, "cache", "agentpkg", "stat");
-      return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
+      return describeStatCache(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!)))!;
     };
     await settle();
     expect((await sb.run(["verify"])).code).toBe(0);
@@ -196,7 +197,7 @@ describe("sync", () => {
     const settle = () => new Promise((r) => setTimeout(r, 150)); // past the stat cache's racy window
     const statFile = () => {
       const dir = path.join(sb.root, "cache", "agentpkg", "stat");
-      return JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), "utf8"));
+      return describeStatCache(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!)))!;
     };
     await settle();
     expect((await sb.run(["sync"])).stdout).toContain("already in sync: 3 packages");

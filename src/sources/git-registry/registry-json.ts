@@ -20,11 +20,11 @@ export function parseRegistryJson(text: string, label: string): RegistryIndex {
   return { name: top.name, description: top.description, agents };
 }
 
-/** Throws E_REGISTRY_INVALID naming the registry's registry.json. */
-export function failer(label: string): (msg: string) => never {
+/** Throws E_REGISTRY_INVALID naming the registry's registry.json (or `file`, a sharded registry's shard). */
+export function failer(label: string, file = "registry.json"): (msg: string) => never {
   return (msg) => {
-    throw new AgentpkgError("E_REGISTRY_INVALID", `${label} registry.json: ${msg}`, {
-      hint: "the registry's maintainers must fix registry.json (agentpkg never guesses)",
+    throw new AgentpkgError("E_REGISTRY_INVALID", `${label} ${file}: ${msg}`, {
+      hint: `the registry's maintainers must fix ${file} (agentpkg never guesses)`,
     });
   };
 }
@@ -43,9 +43,9 @@ export function registryTop(raw: unknown, label: string): { name: string; descri
   };
 }
 
-/** One agent's entry of registry.json, checked. */
-export function parseAgentEntry(name: string, a: unknown, label: string): AgentEntry {
-  const fail = failer(label);
+/** One agent's entry of registry.json (or of its shard, `file`), checked. */
+export function parseAgentEntry(name: string, a: unknown, label: string, file?: string): AgentEntry {
+  const fail = failer(label, file);
   if (!isPlainObject(a)) return fail(`agents.${name} must be an object`);
   if (!isPlainObject(a.versions)) return fail(`agents.${name}.versions must be an object`);
   const versions = dict<VersionInfo>();

@@ -1,0 +1,124 @@
+// `agentpkg registry index [DIR]`: write (or refresh) a registry's whole sharded index from its
+// registry.json, and commit it as publish commits (pushed when DIR is a url). Also the index of a new
+// registry (`registry init`), from the files it is about to commit.
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Deps } from "../util/deps.js";
+import { AgentpkgError } from "../util/errors.js";
+import { MAX_AGENT_BYTES } from "../util/limits.js";
+import { tryReadRegularFile } from "../util/safe-read.js";
+import { gitBlobId, type ObjectFormat } from "../git/blob-id.js";
+import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
+import { commitChange, readRegistryJson, repoGit, withRegistryRepo } from "./registry-repo.js";
+import { committedBlobs, configText, MAX_SHARD_BYTES, parseIndexConfig, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
+
+export interface RegistryIndexOptions {
+  /** a registry checkout, a git url or a configured registry name; default: the current directory */
+  registry?: string;
+  dryRun?: boolean;
+}
+
+export interface RegistryIndexResult {
+  registry: string;
+  agents: number;
+  /** index files written (created or changed), config.json included */
+  written: string[];
+  /** shards of agents registry.json no longer has */
+  removed: string[];
+  /** index files that were already right */
+  unchanged: number;
+  commit: string | null;
+  pushed: boolean;
+  dryRun: boolean;
+}
+
+/** Every index file of a registry: config.json, then one shard per agent in registry.json order. */
+export function buildIndex(agents: Record<string, Record<string, unknown>>, blobOf: (path: string) => string | undefined): IndexWrite[] {
+  const names = Object.keys(agents);
+  return [{ path: SHARD_CONFIG, content: configText(names.length) }, ...names.map((n) => ({ path: shardPath(n), content: shardText(n, agents[n]!, blobOf) }))];
+}
+
+/**
+ * The index of files not committed yet (`registry init`): each version file's blob id from its bytes on
+ * disk. A file that is not there (or not a regular file) gets no `blob`.
+ */
+export function indexOfWorkingFiles(dir: string, agents: Record<string, Record<string, unknown>>, format: ObjectFormat): IndexWrite[] {
+  const blobs = new Map<string, string>();
+  for (const p of Object.values(agents).flatMap(versionPaths)) {
+    const r = tryReadRegularFile(path.join(dir, ...p.split("/")), { limit: MAX_AGENT_BYTES, noFollow: true });
+    if (r.ok) blobs.set(p, gitBlobId(r.data, format));
+  }
+  return buildIndex(agents, (p) => blobs.get(p));
+}
+
+/** Shard files under index/ (index/<aa>/<name>.json), relative to the checkout; symlinks are not followed. */
+export async function existingShards(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const top = await fs.readdir(path.join(dir, "index"), { withFileTypes: true }).catch(() => []);
+  for (const d of top) {
+    if (!d.isDirectory()) continue;
+    for (const f of await fs.readdir(path.join(dir, "index", d.name), { withFileTypes: true })) {
+      if (f.isFile() && f.name.endsWith(".json")) out.push(`index/${d.name}/${f.name}`);
+    }
+  }
+  return out.sort();
+}
+
+export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Promise<RegistryIndexResult> {
+  return withRegistryRepo(o.registry ?? ".", deps, async (repo) => {
+    const reg = await readRegistryJson(repo);
+    const status = await repoGit(repo, ["--no-optional-locks", "status", "--porcelain", "--", "registry.json"]);
+    if (status.trim()) {
+      throw new AgentpkgError("E_LOCAL_EDITS", `${repo.label} has uncommitted changes to registry.json; the index is written from the committed registry`, {
+        hint: `commit them first (cd ${repo.label} && git status)`,
+      });
+    }
+    const config = readIndexFile(repo.dir, repo.label, SHARD_CONFIG);
+    const parsed = config === undefined ? undefined : parseIndexConfig(config.toString("utf8"));
+    if (typeof parsed === "string" && parsed.startsWith("has format")) {
+      // a newer agentpkg's index: rewriting it in this format would throw away what that one added
+      throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label}: ${SHARD_CONFIG} ${parsed}; nothing was written`, { hint: "use the agentpkg that wrote this index (upgrade agentpkg)" });
+    }
+    const agents = reg.raw.agents;
+    const paths = Object.values(agents).flatMap(versionPaths);
+    const blobs = await committedBlobs(repo.dir, repo.env, paths);
+    for (const [name, entry] of Object.entries(agents)) {
+      const missing = versionPaths(entry).find((p) => !blobs.has(p));
+      if (missing !== undefined) {
+        throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label}: ${missing} (${name}) is listed in registry.json but not committed; nothing was written`, {
+          hint: "commit the file (or remove the version from registry.json), then run agentpkg registry index again",
+        });
+      }
+    }
+    const wanted = buildIndex(agents, (p) => blobs.get(p));
+    // an existing file that cannot be read as a shard (too large, a symlink) is replaced as well
+    const current = (rel: string) => tryReadRegularFile(path.join(repo.dir, ...rel.split("/")), { limit: MAX_SHARD_BYTES, noFollow: true });
+    const written = wanted.filter((w) => {
+      const r = current(w.path);
+      return !r.ok || r.data.toString("utf8") !== w.content;
+    });
+    const keep = new Set(wanted.map((w) => w.path));
+    const removed = (await existingShards(repo.dir)).filter((p) => !keep.has(p));
+    const base: RegistryIndexResult = {
+      registry: repo.label,
+      agents: wanted.length - 1,
+      written: written.map((w) => w.path),
+      removed,
+      unchanged: wanted.length - written.length,
+      commit: null,
+      pushed: false,
+      dryRun: o.dryRun === true,
+    };
+    if (o.dryRun || (written.length === 0 && removed.length === 0)) return base;
+    const done = await commitChange(repo, {
+      writes: written,
+      removes: removed,
+      pathspecs: ["index"],
+      durable: false,
+      message: `index ${base.agents} agent${base.agents === 1 ? "" : "s"} (${written.length} file${written.length === 1 ? "" : "s"} written, ${removed.length} removed)`,
+    });
+    // git keeps no folders: one emptied by a removal goes too (rmdir fails on a folder still holding files)
+    for (const p of removed) await fs.rmdir(path.join(repo.dir, path.dirname(p))).catch(() => undefined);
+    return { ...base, commit: done.commit, pushed: done.pushed };
+  });
+}
