@@ -36,9 +36,10 @@ async function freeBackupName(file: string): Promise<string> {
 /**
  * The mode a staged file gets: an executable (a plugin's script) gets x wherever it can be read, anything else
  * loses x; a file being replaced keeps its other bits (a 0600 agent stays 0600), a new one is 0644 or 0755.
+ * `absent`: the plan found no file there, so it is not looked up again.
  */
-export function stagedMode(target: string, executable: boolean): number {
-  const now = modeOf(target);
+export function stagedMode(target: string, executable: boolean, absent = false): number {
+  const now = absent ? undefined : modeOf(target);
   if (now === undefined) return executable ? 0o755 : 0o644;
   return executable ? now | ((now & 0o444) >> 2) : now & ~0o111;
 }
@@ -66,8 +67,12 @@ function journalFiles(scope: Scope, plan: Plan, staged: Map<string, { tmp: strin
 
 /** Nothing is written through a symlinked subfolder that leads out of the scope's .claude folder. */
 async function assertInScope(scope: Scope, files: string[]): Promise<void> {
+  const checked = new Set<string>(); // whether a file is in scope depends on its folder only
   for (const f of files) {
-    if (!(await isInScope(scope, scopeFile(scope, f)))) {
+    const abs = scopeFile(scope, f);
+    if (checked.has(path.dirname(abs))) continue;
+    checked.add(path.dirname(abs));
+    if (!(await isInScope(scope, abs))) {
       throw new AgentpkgError("E_UNSAFE", `${f} leads outside .claude (a symlinked folder); nothing was changed`, { hint: "replace the symlink with a real folder" });
     }
   }
@@ -100,7 +105,7 @@ export function removeSettledConflicts(scope: Scope, plan: Plan): string[] {
     if (splitTarget(s.file) || s.resolution === "conflict") continue;
     const file = `${s.file}.conflict`;
     try {
-      if (!lstatSync(scopeFile(scope, file)).isFile()) continue;
+      if (!lstatSync(scopeFile(scope, file), { throwIfNoEntry: false })?.isFile()) continue;
       rmSync(scopeFile(scope, file));
       removed.push(file);
     } catch {
@@ -131,11 +136,17 @@ export async function applyPlan(scope: Scope, before: ProjectFiles, plan: Plan, 
     if (text !== null) finals[slot] = { tmp: await writeTemp(target, text), target };
   };
   let toStage = 0;
+  const folders = new Set<string>(); // each made once, not once per file
   const stage = async (file: string, content: string | Buffer, executable: boolean) => {
     progress?.update(`writing files: ${staged.size + 1}/${toStage}`);
     const target = scopeFile(scope, file);
-    mkdirSync(path.dirname(target), { recursive: true });
-    staged.set(file, { tmp: await writeTemp(target, content, stagedMode(target, executable)), sha: sha256(content) });
+    if (!folders.has(path.dirname(target))) {
+      mkdirSync(path.dirname(target), { recursive: true });
+      folders.add(path.dirname(target));
+    }
+    // a file the plan found absent is not looked up again for its mode (assertUnchanged checks it still is)
+    const mode = stagedMode(target, executable, plan.disk.get(file) === null);
+    staged.set(file, { tmp: await writeTemp(target, content, mode), sha: sha256(content) });
   };
   const temps = () => [...[...staged.values()].map((s) => s.tmp), ...finals.flatMap((f) => (f ? [f.tmp] : []))];
   const dropTemps = () => {

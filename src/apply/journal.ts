@@ -66,7 +66,21 @@ export function textSha(text: string | undefined): string | null {
 }
 
 export async function writeJournal(scope: Scope, j: Journal): Promise<void> {
-  await writeFileAtomic(journalPath(scope), JSON.stringify(j, null, 2) + "\n");
+  await writeFileAtomic(journalPath(scope), journalText(j));
+}
+
+/**
+ * The journal's JSON a field at a time: with thousands of agents, its two locks and its files are each
+ * megabytes, and one string of them all (and its bytes) was the largest allocation of an apply.
+ */
+function* journalText(j: Journal): Generator<string> {
+  let sep = "{\n";
+  for (const [key, value] of Object.entries(j)) {
+    if (value === undefined) continue; // as JSON.stringify leaves it out
+    yield `${sep}  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+    sep = ",\n";
+  }
+  yield "\n}\n";
 }
 
 /**

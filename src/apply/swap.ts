@@ -27,8 +27,7 @@ export const realSwapFs: SwapFs = {
   },
   exists: (file) => {
     try {
-      lstatSync(file);
-      return true;
+      return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
     } catch {
       return false;
     }

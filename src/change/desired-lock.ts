@@ -29,11 +29,16 @@ export async function desiredLock(ctx: Context, manifest: Manifest, now: Resolve
   const agents = dict<LockEntry>();
   const plugins = dict<PluginLock>();
   const { lock } = ctx.files;
+  // only what must be resolved waits: a lock of thousands that still satisfies is taken as it is
+  const resolving: Promise<void>[] = [];
+  for (const [name, dep] of Object.entries(manifest.agents)) {
+    const locked = own(lock.agents, name);
+    const kept = now.agents.get(name) ?? (lockSatisfies(locked, dep) ? locked : undefined);
+    if (kept) agents[name] = kept;
+    else resolving.push(resolveAgent(ctx.registries, name, dep, locked).then((r) => void (agents[name] = r.entry)));
+  }
   await Promise.all([
-    ...Object.entries(manifest.agents).map(async ([name, dep]) => {
-      const locked = own(lock.agents, name);
-      agents[name] = now.agents.get(name) ?? (lockSatisfies(locked, dep) ? locked : (await resolveAgent(ctx.registries, name, dep, locked)).entry);
-    }),
+    ...resolving,
     ...Object.entries(manifest.plugins).map(async ([name, dep]) => {
       const locked = own(lock.plugins, name);
       plugins[name] = now.plugins?.get(name) ?? (lockSatisfies(locked, dep) ? locked : (await resolvePlugin(ctx, name, dep, locked)).lock);

@@ -57,7 +57,7 @@ export interface Intent {
 export async function runChange(...args: Parameters<typeof change>): Promise<ChangeResult> {
   // a plan of thousands of files allocates short-lived objects per file: V8 would grow its young generation
   // to ~3 x 16 MB for them (most of the peak RSS of installing 5,000 agents), at no gain in speed
-  return withSmallYoungGeneration(() => change(...args));
+  return withSmallYoungGeneration(() => change(...args), { optimizeForSize: true });
 }
 
 async function change(

@@ -6,15 +6,17 @@ import { scopeFile } from "../project/scope.js";
 import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import type { Manifest } from "../project/manifest.js";
 import { computePlan } from "../plan/compute-plan.js";
-import { finishPlan, touchesLocalEdit, writesFile, type Plan } from "../plan/plan.js";
+import { finishPlan, touchesLocalEdit, writesFile, type Plan, type Step } from "../plan/plan.js";
 import { dict, sortedKeys } from "../util/json.js";
-import { checkInstallable, loadPristine } from "./content.js";
+import { checkInstallable } from "./content.js";
+import { eachPristine, StoredContents } from "./incoming.js";
 import type { Context } from "./context.js";
 import { checkNameClashes } from "./name-clash.js";
 
 /**
  * The plan from the desired lock: diff it against the lock and the disk, and load every byte applying it
- * will need (new content, checked; local text where a step meets a local edit). Nothing is fetched later.
+ * will need (new content, checked and put in the content store, where apply reads it back; local text
+ * where a step meets a local edit). Nothing is fetched later.
  */
 export async function preparePlan(ctx: Context, manifest: Manifest, desired: Lockfile, o: { restoreModified?: boolean } = {}): Promise<Plan> {
   const current = ctx.files.lock;
@@ -29,27 +31,31 @@ export async function preparePlan(ctx: Context, manifest: Manifest, desired: Loc
     const state = await readAgentFile(ctx.scope, s.file);
     if (state.kind === "present") local.set(s.file, state.content);
   }
-  const incoming = new Map<string, Buffer>();
+  const incoming = new StoredContents(ctx.store);
   const nameFields = new Map<string, string | undefined>();
   const warnings = new Set(ctx.notes);
-  await Promise.all(
-    steps.map(async (s) => {
-      if (s.op === "remove" || !writesFile(s)) return;
-      const content = await loadPristine(ctx, s.to);
-      incoming.set(s.file, content);
+  const writing = steps.filter((s): s is Step & { op: "add" | "update" } => s.op !== "remove" && writesFile(s));
+  // a file the lock records as a merge is written as that merge: its patch, applied to the pristine text
+  const pristineOfMerges = new Map<string, Buffer>();
+  await eachPristine(
+    ctx,
+    writing.map((s) => s.to),
+    (i, content) => {
+      const s = writing[i]!;
+      incoming.set(s.file, s.to.sha256);
+      if (s.to.localSha256) pristineOfMerges.set(s.file, content);
       if (s.kind !== "agent") return;
       // a plugin's agent is copied as published (Claude Code's own install copies it too): problems are warnings
       const checked = checkInstallable(s.name, s.to, content, { lenient: s.to.plugin !== undefined });
       for (const w of checked.warnings) warnings.add(w);
       nameFields.set(s.file, checked.nameField);
-    }),
+    },
   );
   await checkNameClashes(ctx, steps, nameFields);
-  // a file the lock records as a merge is written as that merge: its patch, applied to the pristine text
   const merged = new Map<string, Buffer>();
-  for (const s of steps) {
-    const pristine = incoming.get(s.file);
-    if (s.op === "remove" || !pristine || !s.to.localSha256) continue;
+  for (const s of writing) {
+    const pristine = pristineOfMerges.get(s.file);
+    if (!pristine || !s.to.localSha256) continue;
     const patch = readRegularFileIfExists(scopeFile(ctx.scope, patchPathFor(s.file)), { limit: READ_LIMITS.projectFile, display: patchPathFor(s.file) });
     merged.set(s.file, await applyMergePatch(s.file, pristine, patch, s.to.localSha256));
   }

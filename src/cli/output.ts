@@ -30,10 +30,10 @@ export function paint(io: Pick<Io, "color">, color: Color, text: string): string
 /** A --json document: every one says which version of its schema it is (see json.ts). */
 export type JsonDoc = { readonly schemaVersion: 1 } & Record<string, unknown>;
 
-/** Print one result: a JSON document under --json, else the human lines (none under --quiet). */
-export function printResult(io: Io, flags: OutputFlags, json: JsonDoc, human: () => string[]): void {
+/** Print one result: a JSON document (or what makes it) under --json, else the human lines (none under --quiet). */
+export function printResult(io: Io, flags: OutputFlags, json: JsonDoc | (() => JsonDoc), human: () => string[]): void {
   if (flags.json) {
-    io.out(JSON.stringify(json, null, 2));
+    io.out(JSON.stringify(typeof json === "function" ? json() : json, null, 2));
     return;
   }
   if (flags.quiet) return;

@@ -5,6 +5,7 @@ import { permissionLines } from "../plan/review.js";
 import { renderSteps, stepToJson, summarize } from "./render-plan.js";
 import { whereLines } from "./where.js";
 import { paint, printNotes, printResult, type JsonDoc, type OutputFlags } from "./output.js";
+import { withSmallYoungGenerationSync } from "../util/small-young-generation.js";
 
 /** The --json document of install, upgrade, remove (and, extended, sync). */
 export function changeToJson(r: ChangeResult): JsonDoc {
@@ -39,9 +40,14 @@ export function conflictLines(r: ChangeResult, waysOut: string): string[] {
 
 /** Print a change result; returns the exit code (3 when a merge left conflicts). */
 export function printChange(io: Io, flags: OutputFlags, r: ChangeResult): number {
+  // the lines of thousands of steps, as the change itself, without V8 growing its young generation for them
+  return withSmallYoungGenerationSync(() => printChangeNow(io, flags, r), { optimizeForSize: true });
+}
+
+function printChangeNow(io: Io, flags: OutputFlags, r: ChangeResult): number {
   const p = r.plan;
   printNotes(io, flags, p.warnings);
-  printResult(io, flags, changeToJson(r), () => {
+  printResult(io, flags, () => changeToJson(r), () => {
     const color = (line: string) => paint(io, /^\s*\+/.test(line) ? "green" : /^\s*-/.test(line) ? "red" : "yellow", line);
     const lines = renderSteps(p.steps).map(color);
     if (p.permissions.length) lines.push("permission changes:", ...permissionLines(p.permissions).map((l) => `  ${l}`));

@@ -14,10 +14,12 @@ export interface StepJson {
 
 /** The stable JSON form of a step (schema of --json output). */
 export function stepToJson(s: Step): StepJson {
-  const base = { op: s.op, name: s.name, kind: s.kind, local: s.local, ...(s.resolution ? { resolution: s.resolution } : {}) };
-  if (s.op === "add") return { ...base, to: s.to.version, registry: s.to.registry, file: s.file };
-  if (s.op === "remove") return { ...base, from: s.from.version, registry: s.from.registry, file: s.file };
-  return { ...base, from: s.from.version, to: s.to.version, registry: s.to.registry, file: s.file };
+  // Object.assign, not a spread and more fields: V8 gives every object built that way a hidden class of its own
+  const { op, name, kind, local, file } = s;
+  const resolution = s.resolution ? { resolution: s.resolution } : {};
+  if (op === "add") return Object.assign({ op, name, kind, local }, resolution, { to: s.to.version, registry: s.to.registry, file });
+  if (op === "remove") return Object.assign({ op, name, kind, local }, resolution, { from: s.from.version, registry: s.from.registry, file });
+  return Object.assign({ op, name, kind, local }, resolution, { from: s.from.version, to: s.to.version, registry: s.to.registry, file });
 }
 
 const LOCAL_NOTES: Partial<Record<Step["local"], string>> = {
@@ -134,7 +136,11 @@ function isPlugin(steps: readonly Step[]): boolean {
 
 function groupByPackage(steps: readonly Step[]): Map<string, Step[]> {
   const out = new Map<string, Step[]>();
-  for (const s of steps) out.set(s.name, [...(out.get(s.name) ?? []), s]);
+  for (const s of steps) {
+    const group = out.get(s.name);
+    if (group) group.push(s);
+    else out.set(s.name, [s]);
+  }
   return out;
 }
 

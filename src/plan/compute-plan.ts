@@ -40,24 +40,25 @@ export function computePlan(desiredLock: Lockfile, currentLock: Lockfile, disk: 
   const steps: Step[] = [];
   for (const [file, to] of desired) {
     const from = current.get(file);
-    const common = { name: to.name, file, kind: to.kind };
+    // literals, not a spread of shared fields and more: V8 gives every object built that way a hidden class of its own (~0.5 KB)
+    const { name, kind } = to;
     if (!from) {
       const actual = view.hashes.get(file) ?? null;
       const local = actual === null ? "absent" : actual === to.sha256 ? "clean" : "untracked";
-      steps.push({ ...common, op: "add", to, local });
+      steps.push({ name, file, kind, op: "add", to, local });
       continue;
     }
     const local = stateOf(from, view);
     if (sameLockedFile(from, to)) {
-      if (local === "missing") steps.push({ ...common, op: "add", to, local: "missing" });
+      if (local === "missing") steps.push({ name, file, kind, op: "add", to, local: "missing" });
       // a version agentpkg installed before (the lock was pulled from git): bring it to the locked one
-      else if (local === "outdated") steps.push({ ...common, op: "update", from, to, local });
+      else if (local === "outdated") steps.push({ name, file, kind, op: "update", from, to, local });
       // sync: an edited file goes back to the locked content (a clean merge's localSha256 counts as in sync)
-      else if (o.restoreModified && local === "modified" && view.hashes.get(file) !== from.localSha256) steps.push({ ...common, op: "update", from, to, local });
+      else if (o.restoreModified && local === "modified" && view.hashes.get(file) !== from.localSha256) steps.push({ name, file, kind, op: "update", from, to, local });
       continue;
     }
     // another version, or the same content from another commit or registry url (only the lock changes)
-    steps.push({ ...common, op: "update", from, to, local });
+    steps.push({ name, file, kind, op: "update", from, to, local });
   }
   for (const [file, from] of current) {
     if (!desired.has(file)) steps.push({ name: from.name, file, kind: from.kind, op: "remove", from, local: stateOf(from, view) });

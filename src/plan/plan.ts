@@ -1,5 +1,6 @@
 // The one plan type of every mutating command: computed, settled and reviewed in src/change, applied by
-// src/apply, printed (dry run or result) by src/cli. Pure data: no fs, no clock, no network.
+// src/apply, printed (dry run or result) by src/cli. Pure data: no fs, no clock, no network (the new files'
+// bytes are read through the FileContents the plan was given: src/change's reads them from the content store).
 import type { PermissionChange } from "../agent/permissions.js";
 import { serializeLockfile, type LockedFile, type Lockfile, type PartKind } from "../project/lockfile.js";
 import { serializeManifest, type Manifest } from "../project/manifest.js";
@@ -40,6 +41,15 @@ export interface Conflict {
   text: Buffer;
 }
 
+/**
+ * Bytes by file that may live outside memory: `get` reads them (verified) and throws when they can no
+ * longer be had. A Map is one.
+ */
+export interface FileContents {
+  has(file: string): boolean;
+  get(file: string): Buffer | undefined;
+}
+
 /** What an update changes in what an agent may do. */
 export interface PermissionReview {
   name: string;
@@ -58,8 +68,8 @@ export interface Plan {
   lock: Lockfile;
   manifestChanged: boolean;
   lockChanged: boolean;
-  /** the new version's pristine bytes of every file a step writes, by file */
-  incoming: ReadonlyMap<string, Buffer>;
+  /** the new version's pristine bytes of every file a step writes, by file (read when used, not held) */
+  incoming: FileContents;
   /** what to write instead of the pristine bytes (a merge), by file */
   merged: ReadonlyMap<string, Buffer>;
   /** the current bytes of files a step meets as local edits, by file */

@@ -22,14 +22,16 @@ const MAX_LOCAL_BYTES = READ_LIMITS.localAgent;
  * trips (DESIGN.md §7).
  */
 function statAgentFile(abs: string, rel: string): import("node:fs").Stats | undefined {
-  let st: import("node:fs").Stats;
+  let st: import("node:fs").Stats | undefined;
   try {
-    st = statSync(abs);
+    // a missing file is the common case (a fresh clone): no exception built for it
+    st = statSync(abs, { throwIfNoEntry: false });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined;
     throw err;
   }
+  if (!st) return undefined;
   const kind = st.isDirectory() ? "folder" : !st.isFile() ? "special" : st.size > MAX_LOCAL_BYTES ? "too-large" : undefined;
   if (kind) throw refuseAgentFile({ kind, size: st.size }, rel);
   return st;

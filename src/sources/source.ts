@@ -126,6 +126,14 @@ export interface Source {
    */
   readVersion(v: VersionInfo, commit?: string | null): Promise<FetchedFile>;
   /**
+   * Many versions' bytes, each checked as readVersion checks it, handed to `each` (with its index) as it
+   * arrives instead of all held at once: bounded memory and one batch of reads for a lock of thousands.
+   * Those it does not hand over, the caller reads with readVersion (which has the ways round, as a
+   * rewritten history's file at the head, and the precise errors). An exception from `each` stops the read
+   * and is thrown.
+   */
+  readVersions?(items: readonly { v: VersionInfo; commit?: string | null }[], each: (index: number, file: FetchedFile) => void): Promise<void>;
+  /**
    * A commit of the source's history that no listed version names (`name@<commit>`): the version in force
    * there, read at that commit; undefined when the commit is not in the history or the agent (or plugin
    * folder) did not exist there. Sources versioned by history only.

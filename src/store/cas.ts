@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { sha256, SHA256_RE } from "../util/hash.js";
-import { writeFileAtomic } from "../util/atomic.js";
+import { writeFileAtomicSync } from "../util/atomic.js";
 import { tryReadRegularFile } from "../util/safe-read.js";
 import { MAX_PLUGIN_FILE_BYTES } from "../util/limits.js";
 
@@ -18,6 +18,10 @@ export class ContentStore {
 
   /** Bytes for a hash, re-verified on read; undefined when absent or corrupt. */
   async get(hash: string): Promise<Buffer | undefined> {
+    return this.getSync(hash);
+  }
+
+  getSync(hash: string): Buffer | undefined {
     if (!SHA256_RE.test(hash)) return undefined;
     try {
       const r = tryReadRegularFile(this.pathFor(hash), { limit: MAX_PLUGIN_FILE_BYTES });
@@ -37,9 +41,14 @@ export class ContentStore {
   }
 
   async put(data: Buffer): Promise<string> {
+    return this.putSync(data);
+  }
+
+  /** Store the bytes; returns their sha256. */
+  putSync(data: Buffer): string {
     const hash = sha256(data);
     // not fsynced: get() re-verifies every read, so a write lost to a crash is only a miss
-    if (!(await this.has(hash))) await writeFileAtomic(this.pathFor(hash), data, { durable: false });
+    if (!existsSync(this.pathFor(hash))) writeFileAtomicSync(this.pathFor(hash), data, { durable: false });
     return hash;
   }
 }

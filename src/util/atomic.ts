@@ -28,8 +28,8 @@ export function tempNamePid(name: string): number | undefined {
 /** The permission bits of an existing regular file (undefined: none there). */
 export function modeOf(file: string): number | undefined {
   try {
-    const st = statSync(file);
-    return st.isFile() ? st.mode & 0o777 : undefined;
+    const st = statSync(file, { throwIfNoEntry: false });
+    return st?.isFile() ? st.mode & 0o777 : undefined;
   } catch {
     return undefined;
   }
@@ -99,7 +99,12 @@ export async function fsyncDir(dir: string): Promise<void> {
  * `durable: false` skips the fsyncs, for caches that verify what they read (a crash may lose the write).
  * The file keeps its mode (or takes `mode`); a new one gets 0644 less the umask.
  */
-export async function writeFileAtomic(target: string, data: string | Buffer, o: { durable?: boolean; mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Buffer | Generator<string>, o: { durable?: boolean; mode?: number } = {}): Promise<void> {
+  writeFileAtomicSync(target, data, o);
+}
+
+/** As writeFileAtomic; `data` may also be a text made part by part as it is written (never whole in memory). */
+export function writeFileAtomicSync(target: string, data: string | Buffer | Generator<string>, o: { durable?: boolean; mode?: number } = {}): void {
   const dir = path.dirname(target);
   mkdirSync(dir, { recursive: true });
   const tmp = tempPathFor(target);
@@ -108,7 +113,8 @@ export async function writeFileAtomic(target: string, data: string | Buffer, o: 
     const fd = openSync(tmp, "wx", mode ?? 0o644);
     try {
       if (needsChmod(mode)) fchmodSync(fd, mode!);
-      writeFileSync(fd, data);
+      if (typeof data === "string" || Buffer.isBuffer(data)) writeFileSync(fd, data);
+      else for (const part of data) writeFileSync(fd, part);
       if (o.durable !== false) fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -41,13 +41,14 @@ const isMissing = (err: unknown) => {
 
 /** Read a regular file of at most `limit` bytes; anything else is described, never read. Other I/O errors throw. */
 export function tryReadRegularFile(file: string, o: SafeReadOptions): SafeReadResult {
-  let st: Stats;
+  let st: Stats | undefined;
   try {
-    st = o.noFollow ? lstatSync(file) : statSync(file);
+    st = o.noFollow ? lstatSync(file, { throwIfNoEntry: false }) : statSync(file, { throwIfNoEntry: false });
   } catch (err) {
     if (isMissing(err) || (err as NodeJS.ErrnoException).code === "ELOOP") return { ok: false, kind: "missing" };
     throw err;
   }
+  if (!st) return { ok: false, kind: "missing" };
   const early = kindOf(st, o.limit);
   if (early) return { ok: false, kind: early, size: st.size };
   let fd: number;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { agentText, Sandbox, snapshot, type TestRegistry } from "./helpers.js";
+import { agentText, Sandbox, sha256, snapshot, type TestRegistry } from "./helpers.js";
 
 let sb: Sandbox;
 let reg: TestRegistry;
@@ -145,6 +145,27 @@ describe("a git registry", () => {
     expect(r.stderr).toMatch(/sha256 mismatch/);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("error")).length).toBe(1);
     expect(snapshot(sb.project)).toEqual(before);
+  });
+
+  it("installs a lock of several agents in one batch; one whose bytes are not the locked ones stops it all, nothing written", async () => {
+    for (const n of ["a", "b", "c", "d"]) reg.publish(n, [{ version: "1.0.0", content: agentText(n) }]);
+    await addRegistry();
+    expect((await sb.run(["install", "a", "b", "c", "d"])).code).toBe(0);
+    // a fresh clone: the manifest and lock, no agent files, an empty cache
+    for (const n of ["a", "b", "c", "d"]) fs.rmSync(path.join(sb.project, ".claude", "agents", `${n}.md`));
+    fs.rmSync(sb.env.XDG_CACHE_HOME!, { recursive: true, force: true });
+    const lock = JSON.parse(sb.file(".claude/agentpkg.lock"));
+    const locked = sb.file(".claude/agentpkg.lock");
+    lock.agents.c.sha256 = sha256("not what the registry has");
+    sb.write(".claude/agentpkg.lock", JSON.stringify(lock, null, 2) + "\n");
+    const before = snapshot(sb.project);
+    const r = await sb.run(["install"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sha256 mismatch for agents\/c\/1\.0\.0\.md/);
+    expect(snapshot(sb.project)).toEqual(before);
+    sb.write(".claude/agentpkg.lock", locked);
+    expect((await sb.run(["install"])).code).toBe(0);
+    for (const n of ["a", "b", "c", "d"]) expect(sb.file(`.claude/agents/${n}.md`)).toBe(agentText(n));
   });
 
   it("explains unknown agents, unsatisfiable ranges and unreachable registries in one line", async () => {

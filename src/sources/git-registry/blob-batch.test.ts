@@ -96,6 +96,27 @@ describe("BlobReader", () => {
     await expect(reader.read(commit, v("agents/a*/1.0.0.md"))).rejects.toMatchObject({ code: "E_REGISTRY_INVALID" });
   });
 
+  it("readEach hands each file over as git writes it, and returns the ones it refused, by index", async () => {
+    const reader = new BlobReader(dir, env, "test");
+    const got = new Map<number, string>();
+    const paths = ["agents/a7/1.0.0.md", "agents/nope/1.0.0.md", "agents/link.md", "agents/a8/1.0.0.md", "big.md", "agents/a9/1.0.0.md"];
+    const refused = await reader.readEach(commit, paths.map((p) => v(p)), (i, content) => got.set(i, content.toString()));
+    expect([...got].sort()).toEqual([[0, "agent 7\n"], [3, "agent 8\n"], [5, "agent 9\n"]]);
+    expect([...refused.keys()].sort()).toEqual([1, 2, 4]);
+    expect(refused.get(2)).toMatchObject({ code: "E_UNSAFE" });
+  });
+
+  it("readEach stops at an exception from its callback and throws it", async () => {
+    const reader = new BlobReader(dir, env, "test");
+    let calls = 0;
+    const read = reader.readEach(commit, Array.from({ length: 30 }, (_, i) => v(`agents/a${i}/1.0.0.md`)), () => {
+      calls++;
+      throw new Error("stop here");
+    });
+    await expect(read).rejects.toThrow("stop here");
+    expect(calls).toBe(1);
+  });
+
   it("rejects every request of an unknown commit", async () => {
     const reader = new BlobReader(dir, env, "test");
     await expect(reader.read("0".repeat(40), v("agents/a1/1.0.0.md"))).rejects.toBeInstanceOf(GitError);

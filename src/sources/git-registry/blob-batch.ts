@@ -5,7 +5,7 @@ import { AgentpkgError } from "../../util/errors.js";
 import { runGit } from "../../git/run.js";
 import { sha256 } from "../../util/hash.js";
 import { isRegularFile } from "../../git/history.js";
-import { objectSizes, readBlobs, readObjects } from "../../git/objects.js";
+import { objectSizes, readObjects, streamObjects } from "../../git/objects.js";
 import { MAX_AGENT_BYTES, tooBig } from "../read-checks.js";
 import type { VersionInfo } from "../source.js";
 
@@ -54,6 +54,19 @@ export class BlobReader {
         setImmediate(() => void this.drain());
       }
     });
+  }
+
+  /**
+   * The bytes of many regular files at one commit, each handed to `each` (with its index in `vs`) as git
+   * writes it, never all held: one ls-tree per 500 paths, one fetch of what a partial mirror lacks, one
+   * `cat-file --batch` pass. Returns why each file it could not give was refused, by index. An exception
+   * from `each` stops the read and is thrown.
+   */
+  async readEach(commit: string, vs: readonly VersionInfo[], each: (index: number, content: Buffer) => void): Promise<Map<number, unknown>> {
+    const failed = new Map<number, unknown>();
+    const reqs = vs.map((v, i): Request => ({ commit, v, resolve: (content) => each(i, content), reject: (err) => failed.set(i, err) }));
+    if (reqs.length > 0) await this.readAt(commit, reqs);
+    return failed;
   }
 
   /** Requests that arrive while a batch runs form the next batch. */
@@ -122,11 +135,21 @@ export class BlobReader {
       r.reject(tooBig(this.registry, r.v, size));
       return false;
     });
-    const blobs = await readBlobs(this.dir, wanted.map((w) => w.oid), this.env);
+    // each blob handed over as git writes it, then dropped here: memory holds one at a time
+    const byOid = new Map<string, Request[]>();
     for (const { r, oid } of wanted) {
-      const blob = blobs.get(oid);
-      if (blob) r.resolve(blob);
-      else r.reject(new AgentpkgError("E_REGISTRY_INVALID", `${this.registry}: ${r.v.path} (${r.v.version}) could not be read at commit ${commit.slice(0, 12)}`));
+      const same = byOid.get(oid);
+      if (same) same.push(r);
+      else byOid.set(oid, [r]);
+    }
+    const unread = [...byOid.keys()];
+    await streamObjects(this.dir, unread, this.env, (i, o) => {
+      if (o?.type !== "blob" || !o.data) return;
+      for (const r of byOid.get(unread[i]!)!) r.resolve(o.data);
+      byOid.delete(unread[i]!);
+    });
+    for (const r of [...byOid.values()].flat()) {
+      r.reject(new AgentpkgError("E_REGISTRY_INVALID", `${this.registry}: ${r.v.path} (${r.v.version}) could not be read at commit ${commit.slice(0, 12)}`));
     }
   }
 

@@ -8,6 +8,8 @@ import { BlobsById } from "./objects-by-id.js";
 import { dropOlderCommits, hasV4Index, readIndex } from "./registry-index.js";
 import { cachedShardConfig, readShardConfig, ShardReader } from "./sharded-index.js";
 import type { ShardConfig } from "./shard-json.js";
+import { isSafeRegistryPath } from "../../util/safe-path.js";
+import { eachLimit } from "../../util/each-limit.js";
 import type { AgentEntry, AgentSummary, FetchedFile, Source, VersionInfo } from "../source.js";
 
 /** The mirror's commit: a registry.json registry (its cached v4 index) or a sharded one (its remembered config). */
@@ -118,11 +120,16 @@ export class GitRegistrySource implements Source {
     return fetched;
   }
 
-  /** the file at `v.path` in `commit`, every tree of which is made present first (one fetch, once) */
-  private async readByPath(commit: string, v: VersionInfo): Promise<Buffer> {
+  /** every tree of `commit` made present (one fetch, once), before files are read by path */
+  private treesAt(commit: string): Promise<void> {
     let trees = this.trees.get(commit);
     if (!trees) this.trees.set(commit, (trees = ensureTrees(this.mirror, commit, this.env, this.offline)));
-    await trees;
+    return trees;
+  }
+
+  /** the file at `v.path` in `commit`, every tree of which is made present first */
+  private async readByPath(commit: string, v: VersionInfo): Promise<Buffer> {
+    await this.treesAt(commit);
     return this.blobs.read(commit, v);
   }
 
@@ -163,4 +170,44 @@ export class GitRegistrySource implements Source {
     }
     return checkedFile(this.name, v, await this.readByPath(at, v), at);
   }
+
+  async readVersions(items: readonly { v: VersionInfo; commit?: string | null }[], each: (index: number, file: FetchedFile) => void): Promise<void> {
+    const head = this.mirror.commit;
+    const index = this.shards ? undefined : await this.index(); // a registry.json registry keeps its newest files
+    const byCommit = new Map<string, number[]>();
+    const byId: { i: number; blob: string }[] = [];
+    items.forEach(({ v, commit }, i) => {
+      const at = commit ?? v.commit ?? head;
+      if (!isSafeRegistryPath(v.path)) return; // left to readVersion, which says why
+      const blob = at === head && v.sha256 ? (v.blob ?? this.blobIds.get(v.path)) : undefined;
+      if (blob) return void byId.push({ i, blob });
+      if (at === head && v.sha256 && index?.file(v.path)) return; // readVersion takes it from the index
+      const same = byCommit.get(at);
+      if (same) same.push(i);
+      else byCommit.set(at, [i]);
+    });
+    const give = (i: number, content: Buffer, at: string) => {
+      let file: FetchedFile;
+      try {
+        file = checkedFile(this.name, items[i]!.v, content, at);
+      } catch {
+        return; // another sha256: left to readVersion, which reads the path or says why not
+      }
+      each(i, file);
+    };
+    // a shard's blob ids: asked in one tick, so BlobsById reads them in one batch (as readVersion's would)
+    const viaIds = Promise.all(byId.map(({ i, blob }) => this.byId.read(blob).then((content) => give(i, content, head), () => undefined)));
+    // a lock's agents come from as many commits as they were installed at: a few of those read at once
+    const viaPaths = eachLimit([...byCommit], COMMITS_AT_ONCE, async ([at, batch]) => {
+      // an older commit that is gone, trees that cannot be fetched: left to readVersion (the file at the head, or why not)
+      const readable = (at === head || (await this.present(at).then(() => true, () => false))) && (await this.treesAt(at).then(() => true, () => false));
+      if (!readable) return;
+      // a file refused (missing, not a regular file, too large) is left to readVersion too
+      await this.blobs.readEach(at, batch.map((i) => items[i]!.v), (j, content) => give(batch[j]!, content, at));
+    });
+    await Promise.all([viaIds, viaPaths]);
+  }
+
 }
+/** Commits whose files readVersions reads at once (each one ls-tree, one cat-file --batch-check, one --batch). */
+const COMMITS_AT_ONCE = 4;
