@@ -55,13 +55,15 @@ export function wireRow(b, n, { registryDir, project, name, plain = false }) {
   if (!fs.existsSync(path.join(project, ".claude", "agents", `${name}.md`))) throw new Error(`install over https did not write ${name}.md`);
   const baselineBytes = bytesOf(s, ["git", "clone", "-q", "--depth", "1", url, clone], b.tmp, s.env);
   const row = { name: `bytes on the wire, cold add + install (registry of ${n}${plain ? ", registry.json only" : ""})`, bytes, baselineBytes, baselineName: "git clone --depth 1", ratio: bytes / baselineBytes, target: 0.25 };
-  b.log(`  ${row.name}: ${mb(bytes)} vs ${mb(baselineBytes)} (${row.ratio.toFixed(2)}x)`);
+  b.log(`  ${row.name}: ${mb(bytes)} vs ${mb(baselineBytes)} (${ratio(row.ratio)})`);
   return row;
 }
 
+/** two decimals, or one significant digit below 0.01 (a few KB against megabytes would read 0.00x) */
+const ratio = (r) => (r < 0.01 ? `${r.toPrecision(1)}x` : `${r.toFixed(2)}x`);
 const mb = (n) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} KB` : `${(n / 1e6).toFixed(2)} MB`);
 
 export function wireTable(rows) {
-  const lines = rows.map((r) => `${r.name}  ${mb(r.bytes)} vs ${mb(r.baselineBytes)} (${r.baselineName})  ${r.ratio.toFixed(2)}x  target ≤${r.target}x  ${r.ratio <= r.target ? "ok" : "MISS"}`);
+  const lines = rows.map((r) => `${r.name}  ${mb(r.bytes)} vs ${mb(r.baselineBytes)} (${r.baselineName})  ${ratio(r.ratio)}  target ≤${r.target}x  ${r.ratio <= r.target ? "ok" : "MISS"}`);
   return ["bytes on the wire (git smart HTTP over TLS, 127.0.0.1)", ...lines].join("\n");
 }
