@@ -29,6 +29,18 @@ async function findAgent(registries: Registries, name: string, registry: string 
   return null;
 }
 
+/**
+ * Looks names up together, so that a sharded registry reads their shards in one batch (a round trip for
+ * all, not one per name); each name is then resolved on its own, from what is now in the mirror. Errors
+ * are left to that resolution.
+ */
+export async function lookUpTogether(registries: Registries, wanted: readonly { name: string; registry?: string }[]): Promise<void> {
+  const lookUp = async (name: string, registry: string | undefined) => {
+    for (const n of registry ? [registry] : registries.refs.map((r) => r.name)) if (await (await registries.get(n)).getAgent(name)) return;
+  };
+  await Promise.all(wanted.map((w) => lookUp(w.name, w.registry).catch(() => undefined)));
+}
+
 async function notFound(registries: Registries, name: string, registry: string | undefined): Promise<AgentpkgError> {
   const names = registry ? [registry] : registries.refs.map((r) => r.name);
   const all: { name: string; registry: string }[] = [];

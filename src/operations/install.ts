@@ -6,7 +6,7 @@ import type { LockEntry, PluginLock } from "../project/lockfile.js";
 import type { Dependency, Manifest } from "../project/manifest.js";
 import { parseSpec, type AgentSpec } from "../sources/spec.js";
 import { rangeToSave } from "../sources/resolve.js";
-import { resolveAgent } from "../change/resolve-agent.js";
+import { lookUpTogether, resolveAgent } from "../change/resolve-agent.js";
 import { resolvePlugin } from "../change/resolve-plugin.js";
 import { lockSatisfies } from "../change/desired-lock.js";
 import type { Context } from "../change/context.js";
@@ -47,6 +47,7 @@ export async function runInstall(o: InstallOptions, deps: Deps): Promise<ChangeR
   return runChange("install", { ...o, frozen }, deps, "if-stale", async (c) => {
     const w: Wanted = { manifest: cloneManifest(c.files.manifest), agents: new Map(), plugins: new Map(), exact: o.exact === true };
     o.addRegistry?.(c, w.manifest);
+    if (!o.plugin && specs.length > 1) await lookUpTogether(c.registries, specs);
     for (const spec of specs) {
       if (o.plugin) {
         await wantPlugin(c, w, spec, spec.name);

@@ -103,6 +103,15 @@ describe("a sharded registry", () => {
     expect(trips).toBe(6);
   });
 
+  it("installs several names given at once in the round trips of one", async () => {
+    await sb.run(["registry", "add", "big", repo.url]);
+    const trace = path.join(sb.root, "names.json");
+    const r = await sb.run(["install", ...NAMES], { env: { GIT_TRACE2_EVENT: trace } });
+    expect(r.code, r.stderr).toBe(0);
+    for (const name of NAMES) expect(sb.file(`.claude/agents/${name}.md`)).toBe(text(name));
+    expect(tripsOf(trace).trips).toBe(4); // the head, then the index/<p> folders, the shards, the files: each in one
+  });
+
   it("falls back to a blobless clone on a server that allows filters but not tree:0, and still installs", async () => {
     git(repo.dir, ["config", "uploadpackfilter.tree.allow", "false"]);
     expect((await sb.run(["registry", "add", "big", repo.url])).code).toBe(0);
