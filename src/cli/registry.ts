@@ -25,7 +25,7 @@ export function registryCommand(deps: Deps): Command {
       const warnings = r.warnings ?? [];
       if (!inv.out.json) printNotes(inv.deps.io, inv.out, warnings.length > 10 ? [...warnings.slice(0, 10), `… and ${warnings.length - 10} more (see --json)`] : warnings);
       const external = r.externalPlugins ? `; ${r.externalPlugins} from other repositories, fetched when installed` : "";
-      const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}${external}` : `${r.agents} agents`;
+      const holds = r.plugins !== undefined ? `${r.plugins} plugin${r.plugins === 1 ? "" : "s"}: ${describeCounts(r.parts ?? {}) || "no parts"}${external}` : `${r.agents} agent${r.agents === 1 ? "" : "s"}`;
       const signed = r.signer ? `; signed: ${r.allowedSigners} allowed key${r.allowedSigners === 1 ? "" : "s"}, head signed by ${r.signer.principal ?? r.signer.fingerprint} (${r.signer.fingerprint})` : "";
       printResult(inv.deps.io, inv.out, registryAddJson(r, inv.common.dryRun === true), () => [
         `registry ${r.name} -> ${redactCredentials(r.url)} (${r.type}, ${holds}${signed})${inv.common.dryRun ? " (dry run: not saved)" : ""}`,

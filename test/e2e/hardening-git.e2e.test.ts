@@ -53,7 +53,7 @@ describe("git environment (#14.4): agentpkg's git never runs in the caller's rep
 
     const add = await sb.run(["registry", "add", "team", reg.url], { env });
     expect(add.stderr).toBe("");
-    expect(add.stdout).toMatch(/registry team -> .* \(registry, 1 agents\)/);
+    expect(add.stdout).toMatch(/registry team -> .* \(registry, 1 agent\)/);
     const install = await sb.run(["install", "team/x"], { env });
     expect(install.code, install.stderr).toBe(0);
     expect(sb.file(".claude/agents/x.md")).toBe(agentText("x"));
