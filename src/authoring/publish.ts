@@ -11,8 +11,9 @@ import { isValidAgentName } from "../util/names.js";
 import { parseAgent, MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
 import { latestVersion } from "../sources/resolve.js";
 import type { AgentEntry } from "../sources/source.js";
-import { commitChange, formatRegistryJson, readRegistryJson, tagExists, withRegistryRepo, type RegistryJson, type RegistryRepo } from "./registry-repo.js";
-import { own } from "../util/json.js";
+import { parseAgentEntry } from "../sources/git-registry/registry-json.js";
+import { commitChange, tagExists, withRegistryRepo, type RegistryRepo } from "./registry-repo.js";
+import { withRegistryJsonFile, type RegistryJsonFile } from "./registry-json-file.js";
 import { agentIndexChange } from "./registry-shards.js";
 
 export type Bump = "patch" | "minor" | "major";
@@ -113,11 +114,8 @@ export function insertKey<T>(obj: Record<string, T>, key: string, value: T, comp
 type RawAgent = Record<string, unknown> & { versions: Record<string, unknown>; tags: Record<string, string> };
 
 /** The agent's raw registry.json entry, created when new (key order of DESIGN.md §3). */
-function rawAgent(reg: RegistryJson, name: string, description: string): RawAgent {
-  if (!Object.hasOwn(reg.raw.agents, name)) {
-    reg.raw.agents = insertKey(reg.raw.agents, name, { description, versions: {}, tags: {}, deprecated: null }, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-  const a = reg.raw.agents[name]!;
+function rawAgent(raw: Record<string, unknown> | undefined, description: string): RawAgent {
+  const a = raw ?? { description, versions: {}, tags: {}, deprecated: null };
   a.versions ??= {};
   a.tags ??= {};
   return a as RawAgent;
@@ -129,9 +127,9 @@ export async function runPublish(o: PublishOptions, deps: Deps): Promise<Publish
   if (o.tag !== undefined && (!/^[a-z][a-z0-9-]*$/.test(o.tag) || semver.isValidRange(o.tag))) {
     throw new AgentpkgError("E_USAGE", `invalid tag "${o.tag}"`, { hint: "tags are lowercase words such as next or beta" });
   }
-  return withRegistryRepo(o.registry, deps, async (repo) => {
-    const reg = await readRegistryJson(repo);
-    const entry: AgentEntry | undefined = own(reg.index.agents, name);
+  return withRegistryRepo(o.registry, deps, (repo) => withRegistryJsonFile(repo, async (reg) => {
+    const raw = reg.entry(name);
+    const entry: AgentEntry | undefined = raw === undefined ? undefined : parseAgentEntry(name, raw, repo.label);
     const existing = Object.keys(entry?.versions ?? {});
     const version = chooseVersion(existing, { version: o.version, bump: o.bump, name });
     const rel = `agents/${name}/${version}.md`;
@@ -150,23 +148,23 @@ export async function runPublish(o: PublishOptions, deps: Deps): Promise<Publish
     const prerelease = semver.prerelease(version) !== null;
     const current = entry ? latestVersion(entry) : undefined;
     const tags = o.tag !== undefined ? [o.tag] : !prerelease && (!current || semver.gt(version, current)) ? ["latest"] : [];
-    const a = rawAgent(reg, name, summarize(agent.description));
+    const a = rawAgent(raw, summarize(agent.description));
     const digest = sha256(agent.content);
     a.versions = insertKey(a.versions, version, { path: rel, sha256: digest, ...(o.changelog ? { changelog: o.changelog } : {}) }, semver.compare);
     for (const t of tags) a.tags[t] = version;
     if (tags.includes("latest")) a.description = summarize(agent.description);
-    const text = formatRegistryJson(reg.raw);
-    const index = await agentIndexChange(repo, reg.raw, name, new Map([[rel, agent.content]]));
+    const agents = reg.count + (raw === undefined ? 1 : 0);
+    const index = await agentIndexChange(repo, { name, entry: a, agents }, new Map([[rel, agent.content]]));
     const base: PublishResult = { name, version, registry: repo.label, path: rel, sha256: digest, tags, index: index.writes.map((w) => w.path), commit: null, gitTag, pushed: false, dryRun: o.dryRun === true, warnings: agent.warnings };
     if (o.dryRun) return base;
     const done = await commitChange(repo, {
-      writes: [{ path: rel, content: agent.content }, { path: "registry.json", content: text }, ...index.writes],
+      writes: [{ path: rel, content: agent.content }, { path: "registry.json", content: reg.withEntry(name, a) }, ...index.writes],
       expectBlobs: index.blobs,
       message: `publish ${gitTag}`,
       tag: gitTag,
     });
     return { ...base, ...done };
-  });
+  }));
 }
 
 export interface YankOptions {
@@ -189,9 +187,9 @@ export interface RegistryEditResult {
   dryRun: boolean;
 }
 
-function knownAgent(reg: RegistryJson, name: string, label: string): RawAgent {
-  if (!Object.hasOwn(reg.raw.agents, name)) throw new AgentpkgError("E_NOT_FOUND", `agent "${name}" is not in ${label}`);
-  const a = reg.raw.agents[name]!;
+function knownAgent(reg: RegistryJsonFile, name: string, label: string): RawAgent {
+  const a = reg.entry(name);
+  if (a === undefined) throw new AgentpkgError("E_NOT_FOUND", `agent "${name}" is not in ${label}`);
   a.tags ??= {};
   return a as RawAgent;
 }
@@ -210,8 +208,7 @@ export async function runYank(o: YankOptions, deps: Deps): Promise<RegistryEditR
   const name = at > 0 ? o.spec.slice(0, at) : o.spec;
   const version = at > 0 ? o.spec.slice(at + 1) : "";
   if (!isValidAgentName(name) || !semver.valid(version)) throw new AgentpkgError("E_USAGE", `expected NAME@VERSION, got "${o.spec}"`, { hint: "agentpkg yank my-agent@1.2.0" });
-  return withRegistryRepo(o.registry, deps, async (repo) => {
-    const reg = await readRegistryJson(repo);
+  return withRegistryRepo(o.registry, deps, (repo) => withRegistryJsonFile(repo, async (reg) => {
     const a = knownAgent(reg, name, repo.label);
     const info = a.versions[version] as Record<string, unknown> | undefined;
     if (!info) throw new AgentpkgError("E_NOT_FOUND", `${name}@${version} is not published in ${repo.label}`, { hint: `published: ${Object.keys(a.versions).join(", ")}` });
@@ -224,8 +221,8 @@ export async function runYank(o: YankOptions, deps: Deps): Promise<RegistryEditR
       if (next) a.tags.latest = next;
       else delete a.tags.latest;
     } else if (o.undo && semver.prerelease(version) === null && (!latest || semver.gt(version, latest))) a.tags.latest = version;
-    return finish(repo, reg, { name, version, changed: JSON.stringify(a) !== before, dryRun: o.dryRun === true, message: `${o.undo ? "unyank" : "yank"} ${name}@${version}`, tags: a.tags });
-  });
+    return finish(repo, reg, a, { name, version, changed: JSON.stringify(a) !== before, dryRun: o.dryRun === true, message: `${o.undo ? "unyank" : "yank"} ${name}@${version}`, tags: a.tags });
+  }));
 }
 
 export interface DeprecateOptions {
@@ -239,24 +236,24 @@ export interface DeprecateOptions {
 /** deprecate NAME: a message shown to anyone installing it; `--undo` clears it. */
 export async function runDeprecate(o: DeprecateOptions, deps: Deps): Promise<RegistryEditResult> {
   if (!o.undo && !o.message?.trim()) throw new AgentpkgError("E_USAGE", "deprecate needs --message", { hint: `agentpkg deprecate ${o.name} --message "use new-agent instead"` });
-  return withRegistryRepo(o.registry, deps, async (repo) => {
-    const reg = await readRegistryJson(repo);
+  return withRegistryRepo(o.registry, deps, (repo) => withRegistryJsonFile(repo, async (reg) => {
     const a = knownAgent(reg, o.name, repo.label);
     const next = o.undo ? null : o.message!.trim();
     const changed = (a.deprecated ?? null) !== next;
     if (changed) a.deprecated = next;
-    return finish(repo, reg, { name: o.name, changed, dryRun: o.dryRun === true, message: `${o.undo ? "undeprecate" : "deprecate"} ${o.name}`, tags: a.tags });
-  });
+    return finish(repo, reg, a, { name: o.name, changed, dryRun: o.dryRun === true, message: `${o.undo ? "undeprecate" : "deprecate"} ${o.name}`, tags: a.tags });
+  }));
 }
 
 async function finish(
   repo: RegistryRepo,
-  reg: RegistryJson,
+  reg: RegistryJsonFile,
+  entry: RawAgent,
   r: { name: string; version?: string; changed: boolean; dryRun: boolean; message: string; tags: Record<string, string> },
 ): Promise<RegistryEditResult> {
   const base: RegistryEditResult = { name: r.name, ...(r.version ? { version: r.version } : {}), registry: repo.label, changed: r.changed, tags: { ...r.tags }, commit: null, pushed: false, dryRun: r.dryRun };
   if (!r.changed || r.dryRun) return base;
-  const index = await agentIndexChange(repo, reg.raw, r.name);
-  const done = await commitChange(repo, { writes: [{ path: "registry.json", content: formatRegistryJson(reg.raw) }, ...index.writes], message: r.message });
+  const index = await agentIndexChange(repo, { name: r.name, entry, agents: reg.count });
+  const done = await commitChange(repo, { writes: [{ path: "registry.json", content: reg.withEntry(r.name, entry) }, ...index.writes], message: r.message });
   return { ...base, ...done };
 }

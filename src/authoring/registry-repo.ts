@@ -6,7 +6,8 @@ import path from "node:path";
 import type { Deps } from "../util/deps.js";
 import { AgentpkgError } from "../util/errors.js";
 import { classifyGitUrl, explainGitFailure, git, GitError } from "../git/run.js";
-import { writeFileAtomic } from "../util/atomic.js";
+import { copyFileSync, linkSync, lstatSync, renameSync, rmSync } from "node:fs";
+import { tempPathFor, writeFileAtomic } from "../util/atomic.js";
 import { READ_LIMITS, readRegularFileIfExists } from "../util/safe-read.js";
 import { acquireLock } from "../util/process-lock.js";
 import { resolveScope } from "../project/scope.js";
@@ -132,9 +133,20 @@ function readRepoFile(repo: RegistryRepo, rel: string): Buffer | undefined {
   return readRegularFileIfExists(path.join(repo.dir, ...rel.split("/")), { limit: READ_LIMITS.registryIndex, noFollow: true, display: `${repo.label}: ${rel}` });
 }
 
-/** registry.json as agentpkg writes it: 2-space JSON and a final newline, key order kept. */
-export function formatRegistryJson(raw: unknown): string {
-  return JSON.stringify(raw, null, 2) + "\n";
+/**
+ * A file a streamed write replaces, kept aside for a rollback as a second name of its bytes (a hard link,
+ * else a copy), not read into memory; undefined when it does not exist.
+ */
+function keepAside(repo: RegistryRepo, rel: string): { aside: string } | undefined {
+  const abs = path.join(repo.dir, ...rel.split("/"));
+  if (!lstatSync(abs, { throwIfNoEntry: false })?.isFile()) return undefined;
+  const aside = tempPathFor(abs);
+  try {
+    linkSync(abs, aside);
+  } catch {
+    copyFileSync(abs, aside);
+  }
+  return { aside };
 }
 
 /** Refuse to mix the user's uncommitted edits into our commit. */
@@ -174,6 +186,18 @@ async function assertStaged(repo: RegistryRepo, expected: ReadonlyMap<string, st
   }
 }
 
+/**
+ * The index is HEAD's (nothing staged): a plain `git commit` then commits exactly what we stage. `git
+ * commit -- paths` gives the same commit by building a second index, which at 100,000 agents (200,000
+ * files) takes git to ~150 MB; it is kept for when the user has staged other files.
+ */
+async function nothingStaged(repo: RegistryRepo): Promise<boolean> {
+  return repoGit(repo, ["diff-index", "--cached", "--quiet", "HEAD", "--"]).then(
+    () => true,
+    () => false,
+  );
+}
+
 export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolean> {
   if (repo.remote) {
     const out = await repoGit(repo, ["ls-remote", "--tags", "origin", `refs/tags/${tag}`], NETWORK_TIMEOUT_MS);
@@ -183,7 +207,8 @@ export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolea
 }
 
 export interface Change {
-  writes: { path: string; content: string | Buffer }[];
+  /** a Generator: the content made as it is written (a large registry.json, never whole in memory) */
+  writes: { path: string; content: string | Buffer | Generator<Buffer> }[];
   /** files the commit deletes (absent ones are skipped) */
   removes?: string[];
   /** what git checks, stages and commits instead of each path: folders, for changes of thousands of files */
@@ -209,18 +234,21 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
   const specs = change.pathspecs ?? paths;
   await assertClean(repo, specs);
   await assertIdentity(repo);
-  const originals = paths.map((p) => readRepoFile(repo, p));
+  const streamed = new Set(change.writes.filter((w) => typeof w.content !== "string" && !Buffer.isBuffer(w.content)).map((w) => w.path));
+  const originals = paths.map((p) => (streamed.has(p) ? keepAside(repo, p) : readRepoFile(repo, p)));
   try {
     for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content, { durable: change.durable !== false });
     for (const p of removes) await fs.rm(path.join(repo.dir, ...p.split("/")));
+    const nothingElseStaged = await nothingStaged(repo);
     await repoGit(repo, ["add", "-A", "--", ...specs]);
     if (change.expectBlobs?.size) await assertStaged(repo, change.expectBlobs);
-    await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, "--", ...specs]);
+    await repoGit(repo, ["commit", "-q", "--no-verify", "-m", change.message, ...(nothingElseStaged ? [] : ["--", ...specs])]);
   } catch (err) {
     for (const [i, p] of paths.entries()) {
       const abs = path.join(repo.dir, ...p.split("/"));
       const orig = originals[i];
-      if (orig) await writeFileAtomic(abs, orig);
+      if (Buffer.isBuffer(orig)) await writeFileAtomic(abs, orig);
+      else if (orig) renameSync(orig.aside, abs);
       else await fs.rm(abs, { force: true });
     }
     await repoGit(repo, ["reset", "-q", "--", ...specs]).catch(() => undefined);
@@ -232,6 +260,8 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
       });
     }
     throw err;
+  } finally {
+    for (const orig of originals) if (orig && !Buffer.isBuffer(orig)) rmSync(orig.aside, { force: true });
   }
   if (change.tag) await repoGit(repo, ["tag", ...(await signsTags(repo) ? ["-m", change.message] : []), change.tag]);
   const commit = (await repoGit(repo, ["rev-parse", "HEAD"])).trim();

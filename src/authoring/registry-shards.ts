@@ -109,28 +109,24 @@ export async function committedBlobs(dir: string, env: NodeJS.ProcessEnv, paths:
   return out;
 }
 
-type RawRegistry = { agents: Record<string, Record<string, unknown>> };
-
 /**
  * The index files a change to one agent's entry rewrites in a sharded checkout: its shard (the blob ids
  * of the files this change writes, `fresh`, hashed as git will store them; the others as committed), and
- * config.json when the count changed. `blobs`: the ids given to the fresh files, for the commit to check.
- * Nothing when the registry has no index.
+ * config.json when the count (`agents`, after the change) differs. `blobs`: the ids given to the fresh
+ * files, for the commit to check. Nothing when the registry has no index.
  */
 export async function agentIndexChange(
   repo: { dir: string; label: string; env: NodeJS.ProcessEnv },
-  raw: RawRegistry,
-  name: string,
+  change: { name: string; entry: Record<string, unknown>; agents: number },
   freshFiles: ReadonlyMap<string, Buffer> = new Map(),
 ): Promise<{ writes: IndexWrite[]; blobs: Map<string, string> }> {
   const config = shardedConfig(repo.dir, repo.label);
-  if (!config || !Object.hasOwn(raw.agents, name)) return { writes: [], blobs: new Map() };
+  if (!config) return { writes: [], blobs: new Map() };
+  const { name, entry, agents } = change;
   const format = freshFiles.size ? await objectFormat(repo.dir, repo.env) : "sha1";
   const fresh = new Map([...freshFiles].map(([p, data]) => [p, gitBlobId(data, format)]));
-  const entry = raw.agents[name]!;
   const committed = await committedBlobs(repo.dir, repo.env, versionPaths(entry).filter((p) => !fresh.has(p)));
   const writes: IndexWrite[] = [{ path: shardPath(name), content: shardText(name, entry, (p) => fresh.get(p) ?? committed.get(p)) }];
-  const count = Object.keys(raw.agents).length;
-  if (config.agents !== count) writes.push({ path: SHARD_CONFIG, content: configText(count) });
+  if (config.agents !== agents) writes.push({ path: SHARD_CONFIG, content: configText(agents) });
   return { writes, blobs: fresh };
 }

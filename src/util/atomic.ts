@@ -99,12 +99,12 @@ export async function fsyncDir(dir: string): Promise<void> {
  * `durable: false` skips the fsyncs, for caches that verify what they read (a crash may lose the write).
  * The file keeps its mode (or takes `mode`); a new one gets 0644 less the umask.
  */
-export async function writeFileAtomic(target: string, data: string | Buffer | Generator<string>, o: { durable?: boolean; mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Buffer | Generator<string | Buffer>, o: { durable?: boolean; mode?: number } = {}): Promise<void> {
   writeFileAtomicSync(target, data, o);
 }
 
 /** As writeFileAtomic; `data` may also be a text made part by part as it is written (never whole in memory). */
-export function writeFileAtomicSync(target: string, data: string | Buffer | Generator<string>, o: { durable?: boolean; mode?: number } = {}): void {
+export function writeFileAtomicSync(target: string, data: string | Buffer | Generator<string | Buffer>, o: { durable?: boolean; mode?: number } = {}): void {
   const dir = path.dirname(target);
   mkdirSync(dir, { recursive: true });
   const tmp = tempPathFor(target);

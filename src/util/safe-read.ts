@@ -41,6 +41,20 @@ const isMissing = (err: unknown) => {
 
 /** Read a regular file of at most `limit` bytes; anything else is described, never read. Other I/O errors throw. */
 export function tryReadRegularFile(file: string, o: SafeReadOptions): SafeReadResult {
+  const r = tryOpenRegularFile(file, o);
+  if (!r.ok) return r;
+  try {
+    return readAtMost(r.fd, o.limit, r.size);
+  } finally {
+    closeSync(r.fd);
+  }
+}
+
+/**
+ * Open a regular file of at most `limit` bytes (by its size when opened) with the checks of
+ * tryReadRegularFile, to read it in parts; the caller closes the fd.
+ */
+export function tryOpenRegularFile(file: string, o: SafeReadOptions): { ok: true; fd: number; size: number } | Exclude<SafeReadResult, { ok: true }> {
   let st: Stats | undefined;
   try {
     st = o.noFollow ? lstatSync(file, { throwIfNoEntry: false }) : statSync(file, { throwIfNoEntry: false });
@@ -61,14 +75,19 @@ export function tryReadRegularFile(file: string, o: SafeReadOptions): SafeReadRe
     if (code === "ENXIO" || code === "EISDIR") return { ok: false, kind: code === "EISDIR" ? "folder" : "special" };
     throw err;
   }
+  let opened: Stats;
   try {
-    const opened = fstatSync(fd);
-    const late = kindOf(opened, o.limit);
-    if (late) return { ok: false, kind: late, size: opened.size };
-    return readAtMost(fd, o.limit, opened.size);
-  } finally {
+    opened = fstatSync(fd);
+  } catch (err) {
     closeSync(fd);
+    throw err;
   }
+  const late = kindOf(opened, o.limit);
+  if (late) {
+    closeSync(fd);
+    return { ok: false, kind: late, size: opened.size };
+  }
+  return { ok: true, fd, size: opened.size };
 }
 
 function readAtMost(fd: number, limit: number, expected: number): SafeReadResult {

@@ -14,6 +14,8 @@ export interface ScannedRegistry {
   /** every agent: its name, and where its entry's JSON starts and ends in the bytes (a later duplicate wins, as in JSON.parse) */
   agents: Iterable<[name: string, at: [start: number, end: number]]>;
   count: number;
+  /** where the `agents` object starts and ends (its braces included) */
+  agentsAt: [start: number, end: number];
 }
 
 /** Names and spans, without an object per agent (100,000 agents: a few MB). */
@@ -193,5 +195,5 @@ export function scanRegistryJson(registry: Buffer | ScanBytes, label: string): S
   const shape = agentsAt === undefined ? undefined : bytes.at(agentsAt[0]) === 0x7b ? {} : [];
   const checked = registryTop({ ...top, ...(shape !== undefined ? { agents: shape } : {}) }, label);
   for (const name of agents.names()) if (!isValidAgentName(name)) failer(label)(`invalid agent name ${JSON.stringify(name)}`);
-  return { name: checked.name, ...(checked.description !== undefined ? { description: checked.description } : {}), agents, count: agents.size };
+  return { name: checked.name, ...(checked.description !== undefined ? { description: checked.description } : {}), agents, count: agents.size, agentsAt: agentsAt! };
 }
