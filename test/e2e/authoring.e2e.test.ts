@@ -144,6 +144,14 @@ describe("registry init, publish, install", () => {
     expect(inst.code, inst.stderr).toBe(0);
     expect(sb.file(".claude/agents/my-agent.md")).toBe(sb.file("my-agent.md"));
     expect(JSON.parse(sb.file(".claude/agentpkg.lock")).agents["my-agent"]).toMatchObject({ version: "1.2.0", registry: "team" });
+
+    // a file the user staged stays staged, out of agentpkg's commit
+    fs.writeFileSync(path.join(reg, "NOTES.md"), "wip\n");
+    git(reg, ["add", "NOTES.md"]);
+    expect((await sb.run(["deprecate", "my-agent", "--message", "use other", "--registry", "reg"], { env: GIT_ID })).code).toBe(0);
+    expect(git(reg, ["show", "--name-only", "--format=", "HEAD"]).split("\n").sort()).toEqual(["index/my/my-agent.json", "registry.json"]);
+    expect(git(reg, ["diff", "--cached", "--name-only"])).toBe("NOTES.md");
+    expect(JSON.parse(sb.file("registry.json", reg)).agents["my-agent"].deprecated).toBe("use other");
   });
 
   it("refuses a file Claude Code would not load, with the validator's message; nothing changed", async () => {
