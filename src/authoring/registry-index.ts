@@ -9,7 +9,9 @@ import { MAX_AGENT_BYTES } from "../util/limits.js";
 import { tryReadRegularFile } from "../util/safe-read.js";
 import { gitBlobId, type ObjectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
-import { commitChange, readRegistryJson, repoGit, withRegistryRepo } from "./registry-repo.js";
+import { withSmallYoungGeneration } from "../util/small-young-generation.js";
+import { commitChange, repoGit, withRegistryRepo, type Change } from "./registry-repo.js";
+import { withRegistryJsonFile } from "./registry-json-file.js";
 import { committedBlobs, configText, MAX_SHARD_BYTES, parseIndexConfig, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
 
 export interface RegistryIndexOptions {
@@ -65,8 +67,7 @@ export async function existingShards(dir: string): Promise<string[]> {
 }
 
 export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Promise<RegistryIndexResult> {
-  return withRegistryRepo(o.registry ?? ".", deps, async (repo) => {
-    const reg = await readRegistryJson(repo);
+  return withRegistryRepo(o.registry ?? ".", deps, (repo) => withRegistryJsonFile(repo, async (reg) => {
     const status = await repoGit(repo, ["--no-optional-locks", "status", "--porcelain", "--", "registry.json"]);
     if (status.trim()) {
       throw new AgentpkgError("E_LOCAL_EDITS", `${repo.label} has uncommitted changes to registry.json; the index is written from the committed registry`, {
@@ -79,10 +80,13 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
       // a newer agentpkg's index: rewriting it in this format would throw away what that one added
       throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label}: ${SHARD_CONFIG} ${parsed}; nothing was written`, { hint: "use the agentpkg that wrote this index (upgrade agentpkg)" });
     }
-    const agents = reg.raw.agents;
-    const paths = Object.values(agents).flatMap(versionPaths);
+    // registry.json is read an entry at a time, three times over, and each shard made when it is compared
+    // and again when it is written: never the whole registry, nor every shard, in memory (docs/performance.md)
+    const paths: string[] = [];
+    for (const { entry } of reg.entries()) paths.push(...versionPaths(entry));
     const blobs = await committedBlobs(repo.dir, repo.env, paths);
-    for (const [name, entry] of Object.entries(agents)) {
+    paths.length = 0;
+    for (const { name, entry } of reg.entries()) {
       const missing = versionPaths(entry).find((p) => !blobs.has(p));
       if (missing !== undefined) {
         throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label}: ${missing} (${name}) is listed in registry.json but not committed; nothing was written`, {
@@ -90,21 +94,30 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
         });
       }
     }
-    const wanted = buildIndex(agents, (p) => blobs.get(p));
+    const blobOf = (p: string) => blobs.get(p);
     // an existing file that cannot be read as a shard (too large, a symlink) is replaced as well
-    const current = (rel: string) => tryReadRegularFile(path.join(repo.dir, ...rel.split("/")), { limit: MAX_SHARD_BYTES, noFollow: true });
-    const written = wanted.filter((w) => {
-      const r = current(w.path);
-      return !r.ok || r.data.toString("utf8") !== w.content;
+    const differs = (rel: string, content: string) => {
+      const r = tryReadRegularFile(path.join(repo.dir, ...rel.split("/")), { limit: MAX_SHARD_BYTES, noFollow: true });
+      return !r.ok || r.data.toString("utf8") !== content;
+    };
+    const written: Change["writes"] = [];
+    const configWanted = configText(reg.count);
+    if (differs(SHARD_CONFIG, configWanted)) written.push({ path: SHARD_CONFIG, content: configWanted });
+    const keep = new Set([SHARD_CONFIG]);
+    await withSmallYoungGeneration(async () => {
+      for (const { name, entry, at } of reg.entries()) {
+        const rel = shardPath(name);
+        keep.add(rel);
+        if (differs(rel, shardText(name, entry, blobOf))) written.push({ path: rel, content: () => shardText(name, reg.entryAt(name, at), blobOf) });
+      }
     });
-    const keep = new Set(wanted.map((w) => w.path));
     const removed = (await existingShards(repo.dir)).filter((p) => !keep.has(p));
     const base: RegistryIndexResult = {
       registry: repo.label,
-      agents: wanted.length - 1,
+      agents: reg.count,
       written: written.map((w) => w.path),
       removed,
-      unchanged: wanted.length - written.length,
+      unchanged: reg.count + 1 - written.length,
       commit: null,
       pushed: false,
       dryRun: o.dryRun === true,
@@ -120,5 +133,5 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
     // git keeps no folders: one emptied by a removal goes too (rmdir fails on a folder still holding files)
     for (const p of removed) await fs.rmdir(path.join(repo.dir, path.dirname(p))).catch(() => undefined);
     return { ...base, commit: done.commit, pushed: done.pushed };
-  });
+  }));
 }

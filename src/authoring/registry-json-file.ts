@@ -75,6 +75,10 @@ export interface RegistryJsonFile {
   count: number;
   /** the agent's entry as JSON.parse gives it (checked); undefined when registry.json has none */
   entry(name: string): Record<string, unknown> | undefined;
+  /** every agent's name and entry (checked), in registry.json's order, parsed one at a time; `at` for entryAt */
+  entries(): Generator<{ name: string; entry: Record<string, unknown>; at: [number, number] }>;
+  /** an entry entries() gave, parsed again */
+  entryAt(name: string, at: [number, number]): Record<string, unknown>;
   /** registry.json with agents.<name> set to `entry`, made as it is written (valid while `fn` runs) */
   withEntry(name: string, entry: unknown): Generator<Buffer>;
 }
@@ -123,6 +127,10 @@ export async function withRegistryJsonFile<T>(repo: { dir: string; label: string
         const at = spanOf(name);
         return at === undefined ? undefined : (parseEntryJson(bytes, at, name, repo.label) as Record<string, unknown>);
       },
+      *entries() {
+        for (const [name, at] of scanned.agents) yield { name, entry: parseEntryJson(bytes, at, name, repo.label) as Record<string, unknown>, at };
+      },
+      entryAt: (name, at) => parseEntryJson(bytes, at, name, repo.label) as Record<string, unknown>,
       *withEntry(name, entry) {
         const s = entrySplice(scanned, name, entry);
         yield* fileRange(fd, 0, s.start);

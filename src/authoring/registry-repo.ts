@@ -13,7 +13,6 @@ import { acquireLock } from "../util/process-lock.js";
 import { resolveScope } from "../project/scope.js";
 import { readProjectFiles } from "../project/state.js";
 import { BUILTIN_URL } from "../sources/bundled/builtin-source.js";
-import { parseRegistryJson, type RegistryIndex } from "../sources/git-registry/registry-json.js";
 import { own } from "../util/json.js";
 
 const NETWORK_TIMEOUT_MS = 120_000;
@@ -26,12 +25,6 @@ export interface RegistryRepo {
   /** the url pushed to, for remotes */
   remote: string | null;
   env: NodeJS.ProcessEnv;
-}
-
-export interface RegistryJson {
-  /** the parsed JSON, mutated in place by callers (key order is kept) */
-  raw: Record<string, unknown> & { agents: Record<string, Record<string, unknown>> };
-  index: RegistryIndex;
 }
 
 export function repoGit(repo: RegistryRepo, args: string[], timeoutMs?: number): Promise<string> {
@@ -117,17 +110,6 @@ export async function withRegistryRepo<T>(target: string, deps: Deps, fn: (repo:
   }
 }
 
-export async function readRegistryJson(repo: RegistryRepo): Promise<RegistryJson> {
-  const buf = readRepoFile(repo, "registry.json");
-  if (!buf) {
-    throw new AgentpkgError("E_REGISTRY_INVALID", `${repo.label} has no registry.json at its root`, { hint: `agentpkg registry init ${repo.remote ? "DIR" : repo.label}` });
-  }
-  const text = buf.toString("utf8");
-  const index = parseRegistryJson(text, repo.label);
-  const raw = JSON.parse(text) as RegistryJson["raw"];
-  return { raw, index };
-}
-
 /** A file of the registry checkout (a symlink, device or pipe there is refused, never followed or read). */
 function readRepoFile(repo: RegistryRepo, rel: string): Buffer | undefined {
   return readRegularFileIfExists(path.join(repo.dir, ...rel.split("/")), { limit: READ_LIMITS.registryIndex, noFollow: true, display: `${repo.label}: ${rel}` });
@@ -207,8 +189,11 @@ export async function tagExists(repo: RegistryRepo, tag: string): Promise<boolea
 }
 
 export interface Change {
-  /** a Generator: the content made as it is written (a large registry.json, never whole in memory) */
-  writes: { path: string; content: string | Buffer | Generator<Buffer> }[];
+  /**
+   * a Generator: the content made as it is written (a large registry.json, never whole in memory); a
+   * function: made when it is written (thousands of shards, never all in memory at once)
+   */
+  writes: { path: string; content: string | Buffer | Generator<Buffer> | (() => string) }[];
   /** files the commit deletes (absent ones are skipped) */
   removes?: string[];
   /** what git checks, stages and commits instead of each path: folders, for changes of thousands of files */
@@ -234,10 +219,13 @@ export async function commitChange(repo: RegistryRepo, change: Change): Promise<
   const specs = change.pathspecs ?? paths;
   await assertClean(repo, specs);
   await assertIdentity(repo);
-  const streamed = new Set(change.writes.filter((w) => typeof w.content !== "string" && !Buffer.isBuffer(w.content)).map((w) => w.path));
+  const streamed = new Set(change.writes.filter((w) => typeof w.content === "object" && !Buffer.isBuffer(w.content)).map((w) => w.path));
   const originals = paths.map((p) => (streamed.has(p) ? keepAside(repo, p) : readRepoFile(repo, p)));
   try {
-    for (const w of change.writes) await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), w.content, { durable: change.durable !== false });
+    for (const w of change.writes) {
+      const content = typeof w.content === "function" ? w.content() : w.content;
+      await writeFileAtomic(path.join(repo.dir, ...w.path.split("/")), content, { durable: change.durable !== false });
+    }
     for (const p of removes) await fs.rm(path.join(repo.dir, ...p.split("/")));
     const nothingElseStaged = await nothingStaged(repo);
     await repoGit(repo, ["add", "-A", "--", ...specs]);
