@@ -53,21 +53,25 @@ export function indexOfWorkingFiles(dir: string, agents: Record<string, Record<s
   return buildIndex(agents, (p) => blobs.get(p));
 }
 
-/** Shard files under index/ (index/<aa>/<name>.json), relative to the checkout; symlinks are not followed. */
-export async function existingShards(dir: string): Promise<string[]> {
+/**
+ * Shard files under index/ (index/<aa>/<name>.json), relative to the checkout, sorted; symlinks are not
+ * followed. `only`: those it keeps (a folder's listing at a time, not all 100,000 names at once).
+ */
+export async function existingShards(dir: string, only: (rel: string) => boolean = () => true): Promise<string[]> {
   const out: string[] = [];
   const top = await fs.readdir(path.join(dir, "index"), { withFileTypes: true }).catch(() => []);
   for (const d of top) {
     if (!d.isDirectory()) continue;
     for (const f of await fs.readdir(path.join(dir, "index", d.name), { withFileTypes: true })) {
-      if (f.isFile() && f.name.endsWith(".json")) out.push(`index/${d.name}/${f.name}`);
+      const rel = `index/${d.name}/${f.name}`;
+      if (f.isFile() && f.name.endsWith(".json") && only(rel)) out.push(rel);
     }
   }
   return out.sort();
 }
 
 export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Promise<RegistryIndexResult> {
-  return withRegistryRepo(o.registry ?? ".", deps, (repo) => withRegistryJsonFile(repo, async (reg) => {
+  return withRegistryRepo(o.registry ?? ".", deps, (repo) => withRegistryJsonFile(repo, (reg) => withSmallYoungGeneration(async () => {
     const status = await repoGit(repo, ["--no-optional-locks", "status", "--porcelain", "--", "registry.json"]);
     if (status.trim()) {
       throw new AgentpkgError("E_LOCAL_EDITS", `${repo.label} has uncommitted changes to registry.json; the index is written from the committed registry`, {
@@ -103,15 +107,16 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
     const written: Change["writes"] = [];
     const configWanted = configText(reg.count);
     if (differs(SHARD_CONFIG, configWanted)) written.push({ path: SHARD_CONFIG, content: configWanted });
-    const keep = new Set([SHARD_CONFIG]);
-    await withSmallYoungGeneration(async () => {
-      for (const { name, entry, at } of reg.entries()) {
-        const rel = shardPath(name);
-        keep.add(rel);
-        if (differs(rel, shardText(name, entry, blobOf))) written.push({ path: rel, content: () => shardText(name, reg.entryAt(name, at), blobOf) });
-      }
-    });
-    const removed = (await existingShards(repo.dir)).filter((p) => !keep.has(p));
+    for (const { name, entry, at } of reg.entries()) {
+      const rel = shardPath(name);
+      if (differs(rel, shardText(name, entry, blobOf))) written.push({ path: rel, content: () => shardText(name, reg.entryAt(name, at), blobOf) });
+    }
+    // a shard is kept when its name is an agent's and its folder that agent's
+    const kept = (rel: string) => {
+      const name = path.posix.basename(rel, ".json");
+      return reg.has(name) && shardPath(name) === rel;
+    };
+    const removed = await existingShards(repo.dir, (rel) => !kept(rel));
     const base: RegistryIndexResult = {
       registry: repo.label,
       agents: reg.count,
@@ -133,5 +138,5 @@ export async function runRegistryIndex(o: RegistryIndexOptions, deps: Deps): Pro
     // git keeps no folders: one emptied by a removal goes too (rmdir fails on a folder still holding files)
     for (const p of removed) await fs.rmdir(path.join(repo.dir, path.dirname(p))).catch(() => undefined);
     return { ...base, commit: done.commit, pushed: done.pushed };
-  }));
+  }, { optimizeForSize: true })));
 }

@@ -73,6 +73,8 @@ function* fileRange(fd: number, start: number, end: number): Generator<Buffer> {
 export interface RegistryJsonFile {
   /** how many agents registry.json lists */
   count: number;
+  /** whether registry.json lists the agent */
+  has(name: string): boolean;
   /** the agent's entry as JSON.parse gives it (checked); undefined when registry.json has none */
   entry(name: string): Record<string, unknown> | undefined;
   /** every agent's name and entry (checked), in registry.json's order, parsed one at a time; `at` for entryAt */
@@ -123,6 +125,7 @@ export async function withRegistryJsonFile<T>(repo: { dir: string; label: string
     };
     return await fn({
       count: scanned.count,
+      has: (name) => scanned.has(name),
       entry(name) {
         const at = spanOf(name);
         return at === undefined ? undefined : (parseEntryJson(bytes, at, name, repo.label) as Record<string, unknown>);

@@ -6,7 +6,7 @@ import { isPlainObject } from "../util/json.js";
 import { isSafeRegistryPath } from "../util/safe-path.js";
 import { readRegularFileIfExists } from "../util/safe-read.js";
 import { objectsAt } from "../git/objects.js";
-import { isRegularFile, listBlobs } from "../git/history.js";
+import { regularBlobsAt } from "../git/history.js";
 import { gitBlobId, objectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, SHARD_FORMAT, shardPath } from "../sources/index/shard-path.js";
 
@@ -98,8 +98,8 @@ export function shardText(name: string, entry: Record<string, unknown>, blobOf: 
 export async function committedBlobs(dir: string, env: NodeJS.ProcessEnv, paths: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (paths.length > 16) {
-    for (const [p, b] of await listBlobs(dir, "HEAD", new Set(paths), env)) if (isRegularFile(b.mode)) out.set(p, b.oid);
-    return out;
+    // only the top folders holding them (agents/, not the index's shards)
+    return regularBlobsAt(dir, "HEAD", new Set(paths), [...new Set(paths.map((p) => p.split("/")[0]!))], env);
   }
   const at = await objectsAt(dir, paths.map((p) => `HEAD:${p}`), env);
   for (const p of paths) {

@@ -1,6 +1,6 @@
 // Reading a full-history mirror in bulk: one git process per question, never one per file or commit.
 import { AgentpkgError } from "../util/errors.js";
-import { git, runGit } from "./run.js";
+import { git, GitError, noGit, runGit, spawnGit } from "./run.js";
 
 export interface TreeFile {
   mode: string;
@@ -37,6 +37,33 @@ export async function listBlobs(dir: string, commit: string, paths: ReadonlySet<
   const blobs = new Map<string, Omit<TreeFile, "size">>();
   for (const r of blobRecords(out, paths)) blobs.set(r.path, { mode: r.mode, oid: r.oid });
   return blobs;
+}
+
+/**
+ * Regular files' blob ids at `paths` in a commit's tree, under `folders` (those holding them), read as git
+ * lists them: a 100,000-file listing is never whole in memory (listBlobs holds it twice, ~20 MB).
+ */
+export async function regularBlobsAt(dir: string, commit: string, paths: ReadonlySet<string>, folders: readonly string[], env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
+  const args = ["ls-tree", "-r", "-z", "--full-tree", commit, "--", ...folders.map((f) => `:(literal)${f}`)];
+  const child = spawnGit(args, { cwd: dir, env });
+  child.stdin.end();
+  const out = new Map<string, string>();
+  const err: Buffer[] = [];
+  child.stderr.on("data", (d: Buffer) => err.push(d));
+  let rest = "";
+  child.stdout.on("data", (d: Buffer) => {
+    const records = (rest + d.toString("utf8")).split("\0");
+    rest = records.pop()!;
+    // each kept string copied: a slice would keep the whole chunk it came from in memory
+    const copy = (t: string) => Buffer.from(t, "utf8").toString("utf8");
+    for (const r of blobRecords(records.join("\0"), paths)) if (isRegularFile(r.mode)) out.set(copy(r.path), copy(r.oid));
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", (e) => reject(noGit(e) ?? new GitError(args, e.message, false, undefined)));
+    child.on("close", resolve);
+  });
+  if (code !== 0) throw new GitError(args, Buffer.concat(err).toString("utf8").trim(), false, code ?? undefined);
+  return out;
 }
 
 export function isRegularFile(mode: string): boolean {

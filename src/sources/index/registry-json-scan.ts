@@ -14,6 +14,8 @@ export interface ScannedRegistry {
   /** every agent: its name, and where its entry's JSON starts and ends in the bytes (a later duplicate wins, as in JSON.parse) */
   agents: Iterable<[name: string, at: [start: number, end: number]]>;
   count: number;
+  /** whether `name` is one of the agents */
+  has(name: string): boolean;
   /** where the `agents` object starts and ends (its braces included) */
   agentsAt: [start: number, end: number];
 }
@@ -42,6 +44,10 @@ class Spans {
 
   get size(): number {
     return this.index.size;
+  }
+
+  has(name: string): boolean {
+    return this.index.has(name);
   }
 
   names(): IterableIterator<string> {
@@ -195,5 +201,5 @@ export function scanRegistryJson(registry: Buffer | ScanBytes, label: string): S
   const shape = agentsAt === undefined ? undefined : bytes.at(agentsAt[0]) === 0x7b ? {} : [];
   const checked = registryTop({ ...top, ...(shape !== undefined ? { agents: shape } : {}) }, label);
   for (const name of agents.names()) if (!isValidAgentName(name)) failer(label)(`invalid agent name ${JSON.stringify(name)}`);
-  return { name: checked.name, ...(checked.description !== undefined ? { description: checked.description } : {}), agents, count: agents.size, agentsAt: agentsAt! };
+  return { name: checked.name, ...(checked.description !== undefined ? { description: checked.description } : {}), agents, count: agents.size, has: (name) => agents.has(name), agentsAt: agentsAt! };
 }
