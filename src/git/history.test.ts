@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firstParentLog, listTags, listTree } from "./history.js";
+import { firstParentLog, listTags, listTree, regularBlobsAt } from "./history.js";
 import { objectsAt, readBlobs, streamObjects, type StreamedObject } from "./objects.js";
 
 const env = {
@@ -124,6 +124,16 @@ describe("bulk reads", () => {
     expect(got.get(q[0]!)).toMatch(/^[0-9a-f]{40}$/);
     expect(got.get(q[1]!)).toBeNull();
     expect(got.get(q[2]!)).toBeNull(); // a tree, not a blob
+  });
+
+  it("regularBlobsAt gives the ids listTree gives, for the paths asked under the folders asked", async () => {
+    const head = commits[0]!; // the spaced file is still there
+    const tree = await listTree(dir, head, env);
+    const asked = new Set(["a/with space é.md", "b/other.txt", "a/missing.md"]);
+    const got = await regularBlobsAt(dir, head, asked, ["a", "b"], env);
+    expect(Object.fromEntries(got)).toEqual({ "a/with space é.md": tree.get("a/with space é.md")!.oid, "b/other.txt": tree.get("b/other.txt")!.oid });
+    expect([...(await regularBlobsAt(dir, head, asked, ["a"], env)).keys()]).toEqual(["a/with space é.md"]);
+    await expect(regularBlobsAt(dir, "0".repeat(40), asked, ["a"], env)).rejects.toThrow(/git ls-tree failed/);
   });
 
   it("listTags peels annotated tags to their commit", async () => {
