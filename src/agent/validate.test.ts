@@ -113,6 +113,21 @@ describe("validateAgentText: field warnings", () => {
     expect(summary(text, "agents/a.txt")).toEqual(["error:file-extension@-"]);
   });
 
+  it("a registry's version file (<name>/<version>.md) is not a file-name mismatch; another folder's is", () => {
+    const text = agent("name: a\ndescription: d\ntools: [Read]");
+    expect(summary(text, "agents/a/1.2.0.md")).toEqual([]);
+    expect(summary(text, "agents/a/1.2.0-beta.1.md")).toEqual([]);
+    expect(summary(text, "agents/b/1.2.0.md")).toEqual(["warning:name-file-mismatch@2"]);
+    expect(summary(text, "agents/a/latest.md")).toEqual(["warning:name-file-mismatch@2"]);
+  });
+
+  it("versions of one agent in a registry are not duplicate names", () => {
+    const text = agent("name: a\ndescription: d\ntools: [Read]");
+    const codes = (paths: string[]) => validateAgentFiles(paths.map((path) => ({ path, text }))).flatMap((f) => f.problems.map((p) => p.code));
+    expect(codes(["agents/a/1.0.0.md", "agents/a/1.1.0.md"])).toEqual([]);
+    expect(codes(["agents/a.md", "other/a.md"])).toEqual(["duplicate-name", "duplicate-name"]);
+  });
+
   it("errors are exactly the cases Claude Code would not load", () => {
     const loads = ["valid.md", "crlf.md", "comma-tools.md", "retry-colon.md", "inline-examples.md", "long-examples.md", "underscore-name-amber.md"];
     for (const name of loads) {

@@ -1,5 +1,6 @@
 // Validation entry points: errors = Claude Code would not load the agent; warnings = loads, but
 // something is ignored, dropped or unportable.
+import semver from "semver";
 import { parseAgent } from "./parse.js";
 import type { AgentProblem, ParsedAgent } from "./parse.js";
 
@@ -16,6 +17,12 @@ export interface FileProblems {
 function baseName(file: string): string {
   const parts = file.split(/[\\/]/);
   return parts[parts.length - 1] ?? file;
+}
+
+/** A registry's version file, `<name>/<version>.md` (DESIGN.md §3): installed as `<name>.md`. */
+function isRegistryVersionFile(file: string, stem: string, name: string): boolean {
+  const parts = file.split(/[\\/]/);
+  return parts.length >= 2 && parts[parts.length - 2] === name && semver.valid(stem) !== null;
 }
 
 function byLine(a: AgentProblem, b: AgentProblem): number {
@@ -35,7 +42,7 @@ function fileProblems(parsed: ParsedAgent, text: string, file: string | undefine
     return out;
   }
   const stem = base.slice(0, -3);
-  if (parsed.name !== undefined && stem !== parsed.name) {
+  if (parsed.name !== undefined && stem !== parsed.name && !isRegistryVersionFile(file, stem, parsed.name)) {
     const line = findNameLine(text);
     out.push({
       severity: "warning",
@@ -78,7 +85,8 @@ export function validateAgentFiles(files: { path: string; text: string }[]): Fil
   });
   const byName = new Map<string, string[]>();
   for (const r of results) {
-    if (r.name !== undefined) byName.set(r.name, [...(byName.get(r.name) ?? []), r.path]);
+    // a registry holds each version of an agent under one name; only one of them is ever installed
+    if (r.name !== undefined && !isRegistryVersionFile(r.path, baseName(r.path).replace(/\.md$/, ""), r.name)) byName.set(r.name, [...(byName.get(r.name) ?? []), r.path]);
   }
   return results.map((r) => {
     const problems = [...r.problems];

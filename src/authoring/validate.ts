@@ -54,14 +54,20 @@ interface Found extends FoundFile {
   root?: string;
 }
 
-/** Explicit paths: files as given (any name), directories expanded. */
+const isFile = (p: string) => fs.stat(p).then((st) => st.isFile(), () => false);
+
+/** Explicit paths: files as given (any name), directories expanded (a registry's: its agent files). */
 async function collect(paths: string[], cwd: string): Promise<Found[]> {
   const out: Found[] = [];
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
     const st = await fs.stat(abs).catch(() => undefined);
     if (!st) throw new AgentpkgError("E_NOT_FOUND", `${p}: no such file or directory`);
-    if (st.isDirectory()) out.push(...(await findAgentFiles(abs)).map((f) => ({ ...f, root: abs })));
+    if (st.isDirectory()) {
+      // a registry checkout: its own top-level Markdown (README.md, CHANGELOG.md) is not an agent
+      const registry = await isFile(path.join(abs, "registry.json"));
+      for (const f of await findAgentFiles(abs)) if (!registry || path.dirname(f.abs) !== abs) out.push({ ...f, root: abs });
+    }
     else out.push({ abs, size: st.size });
   }
   const seen = new Set<string>();

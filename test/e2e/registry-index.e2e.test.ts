@@ -66,6 +66,14 @@ describe("sharded index: registry init and publish", () => {
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.data.indexes).toEqual([{ dir: ".", shards: 2 }]);
     expect((await sb.run(["validate"], { cwd: reg })).stdout).toContain("the index of . (2 shards) checked: 0 errors");
+    // validate DIR: the registry's agent files (<name>/<version>.md, no file-name warning) and index, not its README
+    const dir = await sb.json(["validate", reg]);
+    expect(dir.code, dir.stdout).toBe(0);
+    const files = dir.data.files as { path: string; problems: { code: string }[] }[];
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((f) => /agents\/[^/]+\/[^/]+\.md$/.test(f.path))).toBe(true);
+    expect(files.some((f) => f.path.endsWith("README.md"))).toBe(false);
+    expect(files.flatMap((f) => f.problems.map((p) => p.code))).not.toContain("name-file-mismatch");
   });
 });
 
