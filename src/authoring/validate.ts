@@ -116,13 +116,20 @@ interface Fix {
   diff: string;
 }
 
-/** What fixAgentText would rewrite, per absolute path. */
-function planFixes(loaded: Loaded[]): Map<string, Fix> {
-  const out = new Map<string, Fix>();
+/**
+ * What fixAgentText would rewrite, per absolute path; without `keep` (no --fix) only which files, so that
+ * validating a whole registry does not hold a rewritten copy and a diff of every file.
+ */
+function planFixes(loaded: Loaded[], keep: boolean): Map<string, Fix | undefined> {
+  const out = new Map<string, Fix | undefined>();
   for (const f of loaded) {
     if (f.text === undefined || f.lossy) continue;
     const fixed = fixAgentText(f.text);
     if (fixed.text === f.text || fixed.changes.length === 0) continue;
+    if (!keep) {
+      out.set(f.found.abs, undefined);
+      continue;
+    }
     const diff = unifiedDiff(f.text, fixed.text, { oldLabel: `a/${f.shown}`, newLabel: `b/${f.shown}` });
     out.set(f.found.abs, { text: fixed.text, changes: fixed.changes, diff });
   }
@@ -157,7 +164,7 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
     found = await collect(o.paths, deps.cwd);
   }
   const loaded = found.map((f) => load(f, display(f.abs, deps.cwd)));
-  const candidates = planFixes(loaded);
+  const candidates = planFixes(loaded, o.fix === true);
   const fixes = new Map<string, Fix>();
   const notFixed = new Map<string, string>();
   if (o.fix) {
