@@ -76,34 +76,48 @@ function findNameLine(text: string): number | undefined {
   return undefined;
 }
 
+/** One file's problems, with what the duplicate-`name` check needs of it (not its text). */
+export interface CheckedAgentFile extends FileProblems {
+  /** the name Claude Code would load it by; undefined when it would not load */
+  name?: string;
+  nameLine?: number;
+}
+
+export function checkAgentFile(path: string, text: string): CheckedAgentFile {
+  const v = validateParsed(text, { file: path });
+  const loads = !v.problems.some((p) => p.severity === "error");
+  const name = loads ? v.parsed.name : undefined;
+  return name === undefined ? { path, problems: v.problems } : { path, problems: v.problems, name, nameLine: findNameLine(text) };
+}
+
+/** Adds the duplicate-`name` error to files that share one scope (one agents directory), in place. */
+export function addDuplicateNames(files: readonly CheckedAgentFile[]): void {
+  const byName = new Map<string, string[]>();
+  for (const r of files) {
+    // a registry holds each version of an agent under one name; only one of them is ever installed
+    if (r.name === undefined || isRegistryVersionFile(r.path, baseName(r.path).replace(/\.md$/, ""), r.name)) continue;
+    const paths = byName.get(r.name);
+    if (paths) paths.push(r.path);
+    else byName.set(r.name, [r.path]);
+  }
+  for (const r of files) {
+    const paths = r.name === undefined ? undefined : byName.get(r.name);
+    if (!paths || paths.length < 2 || !paths.includes(r.path)) continue;
+    const others = paths.filter((p) => p !== r.path);
+    r.problems.push({
+      severity: "error",
+      code: "duplicate-name",
+      message: `name \`${r.name}\` is also used by ${others.join(", ")}; Claude Code loads only one of them, unpredictably`,
+      field: "name",
+      ...(r.nameLine === undefined ? {} : { line: r.nameLine }),
+    });
+    r.problems.sort(byLine);
+  }
+}
+
 /** Validate files that share one scope (one agents directory): adds the duplicate-`name` error. */
 export function validateAgentFiles(files: { path: string; text: string }[]): FileProblems[] {
-  const results = files.map((f) => {
-    const v = validateParsed(f.text, { file: f.path });
-    const loads = !v.problems.some((p) => p.severity === "error");
-    return { path: f.path, text: f.text, name: loads ? v.parsed.name : undefined, problems: v.problems };
-  });
-  const byName = new Map<string, string[]>();
-  for (const r of results) {
-    // a registry holds each version of an agent under one name; only one of them is ever installed
-    if (r.name !== undefined && !isRegistryVersionFile(r.path, baseName(r.path).replace(/\.md$/, ""), r.name)) byName.set(r.name, [...(byName.get(r.name) ?? []), r.path]);
-  }
-  return results.map((r) => {
-    const problems = [...r.problems];
-    const name = r.name;
-    const paths = name === undefined ? undefined : byName.get(name);
-    if (name !== undefined && paths && paths.length > 1) {
-      const others = paths.filter((p) => p !== r.path);
-      const line = findNameLine(r.text);
-      problems.push({
-        severity: "error",
-        code: "duplicate-name",
-        message: `name \`${name}\` is also used by ${others.join(", ")}; Claude Code loads only one of them, unpredictably`,
-        field: "name",
-        ...(line === undefined ? {} : { line }),
-      });
-      problems.sort(byLine);
-    }
-    return { path: r.path, problems };
-  });
+  const checked = files.map((f) => checkAgentFile(f.path, f.text));
+  addDuplicateNames(checked);
+  return checked.map(({ path, problems }) => ({ path, problems }));
 }

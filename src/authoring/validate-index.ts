@@ -5,12 +5,12 @@ import path from "node:path";
 import { AgentpkgError } from "../util/errors.js";
 import { isPlainObject, stableJson } from "../util/json.js";
 import { MAX_AGENT_BYTES } from "../util/limits.js";
-import { READ_LIMITS, readRegularFileIfExists, tryReadRegularFile } from "../util/safe-read.js";
+import { tryReadRegularFile } from "../util/safe-read.js";
 import type { AgentProblem } from "../agent/problem.js";
 import { gitBlobId, objectFormat } from "../git/blob-id.js";
-import { parseRegistryJson } from "../sources/git-registry/registry-json.js";
 import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
 import { existingShards } from "./registry-index.js";
+import { withRegistryJsonFile, type RegistryJsonFile } from "./registry-json-file.js";
 import { committedBlobs, MAX_SHARD_BYTES, parseIndexConfig, readIndexFile, versionPaths } from "./registry-shards.js";
 
 export interface IndexProblem {
@@ -75,21 +75,37 @@ export async function checkRegistryIndex(dir: string, env: NodeJS.ProcessEnv): P
     report(SHARD_CONFIG, "index-config", `${config}; readers ignore the shards and read registry.json${FIX}`);
     return check;
   }
-  const text = readRegularFileIfExists(path.join(dir, "registry.json"), { limit: READ_LIMITS.registryIndex, noFollow: true, display: "registry.json" })?.toString("utf8") ?? "";
+  // registry.json is scanned and checked, then read an entry at a time (a registry of 100,000 agents is
+  // never held as objects); one that is not valid is reported, not thrown
+  let opened = false;
   try {
-    parseRegistryJson(text, "the registry");
+    return await withRegistryJsonFile({ dir, label: "the registry", remote: null }, async (reg) => {
+      opened = true;
+      await checkShards(dir, env, reg, config.agents, report, check);
+      return check;
+    });
   } catch (err) {
-    if (!(err instanceof AgentpkgError)) throw err;
+    if (opened || !(err instanceof AgentpkgError)) throw err;
     report("registry.json", "registry-invalid", `${err.message}; the index cannot be checked against it`);
     return check;
   }
-  const agents = (JSON.parse(text.replace(/^\uFEFF/, "")) as { agents: Record<string, Record<string, unknown>> }).agents;
-  const names = Object.keys(agents);
-  if (config.agents !== names.length) report(SHARD_CONFIG, "index-count", `says ${config.agents} agents, registry.json has ${names.length}${FIX}`);
+}
+
+async function checkShards(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  reg: RegistryJsonFile,
+  configured: number,
+  report: (file: string, code: string, message: string) => void,
+  check: IndexCheck,
+): Promise<void> {
+  if (configured !== reg.count) report(SHARD_CONFIG, "index-count", `says ${configured} agents, registry.json has ${reg.count}${FIX}`);
+  const paths: string[] = [];
+  for (const { entry } of reg.entries()) paths.push(...versionPaths(entry));
   // a folder that is no git repository (an unpacked archive) has nothing committed: files on disk only
-  const committed = await committedBlobs(dir, env, names.flatMap((n) => versionPaths(agents[n]))).catch(() => new Map<string, string>());
+  const committed = await committedBlobs(dir, env, paths).catch(() => new Map<string, string>());
   const blobOf = blobLookup(dir, committed, await objectFormat(dir, env));
-  for (const name of names) {
+  for (const { name, entry } of reg.entries()) {
     const file = shardPath(name);
     const read = tryReadRegularFile(path.join(dir, ...file.split("/")), { limit: MAX_SHARD_BYTES, noFollow: true });
     if (!read.ok && read.kind === "missing") {
@@ -114,7 +130,7 @@ export async function checkRegistryIndex(dir: string, env: NodeJS.ProcessEnv): P
       continue;
     }
     if (shard.name !== name) report(file, "shard-name", `"name" is ${JSON.stringify(shard.name)}, but this is the shard of ${name}${FIX}`);
-    const diff = differences(shard, agents[name]!);
+    const diff = differences(shard, entry);
     if (diff.length) report(file, "shard-differs", `disagrees with registry.json's entry for ${name} (${diff.join(", ")})${FIX}`);
     for (const [v, info] of Object.entries(isPlainObject(shard.versions) ? shard.versions : {})) {
       if (!isPlainObject(info) || info.blob === undefined) continue;
@@ -125,9 +141,8 @@ export async function checkRegistryIndex(dir: string, env: NodeJS.ProcessEnv): P
       report(file, "shard-blob", actual ? `versions.${v}.blob is ${said}, but ${where} is ${actual} in git${FIX}` : `versions.${v}.blob is ${said}, but ${where || "its path"} is neither committed nor on disk`);
     }
   }
-  const expected = new Set(names.map(shardPath));
   for (const file of await existingShards(dir)) {
-    if (!expected.has(file)) report(file, "shard-extra", `a shard of an agent registry.json does not have${FIX} (it removes it)`);
+    const name = file.slice(file.lastIndexOf("/") + 1, -".json".length);
+    if (!reg.has(name) || shardPath(name) !== file) report(file, "shard-extra", `a shard of an agent registry.json does not have${FIX} (it removes it)`);
   }
-  return check;
 }

@@ -9,9 +9,10 @@ import { unifiedDiff } from "../util/text-diff.js";
 import { scopeFor } from "../project/scope.js";
 import { MAX_AGENT_BYTES, type AgentProblem } from "../agent/parse.js";
 import { findAgentFiles, type FoundFile } from "../project/agents-dir.js";
-import { validateAgentFiles } from "../agent/validate.js";
+import { addDuplicateNames, checkAgentFile, type CheckedAgentFile } from "../agent/validate.js";
 import { fixAgentText } from "../agent/fix.js";
 import { checkRegistryIndex, isShardedRegistry } from "./validate-index.js";
+import { withSmallYoungGeneration } from "../util/small-young-generation.js";
 
 export interface ValidateOptions {
   /** files or directories; none: the scope's .claude/agents */
@@ -110,30 +111,11 @@ function load(found: FoundFile, shown: string): Loaded {
   return { found, shown, text, lossy: !Buffer.from(text, "utf8").equals(r.data) };
 }
 
-interface Fix {
-  text: string;
-  changes: string[];
-  diff: string;
-}
-
-/**
- * What fixAgentText would rewrite, per absolute path; without `keep` (no --fix) only which files, so that
- * validating a whole registry does not hold a rewritten copy and a diff of every file.
- */
-function planFixes(loaded: Loaded[], keep: boolean): Map<string, Fix | undefined> {
-  const out = new Map<string, Fix | undefined>();
-  for (const f of loaded) {
-    if (f.text === undefined || f.lossy) continue;
-    const fixed = fixAgentText(f.text);
-    if (fixed.text === f.text || fixed.changes.length === 0) continue;
-    if (!keep) {
-      out.set(f.found.abs, undefined);
-      continue;
-    }
-    const diff = unifiedDiff(f.text, fixed.text, { oldLabel: `a/${f.shown}`, newLabel: `b/${f.shown}` });
-    out.set(f.found.abs, { text: fixed.text, changes: fixed.changes, diff });
-  }
-  return out;
+/** What fixAgentText would rewrite in a file, if anything (never in a file that is not valid UTF-8). */
+function fixFor(text: string, lossy: boolean | undefined): { text: string; changes: string[] } | undefined {
+  if (lossy) return undefined;
+  const fixed = fixAgentText(text);
+  return fixed.text === text || fixed.changes.length === 0 ? undefined : { text: fixed.text, changes: fixed.changes };
 }
 
 /**
@@ -154,6 +136,11 @@ async function writeRefusal(f: Found, cwd: string): Promise<string | undefined> 
 }
 
 export async function runValidate(o: ValidateOptions, deps: Deps): Promise<ValidateResult> {
+  // a whole registry's files parse into millions of short-lived objects: keep the heap from growing for them
+  return withSmallYoungGeneration(() => validate(o, deps), { optimizeForSize: true });
+}
+
+async function validate(o: ValidateOptions, deps: Deps): Promise<ValidateResult> {
   let found: Found[];
   const searched: string[] = [];
   if (o.paths.length === 0) {
@@ -163,33 +150,31 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
   } else {
     found = await collect(o.paths, deps.cwd);
   }
-  const loaded = found.map((f) => load(f, display(f.abs, deps.cwd)));
-  const candidates = planFixes(loaded, o.fix === true);
-  const fixes = new Map<string, Fix>();
-  const notFixed = new Map<string, string>();
-  if (o.fix) {
-    for (const f of loaded) {
-      const fx = candidates.get(f.found.abs);
-      if (!fx) continue;
-      const refusal = await writeRefusal(f.found, deps.cwd);
-      if (refusal) notFixed.set(f.found.abs, refusal);
-      else fixes.set(f.found.abs, fx);
+  // one file at a time: only its problems (and, under --fix, its diff) are kept, never every text
+  const checked: CheckedAgentFile[] = [];
+  const files: ValidatedFile[] = [];
+  let fixable = 0;
+  let fixed = 0;
+  for (const f of found) {
+    const l = load(f, display(f.abs, deps.cwd));
+    if (l.text === undefined) {
+      files.push({ path: l.shown, problems: [l.unreadable!] });
+      continue;
     }
+    const fx = fixFor(l.text, l.lossy);
+    if (fx) fixable++;
+    const refusal = fx && o.fix ? await writeRefusal(f, deps.cwd) : undefined;
+    const fixing = fx && o.fix && !refusal ? fx : undefined;
+    // atomic replace in place; the file keeps its mode (a 0600 file stays 0600). After a real fix, what is
+    // left is reported; a dry run reports the file as it is.
+    if (fixing && !o.dryRun) await writeFileAtomic(f.abs, fixing.text);
+    const c = checkAgentFile(l.shown, fixing && !o.dryRun ? fixing.text : l.text);
+    checked.push(c); // its problems array is the one files gets: addDuplicateNames adds to it
+    const diff = fixing && unifiedDiff(l.text, fixing.text, { oldLabel: `a/${l.shown}`, newLabel: `b/${l.shown}` });
+    files.push({ path: l.shown, problems: c.problems, ...(fixing ? { fixes: fixing.changes, diff } : {}), ...(refusal ? { notFixed: refusal } : {}) });
+    if (fixing) fixed++;
   }
-  // atomic replace in place; the file keeps its mode (a 0600 file stays 0600)
-  if (!o.dryRun) for (const [abs, fx] of fixes) await writeFileAtomic(abs, fx.text);
-  // After a real fix, report what is left; a dry run reports the files as they are.
-  const current = (f: Loaded): string | undefined => (o.dryRun ? f.text : (fixes.get(f.found.abs)?.text ?? f.text));
-  const readable = loaded.filter((f) => f.text !== undefined);
-  const checked = validateAgentFiles(readable.map((f) => ({ path: f.shown, text: current(f)! })));
-  const byPath = new Map(checked.map((c) => [c.path, c.problems]));
-  const files: ValidatedFile[] = loaded.map((f) => {
-    const problems: AgentProblem[] =
-      f.text === undefined ? [f.unreadable!] : (byPath.get(f.shown) ?? []);
-    const fx = fixes.get(f.found.abs);
-    const refusal = notFixed.get(f.found.abs);
-    return { path: f.shown, problems, ...(fx ? { fixes: fx.changes, diff: fx.diff } : {}), ...(refusal ? { notFixed: refusal } : {}) };
-  });
+  addDuplicateNames(checked);
   const indexes: ValidateResult["indexes"] = [];
   const registries = o.paths.length === 0 ? [deps.cwd] : o.paths.map((p) => path.resolve(deps.cwd, p));
   for (const dir of registries.filter(isShardedRegistry)) {
@@ -209,8 +194,8 @@ export async function runValidate(o: ValidateOptions, deps: Deps): Promise<Valid
     files,
     errors: count("error"),
     warnings: count("warning"),
-    fixed: fixes.size,
-    fixable: candidates.size,
+    fixed,
+    fixable,
     dryRun: o.dryRun === true,
     searched,
     indexes,
