@@ -68,8 +68,7 @@ async function collect(paths: string[], cwd: string): Promise<Found[]> {
       // a registry checkout: its own top-level Markdown (README.md, CHANGELOG.md) is not an agent
       const registry = await isFile(path.join(abs, "registry.json"));
       for (const f of await findAgentFiles(abs)) if (!registry || path.dirname(f.abs) !== abs) out.push({ ...f, root: abs });
-    }
-    else out.push({ abs, size: st.size });
+    } else out.push({ abs, size: st.size });
   }
   const seen = new Set<string>();
   return out.filter((f) => (seen.has(f.abs) ? false : (seen.add(f.abs), true)));
