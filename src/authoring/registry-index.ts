@@ -12,7 +12,8 @@ import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
 import { withSmallYoungGeneration } from "../util/small-young-generation.js";
 import { commitChange, repoGit, withRegistryRepo, type Change } from "./registry-repo.js";
 import { withRegistryJsonFile } from "./registry-json-file.js";
-import { committedBlobs, configText, MAX_SHARD_BYTES, parseIndexConfig, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
+import { committedBlobs, configText, parseIndexConfig, readIndexFile, shardText, versionPaths, type IndexWrite } from "./registry-shards.js";
+import { MAX_SHARD_BYTES } from "../sources/git-registry/shard-json.js";
 
 export interface RegistryIndexOptions {
   /** a registry checkout, a git url or a configured registry name; default: the current directory */

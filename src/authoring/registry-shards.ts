@@ -9,9 +9,7 @@ import { objectsAt } from "../git/objects.js";
 import { regularBlobsAt } from "../git/history.js";
 import { gitBlobId, objectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, SHARD_FORMAT, shardPath } from "../sources/index/shard-path.js";
-
-/** The largest shard readers accept (sources/git-registry/shard-json.ts): thousands of versions. */
-export const MAX_SHARD_BYTES = 1024 * 1024;
+import { checkShardConfig, MAX_SHARD_BYTES, type ShardConfig } from "../sources/git-registry/shard-json.js";
 
 export interface IndexWrite {
   path: string;
@@ -24,17 +22,8 @@ export function configText(agents: number): string {
 }
 
 /** What index/config.json says, or why it is not an index this agentpkg writes (a one-line reason). */
-export function parseIndexConfig(text: string): { format: number; agents: number } | string {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch {
-    return "is not JSON";
-  }
-  if (!isPlainObject(raw)) return "must be a JSON object";
-  if (raw.format !== SHARD_FORMAT) return `has format ${JSON.stringify(raw.format)}; this agentpkg writes format ${SHARD_FORMAT}`;
-  if (typeof raw.agents !== "number" || !Number.isSafeInteger(raw.agents) || raw.agents < 0) return `"agents" must be a count of agents`;
-  return { format: raw.format, agents: raw.agents };
+export function parseIndexConfig(text: string): ShardConfig | string {
+  return checkShardConfig(text.replace(/^\uFEFF/, ""));
 }
 
 /** A file of the checkout, bounded, never through a final symlink; undefined when absent. */
@@ -46,7 +35,7 @@ export function readIndexFile(dir: string, label: string, rel: string): Buffer |
  * The registry's index config: undefined when it has none (not sharded: publish leaves it so). A config
  * this agentpkg cannot write (another format, broken) refuses, so a change never half-updates an index.
  */
-export function shardedConfig(dir: string, label: string): { format: number; agents: number } | undefined {
+export function shardedConfig(dir: string, label: string): ShardConfig | undefined {
   const buf = readIndexFile(dir, label, SHARD_CONFIG);
   if (buf === undefined) return undefined;
   const c = parseIndexConfig(buf.toString("utf8"));

@@ -11,7 +11,8 @@ import { gitBlobId, objectFormat } from "../git/blob-id.js";
 import { SHARD_CONFIG, shardPath } from "../sources/index/shard-path.js";
 import { existingShards } from "./registry-index.js";
 import { withRegistryJsonFile, type RegistryJsonFile } from "./registry-json-file.js";
-import { committedBlobs, MAX_SHARD_BYTES, parseIndexConfig, readIndexFile, versionPaths } from "./registry-shards.js";
+import { committedBlobs, parseIndexConfig, readIndexFile, versionPaths } from "./registry-shards.js";
+import { MAX_SHARD_BYTES } from "../sources/git-registry/shard-json.js";
 
 export interface IndexProblem {
   /** relative to the registry's folder */

@@ -16,21 +16,28 @@ export interface ShardConfig {
   agents: number;
 }
 
+/** index/config.json checked: what it says, or why it is not an index of this format (a one-line reason). */
+export function checkShardConfig(text: string): ShardConfig | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return "is not JSON";
+  }
+  if (!isPlainObject(raw)) return "must be a JSON object";
+  if (raw.format !== SHARD_FORMAT) return `has format ${JSON.stringify(raw.format)}; this agentpkg writes format ${SHARD_FORMAT}`;
+  if (typeof raw.agents !== "number" || !Number.isSafeInteger(raw.agents) || raw.agents < 0) return `"agents" must be a count of agents`;
+  return { format: SHARD_FORMAT, agents: raw.agents };
+}
+
 /**
  * index/config.json, when it is one this reader knows. Anything else (another format, not JSON, a bad
  * count) is undefined: the shards are ignored and registry.json is read, so a newer writer never breaks
  * this reader.
  */
 export function parseShardConfig(text: string): ShardConfig | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isPlainObject(raw) || raw.format !== SHARD_FORMAT) return undefined;
-  if (typeof raw.agents !== "number" || !Number.isSafeInteger(raw.agents) || raw.agents < 0) return undefined;
-  return { format: SHARD_FORMAT, agents: raw.agents };
+  const config = checkShardConfig(text);
+  return typeof config === "string" ? undefined : config;
 }
 
 /**
