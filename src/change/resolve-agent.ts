@@ -35,10 +35,7 @@ async function findAgent(registries: Registries, name: string, registry: string 
  * are left to that resolution.
  */
 export async function lookUpTogether(registries: Registries, wanted: readonly { name: string; registry?: string }[]): Promise<void> {
-  const lookUp = async (name: string, registry: string | undefined) => {
-    for (const n of registry ? [registry] : registries.refs.map((r) => r.name)) if (await (await registries.get(n)).getAgent(name)) return;
-  };
-  await Promise.all(wanted.map((w) => lookUp(w.name, w.registry).catch(() => undefined)));
+  await Promise.all(wanted.map((w) => findAgent(registries, w.name, w.registry).catch(() => undefined)));
 }
 
 async function notFound(registries: Registries, name: string, registry: string | undefined): Promise<AgentpkgError> {
