@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FRONTMATTER_FIRST_LINE, MAX_AGENT_BYTES, splitFrontmatter } from "./parse.js";
-import { validateAgentFiles, validateAgentText } from "./validate.js";
+import { addDuplicateNames, checkAgentFile, validateAgentFiles, validateAgentText } from "./validate.js";
 import { loadYaml } from "./yaml.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -113,19 +113,26 @@ describe("validateAgentText: field warnings", () => {
     expect(summary(text, "agents/a.txt")).toEqual(["error:file-extension@-"]);
   });
 
-  it("a registry's version file (<name>/<version>.md) is not a file-name mismatch; another folder's is", () => {
+  it("in a registry, a version file (<name>/<version>.md) is not a file-name mismatch; another folder's is", () => {
     const text = agent("name: a\ndescription: d\ntools: [Read]");
-    expect(summary(text, "agents/a/1.2.0.md")).toEqual([]);
-    expect(summary(text, "agents/a/1.2.0-beta.1.md")).toEqual([]);
-    expect(summary(text, "agents/b/1.2.0.md")).toEqual(["warning:name-file-mismatch@2"]);
-    expect(summary(text, "agents/a/latest.md")).toEqual(["warning:name-file-mismatch@2"]);
+    const inRegistry = (file: string) => validateAgentText(text, { file, registry: true }).map((p) => p.code);
+    expect(inRegistry("agents/a/1.2.0.md")).toEqual([]);
+    expect(inRegistry("agents/a/1.2.0-beta.1.md")).toEqual([]);
+    expect(inRegistry("agents/b/1.2.0.md")).toEqual(["name-file-mismatch"]);
+    expect(inRegistry("agents/a/latest.md")).toEqual(["name-file-mismatch"]);
+    expect(summary(text, "agents/a/1.2.0.md")).toEqual(["warning:name-file-mismatch@2"]); // an agents folder: Claude Code loads it as is
   });
 
-  it("versions of one agent in a registry are not duplicate names", () => {
+  it("versions of one agent in a registry are not duplicate names; the same files elsewhere are", () => {
     const text = agent("name: a\ndescription: d\ntools: [Read]");
-    const codes = (paths: string[]) => validateAgentFiles(paths.map((path) => ({ path, text }))).flatMap((f) => f.problems.map((p) => p.code));
-    expect(codes(["agents/a/1.0.0.md", "agents/a/1.1.0.md"])).toEqual([]);
-    expect(codes(["agents/a.md", "other/a.md"])).toEqual(["duplicate-name", "duplicate-name"]);
+    const codes = (paths: string[], registry: boolean) => {
+      const checked = paths.map((p) => checkAgentFile(p, text, { registry }));
+      addDuplicateNames(checked);
+      return checked.flatMap((f) => f.problems.map((p) => p.code)).filter((c) => c === "duplicate-name");
+    };
+    expect(codes(["agents/a/1.0.0.md", "agents/a/1.1.0.md"], true)).toEqual([]);
+    expect(codes(["agents/a/1.0.0.md", "agents/a/1.1.0.md"], false)).toEqual(["duplicate-name", "duplicate-name"]);
+    expect(codes(["agents/a.md", "other/a.md"], true)).toEqual(["duplicate-name", "duplicate-name"]);
   });
 
   it("errors are exactly the cases Claude Code would not load", () => {

@@ -7,6 +7,8 @@ import type { AgentProblem, ParsedAgent } from "./parse.js";
 export interface ValidateOptions {
   /** Path of the file, used for file-level checks (extension, file name vs `name`). */
   file?: string;
+  /** a file of a registry checkout: `<name>/<version>.md` is a version of agent `name`, not a misnamed file */
+  registry?: boolean;
 }
 
 export interface FileProblems {
@@ -29,7 +31,7 @@ function byLine(a: AgentProblem, b: AgentProblem): number {
   return (a.line ?? 0) - (b.line ?? 0);
 }
 
-function fileProblems(parsed: ParsedAgent, text: string, file: string | undefined): AgentProblem[] {
+function fileProblems(parsed: ParsedAgent, text: string, file: string | undefined, registry: boolean): AgentProblem[] {
   if (file === undefined) return [];
   const out: AgentProblem[] = [];
   const base = baseName(file);
@@ -42,7 +44,7 @@ function fileProblems(parsed: ParsedAgent, text: string, file: string | undefine
     return out;
   }
   const stem = base.slice(0, -3);
-  if (parsed.name !== undefined && stem !== parsed.name && !isRegistryVersionFile(file, stem, parsed.name)) {
+  if (parsed.name !== undefined && stem !== parsed.name && !(registry && isRegistryVersionFile(file, stem, parsed.name))) {
     const line = findNameLine(text);
     out.push({
       severity: "warning",
@@ -57,7 +59,7 @@ function fileProblems(parsed: ParsedAgent, text: string, file: string | undefine
 
 function validateParsed(text: string, opts?: ValidateOptions): { parsed: ParsedAgent; problems: AgentProblem[] } {
   const parsed = parseAgent(text);
-  const problems = [...parsed.problems, ...fileProblems(parsed, text, opts?.file)].sort(byLine);
+  const problems = [...parsed.problems, ...fileProblems(parsed, text, opts?.file, opts?.registry === true)].sort(byLine);
   return { parsed, problems };
 }
 
@@ -81,21 +83,24 @@ export interface CheckedAgentFile extends FileProblems {
   /** the name Claude Code would load it by; undefined when it would not load */
   name?: string;
   nameLine?: number;
+  /** a registry's version file: its other versions share its name, and only one is ever installed */
+  version?: boolean;
 }
 
-export function checkAgentFile(path: string, text: string): CheckedAgentFile {
-  const v = validateParsed(text, { file: path });
+export function checkAgentFile(path: string, text: string, o: { registry?: boolean } = {}): CheckedAgentFile {
+  const v = validateParsed(text, { file: path, registry: o.registry });
   const loads = !v.problems.some((p) => p.severity === "error");
   const name = loads ? v.parsed.name : undefined;
-  return name === undefined ? { path, problems: v.problems } : { path, problems: v.problems, name, nameLine: findNameLine(text) };
+  if (name === undefined) return { path, problems: v.problems };
+  const version = o.registry === true && isRegistryVersionFile(path, baseName(path).replace(/\.md$/, ""), name);
+  return { path, problems: v.problems, name, nameLine: findNameLine(text), ...(version ? { version } : {}) };
 }
 
 /** Adds the duplicate-`name` error to files that share one scope (one agents directory), in place. */
 export function addDuplicateNames(files: readonly CheckedAgentFile[]): void {
   const byName = new Map<string, string[]>();
   for (const r of files) {
-    // a registry holds each version of an agent under one name; only one of them is ever installed
-    if (r.name === undefined || isRegistryVersionFile(r.path, baseName(r.path).replace(/\.md$/, ""), r.name)) continue;
+    if (r.name === undefined || r.version) continue;
     const paths = byName.get(r.name);
     if (paths) paths.push(r.path);
     else byName.set(r.name, [r.path]);

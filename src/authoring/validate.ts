@@ -53,6 +53,8 @@ export interface ValidateResult {
 /** A file found: with the folder it was found in when walked (its writes must stay in that folder). */
 interface Found extends FoundFile {
   root?: string;
+  /** found in a registry checkout (a folder with registry.json) */
+  registry?: boolean;
 }
 
 const isFile = (p: string) => fs.stat(p).then((st) => st.isFile(), () => false);
@@ -67,7 +69,7 @@ async function collect(paths: string[], cwd: string): Promise<Found[]> {
     if (st.isDirectory()) {
       // a registry checkout: its own top-level Markdown (README.md, CHANGELOG.md) is not an agent
       const registry = await isFile(path.join(abs, "registry.json"));
-      for (const f of await findAgentFiles(abs)) if (!registry || path.dirname(f.abs) !== abs) out.push({ ...f, root: abs });
+      for (const f of await findAgentFiles(abs)) if (!registry || path.dirname(f.abs) !== abs) out.push({ ...f, root: abs, registry });
     } else out.push({ abs, size: st.size });
   }
   const seen = new Set<string>();
@@ -167,7 +169,7 @@ async function validate(o: ValidateOptions, deps: Deps): Promise<ValidateResult>
     // atomic replace in place; the file keeps its mode (a 0600 file stays 0600). After a real fix, what is
     // left is reported; a dry run reports the file as it is.
     if (fixing && !o.dryRun) await writeFileAtomic(f.abs, fixing.text);
-    const c = checkAgentFile(l.shown, fixing && !o.dryRun ? fixing.text : l.text);
+    const c = checkAgentFile(l.shown, fixing && !o.dryRun ? fixing.text : l.text, { registry: f.registry });
     checked.push(c); // its problems array is the one files gets: addDuplicateNames adds to it
     const diff = fixing && unifiedDiff(l.text, fixing.text, { oldLabel: `a/${l.shown}`, newLabel: `b/${l.shown}` });
     files.push({ path: l.shown, problems: c.problems, ...(fixing ? { fixes: fixing.changes, diff } : {}), ...(refusal ? { notFixed: refusal } : {}) });
