@@ -3,7 +3,7 @@ import { emptyLockfile } from "../project/lockfile.js";
 import { emptyManifest } from "../project/manifest.js";
 import { emptyPlan } from "../plan/plan.js";
 import { scopeFor, statScopeFile, type Scope } from "../project/scope.js";
-import { inputsKey, StatCache } from "../store/stat-cache.js";
+import { scopeRunKey, StatCache } from "../store/stat-cache.js";
 import { needsTidy } from "../apply/housekeeping.js";
 import type { SyncOptions, SyncResult } from "./sync-change.js";
 
@@ -19,8 +19,7 @@ export type { SyncOptions, SyncResult } from "./sync-change.js";
 export async function runSync(o: SyncOptions, deps: Deps): Promise<SyncResult> {
   const scope = scopeFor(deps, o.global === true);
   const statCache = StatCache.load(cacheDir(deps), scope.root);
-  const project = inputsKey([scope.manifestPath, scope.lockPath]);
-  const inputs = project === undefined ? undefined : `agentpkg ${o.agentpkgVersion ?? "?"}|${project}`;
+  const inputs = scopeRunKey(o.agentpkgVersion, scope);
   const quick = inputs === undefined ? undefined : await unchangedSync(scope, statCache, inputs, o);
   if (quick) return quick;
   return (await import("./sync-change.js")).changeSync(o, deps, statCache, inputs);

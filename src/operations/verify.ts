@@ -1,7 +1,7 @@
 import { cacheDir, type Deps } from "../util/deps.js";
 import { scopeFor, statScopeFile, type Scope } from "../project/scope.js";
 import { listAgentFiles } from "../project/agents-dir.js";
-import { inputsKey, StatCache } from "../store/stat-cache.js";
+import { scopeRunKey, StatCache } from "../store/stat-cache.js";
 import type { VerifyOptions, VerifyResult } from "./verify-check.js";
 
 export type { Problem, ProblemKind, VerifyOptions, VerifyResult } from "./verify-check.js";
@@ -16,9 +16,8 @@ export async function runVerify(o: VerifyOptions, deps: Pick<Deps, "cwd" | "home
   const scope = scopeFor(deps, o.global === true);
   const statCache = StatCache.load(cacheDir(deps), scope.root);
   // stats taken before the files are read: a change after this point shows in the next run's key
-  const project = inputsKey([scope.manifestPath, scope.lockPath]);
-  // the scope too: a project at ~ has the user scope's manifest path, but not its lockfile rules
-  const inputs = project === undefined ? undefined : `agentpkg ${o.agentpkgVersion ?? "?"}|${scope.global ? "user" : "project"}|${project}`;
+  // stats taken before the files are read: a change after this point shows in the next run's key
+  const inputs = scopeRunKey(o.agentpkgVersion, scope);
   const quick = inputs === undefined || o.signatures ? undefined : await unchangedVerify(scope, statCache, inputs);
   if (quick) return quick;
   return (await import("./verify-check.js")).fullVerify(o, deps, scope, statCache, inputs);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { inputsKey, StatCache, statKey } from "./stat-cache.js";
+import { inputsKey, scopeRunKey, StatCache, statKey } from "./stat-cache.js";
 import { hashAgentFiles } from "../project/agents-dir.js";
 import { scopeAt } from "../project/scope.js";
 import { sha256 } from "../util/hash.js";
@@ -114,6 +114,18 @@ describe("StatCache", () => {
     const st = fs.statSync(file);
     expect(inputsKey([file], st.ctimeMs + 10)).toBeUndefined(); // it may still change within the same tick
     expect(inputsKey([file, path.join(p.root, "none")], st.ctimeMs + 5000)).toBe(`${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}|-`);
+  });
+
+  it("keys a scope's no-op runs by its kind too: a project at ~ shares the user scope's manifest and lock paths", async () => {
+    const p = project();
+    const files = { manifestPath: path.join(p.root, "agentpkg.json"), lockPath: path.join(p.root, "none") };
+    fs.writeFileSync(files.manifestPath, "{}");
+    await new Promise((r) => setTimeout(r, 250)); // past the racy window of a file just written
+    const user = scopeRunKey("1.0.0", { ...files, global: true });
+    const projectKey = scopeRunKey("1.0.0", { ...files, global: false });
+    expect(user).toMatch(/^agentpkg 1\.0\.0\|user\|/);
+    expect(projectKey).toMatch(/^agentpkg 1\.0\.0\|project\|/);
+    expect(user).not.toBe(projectKey);
   });
 
   it("never answers from a damaged or truncated file: every byte changed, every length cut", () => {

@@ -44,6 +44,16 @@ export function inputsKey(files: readonly string[], now = Date.now()): string | 
 }
 
 /**
+ * The key of a remembered no-op run (sync, verify) of a scope: agentpkg's version, the scope's kind (a
+ * project at ~ has the user scope's manifest and lock paths, but not its settings files nor its lockfile
+ * rules) and the stats of its manifest and lockfile; undefined while they may still change unseen.
+ */
+export function scopeRunKey(agentpkgVersion: string | undefined, scope: { global: boolean; manifestPath: string; lockPath: string }): string | undefined {
+  const project = inputsKey([scope.manifestPath, scope.lockPath]);
+  return project === undefined ? undefined : `agentpkg ${agentpkgVersion ?? "?"}|${scope.global ? "user" : "project"}|${project}`;
+}
+
+/**
  * sha256 of agent files keyed by what stat says about them, as git's index does: a file whose size,
  * mtime, ctime and inode are unchanged is not read and hashed again. It only ever answers "is this
  * file still what it was"; nothing that writes or deletes a file relies on it (those re-hash).
