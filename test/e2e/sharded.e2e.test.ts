@@ -75,6 +75,11 @@ describe("a sharded registry", () => {
     expect(off.stderr).not.toMatch(/\n\s+at /);
     expect(sb.snapshotRoot()).toEqual(before);
 
+    // --offline, listing every agent needs registry.json, never fetched: the registry is skipped, nothing fetched
+    const offSearch = await sb.run(["search", "foxtrot", "--offline"]);
+    expect(offSearch.stderr).toMatch(/registry big skipped: .* not in the cache \(--offline\)/);
+    expect(has(at("registry.json"))).toBe(false);
+
     // listing every agent reads registry.json (its index is built then, every tree in one fetch)
     const found = await sb.run(["search", "foxtrot"]);
     expect(found.code, found.stderr).toBe(0);
@@ -101,6 +106,11 @@ describe("a sharded registry", () => {
     const { fetches, trips } = tripsOf(trace);
     expect(fetches.filter((a) => a.includes("--filter=blob:none"))).toHaveLength(2);
     expect(trips).toBe(6);
+
+    // every tree is present now, registry.json is not: --offline must not let git fetch it to learn its size
+    const offSearch = await sb.run(["search", "alpha", "--offline"]);
+    expect(offSearch.stderr).toMatch(/registry big skipped: .* not in the cache \(--offline\)/);
+    expect(has(at("registry.json"))).toBe(false);
   });
 
   it("installs several names given at once in the round trips of one", async () => {

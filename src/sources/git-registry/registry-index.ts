@@ -15,7 +15,7 @@ import { FileBytes, type ScanBytes } from "../index/scan-bytes.js";
 import { latestVersion } from "../resolve.js";
 import { MAX_AGENT_BYTES } from "../read-checks.js";
 import { isRegularFile, listBlobs } from "../../git/history.js";
-import { blobToFile, streamObjects, type StreamedObject } from "../../git/objects.js";
+import { blobToFile, objectSizes, streamObjects, type StreamedObject } from "../../git/objects.js";
 import { READ_LIMITS } from "../../util/safe-read.js";
 import { withSmallYoungGeneration } from "../../util/small-young-generation.js";
 import { redactCredentials } from "../../util/redact.js";
@@ -57,7 +57,7 @@ export async function readIndex(mirror: Mirror, env: NodeJS.ProcessEnv, name: st
   if (index) return index;
   // a treeless mirror: every tree in one fetch before registry.json's lookup and the newest files' listing
   await ensureTrees(mirror, mirror.commit, env, offline);
-  const entry = await lsTree(mirror.dir, mirror.commit, "registry.json", env);
+  const entry = await lsTree(mirror, "registry.json", env, offline);
   if (!entry) {
     throw new AgentpkgError("E_REGISTRY_INVALID", `${name} (${redactCredentials(mirror.url)}) has no registry.json at its root`, {
       hint: "a registry is a git repository with registry.json at the top; see agentpkg registry init",
@@ -166,9 +166,18 @@ interface TreeEntry {
   size: number;
 }
 
-async function lsTree(dir: string, commit: string, file: string, env: NodeJS.ProcessEnv): Promise<TreeEntry | undefined> {
-  const out = await git(["ls-tree", "-l", "--full-tree", commit, "--", file], { cwd: dir, env });
-  const m = /^(\d+) (\w+) ([0-9a-f]+)\s+(-|\d+)\t/.exec(out);
+/**
+ * A file of the mirror's commit, with its size. Not `ls-tree -l`: on a partial mirror that reads the blob
+ * for its size, so git would fetch it on its own, --offline or not; the blob comes through prefetchBlobs
+ * (E_OFFLINE when --offline and missing), its size from one `cat-file --batch-check`.
+ */
+async function lsTree(mirror: Mirror, file: string, env: NodeJS.ProcessEnv, offline: boolean): Promise<TreeEntry | undefined> {
+  const out = await git(["ls-tree", "--full-tree", mirror.commit, "--", file], { cwd: mirror.dir, env: offlineGitEnv(env) });
+  const m = /^(\d+) (\w+) ([0-9a-f]+)\t/.exec(out);
   if (!m) return undefined;
-  return { mode: m[1]!, type: m[2]!, oid: m[3]!, size: m[4] === "-" ? 0 : Number(m[4]) };
+  const entry = { mode: m[1]!, type: m[2]!, oid: m[3]!, size: 0 };
+  if (entry.type !== "blob") return entry;
+  await prefetchBlobs(mirror, [entry.oid], env, offline);
+  entry.size = (await objectSizes(mirror.dir, [entry.oid], offlineGitEnv(env))).get(entry.oid) ?? 0;
+  return entry;
 }
