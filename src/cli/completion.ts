@@ -60,7 +60,7 @@ complete -c agentpkg -n '__fish_seen_subcommand_from publish validate pack new' 
 `;
 
 /** The completion script of a shell. */
-export function completionScript(shell: string): string {
+function completionScript(shell: string): string {
   switch (shell) {
     case "bash":
       return BASH;

@@ -13,7 +13,7 @@ export interface ChangePlace {
 }
 
 /** A file of the scope as the user can find it: `.claude/agents/x.md`, `~/.claude/agents/x.md`, `/cfg/agents/x.md`. */
-export function shownFile(place: ChangePlace, file: string): string {
+function shownFile(place: ChangePlace, file: string): string {
   const { scope } = place;
   if (!scope.global) return file;
   return tildePath(scopeFile(scope, file), place.home);
@@ -89,7 +89,7 @@ export function whereLines(steps: readonly Step[], place: ChangePlace, dryRun: b
 }
 
 /** `in /home/u/proj (the project found above this folder)`, `(user scope: $CLAUDE_CONFIG_DIR)`, or nothing. */
-export function placeNote(place: ChangePlace): string | undefined {
+function placeNote(place: ChangePlace): string | undefined {
   const { scope } = place;
   if (scope.configDir) return `(user scope: CLAUDE_CONFIG_DIR=${tildePath(scope.configDir, place.home)})`;
   if (scope.global) return "(user scope)";

@@ -27,7 +27,7 @@ const partsOf = (parts: readonly string[] | undefined) => (parts?.length ? `part
  * Every manifest agent and plugin the lock does not serve as it is (no entry, another registry, a range the
  * locked version misses, other parts of a plugin), one line each, sorted: sync never resolves them.
  */
-export function uncovered(manifest: Manifest, lock: Lockfile): string[] {
+function uncovered(manifest: Manifest, lock: Lockfile): string[] {
   const out: string[] = [];
   const check = (label: string, entry: (LockEntry & { parts?: string[] }) | PluginLock | undefined, dep: Dependency) => {
     if (!entry) out.push(`${label}: in the manifest but not in the lockfile`);
