@@ -66,6 +66,32 @@ export async function regularBlobsAt(dir: string, commit: string, paths: Readonl
   return out;
 }
 
+export interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+}
+
+/** Paths per ls-tree call: keeps the argument list far below any OS limit. */
+const PATHS_PER_CALL = 500;
+
+/**
+ * The entries at exact `paths` (blobs, trees, submodules) of a commit's or a tree's listing, through
+ * `ls-tree -z`, 500 paths a call. Never reads a blob (no sizes): on a partial mirror git fetches nothing
+ * for it, unless a tree on the way is missing.
+ */
+export async function lsTreePaths(dir: string, treeish: string, paths: readonly string[], env: NodeJS.ProcessEnv): Promise<Map<string, TreeEntry>> {
+  const out = new Map<string, TreeEntry>();
+  for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
+    const args = ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", treeish, "--", ...paths.slice(i, i + PATHS_PER_CALL)];
+    for (const rec of (await runGit(args, { cwd: dir, env })).toString("utf8").split("\0")) {
+      const m = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]+)$/.exec(rec);
+      if (m) out.set(m[4]!, { mode: m[1]!, type: m[2]!, oid: m[3]! });
+    }
+  }
+  return out;
+}
+
 export function isRegularFile(mode: string): boolean {
   return mode === "100644" || mode === "100755";
 }

@@ -2,9 +2,8 @@
 // out of one `git ls-tree` (500 paths a run) and one `git cat-file --batch` by object id, or, for a file or
 // two, one `git cat-file --batch` by path; never git processes per file (DESIGN.md §7).
 import { AgentpkgError } from "../../util/errors.js";
-import { runGit } from "../../git/run.js";
 import { sha256 } from "../../util/hash.js";
-import { isRegularFile } from "../../git/history.js";
+import { isRegularFile, lsTreePaths } from "../../git/history.js";
 import { objectSizes, readObjects, streamObjects } from "../../git/objects.js";
 import { MAX_AGENT_BYTES, tooBig } from "../read-checks.js";
 import type { VersionInfo } from "../source.js";
@@ -16,14 +15,6 @@ interface Request {
   reject(err: unknown): void;
 }
 
-interface TreeEntry {
-  mode: string;
-  type: string;
-  oid: string;
-}
-
-/** Paths per ls-tree call: keeps the argument list far below any OS limit. */
-const PATHS_PER_CALL = 500;
 /**
  * `<commit>:<path>` makes git look the path up in the tree from the top for every name (a 100,000-agent
  * registry's agents/ tree is 4 MB: ~16 ms a file), where one ls-tree walks it once for 500 paths: by name
@@ -115,7 +106,7 @@ export class BlobReader {
    * present (ls-tree -l would make a partial mirror fetch each blob alone for its size).
    */
   private async readChecked(commit: string, reqs: Request[]): Promise<void> {
-    const tree = await this.lsTree(commit, [...new Set(reqs.map((r) => r.v.path))]);
+    const tree = await lsTreePaths(this.dir, commit, [...new Set(reqs.map((r) => r.v.path))], this.env);
     const listed: { r: Request; oid: string }[] = [];
     for (const r of reqs) {
       const entry = tree.get(r.v.path);
@@ -151,19 +142,5 @@ export class BlobReader {
     for (const r of [...byOid.values()].flat()) {
       r.reject(new AgentpkgError("E_REGISTRY_INVALID", `${this.registry}: ${r.v.path} (${r.v.version}) could not be read at commit ${commit.slice(0, 12)}`));
     }
-  }
-
-  /** Exact path -> entry for the given paths (literal, never patterns). */
-  private async lsTree(commit: string, paths: string[]): Promise<Map<string, TreeEntry>> {
-    const out = new Map<string, TreeEntry>();
-    for (let i = 0; i < paths.length; i += PATHS_PER_CALL) {
-      const chunk = paths.slice(i, i + PATHS_PER_CALL);
-      const text = (await runGit(["--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--", ...chunk], { cwd: this.dir, env: this.env })).toString("utf8");
-      for (const rec of text.split("\0")) {
-        const m = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]+)$/.exec(rec);
-        if (m) out.set(m[4]!, { mode: m[1]!, type: m[2]!, oid: m[3]! });
-      }
-    }
-    return out;
   }
 }

@@ -3,12 +3,11 @@
 // index/<p> folders) and those blobs are fetched, by id and without what they contain; never registry.json.
 import path from "node:path";
 import { AgentpkgError } from "../../util/errors.js";
-import { runGit } from "../../git/run.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { tryReadRegularFile } from "../../util/safe-read.js";
 import { isValidAgentName } from "../../util/names.js";
 import { redactCredentials } from "../../util/redact.js";
-import { isRegularFile } from "../../git/history.js";
+import { isRegularFile, lsTreePaths } from "../../git/history.js";
 import { offlineGitEnv, type Mirror } from "../../store/git-mirrors.js";
 import { presentObjects, rootTree } from "../../store/treeless.js";
 import { readById } from "./objects-by-id.js";
@@ -81,12 +80,6 @@ export class ShardReader {
   }
 }
 
-interface Entry {
-  mode: string;
-  type: string;
-  oid: string;
-}
-
 /**
  * Files of the index at the mirror's commit (`index/config.json`, `index/<p>/<name>.json`): path -> bytes,
  * or the error that file is (not a regular file, over `maxBytes`); absent when the commit has no such file.
@@ -120,37 +113,11 @@ async function readIndexFiles(c: ShardContext, files: readonly string[], maxByte
   return out;
 }
 
-/** Paths per ls-tree call: keeps the argument list far below any OS limit. */
-const PATHS_PER_CALL = 500;
-
 /** `ls-tree` of exact paths at the mirror's commit; fails (never fetches) when a tree on the way is missing. */
-async function lsFiles(c: ShardContext, files: readonly string[]): Promise<Map<string, Entry>> {
-  const out = new Map<string, Entry>();
-  for (let i = 0; i < files.length; i += PATHS_PER_CALL) {
-    const args = ["--literal-pathspecs", "ls-tree", "-z", "--full-tree", c.mirror.commit, "--", ...files.slice(i, i + PATHS_PER_CALL)];
-    for (const [file, e] of parseLsTree((await runGit(args, { cwd: c.mirror.dir, env: offlineGitEnv(c.env) })).toString("utf8"))) out.set(file, e);
-  }
-  return out;
-}
-
-function parseLsTree(text: string): Map<string, Entry> {
-  const out = new Map<string, Entry>();
-  for (const rec of text.split("\0")) {
-    const m = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]+)$/.exec(rec);
-    if (m) out.set(m[4]!, { mode: m[1]!, type: m[2]!, oid: m[3]! });
-  }
-  return out;
-}
+const lsFiles = (c: ShardContext, files: readonly string[]) => lsTreePaths(c.mirror.dir, c.mirror.commit, files, offlineGitEnv(c.env));
 
 /** The entries named `names` of one tree the mirror holds (never fetches). */
-async function treeEntries(c: ShardContext, tree: string, names: readonly string[]): Promise<Map<string, Entry>> {
-  const out = new Map<string, Entry>();
-  for (let i = 0; i < names.length; i += PATHS_PER_CALL) {
-    const args = ["--literal-pathspecs", "ls-tree", "-z", tree, "--", ...names.slice(i, i + PATHS_PER_CALL)];
-    for (const [name, e] of parseLsTree((await runGit(args, { cwd: c.mirror.dir, env: offlineGitEnv(c.env) })).toString("utf8"))) out.set(name, e);
-  }
-  return out;
-}
+const treeEntries = (c: ShardContext, tree: string, names: readonly string[]) => lsTreePaths(c.mirror.dir, tree, names, offlineGitEnv(c.env));
 
 /**
  * The trees from the root down to each of `dirs` (`index`, `index/<p>`) present: the root, then index/,
