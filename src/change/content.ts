@@ -13,13 +13,8 @@ import type { Context } from "./context.js";
  * installed file is the pristine copy if it is unedited (its sha256 decides).
  */
 export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile): Promise<Buffer> {
-  const read = ctx.pristine.get(entry.sha256);
-  if (read) {
-    await ctx.store.put(read); // the merge base of a later upgrade, offline too
-    return read;
-  }
-  const stored = await ctx.store.get(entry.sha256);
-  if (stored) return stored;
+  const known = knownPristine(ctx, entry);
+  if (known) return known;
   let fetched: Buffer;
   try {
     fetched = await fetchPristine(ctx, entry);
@@ -30,6 +25,13 @@ export async function loadPristine(ctx: Context, entry: LockEntry | LockedFile):
   }
   await ctx.store.put(fetched);
   return fetched;
+}
+
+/** Pristine bytes already at hand: read this run (then stored: the merge base of a later upgrade, offline too), or in the store. */
+export function knownPristine(ctx: Context, entry: LockEntry | LockedFile): Buffer | undefined {
+  const read = ctx.pristine.get(entry.sha256);
+  if (read) ctx.store.putSync(read);
+  return read ?? ctx.store.getSync(entry.sha256);
 }
 
 /** Plugin versions read again this run, per context: a plugin's files are all found by one read. */

@@ -7,7 +7,7 @@ import type { LockedFile, LockEntry } from "../project/lockfile.js";
 import type { ContentStore } from "../store/cas.js";
 import { sourceForEntry } from "../sources/registries.js";
 import type { FileContents } from "../plan/plan.js";
-import { loadPristine } from "./content.js";
+import { knownPristine, loadPristine } from "./content.js";
 import type { Context } from "./context.js";
 
 /** Reads one at a time outside a source's batch (a plugin's files, a plain repository's): as many at once. */
@@ -24,9 +24,7 @@ export async function eachPristine(ctx: Context, entries: readonly (LockEntry | 
   const byRegistry = new Map<string, number[]>();
   const single: number[] = [];
   entries.forEach((e, i) => {
-    const read = ctx.pristine.get(e.sha256);
-    if (read) ctx.store.putSync(read); // the merge base of a later upgrade, offline too
-    const content = read ?? ctx.store.getSync(e.sha256);
+    const content = knownPristine(ctx, e);
     if (content) return use(i, content);
     if ("plugin" in e && e.plugin) return void single.push(i);
     const key = JSON.stringify([e.registry, e.url]);
