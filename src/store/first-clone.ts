@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { writeFileAtomic } from "../util/atomic.js";
 import { acquireLock } from "../util/process-lock.js";
 import { git, GitError, explainGitFailure, classifyGitUrl } from "../git/run.js";
 import { removeStaleCacheTemps } from "./cache-temps.js";
-import { mirrorDir, NETWORK_TIMEOUT_MS, readMeta, TREELESS, withFilterFallback, type Mirror } from "./git-mirrors.js";
+import { mirrorDir, NETWORK_TIMEOUT_MS, readMeta, TREELESS, withFilterFallback, writeMeta, type Mirror } from "./git-mirrors.js";
 import { presentRootTree } from "./treeless.js";
 
 /**
@@ -56,8 +55,7 @@ export async function cloneAndDetect(
       await fs.rm(target, { recursive: true, force: true });
       await fs.rename(tmp, target);
       const fetchedAt = Date.now();
-      // a cache file, read with checks: a crash that loses it only means fetching again
-      await writeFileAtomic(path.join(target, "meta.json"), JSON.stringify({ url, commit, fetchedAt }), { durable: false });
+      await writeMeta(target, { url, commit, fetchedAt });
       return { url, dir: target, history, commit, fetchedAt, fresh: true };
     } finally {
       await releaseHistory?.();

@@ -49,6 +49,11 @@ export async function readMeta(dir: string): Promise<MirrorMeta | undefined> {
   return readSmallJson(path.join(dir, "meta.json")) as MirrorMeta | undefined;
 }
 
+/** A cache file, read with checks: a crash that loses it only means fetching again (no fsync). */
+export async function writeMeta(dir: string, meta: MirrorMeta): Promise<void> {
+  await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify(meta), { durable: false });
+}
+
 /**
  * A local shallow mirror of a registry's default branch. Fetched when missing, when stale (policy
  * "if-stale"), or always; never with --offline. The cache is shared by all projects, so updates take
@@ -82,7 +87,7 @@ export async function ensureMirror(
     }
     const commit = now?.url === url ? await fetchInto(dir, url, o.env, history, o.progress) : await cloneInto(dir, url, o.env, history, o.progress);
     const fetchedAt = Date.now();
-    await writeFileAtomic(path.join(dir, "meta.json"), JSON.stringify({ url, commit, fetchedAt }), { durable: false }); // lost in a crash: fetched again
+    await writeMeta(dir, { url, commit, fetchedAt });
     return { url, dir, history, commit, fetchedAt, fresh: true };
   } finally {
     await release();
