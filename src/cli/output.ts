@@ -13,7 +13,8 @@ export const COMMAND_NAMES = [
   "install", "i", "add", "upgrade", "update", "remove", "rm", "uninstall", "list", "ls", "status", "diff", "registry", "pack", "sync",
   "verify", "audit", "outdated", "init", "validate", "new", "publish", "yank", "deprecate", "search", "info", "show", "doctor", "completion",
 ];
-const SUGGESTED = new RegExp(`\\bagentpkg (?=(?:${COMMAND_NAMES.join("|")})\\b)`, "g");
+/** `agentpkg COMMAND`, unless that suggestion (up to `,`, `;`, `)` or the line's end) already says --global or -g */
+const SUGGESTED = new RegExp(`\\bagentpkg (?=(?:${COMMAND_NAMES.join("|")})\\b(?![^,;)\\n]*\\s(?:--global|-g)\\b))`, "g");
 
 /** A text suggesting `agentpkg install ...`, for a --global run: `agentpkg -g install ...` (the same scope). */
 export function withScopeFlag(text: string, global: boolean | undefined): string {

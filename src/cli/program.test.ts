@@ -70,6 +70,7 @@ describe("the command names output.ts knows (for -g in suggested commands)", () 
   it("a --global run suggests commands with -g", () => {
     expect(withScopeFlag("try agentpkg install ml-engineer, or agentpkg -C DIR list; agentpkg.json", true)).toBe("try agentpkg -g install ml-engineer, or agentpkg -C DIR list; agentpkg.json");
     expect(withScopeFlag("agentpkg install x", false)).toBe("agentpkg install x");
+    expect(withScopeFlag("create one with agentpkg init --global, then agentpkg list", true)).toBe("create one with agentpkg init --global, then agentpkg -g list");
   });
 
   it("hides __complete from help", () => {
