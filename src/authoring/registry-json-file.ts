@@ -119,15 +119,11 @@ export async function withRegistryJsonFile<T>(repo: { dir: string; label: string
       checkEntries(bytes, s, repo.label);
       return s;
     });
-    const spanOf = (name: string) => {
-      for (const [n, at] of scanned.agents) if (n === name) return at;
-      return undefined;
-    };
     return await fn({
       count: scanned.count,
       has: (name) => scanned.has(name),
       entry(name) {
-        const at = spanOf(name);
+        const at = scanned.span(name);
         return at === undefined ? undefined : (parseEntryJson(bytes, at, name, repo.label) as Record<string, unknown>);
       },
       *entries() {

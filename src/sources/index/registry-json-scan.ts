@@ -16,6 +16,8 @@ export interface ScannedRegistry {
   count: number;
   /** whether `name` is one of the agents */
   has(name: string): boolean;
+  /** where one agent's entry starts and ends; undefined when there is none */
+  span(name: string): [start: number, end: number] | undefined;
   /** where the `agents` object starts and ends (its braces included) */
   agentsAt: [start: number, end: number];
 }
@@ -48,6 +50,11 @@ class Spans {
 
   has(name: string): boolean {
     return this.index.has(name);
+  }
+
+  span(name: string): [number, number] | undefined {
+    const i = this.index.get(name);
+    return i === undefined ? undefined : [this.at[i * 2]!, this.at[i * 2 + 1]!];
   }
 
   names(): IterableIterator<string> {
@@ -201,5 +208,5 @@ export function scanRegistryJson(registry: Buffer | ScanBytes, label: string): S
   const shape = agentsAt === undefined ? undefined : bytes.at(agentsAt[0]) === 0x7b ? {} : [];
   const checked = registryTop({ ...top, ...(shape !== undefined ? { agents: shape } : {}) }, label);
   for (const name of agents.names()) if (!isValidAgentName(name)) failer(label)(`invalid agent name ${JSON.stringify(name)}`);
-  return { name: checked.name, ...(checked.description !== undefined ? { description: checked.description } : {}), agents, count: agents.size, has: (name) => agents.has(name), agentsAt: agentsAt! };
+  return { name: checked.name, ...(checked.description !== undefined ? { description: checked.description } : {}), agents, count: agents.size, has: (name) => agents.has(name), span: (name) => agents.span(name), agentsAt: agentsAt! };
 }
